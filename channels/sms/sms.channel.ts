@@ -1,0 +1,314 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Logger } from "pino";
+import { z } from "zod";
+import {
+  type ChannelAdapter,
+  type ChannelAddress,
+  type ChannelContext,
+  type ChannelStatus,
+  type OutboundMessage,
+  PermanentSendError,
+  type SendResult,
+} from "../../src/conversation/channel.js";
+import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
+import { type Locale, toLocale } from "../../src/conversation/texts.js";
+import type { Db } from "../../src/db/client.js";
+import { AppError } from "../../src/errors.js";
+import { maskPhone } from "../../src/logger.js";
+import { type SmsProvider, SmsSendError } from "./sms.provider.js";
+import { splitSms } from "./sms.segments.js";
+import { smsText } from "./sms.texts.js";
+import { twilioSignatureValid } from "./twilio.provider.js";
+
+export const SMS = "sms";
+
+export interface SmsChannelOptions {
+  provider: SmsProvider;
+  /** Verifies inbound Twilio webhooks (X-Twilio-Signature); without it there is no inbound route. */
+  twilioAuthToken?: string | undefined;
+  /** The public base URL Twilio calls (signatures cover the full URL). */
+  publicUrl: string;
+  /** Inbound messages one number may send per window before the bot stops answering (auto-responder loops). */
+  rateLimit?: { max: number; windowSec: number };
+  maxParts?: number;
+}
+
+/** Replies that opt out (TD/退订 is the mainland convention, STOP the Twilio one). */
+const OPT_OUT = new Set(["TD", "T", "N", "退订", "取消", "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]);
+const OPT_IN = new Set(["START", "UNSTOP", "YES", "订阅", "恢复"]);
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+/**
+ * SMS through a Twilio-compatible webhook (inbound) and an SmsProvider (outbound). The
+ * customer is their phone number, so an SMS sender is linked to the customer who gave that
+ * number elsewhere. Replies are split into ≤70-character segments; TD/退订/STOP opts out.
+ */
+export class SmsChannel implements ChannelAdapter {
+  readonly name = SMS;
+  private ctx: ChannelContext | undefined;
+  private stopped = false;
+  private log: Logger | undefined;
+  /** Segments already accepted by the provider for a message whose send failed midway. */
+  private readonly partsSent = new Map<string, string[]>();
+  private lastError: string | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: SmsChannelOptions,
+  ) {}
+
+  async start(ctx: ChannelContext): Promise<void> {
+    this.ctx = ctx;
+    this.log = ctx.log;
+    if (this.opts.twilioAuthToken) await ctx.server.register(this.twilioRoutes(this.opts.twilioAuthToken));
+  }
+
+  private twilioRoutes(authToken: string): FastifyPluginAsyncZod {
+    return async (app) => {
+      app.addHook("onRequest", async () => {
+        if (this.stopped) throw new AppError("UNAVAILABLE", "SMS channel stopped");
+      });
+      // The signature covers every parameter as sent: parse the form here, keeping repeats.
+      app.removeAllContentTypeParsers();
+      app.addContentTypeParser(
+        "application/x-www-form-urlencoded",
+        { parseAs: "string", bodyLimit: 64 * 1024 },
+        (_req, body, done) => done(null, [...new URLSearchParams(body as string)]),
+      );
+      const verify = (url: string, pairs: [string, string][], signature: string | string[] | undefined) => {
+        if (!twilioSignatureValid(authToken, `${this.opts.publicUrl}${url}`, pairs, first(signature)))
+          throw new AppError("WEBHOOK_SIGNATURE_REJECTED");
+      };
+      const formBody = z.array(z.tuple([z.string(), z.string()]));
+
+      app.post(
+        "/webhooks/sms/twilio",
+        {
+          schema: {
+            tags: ["channels"],
+            summary: "Twilio-compatible inbound SMS (form-encoded, X-Twilio-Signature)",
+            body: formBody,
+          },
+        },
+        async (request, reply) => {
+          verify(request.url, request.body, request.headers["x-twilio-signature"]);
+          const form = new Map(request.body);
+          const from = form.get("From")?.trim();
+          const sid = form.get("MessageSid") ?? form.get("SmsSid");
+          if (!from || !sid) throw new AppError("VALIDATION_FAILED", "From and MessageSid are required");
+          if (!/^\+?[1-9]\d{5,14}$/.test(from)) throw new AppError("VALIDATION_FAILED", "From must be a phone number");
+          const text = (form.get("Body") ?? "").trim().slice(0, MAX_TEXT_LENGTH);
+          const media = Number(form.get("NumMedia") ?? 0);
+          const answer = await this.handleInbound(from, sid, text, media, form.get("To"));
+          return reply.type("text/xml").send(answer ?? EMPTY_TWIML);
+        },
+      );
+
+      app.post(
+        "/webhooks/sms/twilio/status",
+        {
+          schema: {
+            tags: ["channels"],
+            summary: "Twilio delivery status callback",
+            body: formBody,
+          },
+        },
+        async (request, reply) => {
+          verify(request.url, request.body, request.headers["x-twilio-signature"]);
+          const form = new Map(request.body);
+          const sid = form.get("MessageSid") ?? form.get("SmsSid");
+          const status = form.get("MessageStatus") ?? form.get("SmsStatus");
+          if (!sid || !status) throw new AppError("VALIDATION_FAILED", "MessageSid and MessageStatus are required");
+          await this.recordStatus(sid, status, form.get("ErrorCode"), form.get("To"));
+          return reply.code(204).send();
+        },
+      );
+    };
+  }
+
+  /** Returns TwiML to answer with (opt-out confirmation), or undefined for the empty response. */
+  private async handleInbound(
+    from: string,
+    sid: string,
+    text: string,
+    media: number,
+    to: string | undefined,
+  ): Promise<string | undefined> {
+    const ctx = this.ctx!;
+    const e164 = from.startsWith("+") ? from : `+${from}`;
+    const phone = customerPhone(e164);
+    const keyword = text.toUpperCase().replace(/[\s。.!！]/g, "");
+    const identity = await this.db.channelIdentity.findUnique({
+      where: { channel_externalId: { channel: SMS, externalId: e164 } },
+      select: { id: true, optedOutAt: true, customer: { select: { locale: true } } },
+    });
+    const locale: Locale = toLocale(identity?.customer.locale ?? (/[\u4e00-\u9fff]/.test(text) ? "zh-CN" : undefined));
+
+    if (OPT_OUT.has(keyword)) {
+      const ref = await ctx.conversations.ensureIdentity(SMS, e164, { phone: e164 }, { phone });
+      await this.setOptOut(ref.identityId, ref.customerId, new Date(), `keyword ${keyword}`);
+      return twiml(smsText(locale, "optedOut"));
+    }
+    if (identity?.optedOutAt) {
+      // Writing to us again (START or any question) is consent to be answered.
+      await this.setOptOut(identity.id, undefined, null, OPT_IN.has(keyword) ? `keyword ${keyword}` : "wrote again");
+      if (OPT_IN.has(keyword)) return twiml(smsText(locale, "optedIn"));
+    }
+    if (identity && (await this.overRate(identity.id))) {
+      this.log?.warn({ phone: maskPhone(e164) }, "sms rate limit reached; not answering (auto-responder loop?)");
+      await this.db.auditEvent.create({
+        data: {
+          actorType: "system",
+          action: "sms.rate_limited",
+          subjectType: "channel_identity",
+          subjectId: identity.id,
+        },
+      });
+      return undefined;
+    }
+    await ctx.conversations.receive({
+      channel: SMS,
+      externalId: e164,
+      address: { phone: e164, ...(to ? { to } : {}) },
+      channelMessageId: sid,
+      text: text || (media > 0 ? "[mms]" : ""),
+      kind: !text && media > 0 ? "unsupported" : "text",
+      phone,
+      raw: { MessageSid: sid, NumMedia: media },
+    });
+    return undefined;
+  }
+
+  private async overRate(identityId: string): Promise<boolean> {
+    const { max, windowSec } = this.opts.rateLimit ?? { max: 10, windowSec: 60 };
+    const count = await this.db.message.count({
+      where: {
+        direction: "in",
+        channel: SMS,
+        createdAt: { gt: new Date(Date.now() - windowSec * 1000) },
+        conversation: { identityId },
+      },
+    });
+    return count >= max;
+  }
+
+  private async setOptOut(identityId: string, customerId: string | undefined, at: Date | null, reason: string) {
+    await this.db.$transaction([
+      this.db.channelIdentity.update({ where: { id: identityId }, data: { optedOutAt: at } }),
+      this.db.auditEvent.create({
+        data: {
+          actorType: "customer",
+          actorId: customerId ?? null,
+          action: at ? "sms.opt_out" : "sms.opt_in",
+          subjectType: "channel_identity",
+          subjectId: identityId,
+          data: { reason },
+        },
+      }),
+    ]);
+  }
+
+  private async recordStatus(sid: string, status: string, errorCode: string | undefined, to: string | undefined) {
+    const failed = status === "failed" || status === "undelivered";
+    const rows = await this.db.outbox.findMany({
+      where: { channel: SMS, providerId: { contains: sid } },
+      select: { id: true, messageId: true },
+      take: 1,
+    });
+    const row = rows[0];
+    if (!row) return; // a message sent by something else on the same account
+    if (failed) {
+      await this.db.outbox.update({
+        where: { id: row.id },
+        data: { lastError: `delivery ${status}${errorCode ? ` (error ${errorCode})` : ""}` },
+      });
+      this.log?.warn({ outboxId: row.id, status, errorCode }, "sms delivery failed");
+    }
+    if (errorCode === "21610" && to) {
+      const identity = await this.db.channelIdentity.findUnique({
+        where: { channel_externalId: { channel: SMS, externalId: to } },
+        select: { id: true },
+      });
+      if (identity) await this.setOptOut(identity.id, undefined, new Date(), "carrier reported unsubscribed (21610)");
+    }
+  }
+
+  async send(address: ChannelAddress, message: OutboundMessage): Promise<SendResult> {
+    const to = typeof address.phone === "string" ? address.phone : undefined;
+    if (!to) throw new PermanentSendError("sms address has no phone number");
+    const identity = await this.db.channelIdentity.findUnique({
+      where: { channel_externalId: { channel: SMS, externalId: to } },
+      select: { id: true, optedOutAt: true },
+    });
+    if (identity?.optedOutAt) throw new PermanentSendError("recipient opted out of SMS");
+    const parts = splitSms(renderSms(message), this.opts.provider.maxSegmentChars, this.opts.maxParts ?? 5);
+    const done = this.partsSent.get(message.messageId) ?? [];
+    try {
+      for (let i = done.length; i < parts.length; i++) {
+        const { providerId } = await this.opts.provider.send({
+          to,
+          body: parts[i]!,
+          idempotencyKey: `${message.messageId}:${i}`,
+          statusCallbackUrl: this.opts.twilioAuthToken
+            ? `${this.opts.publicUrl}/webhooks/sms/twilio/status`
+            : undefined,
+        });
+        done.push(providerId);
+        this.partsSent.set(message.messageId, done);
+      }
+    } catch (err) {
+      if (!(err instanceof SmsSendError)) throw err;
+      this.lastError = err.message;
+      if (err.optedOut && identity) await this.setOptOut(identity.id, undefined, new Date(), err.message);
+      if (!err.retryable) {
+        this.partsSent.delete(message.messageId);
+        throw new PermanentSendError(err.message);
+      }
+      throw err;
+    }
+    this.partsSent.delete(message.messageId);
+    this.lastError = undefined;
+    return { providerId: done.join(",") };
+  }
+
+  status(): ChannelStatus {
+    if (this.stopped) return { state: "disabled", detail: "stopped" };
+    if (!this.ctx) return { state: "starting" };
+    const detail = `${this.opts.provider.name}${this.opts.twilioAuthToken ? " + twilio webhook" : ", outbound only"}`;
+    if (this.lastError) return { state: "degraded", detail: `${detail}; last error: ${this.lastError}` };
+    return { state: "ready", detail };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.partsSent.clear();
+  }
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function twiml(message: string): string {
+  const escaped = message.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escaped}</Message></Response>`;
+}
+
+/** Quick replies become one short line of options to reply with (SMS has no buttons). */
+export function renderSms(message: Pick<OutboundMessage, "text" | "quickReplies">): string {
+  const qr = message.quickReplies ?? [];
+  if (!qr.length) return message.text;
+  return `${message.text}\n[${qr.map((q) => q.value ?? q.title).join("|")}]`;
+}
+
+/**
+ * The phone number as Customer.phone stores it: mainland mobiles as 11 digits (what the
+ * complaint flow collects), other numbers in E.164.
+ */
+export function customerPhone(e164: string): string | undefined {
+  const d = e164.replace(/[^\d+]/g, "");
+  const cn = /^(?:\+?86)?(1[3-9]\d{9})$/.exec(d);
+  if (cn) return cn[1];
+  return /^\+\d{8,15}$/.test(d) ? d : undefined;
+}

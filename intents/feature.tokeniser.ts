@@ -1,0 +1,126 @@
+import PorterStemmer from "natural/lib/natural/stemmers/porter_stemmer.js";
+import type { Entity, EntityType } from "./nlu.js";
+
+/**
+ * Turns normalised text into sparse features: character uni/bi/trigrams for Chinese,
+ * Porter-stemmed words (natural) and word bigrams for English/pinyin, placeholder
+ * tokens for entities (so the model learns "a waybill was given", not the digits),
+ * and a few hand-made cues where n-grams are known to mislead (negated complaints).
+ */
+
+const PLACEHOLDER: Record<EntityType, string> = {
+  waybill: "<WB>",
+  phone: "<PHONE>",
+  ticket_number: "<TICKET>",
+  amount: "<AMT>",
+};
+
+const CJK = /[\u3400-\u9fff]/;
+const stemCache = new Map<string, string>();
+
+function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = word.length > 3 ? PorterStemmer.stem(word) : word;
+    if (stemCache.size < 50_000) stemCache.set(word, s);
+  }
+  return s;
+}
+
+/** Units are CJK chars, placeholders, "0" for numbers, "w:stem" for words, emoji, ?/!; null = clause break. */
+export function toUnits(norm: string, entities: readonly Entity[]): (string | null)[] {
+  const units: (string | null)[] = [];
+  let e = 0;
+  const ents = [...entities].sort((a, b) => a.start - b.start);
+  let i = 0;
+  while (i < norm.length) {
+    const ent = ents[e];
+    if (ent && i >= ent.start) {
+      if (i < ent.end) {
+        units.push(PLACEHOLDER[ent.type]);
+        i = ent.end;
+      }
+      e++;
+      continue;
+    }
+    const ch = norm[i]!;
+    const code = norm.charCodeAt(i);
+    if (CJK.test(ch)) {
+      units.push(ch);
+      i++;
+    } else if (code >= 0x30 && code <= 0x39) {
+      while (i < norm.length && /[0-9.]/.test(norm[i]!)) i++;
+      units.push("0");
+    } else if ((code >= 0x61 && code <= 0x7a) || ch === "'") {
+      let j = i;
+      while (j < norm.length && /[a-z']/.test(norm[j]!)) j++;
+      const w = norm.slice(i, j).replace(/'/g, "");
+      if (w.length > 0) units.push(`w:${stem(w)}`);
+      i = j;
+    } else if (code >= 0xd800 && code <= 0xdbff) {
+      // Emoji and other astral symbols: one unit per code point.
+      units.push(norm.slice(i, i + 2));
+      i += 2;
+    } else if (ch === "?" || ch === "!") {
+      units.push(ch);
+      i++;
+    } else if ((code >= 0x2600 && code <= 0x27bf) || code === 0x2764) {
+      units.push(ch);
+      i++;
+    } else {
+      if (ch !== " " && units[units.length - 1] !== null) units.push(null);
+      i++;
+    }
+  }
+  return units;
+}
+
+/** "This is not a complaint" (Chinese, English, pinyin). */
+export const NEG_COMPLAINT =
+  /(不是|不算|不想|不要|没想|没有要|并不是|并非|不打算|不用|别)(要|来|想)?(投诉|抱怨|找茬)|(not|n't|never) (a |to |being |here to |trying to )?(complain|complaint)|bu ?(shi|xiang|yao) ?tou ?su|bu ?tou ?su/;
+
+/**
+ * Other consumer services that customers also ask a delivery bot about (phone bills, moving,
+ * ride-hailing, food delivery, travel, banking…). Emitted only when the message has no
+ * delivery-domain word, so "天气原因快递延误" or "代收货款到银行卡" are unaffected.
+ * Words that also occur in delivery complaints (天气, 维修, 银行, 会员) are deliberately absent.
+ */
+const OTHER_SERVICE =
+  /话费|流量|宽带|网速|停机|欠费|水费|电费|燃气|天然气|物业费|搬家|货拉拉|运满满|货车|打车|叫车|约车|网约车|出租车|滴滴|专车|代驾|高铁|火车票|机票|酒店|民宿|外卖|骑手|美团|饿了么|奶茶|餐厅|药店|加油站|电影票|挂号|社保|公积金|医保|个税|驾照|违章|车险|信用卡|花呗|支付宝|股票|基金|理财|彩票|汇率|房租|租房|装修|家政|签证|护照|\b(taxi|uber|didi|flight|hotel|phone bill|data plan|electricity|internet|restaurant|food delivery|takeaway|stocks?|moving company)\b|hua ?fei|wai ?mai|da ?che|ban ?jia/;
+const DELIVERY_DOMAIN =
+  /快递|包裹|件|单号|货款|代收|运单|物流|寄|派送|派件|签收|驿站|快递柜|丰巢|揽收|发货|收货|网点|运费|保价|理赔|顺丰|中通|圆通|申通|韵达|京东|极兔|邮政|德邦|\b(ems|parcel|package|courier|shipping|shipment|waybill|deliver(y|ed)?|tracking)\b|kuai ?di|bao ?guo|dan ?hao/;
+const NOT_RECEIVED = /(没|没有|未|还没)(收到|到|送到|拿到|派送)/;
+
+export function featureTokens(norm: string, entities: readonly Entity[]): string[] {
+  const units = toUnits(norm, entities);
+  const out: string[] = [];
+  let seg: string[] = [];
+  let count = 0;
+  const flush = (): void => {
+    for (let k = 0; k < seg.length; k++) {
+      const a = seg[k]!;
+      out.push(a);
+      const b = seg[k + 1];
+      if (b !== undefined) {
+        out.push(`${a}_${b}`);
+        const c = seg[k + 2];
+        if (c !== undefined && a.length === 1 && b.length === 1 && c.length === 1) out.push(`${a}${b}${c}`);
+      }
+    }
+    seg = [];
+  };
+  for (const u of units) {
+    if (u === null) flush();
+    else {
+      seg.push(u);
+      count++;
+    }
+  }
+  flush();
+  if (NEG_COMPLAINT.test(norm)) out.push("CUE:neg_complaint");
+  if (OTHER_SERVICE.test(norm) && !DELIVERY_DOMAIN.test(norm) && !entities.some((e) => e.type === "waybill"))
+    out.push("CUE:other_service");
+  if (NOT_RECEIVED.test(norm)) out.push("CUE:not_received");
+  out.push(count <= 2 ? "LEN:1" : count <= 6 ? "LEN:2" : count <= 20 ? "LEN:3" : "LEN:4");
+  return out;
+}

@@ -1,0 +1,73 @@
+import { NEG_COMPLAINT } from "./feature.tokeniser.js";
+import type { Entity, IntentName, NluContext } from "./nlu.js";
+
+/**
+ * Deterministic rules for cases where a rule is plainly better than the model:
+ * messages that are only an entity, explicit requests for a person, emoji-only text,
+ * and short answers to a question the bot just asked.
+ */
+
+export interface RuleDecision {
+  intent: IntentName;
+  confidence: number;
+}
+
+const HUMAN_RE =
+  /(转|接|找|要|叫|换|给我)(一?个|下)?(人工|真人|活人|客服人员|真的客服)|人工客服|人工服务|人工坐席|人工台|^人工$|^人工[!?.，,]*$|真人客服|real person|human agent|live agent|(speak|talk|chat) (to|with) (a |an )?(human|person|agent|real)|\bzhuan ?ren ?gong\b|\brengong\b|\brg\b/;
+const HUMAN_NEG_RE = /(不|别|不用|不要|不需要|无需|没必要)(转|找|要|叫)?(接)?(人工|真人)/;
+
+// Words that add nothing when sent together with a waybill ("单号：SF…，查一下").
+const TRACK_FILLER =
+  /^(我的|我|帮我|帮忙|麻烦|请|请问|你好|您好|亲|查|查询|查下|查一下|看下|看看|看一下|单号|单号是|运单号?|快递单?号?|物流|号码|是|这个|这|的|了|吗|呢|啊|到哪了?|到哪里了?|在哪|呀|一下|w:track|w:the|w:pleas|w:check|w:my|w:number|w:no|w:is|w:tracking|w:waybil|w:here|w:it|[?!0]|<WB>)*$/;
+
+const GREETING_EMOJI = /^(👋|🙋|🙋‍♀️|🙋‍♂️|🤝|😀|😃|😊|🙂|\s)+$/u;
+const THANKS_EMOJI = /^(🙏|👍|💐|🌹|❤️|❤|😘|🥰|💯|👌|\s)+$/u;
+const ANGRY_EMOJI = /^(😡|🤬|😠|💢|👎|😤|🖕|\s)+$/u;
+
+export function ruleDecision(
+  original: string,
+  norm: string,
+  units: readonly (string | null)[],
+  entities: readonly Entity[],
+  context: NluContext | undefined,
+): RuleDecision | undefined {
+  const content = units.filter((u): u is string => u !== null && u !== "?" && u !== "!" && !u.startsWith("<"));
+  const has = (t: Entity["type"]): boolean => entities.some((e) => e.type === t);
+  const trimmed = original.trim();
+
+  if (content.length === 0 && entities.length === 0) {
+    if (trimmed.length > 0 && GREETING_EMOJI.test(trimmed)) return { intent: "greeting", confidence: 0.55 };
+    if (trimmed.length > 0 && THANKS_EMOJI.test(trimmed)) return { intent: "thanks", confidence: 0.55 };
+    if (trimmed.length > 0 && ANGRY_EMOJI.test(trimmed)) return { intent: "complaint", confidence: 0.4 };
+    return { intent: "none", confidence: 0.3 };
+  }
+
+  const expecting = context?.expecting;
+  if (expecting === "waybill" && has("waybill") && content.length <= 12) return { intent: "track", confidence: 0.97 };
+  if (expecting === "ticket_number" && has("ticket_number") && content.length <= 12)
+    return { intent: "complaint_progress", confidence: 0.95 };
+
+  if (has("waybill") && TRACK_FILLER.test(content.join(""))) return { intent: "track", confidence: 0.98 };
+  if (has("ticket_number") && content.length <= 2) return { intent: "complaint_progress", confidence: 0.9 };
+  if (content.length === 0 && has("phone")) return { intent: "track", confidence: 0.45 };
+
+  if (HUMAN_RE.test(norm) && !HUMAN_NEG_RE.test(norm)) return { intent: "human", confidence: 0.97 };
+  return undefined;
+}
+
+// A question after the denial: question words/particles, "A还是B", "想知道/问下", English/pinyin equivalents.
+const QUESTION_RE =
+  /[?]|吗|呢|怎么|怎样|如何|多少|多久|多长|几[天点时个号]|哪|什么|啥|咋|能不能|可不可以|可以吗|能否|是否|有没有|还是|想知道|想了解|了解一下|问一?下|问问|咨询|请问|查一?下|查查|看看|\b(how|what|when|where|which|can|could|is|are|does|do|wonder(ing)?|asking|know)\b|zen ?me|duo ?shao|na ?li|dao ?na|\bwen\b/;
+// Rhetorical grievance after "不是投诉，但…": still a complaint.
+const GRIEVANCE_RE = /凭什么|太过分|什么破|垃圾|骂人|气死|欺负|坑人|是不是.{0,8}(太|有病)/;
+
+/**
+ * "我不想投诉，只想知道…怎么赔" / "不是投诉，就问下…": the customer says it is not a complaint and
+ * then asks something; the question decides the intent, so `complaint` is taken out of the running.
+ */
+export function deniesComplaintThenAsks(norm: string): boolean {
+  const m = NEG_COMPLAINT.exec(norm);
+  if (!m) return false;
+  const rest = norm.slice(m.index + m[0].length);
+  return QUESTION_RE.test(rest) && !GRIEVANCE_RE.test(rest);
+}

@@ -1,0 +1,146 @@
+import { createHash, randomBytes } from "node:crypto";
+import { hash, verify } from "@node-rs/argon2";
+import type { Logger } from "pino";
+import type { Db } from "../db/client.js";
+import { AppError } from "../errors.js";
+
+export const ROLES = ["agent", "supervisor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  agentId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  groups: string[];
+}
+
+export interface AuthOptions {
+  tokenTtlHours: number;
+  maxFailures: number;
+  lockoutMinutes: number;
+}
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+// A hash to verify against when the user does not exist, so timing does not reveal it.
+let dummyHash: Promise<string> | undefined;
+
+/** Agent accounts: argon2id password hashes, opaque bearer tokens (only their hash is stored), lockout. */
+export class AuthService {
+  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly opts: AuthOptions,
+  ) {}
+
+  static hashPassword(password: string): Promise<string> {
+    return hash(password);
+  }
+
+  async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; principal: Principal }> {
+    const agent = await this.db.agent.findUnique({
+      where: { username },
+      include: { groups: { select: { groupCode: true } } },
+    });
+    if (!agent?.active) {
+      dummyHash ??= hash("not-a-real-password");
+      await verify(await dummyHash, password).catch(() => false);
+      throw new AppError("INVALID_CREDENTIALS");
+    }
+    if (agent.lockedUntil && agent.lockedUntil > new Date()) throw new AppError("ACCOUNT_LOCKED");
+    const ok = await verify(agent.passwordHash, password).catch(() => false);
+    if (!ok) {
+      const failures = agent.failedLogins + 1;
+      const lock = failures >= this.opts.maxFailures;
+      await this.db.agent.update({
+        where: { id: agent.id },
+        data: {
+          failedLogins: lock ? 0 : failures,
+          lockedUntil: lock ? new Date(Date.now() + this.opts.lockoutMinutes * 60_000) : agent.lockedUntil,
+        },
+      });
+      await this.audit(agent.id, lock ? "login.locked" : "login.failed");
+      throw new AppError("INVALID_CREDENTIALS");
+    }
+    const token = randomBytes(32).toString("base64url");
+    const expiresAt = new Date(Date.now() + this.opts.tokenTtlHours * 3_600_000);
+    await this.db.$transaction([
+      this.db.authSession.create({ data: { id: sha256(token), agentId: agent.id, expiresAt } }),
+      this.db.agent.update({ where: { id: agent.id }, data: { failedLogins: 0, lockedUntil: null } }),
+    ]);
+    await this.audit(agent.id, "login");
+    return {
+      token,
+      expiresAt,
+      principal: {
+        agentId: agent.id,
+        username: agent.username,
+        displayName: agent.displayName,
+        role: agent.role as Role,
+        groups: agent.groups.map((g) => g.groupCode),
+      },
+    };
+  }
+
+  /** Resolves a bearer token; cached for a few seconds to keep the hot path off the database. */
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const id = sha256(token);
+    const hit = this.cache.get(id);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    const session = await this.db.authSession.findUnique({
+      where: { id },
+      include: { agent: { include: { groups: { select: { groupCode: true } } } } },
+    });
+    if (!session || session.revokedAt || session.expiresAt <= new Date() || !session.agent.active) {
+      this.cache.delete(id);
+      return undefined;
+    }
+    const principal: Principal = {
+      agentId: session.agent.id,
+      username: session.agent.username,
+      displayName: session.agent.displayName,
+      role: session.agent.role as Role,
+      groups: session.agent.groups.map((g) => g.groupCode),
+    };
+    this.cache.set(id, { principal, until: Math.min(Date.now() + 5_000, session.expiresAt.getTime()) });
+    if (this.cache.size > 10_000) this.cache.clear();
+    return principal;
+  }
+
+  async logout(token: string): Promise<void> {
+    const id = sha256(token);
+    this.cache.delete(id);
+    await this.db.authSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  }
+
+  /**
+   * Creates the first admin when no account exists. The password comes from ADMIN_PASSWORD
+   * or is generated, returned once to be printed once, and stored only as an argon2 hash.
+   */
+  async bootstrapAdmin(
+    password?: string,
+  ): Promise<{ created: boolean; username: string; password?: string; generated: boolean }> {
+    const count = await this.db.agent.count();
+    if (count > 0) return { created: false, username: "admin", generated: false };
+    const generated = !password;
+    const pw = password ?? randomBytes(12).toString("base64url");
+    await this.db.agent.create({
+      data: {
+        username: "admin",
+        displayName: "管理员",
+        passwordHash: await AuthService.hashPassword(pw),
+        role: "admin",
+      },
+    });
+    this.log.info({ username: "admin" }, "first admin account created");
+    return { created: true, username: "admin", password: pw, generated };
+  }
+
+  private async audit(agentId: string, action: string): Promise<void> {
+    await this.db.auditEvent.create({
+      data: { actorType: "agent", actorId: agentId, action, subjectType: "agent", subjectId: agentId },
+    });
+  }
+}

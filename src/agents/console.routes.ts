@@ -1,0 +1,257 @@
+import type {} from "@fastify/websocket";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AppError } from "../errors.js";
+import { errorResponses } from "../http/schemas.js";
+import type { EventBus, RealtimeEvent } from "../realtime/event-bus.js";
+import { ADMINS_TOPIC, AGENTS_TOPIC } from "../realtime/topics.js";
+import { requireRole, STAFF } from "./auth.plugin.js";
+import type { AuthService, Principal } from "./auth.service.js";
+import type { ConsoleService } from "./console.service.js";
+
+const idParams = z.object({ id: z.uuid({ message: "conversation id must be a UUID" }) });
+const textBody = z.object({
+  text: z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, "text must not be empty").max(2000, "text must be at most 2000 characters")),
+});
+const messageOut = z.object({
+  id: z.string(),
+  seq: z.string(),
+  text: z.string(),
+  author: z.string(),
+  createdAt: z.string(),
+});
+
+/** Staff events on the shared topic are filtered per agent: groups they belong to, or their own. */
+export function visibleTo(principal: Principal, event: RealtimeEvent): boolean {
+  if (principal.role !== "agent") return true;
+  // Ticket events carry the ticket summary; SLA events carry the fields at the top level.
+  const subject = (typeof event.ticket === "object" && event.ticket !== null ? event.ticket : event) as Record<
+    string,
+    unknown
+  >;
+  const group = typeof subject.groupCode === "string" ? subject.groupCode : undefined;
+  const assignee = typeof subject.assigneeId === "string" ? subject.assigneeId : undefined;
+  if (!group && !assignee) return true;
+  return (group !== undefined && principal.groups.includes(group)) || assignee === principal.agentId;
+}
+
+export const consoleRoutes =
+  (auth: AuthService, consoleService: ConsoleService, bus: EventBus): FastifyPluginAsyncZod =>
+  async (app) => {
+    const staff = requireRole(auth, ...STAFF);
+    const tags = ["console"];
+    const security = [{ bearer: [] }];
+
+    app.get(
+      "/api/conversations",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "Conversations handed to humans: the queue, mine, or all visible",
+          querystring: z.object({ filter: z.enum(["queued", "mine", "all"]).default("all") }),
+          response: {
+            200: z.object({ conversations: z.array(z.record(z.string(), z.unknown())) }),
+            ...errorResponses(401, 403),
+          },
+        },
+      },
+      async (request) => ({
+        conversations: (await consoleService.list(request.principal!, request.query.filter)) as unknown as Record<
+          string,
+          unknown
+        >[],
+      }),
+    );
+
+    app.get(
+      "/api/conversations/:id",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "A conversation with its messages (internal notes too), customer and context",
+          params: idParams,
+          response: { 200: z.record(z.string(), z.unknown()), ...errorResponses(401, 403, 404) },
+        },
+      },
+      async (request) =>
+        (await consoleService.detail(request.principal!, request.params.id)) as unknown as Record<string, unknown>,
+    );
+
+    app.post(
+      "/api/conversations/:id/take",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "Take a queued conversation (it is yours until released or transferred)",
+          params: idParams,
+          response: { 204: z.null(), ...errorResponses(401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        await consoleService.take(request.principal!, request.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      "/api/conversations/:id/reply",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "Reply to the customer on their channel",
+          params: idParams,
+          body: textBody,
+          response: { 201: messageOut, ...errorResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await consoleService.reply(request.principal!, request.params.id, request.body.text)),
+    );
+
+    app.post(
+      "/api/conversations/:id/note",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "Internal note (never sent to the customer)",
+          params: idParams,
+          body: textBody,
+          response: { 201: messageOut, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await consoleService.note(request.principal!, request.params.id, request.body.text)),
+    );
+
+    app.post(
+      "/api/conversations/:id/release",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "Hand the conversation back to the bot",
+          params: idParams,
+          response: { 204: z.null(), ...errorResponses(401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        await consoleService.release(request.principal!, request.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      "/api/conversations/:id/transfer",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "Transfer to another agent, with a note",
+          params: idParams,
+          body: z.object({
+            agent: z.string().min(1),
+            note: z.string().trim().min(1, "a transfer needs a note").max(500),
+          }),
+          response: { 204: z.null(), ...errorResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        await consoleService.transfer(request.principal!, request.params.id, request.body.agent, request.body.note);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.put(
+      "/api/agents/me/presence",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "Set my status",
+          body: z.object({ presence: z.enum(["online", "away", "offline"]) }),
+          response: { 204: z.null(), ...errorResponses(400, 401) },
+        },
+      },
+      async (request, reply) => {
+        await consoleService.setPresence(request.principal!, request.body.presence);
+        return reply.code(204).send(null);
+      },
+    );
+
+    // Realtime for staff. Browsers cannot set headers on a WebSocket, so the token is a query
+    // parameter; it is checked like a bearer token, and roles filter what is forwarded.
+    app.get(
+      "/api/agents/ws",
+      {
+        websocket: true,
+        schema: { tags, summary: "Live events for the console (WebSocket); query: token", hide: false },
+      },
+      async (socket, request) => {
+        const token = (request.query as { token?: string }).token;
+        const principal = token ? await auth.authenticate(token) : undefined;
+        if (!principal) {
+          socket.close(4401, "UNAUTHENTICATED");
+          return;
+        }
+        const send = (event: RealtimeEvent) => {
+          if (socket.readyState === 1) socket.send(JSON.stringify(event));
+        };
+        const subscriptions = new Map<string, () => void>();
+        subscriptions.set(
+          AGENTS_TOPIC,
+          bus.subscribe(AGENTS_TOPIC, (e) => visibleTo(principal, e) && send(e)),
+        );
+        if (principal.role === "admin") subscriptions.set(ADMINS_TOPIC, bus.subscribe(ADMINS_TOPIC, send));
+        socket.on("message", async (raw) => {
+          let msg: { type?: string; conversationId?: string };
+          try {
+            msg = JSON.parse(raw.toString()) as typeof msg;
+          } catch {
+            return send({ type: "error", message: "messages must be JSON" });
+          }
+          if (msg.type === "ping") return send({ type: "pong" });
+          if ((msg.type === "watch" || msg.type === "unwatch") && typeof msg.conversationId === "string") {
+            const topic = consoleService.topic(msg.conversationId);
+            if (msg.type === "unwatch") {
+              subscriptions.get(topic)?.();
+              subscriptions.delete(topic);
+              return;
+            }
+            try {
+              await consoleService.detail(principal, msg.conversationId); // access check
+            } catch (err) {
+              return send({
+                type: "error",
+                code: err instanceof AppError ? err.code : "INTERNAL",
+                conversationId: msg.conversationId,
+              });
+            }
+            if (!subscriptions.has(topic)) subscriptions.set(topic, bus.subscribe(topic, send));
+          }
+        });
+        socket.on("close", () => {
+          for (const off of subscriptions.values()) off();
+        });
+        send({
+          type: "ready",
+          agent: { id: principal.agentId, displayName: principal.displayName, role: principal.role },
+        });
+      },
+    );
+  };

@@ -1,0 +1,339 @@
+import type { Logger } from "pino";
+import type { ConversationService } from "../conversation/conversation.service.js";
+import type { MessageDto } from "../conversation/message.dto.js";
+import { toMessageDto } from "../conversation/message.dto.js";
+import type { DialogState } from "../conversation/turn-state.js";
+import type { Db } from "../db/client.js";
+import { AppError } from "../errors.js";
+import { maskPhone } from "../logger.js";
+import type { EventBus } from "../realtime/event-bus.js";
+import { AGENTS_TOPIC, conversationTopic } from "../realtime/topics.js";
+import type { Principal } from "./auth.service.js";
+
+export type Presence = "online" | "away" | "offline";
+
+export interface ConversationSummary {
+  id: string;
+  channel: string;
+  mode: string;
+  agent: { id: string; displayName: string } | null;
+  customer: { id: string; name: string | null; phone: string | null };
+  lastIntent: string | null;
+  lastCategory: string | null;
+  handoffReason: string | null;
+  queuedAt: string | null;
+  lastMessageAt: string;
+  lastMessage: string | null;
+}
+
+export interface StaffMessage extends MessageDto {
+  internal: boolean;
+  agentId: string | null;
+}
+
+/** Context the console shows beside a conversation, looked up by other modules (tracking, tickets). */
+export interface ConversationContext {
+  waybill: string | null;
+  [section: string]: unknown;
+}
+export type ContextProvider = (args: {
+  customerId: string;
+  waybill: string | null;
+}) => Promise<Record<string, unknown>>;
+
+/**
+ * The human side of a conversation: the queue of handed-off conversations, taking one
+ * (首问负责制, 001: whoever takes it owns it until it is handed back or transferred), replies
+ * and internal notes, transfer and hand-back to the bot. Taking is the lock that prevents
+ * two agents from answering the same customer.
+ */
+export class ConsoleService {
+  private readonly contextProviders: ContextProvider[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly conversations: ConversationService,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    /** Called when an agent comes online (tickets waiting in their groups are assigned to them). */
+    private readonly onOnline: (agentId: string) => Promise<unknown> = async () => undefined,
+  ) {}
+
+  /** Other modules add what an agent needs to see (tracking events, earlier tickets, SLA clocks). */
+  addContextProvider(provider: ContextProvider): void {
+    this.contextProviders.push(provider);
+  }
+
+  /** How long the queue is, and whether anyone is there to answer (for the handoff message). */
+  async queueStatus(): Promise<{ waiting: number; agentsOnline: number }> {
+    const [waiting, agentsOnline] = await Promise.all([
+      this.db.conversation.count({ where: { mode: "queued" } }),
+      this.db.agent.count({ where: { presence: "online", active: true } }),
+    ]);
+    return { waiting, agentsOnline };
+  }
+
+  async list(principal: Principal, filter: "queued" | "mine" | "all"): Promise<ConversationSummary[]> {
+    const where =
+      filter === "queued"
+        ? { mode: "queued" }
+        : filter === "mine"
+          ? { mode: "agent", agentId: principal.agentId }
+          : principal.role === "agent"
+            ? { OR: [{ mode: "queued" }, { mode: "agent", agentId: principal.agentId }] }
+            : { mode: { in: ["queued", "agent"] } };
+    const rows = await this.db.conversation.findMany({
+      where,
+      orderBy: filter === "queued" ? { queuedAt: "asc" } : { lastMessageAt: "desc" },
+      take: 200,
+      include: {
+        customer: { select: { id: true, name: true, phone: true } },
+        messages: { orderBy: { seq: "desc" }, take: 1, where: { internal: false }, select: { text: true } },
+      },
+    });
+    const agentNames = await this.agentNames(rows.map((r) => r.agentId));
+    return rows.map((r) => ({
+      id: r.id,
+      channel: r.channel,
+      mode: r.mode,
+      agent: r.agentId ? { id: r.agentId, displayName: agentNames.get(r.agentId) ?? "?" } : null,
+      customer: {
+        id: r.customer.id,
+        name: r.customer.name,
+        phone: r.customer.phone ? maskPhone(r.customer.phone) : null,
+      },
+      lastIntent: r.lastIntent,
+      lastCategory: r.lastCategory,
+      handoffReason: r.handoffReason,
+      queuedAt: r.queuedAt?.toISOString() ?? null,
+      lastMessageAt: r.lastMessageAt.toISOString(),
+      lastMessage: r.messages[0]?.text.slice(0, 120) ?? null,
+    }));
+  }
+
+  async detail(principal: Principal, conversationId: string) {
+    const conv = await this.db.conversation.findUnique({
+      where: { id: conversationId },
+      include: { customer: { select: { id: true, name: true, phone: true } } },
+    });
+    if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
+    this.assertCanView(principal, conv);
+    const [messages, state, agentNames] = await Promise.all([
+      this.db.message.findMany({
+        where: { conversationId },
+        orderBy: { seq: "asc" },
+        take: 1000,
+        select: {
+          id: true,
+          seq: true,
+          direction: true,
+          author: true,
+          text: true,
+          payload: true,
+          createdAt: true,
+          internal: true,
+          agentId: true,
+          intent: true,
+        },
+      }),
+      this.db.botState.findUnique({ where: { key: conversationId }, select: { data: true } }),
+      this.agentNames([conv.agentId]),
+    ]);
+    const waybill = (state?.data as DialogState | undefined)?.lastWaybill ?? null;
+    const context: Record<string, unknown> = { waybill };
+    for (const provider of this.contextProviders) {
+      try {
+        Object.assign(context, await provider({ customerId: conv.customerId, waybill }));
+      } catch (err) {
+        this.log.warn({ err, conversationId }, "console context provider failed");
+      }
+    }
+    return {
+      id: conv.id,
+      channel: conv.channel,
+      mode: conv.mode,
+      locale: conv.locale,
+      agent: conv.agentId ? { id: conv.agentId, displayName: agentNames.get(conv.agentId) ?? "?" } : null,
+      customer: {
+        id: conv.customer.id,
+        name: conv.customer.name,
+        phone: conv.customer.phone ? maskPhone(conv.customer.phone) : null,
+      },
+      lastIntent: conv.lastIntent,
+      lastCategory: conv.lastCategory,
+      handoffReason: conv.handoffReason,
+      queuedAt: conv.queuedAt?.toISOString() ?? null,
+      messages: messages.map((m): StaffMessage & { intent: string | null } => ({
+        ...toMessageDto(m),
+        internal: m.internal,
+        agentId: m.agentId,
+        intent: m.intent,
+      })),
+      context,
+    };
+  }
+
+  /** Takes a queued conversation (or one already the agent's own). Refused when someone else has it. */
+  async take(principal: Principal, conversationId: string): Promise<void> {
+    const taken = await this.db.conversation.updateMany({
+      where: {
+        id: conversationId,
+        OR: [{ mode: "queued" }, { mode: "bot" }, { mode: "agent", agentId: principal.agentId }],
+      },
+      data: { mode: "agent", agentId: principal.agentId, queuedAt: null },
+    });
+    if (taken.count === 0) await this.refuseNotOwner(conversationId);
+    await this.audit(principal, "conversation.take", conversationId);
+    await this.bus.publish(AGENTS_TOPIC, {
+      type: "conversation.taken",
+      conversationId,
+      agent: { id: principal.agentId, displayName: principal.displayName },
+    });
+    await this.conversations.sendToConversation(conversationId, {
+      author: "system",
+      text: `人工客服${principal.displayName}为您服务，请问有什么可以帮您？`,
+    });
+  }
+
+  async reply(principal: Principal, conversationId: string, text: string): Promise<MessageDto> {
+    await this.assertOwner(principal, conversationId);
+    const message = await this.conversations.sendToConversation(conversationId, {
+      author: "agent",
+      agentId: principal.agentId,
+      text,
+    });
+    await this.audit(principal, "conversation.reply", conversationId);
+    return message;
+  }
+
+  async note(principal: Principal, conversationId: string, text: string): Promise<MessageDto> {
+    const conv = await this.db.conversation.findUnique({
+      where: { id: conversationId },
+      select: { id: true, mode: true, agentId: true },
+    });
+    if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
+    this.assertCanView(principal, conv);
+    const message = await this.conversations.sendToConversation(conversationId, {
+      author: "agent",
+      agentId: principal.agentId,
+      text,
+      internal: true,
+    });
+    await this.audit(principal, "conversation.note", conversationId);
+    return message;
+  }
+
+  /** Hands the conversation back to the bot. */
+  async release(principal: Principal, conversationId: string): Promise<void> {
+    if (principal.role === "agent") await this.assertOwner(principal, conversationId);
+    const res = await this.db.conversation.updateMany({
+      where: { id: conversationId, mode: { in: ["agent", "queued"] } },
+      data: { mode: "bot", agentId: null, queuedAt: null },
+    });
+    if (res.count === 0) throw new AppError("CONFLICT", "The conversation is not with a human");
+    await this.audit(principal, "conversation.release", conversationId);
+    await this.bus.publish(AGENTS_TOPIC, { type: "conversation.released", conversationId });
+    await this.conversations.sendToConversation(conversationId, {
+      author: "system",
+      text: "人工服务已结束，智能客服继续为您服务。如需人工，请回复“转人工”。",
+    });
+  }
+
+  /** Transfers ownership to another agent (首问负责制: only with a note saying why). */
+  async transfer(principal: Principal, conversationId: string, toUsername: string, note: string): Promise<void> {
+    if (principal.role === "agent") await this.assertOwner(principal, conversationId);
+    const target = await this.db.agent.findUnique({
+      where: { username: toUsername },
+      select: { id: true, active: true, displayName: true },
+    });
+    if (!target?.active) throw new AppError("BAD_REQUEST", `No active agent "${toUsername}"`);
+    await this.db.conversation.update({
+      where: { id: conversationId },
+      data: { mode: "agent", agentId: target.id, queuedAt: null },
+    });
+    await this.conversations.sendToConversation(conversationId, {
+      author: "agent",
+      agentId: principal.agentId,
+      text: `转交给 ${target.displayName}：${note}`,
+      internal: true,
+    });
+    await this.audit(principal, "conversation.transfer", conversationId, { to: toUsername, note });
+    await this.bus.publish(AGENTS_TOPIC, {
+      type: "conversation.transferred",
+      conversationId,
+      to: { id: target.id, displayName: target.displayName },
+    });
+  }
+
+  async setPresence(principal: Principal, presence: Presence): Promise<void> {
+    await this.db.agent.update({ where: { id: principal.agentId }, data: { presence } });
+    await this.bus.publish(AGENTS_TOPIC, { type: "agent.presence", agentId: principal.agentId, presence });
+    if (presence === "online") {
+      await this.onOnline(principal.agentId).catch((err) => this.log.warn({ err }, "assigning waiting tickets failed"));
+    }
+  }
+
+  /** Live events for one conversation's viewers. */
+  topic(conversationId: string): string {
+    return conversationTopic(conversationId);
+  }
+
+  assertCanView(principal: Principal, conv: { mode: string; agentId: string | null }): void {
+    if (principal.role !== "agent") return;
+    // Agents see the queue and their own conversations; others' are for supervisors.
+    if (conv.mode === "queued" || conv.mode === "bot" || conv.agentId === principal.agentId) return;
+    throw new AppError("FORBIDDEN", "This conversation belongs to another agent");
+  }
+
+  private async assertOwner(principal: Principal, conversationId: string): Promise<void> {
+    const conv = await this.db.conversation.findUnique({
+      where: { id: conversationId },
+      select: { mode: true, agentId: true },
+    });
+    if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
+    if (conv.mode !== "agent" || conv.agentId !== principal.agentId) await this.refuseNotOwner(conversationId);
+  }
+
+  private async refuseNotOwner(conversationId: string): Promise<never> {
+    const conv = await this.db.conversation.findUnique({
+      where: { id: conversationId },
+      select: { mode: true, agentId: true },
+    });
+    if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
+    if (conv.mode === "agent" && conv.agentId) {
+      const names = await this.agentNames([conv.agentId]);
+      throw new AppError("CONFLICT", `Taken by ${names.get(conv.agentId) ?? "another agent"}`, {
+        takenBy: conv.agentId,
+      });
+    }
+    throw new AppError("CONFLICT", "Take the conversation before replying");
+  }
+
+  private async agentNames(ids: (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((i): i is string => Boolean(i)))];
+    if (!wanted.length) return new Map();
+    const agents = await this.db.agent.findMany({
+      where: { id: { in: wanted } },
+      select: { id: true, displayName: true },
+    });
+    return new Map(agents.map((a) => [a.id, a.displayName]));
+  }
+
+  private async audit(
+    principal: Principal,
+    action: string,
+    conversationId: string,
+    data?: Record<string, unknown>,
+  ): Promise<void> {
+    await this.db.auditEvent.create({
+      data: {
+        actorType: "agent",
+        actorId: principal.agentId,
+        action,
+        subjectType: "conversation",
+        subjectId: conversationId,
+        ...(data ? { data: data as object } : {}),
+      },
+    });
+  }
+}

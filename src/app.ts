@@ -1,0 +1,380 @@
+/**
+ * The composition root: builds every adapter from the parsed config and hands them to the
+ * services. Embedded mode: PGlite + in-process bus + database-polling scheduler. Scale mode
+ * (DATABASE_URL + REDIS_URL): PostgreSQL + Redis pub/sub.
+ */
+import { fileURLToPath } from "node:url";
+import fastifyFormbody from "@fastify/formbody";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyRateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import fastifyWebsocket from "@fastify/websocket";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Logger } from "pino";
+import { botFrameworkFromConfig } from "../channels/botframework/botframework.factory.js";
+import { smsFromConfig } from "../channels/sms/sms.factory.js";
+import { WebchatChannel } from "../channels/webchat/webchat.channel.js";
+import { wechatyFromConfig } from "../channels/wechat/wechaty.factory.js";
+import { wechatOaFromConfig } from "../channels/wechat-oa/wechat-oa.factory.js";
+import { createNlu, type Nlu } from "../intents/index.js";
+import { adminRoutes } from "./agents/admin.routes.js";
+import { requireRole } from "./agents/auth.plugin.js";
+import { authRoutes } from "./agents/auth.routes.js";
+import { AuthService } from "./agents/auth.service.js";
+import { consoleRoutes } from "./agents/console.routes.js";
+import { ConsoleService } from "./agents/console.service.js";
+import type { Config } from "./config.js";
+import { KuaidiBot } from "./conversation/bot.js";
+import type { ChannelAdapter } from "./conversation/channel.js";
+import { ConversationService } from "./conversation/conversation.service.js";
+import type { Flow } from "./conversation/flow.js";
+import { ComplaintFlow } from "./conversation/flows/complaint.flow.js";
+import { HandoffFlow } from "./conversation/flows/handoff.flow.js";
+import { ProgressFlow } from "./conversation/flows/progress.flow.js";
+import { SmallTalkFlow } from "./conversation/flows/small-talk.flow.js";
+import { SurveyFlow } from "./conversation/flows/survey.flow.js";
+import { TrackFlow } from "./conversation/flows/track.flow.js";
+import { IntentRouter } from "./conversation/router.js";
+import { toLocale } from "./conversation/texts.js";
+import { TurnAdapter } from "./conversation/turn.adapter.js";
+import { type Database, openDatabase } from "./db/client.js";
+import { migrate } from "./db/migrate.js";
+import { installErrorHandler } from "./http/error-handler.js";
+import { createMetrics, healthRoutes, type Metrics } from "./http/health.routes.js";
+import { nluRoutes } from "./http/nlu.routes.js";
+import { createLogger } from "./logger.js";
+import { OutboxService } from "./outbox/outbox.service.js";
+import { RetentionService } from "./privacy/retention.service.js";
+import type { EventBus } from "./realtime/event-bus.js";
+import { InProcessBus } from "./realtime/in-process.bus.js";
+import { RedisBus } from "./realtime/redis.bus.js";
+import { loadReportConfig } from "./reports/report.config.js";
+import { scheduleRollup } from "./reports/report.rollup.js";
+import { reportRoutes } from "./reports/report.routes.js";
+import { ReportService } from "./reports/report.service.js";
+import { BullmqScheduler, queueNameFor } from "./scheduler/bullmq.scheduler.js";
+import { EmbeddedScheduler } from "./scheduler/embedded.scheduler.js";
+import type { Scheduler } from "./scheduler/scheduler.js";
+import { slaRoutes } from "./sla/sla.routes.js";
+import { SlaService } from "./sla/sla.service.js";
+import { loadSurveyConfig } from "./surveys/survey.config.js";
+import { SurveyService } from "./surveys/survey.service.js";
+import { ticketRoutes } from "./tickets/ticket.routes.js";
+import { TicketService } from "./tickets/ticket.service.js";
+import { buildTracking, type Tracking } from "./tracking/tracking.factory.js";
+import { sharedSecret } from "./util/secrets.js";
+
+const WEB_ROOT = fileURLToPath(new URL("./web/", import.meta.url));
+/** Scale mode: how often the database is swept for triggers Redis may have lost. */
+const FALLBACK_SWEEP_MS = 15_000;
+
+export interface App {
+  config: Config;
+  log: Logger;
+  server: FastifyInstance;
+  db: Database;
+  nlu: Nlu;
+  scheduler: Scheduler;
+  bus: EventBus;
+  outbox: OutboxService;
+  conversations: ConversationService;
+  auth: AuthService;
+  tickets: TicketService;
+  sla: SlaService;
+  surveys: SurveyService;
+  reports: ReportService;
+  tracking: Tracking;
+  channels: ChannelAdapter[];
+  metrics: Metrics;
+  /** First admin login, present only on the start that created it. */
+  firstAdmin?: { username: string; password: string; generated: boolean };
+  /** Listens on HOST:PORT and starts workers; returns the bound address. */
+  listen(): Promise<string>;
+  /** Graceful: stop taking requests, finish in-flight turns, flush the outbox, close. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  logger?: Logger;
+  /** Extra channel adapters (tests). */
+  channels?: ChannelAdapter[];
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<App> {
+  const log = opts.logger ?? createLogger(config);
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir });
+  try {
+    const migrated = await migrate(db);
+    if (migrated.applied.length) log.info({ applied: migrated.applied }, "database migrated");
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const prisma = db.prisma;
+
+  const bus: EventBus = config.REDIS_URL
+    ? new RedisBus(config.REDIS_URL, log.child({ component: "bus" }), queueNameFor(config.DATABASE_URL ?? "embedded"))
+    : new InProcessBus();
+  // Scale mode: BullMQ delayed jobs on Redis; embedded: polling the Timer table.
+  const scheduler: Scheduler =
+    config.REDIS_URL && config.DATABASE_URL
+      ? new BullmqScheduler(
+          { url: config.REDIS_URL, queueName: queueNameFor(config.DATABASE_URL) },
+          log.child({ component: "scheduler" }),
+        )
+      : new EmbeddedScheduler(prisma, log.child({ component: "scheduler" }), {
+          pollMs: config.SCHEDULER_POLL_MS,
+        });
+  const outbox = new OutboxService(prisma, scheduler, bus, log.child({ component: "outbox" }), {
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+  });
+  const retention = new RetentionService(
+    prisma,
+    scheduler,
+    log.child({ component: "retention" }),
+    config.RETENTION_DAYS,
+  );
+
+  const sla = new SlaService(prisma, scheduler, bus, log.child({ component: "sla" }), {
+    warnRatio: config.SLA_WARN_RATIO,
+    webhookUrl: config.SLA_WEBHOOK_URL,
+    webhookSecret: config.SLA_WEBHOOK_SECRET,
+  });
+  // Agent replies go out through the conversation runtime, built below (it needs the flows).
+  const tickets: TicketService = new TicketService(
+    prisma,
+    sla,
+    { sendToConversation: (id, message) => conversations.sendToConversation(id, message) },
+    bus,
+    log.child({ component: "tickets" }),
+    {
+      thresholds: {
+        highAmount: config.TICKET_HIGH_AMOUNT,
+        legalAmount: config.TICKET_LEGAL_AMOUNT,
+        repeatDays: config.TICKET_REOPEN_DAYS,
+      },
+      // Issue 8: a resolution schedules the satisfaction survey (built below).
+      onResolved: (ticketId: string): Promise<void> => surveys.onResolved(ticketId),
+    },
+  );
+  const surveys = new SurveyService({
+    db: prisma,
+    scheduler,
+    conversations: {
+      sendToConversation: (id, message) => conversations.sendToConversation(id, message),
+      setFlow: (id, flow, onlyIfName) => conversations.setFlow(id, flow, onlyIfName),
+    },
+    tickets,
+    bus,
+    log: log.child({ component: "surveys" }),
+    config: loadSurveyConfig(config.SURVEY_CONFIG_FILE),
+    delaySeconds: config.SURVEY_DELAY_SECONDS,
+  });
+  const customerPhone = async (customerId: string) =>
+    (await prisma.customer.findUnique({ where: { id: customerId }, select: { phone: true } }))?.phone ?? null;
+
+  const nlu = createNlu();
+  const tracking = buildTracking(config, prisma, log.child({ component: "tracking" }));
+  const flows: Flow[] = [
+    new SmallTalkFlow(),
+    // Queue position comes from the console service, built once the runtime exists.
+    new HandoffFlow(() => consoleService.queueStatus(), config.OFFICE_HOURS),
+    new TrackFlow(tracking.service),
+    new ComplaintFlow({ tickets, customerPhone }),
+    new ProgressFlow({ tickets, customerPhone }),
+    new SurveyFlow(surveys),
+  ];
+  const hasOpenTicket = async (customerId: string) =>
+    (await prisma.ticket.count({ where: { customerId, status: { in: ["new", "open", "pending_customer"] } } })) > 0;
+  const bot = new KuaidiBot(new IntentRouter(nlu, flows, hasOpenTicket));
+  const conversations = new ConversationService({
+    db: prisma,
+    bot,
+    adapter: new TurnAdapter(),
+    outbox,
+    bus,
+    log: log.child({ component: "conversation" }),
+    defaultLocale: toLocale(config.DEFAULT_LOCALE),
+    onCustomerReply: (conversationId: string): Promise<void> => tickets.customerReplied(conversationId),
+    ...(config.FAULT_INJECT === "crash_after_inbound_store"
+      ? { afterInboundStored: () => process.kill(process.pid, "SIGKILL") }
+      : {}),
+  });
+  const consoleService = new ConsoleService(
+    prisma,
+    conversations,
+    bus,
+    log.child({ component: "console" }),
+    (agentId) => tickets.assignWaiting(agentId),
+  );
+  const auth = new AuthService(prisma, log.child({ component: "auth" }), {
+    tokenTtlHours: config.TOKEN_TTL_HOURS,
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    lockoutMinutes: config.LOGIN_LOCKOUT_MINUTES,
+  });
+  const metrics = createMetrics();
+
+  const server = Fastify({
+    loggerInstance: log.child({ component: "http" }) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    logController: new LogController({
+      disableRequestLogging: config.LOG_LEVEL !== "debug" && config.LOG_LEVEL !== "trace",
+    }),
+    // Give the turn in flight time to finish on shutdown, then drop idle keep-alives.
+    forceCloseConnections: "idle",
+  }).withTypeProvider<ZodTypeProvider>();
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(server);
+
+  await server.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'", "ws:", "wss:"],
+      },
+    },
+  });
+  await server.register(fastifyRateLimit, { global: false });
+  await server.register(fastifyFormbody);
+  await server.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await server.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: "快递客服 API (kuaidi-desk)",
+        version: "0.1.0",
+        description: "Web chat, agent, ticket, tracking and report API.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await server.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  await server.register(fastifyStatic, { root: WEB_ROOT, prefix: "/static/", index: false });
+  server.get("/", { schema: { hide: true } }, (_req, reply) => reply.sendFile("chat/index.html"));
+  server.get("/console", { schema: { hide: true } }, (_req, reply) => reply.sendFile("console/index.html"));
+  server.get("/dashboard", { schema: { hide: true } }, (_req, reply) => reply.sendFile("dashboard/index.html"));
+  server.get("/admin", { schema: { hide: true } }, (_req, reply) => reply.sendFile("admin/index.html"));
+
+  const webchat = new WebchatChannel(prisma, await sharedSecret(prisma, "webchat.secret"), {
+    sessionsPerMinute: config.RATE_LIMIT_SESSIONS_PER_MINUTE,
+    messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
+  });
+  // Each further channel only when its env vars are set (issue 9).
+  const configuredChannels = [
+    wechatOaFromConfig(config, prisma, log),
+    wechatyFromConfig(config, prisma, outbox, requireRole(auth, "admin")),
+    smsFromConfig(config, prisma),
+    botFrameworkFromConfig(config),
+  ].filter((c): c is NonNullable<typeof c> => c !== undefined);
+  const channels: ChannelAdapter[] = [webchat, ...configuredChannels, ...(opts.channels ?? [])];
+  for (const channel of channels) outbox.register(channel);
+
+  await server.register(
+    healthRoutes({
+      db,
+      metrics,
+      channels: () => channels,
+      mode: config.mode,
+      extra: () => ({
+        scheduler: { state: "ready", detail: scheduler.name },
+        bus: { state: "ready", detail: bus.name },
+      }),
+    }),
+  );
+  await server.register(authRoutes(auth, config.RATE_LIMIT_LOGINS_PER_MINUTE));
+  await server.register(nluRoutes(nlu, auth));
+  await server.register(consoleRoutes(auth, consoleService, bus));
+  await server.register(adminRoutes(prisma, auth, outbox));
+  await server.register(ticketRoutes(tickets, auth));
+  await server.register(slaRoutes(sla, auth));
+  const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));
+  // Issue 8: per-day rollups of the dashboard summary, refreshed every 5 minutes (report.rollup.ts).
+  await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));
+  await server.register(reportRoutes(reports, auth));
+  await server.register(tracking.routes(auth));
+  await tickets.seedGroups();
+  await sla.seed();
+  await tracking.seedDemoIfFirstStart();
+  for (const channel of channels)
+    await channel.start({ server, conversations, bus, log: log.child({ component: channel.name }) });
+
+  const admin = await auth.bootstrapAdmin(config.ADMIN_PASSWORD);
+  const firstAdmin =
+    admin.created && admin.password
+      ? { username: admin.username, password: admin.password, generated: admin.generated }
+      : undefined;
+
+  let workersStarted = false;
+  let fallbackSweep: NodeJS.Timeout | undefined;
+  const app: App = {
+    config,
+    log,
+    server,
+    db,
+    nlu,
+    scheduler,
+    bus,
+    outbox,
+    conversations,
+    auth,
+    tickets,
+    sla,
+    surveys,
+    reports,
+    tracking,
+    channels,
+    metrics,
+    ...(firstAdmin ? { firstAdmin } : {}),
+    async listen() {
+      const address = await server.listen({ port: config.PORT, host: config.HOST });
+      if (config.ROLE !== "web") {
+        await scheduler.start();
+        workersStarted = true;
+        // After a crash: answer what was received but not answered, send what was not sent.
+        await conversations.replayPending(config.mode === "scale" ? 60_000 : 0);
+        await outbox.reconcile();
+        outbox.startSweeper();
+        await retention.arm();
+        // Every running SLA clock is re-armed; those that fell due while down fire at once.
+        await sla.reconcile();
+        // Surveys due to send, remind or close while down are re-armed from their rows.
+        await surveys.reconcile();
+        if (config.mode === "scale") {
+          // The database poll fallback: if Redis (BullMQ) loses or cannot deliver triggers, overdue
+          // clocks still fire, and messages left unanswered by a dead instance are answered.
+          fallbackSweep = setInterval(() => {
+            void sla.sweepOverdue().catch((err) => log.warn({ err }, "SLA fallback sweep failed"));
+            void conversations.replayPending(60_000).catch((err) => log.warn({ err }, "replay sweep failed"));
+          }, FALLBACK_SWEEP_MS);
+          fallbackSweep.unref();
+        }
+      }
+      return address;
+    },
+    async close() {
+      if (fallbackSweep) clearInterval(fallbackSweep);
+      await server.close();
+      await conversations.drain();
+      await outbox.flush();
+      // BullMQ holds a Redis connection for arming even on a web-only instance.
+      if (workersStarted || scheduler instanceof BullmqScheduler) await scheduler.stop();
+      for (const channel of channels) await channel.stop().catch(() => {});
+      await bus.close();
+      await db.close();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,60 @@
+import { ActionTypes, type Activity, ActivityHandler, MessageFactory, type TurnContext } from "botbuilder";
+import type { QuickReply } from "./channel.js";
+import { type Locale, t } from "./texts.js";
+import { turnInfo } from "./turn-state.js";
+
+/** Builds a message activity with quick replies (botbuilder suggested actions). */
+export function reply(text: string, quickReplies?: QuickReply[]): Partial<Activity> {
+  if (!quickReplies?.length) return MessageFactory.text(text);
+  return MessageFactory.suggestedActions(
+    quickReplies.map((q) => ({ type: ActionTypes.ImBack, title: q.title, value: q.value ?? q.title })),
+    text,
+  );
+}
+
+export function mainMenu(locale: Locale): QuickReply[] {
+  return [
+    { title: t(locale, "quick.track") },
+    { title: t(locale, "quick.complain") },
+    { title: t(locale, "quick.progress") },
+    { title: t(locale, "quick.human") },
+  ];
+}
+
+/** Handles one customer message; the flows plug in through a MessageRouter. */
+export interface MessageRouter {
+  route(context: TurnContext, text: string): Promise<void>;
+}
+
+/** The bot: one ActivityHandler for every channel. */
+export class KuaidiBot extends ActivityHandler {
+  constructor(private readonly router: MessageRouter) {
+    super();
+    this.onMessage(async (context, next) => {
+      const info = turnInfo(context);
+      const text = (context.activity.text ?? "").trim();
+      const kind = (context.activity.channelData as { kind?: string } | undefined)?.kind;
+      if (kind === "unsupported") {
+        await context.sendActivity(reply(t(info.locale, "error.unsupported")));
+      } else if (!text) {
+        await context.sendActivity(reply(t(info.locale, "error.empty"), mainMenu(info.locale)));
+      } else {
+        await this.router.route(context, text);
+      }
+      await next();
+    });
+    this.onEvent(async (context, next) => {
+      // Subscribe / conversation-start events: greet.
+      const info = turnInfo(context);
+      await context.sendActivity(reply(t(info.locale, "greeting"), mainMenu(info.locale)));
+      await next();
+    });
+  }
+}
+
+/** Extracts text and quick replies from an outgoing activity. */
+export function fromActivity(activity: Partial<Activity>): { text: string; quickReplies?: QuickReply[] } {
+  const actions = activity.suggestedActions?.actions ?? [];
+  const quickReplies = actions.map((a) => ({ title: a.title ?? String(a.value), value: String(a.value ?? a.title) }));
+  return { text: activity.text ?? "", ...(quickReplies.length ? { quickReplies } : {}) };
+}

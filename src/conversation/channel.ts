@@ -1,0 +1,86 @@
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { EventBus } from "../realtime/event-bus.js";
+import type { ConversationService } from "./conversation.service.js";
+
+/** JSON the adapter stores to reach a customer again (session id, openid, phone …). */
+export type ChannelAddress = Record<string, string | number | boolean | null>;
+
+export interface QuickReply {
+  /** Shown on the button. */
+  title: string;
+  /** Sent as the customer's message when tapped (defaults to title). */
+  value?: string;
+}
+
+/** What a channel hands to the conversation runtime, after parsing its native payload. */
+export interface InboundMessage {
+  channel: string;
+  /** The customer's id on this channel (web chat session id, WeChat openid, E.164 phone). */
+  externalId: string;
+  address: ChannelAddress;
+  /** The channel's own message id, used to drop retried deliveries. */
+  channelMessageId?: string | undefined;
+  text: string;
+  /** text = a message to understand; unsupported = image/voice/sticker …; event = subscribe etc. */
+  kind?: "text" | "unsupported" | "event";
+  displayName?: string | undefined;
+  /** Known when the channel itself is a phone number (SMS). */
+  phone?: string | undefined;
+  locale?: "zh-CN" | "en" | undefined;
+  /** Native payload kept with the stored message (for audits), without secrets. */
+  raw?: unknown;
+}
+
+export interface OutboundMessage {
+  /** Our Message id: providers that take an idempotency key get this one. */
+  messageId: string;
+  conversationId: string;
+  text: string;
+  quickReplies?: QuickReply[] | undefined;
+  author: "bot" | "agent" | "system";
+  createdAt: string;
+  seq: string;
+}
+
+export interface SendResult {
+  /** The provider's id for the sent message (Twilio SID, WeChat msgid …). */
+  providerId?: string | undefined;
+}
+
+/** Thrown by send() when retrying cannot help (customer opted out, address invalid). */
+export class PermanentSendError extends Error {
+  override readonly name = "PermanentSendError";
+}
+
+export interface ChannelStatus {
+  state: "ready" | "starting" | "degraded" | "disabled";
+  detail?: string;
+}
+
+export interface ChannelContext {
+  server: FastifyInstance;
+  conversations: ConversationService;
+  bus: EventBus;
+  log: Logger;
+}
+
+/**
+ * One per channel under `channels/`: converts its native payload into an InboundMessage
+ * (the runtime turns it into a botbuilder Activity) and sends outbound messages natively.
+ * Adding a channel touches only `channels/` and the composition root.
+ */
+export interface ChannelAdapter {
+  readonly name: string;
+  /**
+   * The stored message is the delivery (web chat: the HTTP response and the live socket carry
+   * it; the widget catches up from history). Replies are written to the outbox already sent.
+   */
+  readonly deliveredOnCommit?: boolean;
+  /** Registers routes/webhooks and connects to the provider. */
+  start(ctx: ChannelContext): Promise<void>;
+  /** Delivers one message; throws to have the outbox retry it with backoff. */
+  send(address: ChannelAddress, message: OutboundMessage): Promise<SendResult>;
+  status(): ChannelStatus;
+  stop(): Promise<void>;
+}

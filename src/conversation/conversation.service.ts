@@ -1,0 +1,442 @@
+import type { Activity } from "botbuilder";
+import type { Logger } from "pino";
+import { type Db, isUniqueViolation } from "../db/client.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { OutboxService } from "../outbox/outbox.service.js";
+import type { EventBus } from "../realtime/event-bus.js";
+import { AGENTS_TOPIC, conversationTopic } from "../realtime/topics.js";
+import { KeyedMutex } from "../util/keyed-mutex.js";
+import { fromActivity, type KuaidiBot } from "./bot.js";
+import type { ChannelAddress, InboundMessage, QuickReply } from "./channel.js";
+import { ConversationRepository, type TurnInput } from "./conversation.repository.js";
+import { type MessageDto, toMessageDto } from "./message.dto.js";
+import { type Locale, t, toLocale } from "./texts.js";
+import type { TurnAdapter } from "./turn.adapter.js";
+import { type DialogState, emptyDialogState, TURN_INFO, type TurnInfo } from "./turn-state.js";
+
+export interface ConversationDeps {
+  db: Db;
+  bot: KuaidiBot;
+  adapter: TurnAdapter;
+  outbox: OutboxService;
+  bus: EventBus;
+  log: Logger;
+  defaultLocale: Locale;
+  /** A customer wrote while a ticket waited on them: the ticket resumes (and its clocks). */
+  onCustomerReply?: (conversationId: string) => Promise<void>;
+  /** Test-only fault injection point (see FAULT_INJECT in config). */
+  afterInboundStored?: () => void;
+}
+
+export interface ReceiveResult {
+  inboundId: string;
+  conversationId: string;
+  duplicate: boolean;
+  replies: MessageDto[];
+}
+
+export interface IdentityRef {
+  identityId: string;
+  customerId: string;
+  conversationId: string;
+  locale: Locale;
+}
+
+/** Hard cap on a customer message (longer text is refused by the channel with a clear error). */
+export const MAX_TEXT_LENGTH = 2000;
+
+/**
+ * The conversation runtime: every channel's message takes the same path.
+ * stored inbound → botbuilder turn → replies + dialog state in one transaction → outbox → channel.
+ * A crash before the second transaction leaves the inbound message `received`; replayPending()
+ * answers it after restart.
+ */
+export class ConversationService {
+  private readonly turns = new KeyedMutex();
+  private readonly repo: ConversationRepository;
+  /** channel + external id → identity and open conversation; a closed conversation evicts it. */
+  private readonly identities = new Map<string, IdentityRef>();
+  private stopped = false;
+
+  constructor(private readonly deps: ConversationDeps) {
+    this.repo = new ConversationRepository(deps.db);
+  }
+
+  /** Finds or creates the customer, channel identity and open conversation for an address. */
+  async ensureIdentity(
+    channel: string,
+    externalId: string,
+    address: ChannelAddress,
+    opts: { displayName?: string | undefined; phone?: string | undefined; locale?: Locale | undefined } = {},
+  ): Promise<IdentityRef> {
+    const { db } = this.deps;
+    const found = await db.channelIdentity.findUnique({
+      where: { channel_externalId: { channel, externalId } },
+      select: { id: true, customerId: true, customer: { select: { locale: true } } },
+    });
+    if (found) {
+      const conv = await this.openConversation(found.id, found.customerId, channel, toLocale(found.customer.locale));
+      return {
+        identityId: found.id,
+        customerId: found.customerId,
+        conversationId: conv,
+        locale: toLocale(found.customer.locale),
+      };
+    }
+    const locale = opts.locale ?? this.deps.defaultLocale;
+    try {
+      return await db.$transaction(async (tx) => {
+        // A phone number links channels: an SMS sender is the customer who gave that number on WeChat.
+        const existing = opts.phone
+          ? await tx.customer.findUnique({ where: { phone: opts.phone }, select: { id: true } })
+          : null;
+        const customer =
+          existing ??
+          (await tx.customer.create({
+            data: { locale, name: opts.displayName ?? null, phone: opts.phone ?? null },
+            select: { id: true },
+          }));
+        const identity = await tx.channelIdentity.create({
+          data: {
+            channel,
+            externalId,
+            customerId: customer.id,
+            address: address as Prisma.InputJsonValue,
+            displayName: opts.displayName ?? null,
+          },
+          select: { id: true },
+        });
+        const conv = await tx.conversation.create({
+          data: { customerId: customer.id, channel, identityId: identity.id, locale },
+          select: { id: true },
+        });
+        return { identityId: identity.id, customerId: customer.id, conversationId: conv.id, locale };
+      });
+    } catch (err) {
+      // Two first messages from one address at once: the other one created it.
+      if (isUniqueViolation(err)) return this.ensureIdentity(channel, externalId, address, opts);
+      throw err;
+    }
+  }
+
+  private async openConversation(
+    identityId: string,
+    customerId: string,
+    channel: string,
+    locale: Locale,
+  ): Promise<string> {
+    const { db } = this.deps;
+    const conv = await db.conversation.findFirst({
+      where: { identityId, mode: { not: "closed" } },
+      orderBy: { lastMessageAt: "desc" },
+      select: { id: true },
+    });
+    if (conv) return conv.id;
+    const created = await db.conversation.create({
+      data: { customerId, channel, identityId, locale },
+      select: { id: true },
+    });
+    return created.id;
+  }
+
+  /** Stores an inbound message (deduped by channel message id), runs the turn, returns the replies. */
+  async receive(inbound: InboundMessage): Promise<ReceiveResult> {
+    if (this.stopped) throw new Error("conversation runtime is shutting down");
+    const key = `${inbound.channel}\u0000${inbound.externalId}`;
+    for (let attempt = 0; ; attempt++) {
+      let ref = this.identities.get(key);
+      if (!ref) {
+        ref = await this.ensureIdentity(inbound.channel, inbound.externalId, inbound.address, {
+          displayName: inbound.displayName,
+          phone: inbound.phone,
+          locale: inbound.locale,
+        });
+        if (this.identities.size > 100_000) this.identities.clear();
+        this.identities.set(key, ref);
+      }
+      const conversationId = ref.conversationId;
+      const result = await this.turns.run(conversationId, async (): Promise<ReceiveResult | "closed"> => {
+        const channelMessageId = inbound.channelMessageId ?? null;
+        const stored = await this.repo.insertInbound({
+          conversationId,
+          channel: inbound.channel,
+          channelMessageId,
+          text: inbound.text,
+          payload: { kind: inbound.kind ?? "text" },
+        });
+        if (stored === "closed") return "closed";
+        if (stored === "duplicate") {
+          // A retried delivery: answer with what we answered the first time, store nothing.
+          const first = await this.deps.db.message.findUniqueOrThrow({
+            where: { channel_channelMessageId: { channel: inbound.channel, channelMessageId: channelMessageId ?? "" } },
+            select: { id: true, conversationId: true, status: true },
+          });
+          if (first.status === "received") {
+            const input = await this.repo.loadTurn(first.id);
+            if (input) await this.runTurn(input);
+          }
+          return {
+            inboundId: first.id,
+            conversationId: first.conversationId,
+            duplicate: true,
+            replies: await this.repliesTo(first.id),
+          };
+        }
+        this.deps.afterInboundStored?.();
+        const replies = await this.runTurn(stored);
+        return { inboundId: stored.inboundId, conversationId, duplicate: false, replies };
+      });
+      if (result !== "closed") return result;
+      // Closed meanwhile (possibly by another instance): open a new conversation and retry once.
+      this.identities.delete(key);
+      if (attempt > 0) throw new Error("conversation closed while receiving a message");
+    }
+  }
+
+  /** Messages of a conversation, oldest first; `afterSeq` for catching up after a reconnect. */
+  async history(conversationId: string, afterSeq?: bigint, limit = 500): Promise<MessageDto[]> {
+    const rows = await this.deps.db.message.findMany({
+      where: { conversationId, internal: false, ...(afterSeq !== undefined ? { seq: { gt: afterSeq } } : {}) },
+      orderBy: { seq: "asc" },
+      take: limit,
+      select: { id: true, seq: true, direction: true, author: true, text: true, payload: true, createdAt: true },
+    });
+    return rows.map(toMessageDto);
+  }
+
+  private async repliesTo(inboundId: string): Promise<MessageDto[]> {
+    const rows = await this.deps.db.message.findMany({
+      where: { replyToId: inboundId },
+      orderBy: { seq: "asc" },
+      select: { id: true, seq: true, direction: true, author: true, text: true, payload: true, createdAt: true },
+    });
+    return rows.map(toMessageDto);
+  }
+
+  /** Runs the bot on a stored inbound message and commits its replies, state and status together. */
+  private async runTurn(input: TurnInput): Promise<MessageDto[]> {
+    const { log } = this.deps;
+    if (input.status !== "received") return this.repliesTo(input.inboundId);
+    if (input.hasPendingTicket && this.deps.onCustomerReply) {
+      await this.deps
+        .onCustomerReply(input.conversationId)
+        .catch((err) => log.error({ err, conversationId: input.conversationId }, "resuming the pending ticket failed"));
+    }
+    const locale = toLocale(input.locale);
+    const info: TurnInfo = {
+      conversationId: input.conversationId,
+      customerId: input.customerId,
+      inboundMessageId: input.inboundId,
+      channel: input.channel,
+      locale,
+      state: input.state ?? emptyDialogState(),
+    };
+
+    let outgoing: { text: string; quickReplies?: QuickReply[] }[] = [];
+    // While a human owns the conversation the bot stays silent; the message goes to the agent.
+    if (input.mode === "bot") {
+      const kind = (input.payload as { kind?: string } | null)?.kind;
+      const activity: Partial<Activity> = {
+        // Channel events (WeChat subscribe, Bot Framework join) reach the bot's event handler.
+        type: kind === "event" ? "event" : "message",
+        id: input.inboundId,
+        text: input.text,
+        channelId: input.channel,
+        locale,
+        timestamp: input.createdAt,
+        from: { id: input.customerId, name: "customer" },
+        recipient: { id: "bot", name: "bot" },
+        conversation: { id: input.conversationId, isGroup: false, conversationType: "personal", name: "" },
+        channelData: input.payload ?? {},
+      };
+      try {
+        const activities = await this.deps.adapter.processTurn(activity, async (context) => {
+          context.turnState.set(TURN_INFO, info);
+          await this.deps.bot.run(context);
+        });
+        outgoing = activities.map(fromActivity).filter((o) => o.text.length > 0);
+      } catch (err) {
+        log.error({ err, conversationId: input.conversationId, messageId: input.inboundId }, "bot turn failed");
+        outgoing = [{ text: t(locale, "error.internal") }];
+      }
+    }
+
+    const stored = await this.repo.commitTurn({
+      inboundId: input.inboundId,
+      conversationId: input.conversationId,
+      channel: input.channel,
+      address: input.address,
+      replies: outgoing,
+      state: info.state,
+      intent: info.intent,
+      category: info.category,
+      handoffReason: info.handoff?.reason ?? null,
+      sentOnCommit: this.deps.outbox.deliveredOnCommit(input.channel),
+    });
+    // Committed by a concurrent replay elsewhere: answer with what that one stored.
+    if (!stored) return this.repliesTo(input.inboundId);
+
+    const inboundDto: MessageDto = {
+      id: input.inboundId,
+      seq: input.seq.toString(),
+      direction: "in",
+      author: "customer",
+      text: input.text,
+      createdAt: input.createdAt.toISOString(),
+    };
+    void this.deps.bus
+      .publish(conversationTopic(input.conversationId), {
+        type: "message",
+        conversationId: input.conversationId,
+        message: inboundDto,
+      })
+      .catch(() => {});
+    if (info.handoff) {
+      void this.deps.bus
+        .publish(AGENTS_TOPIC, { type: "handoff", conversationId: input.conversationId, reason: info.handoff.reason })
+        .catch(() => {});
+    }
+    const replies: MessageDto[] = stored.map((r) => ({
+      id: r.id,
+      seq: r.seq.toString(),
+      direction: "out",
+      author: "bot",
+      text: r.text,
+      ...(r.quickReplies ? { quickReplies: r.quickReplies } : {}),
+      createdAt: r.createdAt.toISOString(),
+    }));
+    if (this.deps.outbox.deliveredOnCommit(input.channel)) {
+      // Stored = delivered: announce to live views (the HTTP response carries them too).
+      for (const r of replies) {
+        void this.deps.outbox
+          .announce({ ...r, messageId: r.id, conversationId: input.conversationId, author: "bot" })
+          .catch(() => {});
+      }
+      return replies;
+    }
+    // Deliver now (this instance holds the fresh rows' lease); failures retry with backoff.
+    await Promise.all(
+      stored.map((r, i) =>
+        this.deps.outbox.deliverFresh({
+          outboxId: r.outboxId,
+          channel: input.channel,
+          address: input.address,
+          message: { ...(replies[i] as MessageDto), conversationId: input.conversationId },
+        }),
+      ),
+    );
+    return replies;
+  }
+
+  /**
+   * Sends a message into a conversation from outside a turn (an agent's reply, a survey,
+   * a proactive notice): stored, then delivered through the outbox on the conversation's
+   * own channel. `internal` notes are stored and shown to staff but never sent.
+   */
+  async sendToConversation(
+    conversationId: string,
+    message: {
+      text: string;
+      author: "agent" | "system" | "bot";
+      agentId?: string;
+      quickReplies?: QuickReply[];
+      internal?: boolean;
+    },
+  ): Promise<MessageDto> {
+    const { db } = this.deps;
+    const conv = await db.conversation.findUniqueOrThrow({
+      where: { id: conversationId },
+      select: { id: true, channel: true, identityId: true },
+    });
+    const identity = await db.channelIdentity.findUniqueOrThrow({
+      where: { id: conv.identityId },
+      select: { address: true },
+    });
+    const address = identity.address as ChannelAddress;
+    const { row, outboxId } = await db.$transaction(async (tx) => {
+      const row = await tx.message.create({
+        data: {
+          conversationId,
+          direction: "out",
+          author: message.author,
+          agentId: message.agentId ?? null,
+          channel: conv.channel,
+          text: message.text,
+          payload: message.quickReplies?.length
+            ? ({ quickReplies: message.quickReplies } as unknown as Prisma.InputJsonValue)
+            : undefined,
+          status: message.internal ? "internal" : "queued",
+          internal: message.internal ?? false,
+        },
+        select: { id: true, seq: true, direction: true, author: true, text: true, payload: true, createdAt: true },
+      });
+      await tx.conversation.update({ where: { id: conversationId }, data: { lastMessageAt: new Date() } });
+      if (message.internal) return { row, outboxId: undefined };
+      const box = await tx.outbox.create({
+        data: { messageId: row.id, channel: conv.channel, address: address as Prisma.InputJsonValue },
+        select: { id: true },
+      });
+      return { row, outboxId: box.id };
+    });
+    const dto = toMessageDto(row);
+    if (outboxId) await this.deps.outbox.deliver(outboxId);
+    else
+      void this.deps.bus
+        .publish(conversationTopic(conversationId), { type: "note", conversationId, message: dto })
+        .catch(() => {});
+    return dto;
+  }
+
+  /**
+   * Sets the conversation's active flow from outside a turn (a survey sent by the scheduler),
+   * in one statement serialised with the conversation's turns. `flow: undefined` clears it,
+   * only while the active flow is still `onlyIfName` when that is given.
+   */
+  async setFlow(conversationId: string, flow: DialogState["flow"], onlyIfName?: string): Promise<void> {
+    const { db } = this.deps;
+    await this.turns.run(conversationId, async () => {
+      if (flow) {
+        const fresh = JSON.stringify({ ...emptyDialogState(), flow });
+        await db.$executeRaw`
+          INSERT INTO "BotState" (key, data, etag, "updatedAt") VALUES (${conversationId}, ${fresh}::jsonb, 1, now())
+          ON CONFLICT (key) DO UPDATE SET data = jsonb_set("BotState".data, '{flow}', ${JSON.stringify(flow)}::jsonb),
+            etag = "BotState".etag + 1, "updatedAt" = now()`;
+      } else {
+        await db.$executeRaw`
+          UPDATE "BotState" SET data = data - 'flow', etag = etag + 1, "updatedAt" = now()
+          WHERE key = ${conversationId} AND (${onlyIfName ?? null}::text IS NULL OR data->'flow'->>'name' = ${onlyIfName ?? null})`;
+      }
+    });
+  }
+
+  /** Runs fn as the only work on the conversation (serialised with its turns on this instance). */
+  exclusive<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
+    return this.turns.run(conversationId, fn);
+  }
+
+  /** Answers every inbound message left `received` by a crash, oldest first. */
+  async replayPending(olderThanMs = 0): Promise<number> {
+    const cutoff = new Date(Date.now() - olderThanMs);
+    const pending = await this.deps.db.message.findMany({
+      where: { direction: "in", status: "received", createdAt: { lte: cutoff } },
+      orderBy: { seq: "asc" },
+      select: { id: true, conversationId: true },
+      take: 10_000,
+    });
+    for (const m of pending) {
+      await this.turns
+        .run(m.conversationId, async () => {
+          const input = await this.repo.loadTurn(m.id);
+          if (input) await this.runTurn(input);
+        })
+        .catch((err) => this.deps.log.error({ err, messageId: m.id }, "replay of a pending message failed"));
+    }
+    return pending.length;
+  }
+
+  /** Stops taking new turns and waits for the ones in flight. */
+  async drain(): Promise<void> {
+    this.stopped = true;
+    await this.turns.drain();
+  }
+}

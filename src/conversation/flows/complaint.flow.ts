@@ -1,0 +1,369 @@
+import type { TurnContext } from "botbuilder";
+import { ACTION_THRESHOLD, CATEGORY_CODES, CATEGORY_LABELS, type NluResult } from "../../../intents/index.js";
+import { formatDuration } from "../../sla/duration.js";
+import type { TicketDetail, TicketService } from "../../tickets/ticket.service.js";
+import { waybillRequired } from "../../tickets/ticket-rules.js";
+import { reply } from "../bot.js";
+import type { QuickReply } from "../channel.js";
+import type { Flow } from "../flow.js";
+import type { Locale } from "../texts.js";
+import { type DialogState, turnInfo } from "../turn-state.js";
+import { CANCEL_RE, CONFIRM_RE, ct, EDIT_RE, NO_WAYBILL_RE } from "./complaint.texts.js";
+
+export interface ComplaintFlowDeps {
+  tickets: Pick<TicketService, "openFromBot">;
+  /** The phone the channel already knows for this customer (SMS sender, linked WeChat). */
+  customerPhone(customerId: string): Promise<string | null>;
+  now?: () => Date;
+}
+
+type Step = "category" | "waybill" | "description" | "phone" | "confirm" | "edit";
+
+/** The complaint being collected; lives in DialogState (the BotState table), never in memory. */
+export interface ComplaintDraft {
+  category?: string;
+  /** null: the customer has none (allowed for some categories). */
+  waybill?: string | null;
+  description?: string;
+  phone?: string;
+  claimedAmount?: number;
+  /** Changing one answer returns to the summary afterwards. */
+  editing?: boolean;
+}
+
+const FLOW = "complaint";
+/** A complaint the tracking flow suggested is pre-filled only if it is this recent. */
+export const SUGGESTION_TTL_MS = 30 * 60_000;
+/** A guessed category is used only when the engine is this sure, and never "OTHER". */
+const CATEGORY_MIN_CONFIDENCE = 0.6;
+const PHONE_RE = /^(?:\+?86)?(1[3-9]\d{9})$|^(0\d{2,3}-?\d{7,8})$/;
+/** Words that only say "I want to complain", not what happened. */
+const FILLER_ZH =
+  /我要|我想|我需要|要|想|投诉|申诉|举报|一下|你们|您好|你好|请问|客服|快递|包裹|单号|运单号|电话|的|了|啊|吧|呢/g;
+const FILLER_EN = new Set(
+  "i want to would like make a an the complaint complain about hello hi please parcel waybill number my phone is".split(
+    " ",
+  ),
+);
+
+export function draftOf(state: DialogState): ComplaintDraft {
+  return (state.flow?.name === FLOW ? state.flow.data : {}) as ComplaintDraft;
+}
+
+/** The next question to ask: only what is missing, in the order an agent needs it. */
+export function nextStep(d: ComplaintDraft): Step {
+  if (!d.category) return "category";
+  if (d.waybill === undefined) return "waybill";
+  if (!d.description) return "description";
+  if (!d.phone) return "phone";
+  return "confirm";
+}
+
+/** Is the first message a description of what happened, beyond "I want to complain"? */
+export function isSubstantive(text: string, parsed: NluResult): boolean {
+  let rest = text;
+  for (const e of [...parsed.entities].sort((a, b) => b.start - a.start))
+    rest = rest.slice(0, e.start) + rest.slice(e.end);
+  const cjk = (rest.replace(FILLER_ZH, "").match(/[\u4e00-\u9fff]/g) ?? []).length;
+  const latinWords = (rest.toLowerCase().match(/[a-z']{2,}/g) ?? []).filter((w) => !FILLER_EN.has(w)).length;
+  return cjk >= 4 || latinWords >= 3;
+}
+
+function normalisePhone(value: string): string | undefined {
+  const m = PHONE_RE.exec(value.replace(/[\s()]/g, ""));
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+function categoryLabel(locale: Locale, code: string): string {
+  const label = CATEGORY_LABELS[code as keyof typeof CATEGORY_LABELS];
+  return label ? (locale === "en" ? label.en : label.zh) : code;
+}
+
+/** A category named by label (中文 or English) or code, as the quick replies send it. */
+export function matchCategory(text: string): string | undefined {
+  const t = text.trim().toLowerCase();
+  for (const code of CATEGORY_CODES) {
+    const l = CATEGORY_LABELS[code];
+    if (t === code.toLowerCase() || t === l.zh || t === l.en.toLowerCase()) return code;
+  }
+  return undefined;
+}
+
+/**
+ * 投诉受理: collects category, waybill, the customer's own words and a contact phone,
+ * one short question at a time, then a summary to confirm; the confirmation opens the
+ * ticket (idempotent per inbound message) and answers with the number and the promised
+ * times. "算了/取消" cancels at any step; "修改" changes an answer.
+ */
+export class ComplaintFlow implements Flow {
+  readonly name = FLOW;
+  readonly intents = ["complaint"] as const;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ComplaintFlowDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async start(context: TurnContext, parsed: NluResult, text: string): Promise<void> {
+    const info = turnInfo(context);
+    const d: ComplaintDraft = {};
+    const suggested = info.state.suggestedComplaint;
+    const fresh =
+      suggested && this.now().getTime() - Date.parse(suggested.at) < SUGGESTION_TTL_MS ? suggested : undefined;
+    info.state.suggestedComplaint = undefined;
+
+    const guess = parsed.category;
+    if (guess && guess.code !== "OTHER" && guess.confidence >= CATEGORY_MIN_CONFIDENCE) d.category = guess.code;
+    else if (fresh) d.category = fresh.category;
+    const waybill = parsed.entities.find((e) => e.type === "waybill")?.value ?? fresh?.waybill;
+    if (waybill) d.waybill = waybill;
+    if (isSubstantive(text, parsed)) d.description = text.trim();
+    this.takeAmount(d, parsed);
+    const phone = parsed.entities.find((e) => e.type === "phone")?.value;
+    d.phone = phone ?? (await this.deps.customerPhone(info.customerId)) ?? undefined;
+    if (!d.phone) delete d.phone;
+    await this.ask(context, d);
+  }
+
+  async resume(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
+    const info = turnInfo(context);
+    const step = info.state.flow?.step as Step | undefined;
+    const d = { ...draftOf(info.state) };
+    const answer = text.trim();
+    const { locale } = info;
+
+    if (CANCEL_RE.test(answer)) {
+      info.state.flow = undefined;
+      await context.sendActivity(reply(ct(locale, "cancelled")));
+      return true;
+    }
+    // A confident different request (an agent, another tracking query) leaves the dialog.
+    const other = parsed.intent.name;
+    if (
+      parsed.intent.confidence >= ACTION_THRESHOLD &&
+      (other === "human" || other === "complaint_progress" || (other === "track" && step !== "waybill")) &&
+      step !== "description"
+    ) {
+      info.state.flow = undefined;
+      return false;
+    }
+    if (step !== "description" && step !== "edit" && EDIT_RE.test(answer)) {
+      const field = this.fieldIn(answer, locale);
+      if (field) return this.edit(context, d, field);
+      info.state.flow = { name: FLOW, step: "edit", data: { ...d } };
+      await context.sendActivity(reply(ct(locale, "ask.edit"), this.fieldReplies(locale)));
+      return true;
+    }
+
+    switch (step) {
+      case "category": {
+        const code =
+          matchCategory(answer) ??
+          (parsed.category && parsed.category.code !== "OTHER" && parsed.category.confidence >= CATEGORY_MIN_CONFIDENCE
+            ? parsed.category.code
+            : undefined) ??
+          (/^(其他|other)$/i.test(answer) ? "OTHER" : undefined);
+        if (!code) {
+          await context.sendActivity(reply(ct(locale, "ask.category.again"), this.categoryReplies(locale)));
+          return true;
+        }
+        d.category = code;
+        // Describing the problem while choosing the type counts as the description.
+        if (!d.description && !matchCategory(answer) && isSubstantive(answer, parsed)) d.description = answer;
+        break;
+      }
+      case "waybill": {
+        const waybill = parsed.entities.find((e) => e.type === "waybill")?.value;
+        if (waybill) d.waybill = waybill;
+        else if (NO_WAYBILL_RE.test(answer)) {
+          if (d.category && waybillRequired(d.category)) {
+            await context.sendActivity(reply(ct(locale, "ask.waybill.needed")));
+            return true;
+          }
+          d.waybill = null;
+        } else {
+          await context.sendActivity(
+            reply(ct(locale, "ask.waybill.again"), this.waybillReplies(info.state, d, locale)),
+          );
+          return true;
+        }
+        break;
+      }
+      case "description": {
+        if (answer.length < 2) {
+          await context.sendActivity(reply(ct(locale, "ask.description.again")));
+          return true;
+        }
+        d.description = answer; // verbatim: the agent reads the customer's own words
+        this.takeAmount(d, parsed);
+        break;
+      }
+      case "phone": {
+        const phone = parsed.entities.find((e) => e.type === "phone")?.value ?? normalisePhone(answer);
+        if (!phone) {
+          await context.sendActivity(reply(ct(locale, "ask.phone.again")));
+          return true;
+        }
+        d.phone = phone;
+        break;
+      }
+      case "edit": {
+        const field = this.fieldIn(answer, locale);
+        if (!field) {
+          await context.sendActivity(reply(ct(locale, "ask.edit"), this.fieldReplies(locale)));
+          return true;
+        }
+        return this.edit(context, d, field);
+      }
+      case "confirm": {
+        if (CONFIRM_RE.test(answer)) {
+          await this.open(context, d);
+          return true;
+        }
+        await context.sendActivity(
+          reply(`${this.summary(d, locale)}`, [
+            { title: ct(locale, "quick.confirm") },
+            { title: ct(locale, "quick.edit") },
+            { title: ct(locale, "quick.cancel") },
+          ]),
+        );
+        return true;
+      }
+      default:
+        info.state.flow = undefined;
+        return false;
+    }
+    d.editing = false;
+    await this.ask(context, d);
+    return true;
+  }
+
+  private fieldIn(text: string, locale: Locale): Step | undefined {
+    const t = text.toLowerCase();
+    const fields: [Step, string[]][] = [
+      ["category", ["类别", "类型", "分类", "type", "category", ct(locale, "field.category").toLowerCase()]],
+      ["waybill", ["运单", "单号", "waybill", "tracking"]],
+      ["description", ["描述", "情况", "经过", "what happened", "description"]],
+      ["phone", ["电话", "手机", "号码", "phone", "number"]],
+    ];
+    return fields.find(([, words]) => words.some((w) => t.includes(w)))?.[0];
+  }
+
+  private async edit(context: TurnContext, d: ComplaintDraft, field: Step): Promise<boolean> {
+    const info = turnInfo(context);
+    const next: ComplaintDraft = { ...d, editing: true };
+    if (field === "category") delete next.category;
+    if (field === "waybill") delete next.waybill;
+    if (field === "description") delete next.description;
+    if (field === "phone") delete next.phone;
+    info.state.flow = { name: FLOW, step: field, data: { ...next } };
+    await this.askStep(context, next, field);
+    return true;
+  }
+
+  private takeAmount(d: ComplaintDraft, parsed: NluResult): void {
+    const amount = parsed.entities.find((e) => e.type === "amount");
+    if (amount && Number.isFinite(Number(amount.value))) d.claimedAmount = Number(amount.value);
+  }
+
+  private async ask(context: TurnContext, d: ComplaintDraft): Promise<void> {
+    const info = turnInfo(context);
+    const step = nextStep(d);
+    info.state.flow = { name: FLOW, step, data: { ...d } };
+    await this.askStep(context, d, step);
+  }
+
+  private async askStep(context: TurnContext, d: ComplaintDraft, step: Step): Promise<void> {
+    const info = turnInfo(context);
+    const { locale } = info;
+    switch (step) {
+      case "category":
+        await context.sendActivity(reply(ct(locale, "ask.category"), this.categoryReplies(locale)));
+        return;
+      case "waybill": {
+        const required = d.category ? waybillRequired(d.category) : true;
+        await context.sendActivity(
+          reply(
+            ct(locale, required ? "ask.waybill.required" : "ask.waybill.optional"),
+            this.waybillReplies(info.state, d, locale),
+          ),
+        );
+        return;
+      }
+      case "description":
+        await context.sendActivity(reply(ct(locale, "ask.description")));
+        return;
+      case "phone":
+        await context.sendActivity(reply(ct(locale, "ask.phone")));
+        return;
+      case "confirm":
+        await context.sendActivity(
+          reply(this.summary(d, locale), [
+            { title: ct(locale, "quick.confirm") },
+            { title: ct(locale, "quick.edit") },
+            { title: ct(locale, "quick.cancel") },
+          ]),
+        );
+        return;
+      case "edit":
+        await context.sendActivity(reply(ct(locale, "ask.edit"), this.fieldReplies(locale)));
+        return;
+    }
+  }
+
+  private summary(d: ComplaintDraft, locale: Locale): string {
+    return ct(locale, "summary", {
+      category: categoryLabel(locale, d.category ?? "OTHER"),
+      waybill: d.waybill ?? ct(locale, "none.waybill"),
+      description: d.description ?? "",
+      phone: d.phone ?? "",
+    });
+  }
+
+  private categoryReplies(locale: Locale): QuickReply[] {
+    return CATEGORY_CODES.map((code) => ({ title: categoryLabel(locale, code) }));
+  }
+
+  private fieldReplies(locale: Locale): QuickReply[] {
+    return (["field.category", "field.waybill", "field.description", "field.phone"] as const).map((k) => ({
+      title: ct(locale, k),
+    }));
+  }
+
+  private waybillReplies(state: DialogState, d: ComplaintDraft, locale: Locale): QuickReply[] {
+    const replies: QuickReply[] = [];
+    if (state.lastWaybill) replies.push({ title: state.lastWaybill });
+    if (!d.category || !waybillRequired(d.category)) replies.push({ title: ct(locale, "quick.noWaybill") });
+    replies.push({ title: ct(locale, "quick.cancel") });
+    return replies;
+  }
+
+  private async open(context: TurnContext, d: ComplaintDraft): Promise<void> {
+    const info = turnInfo(context);
+    const { ticket, reopened } = await this.deps.tickets.openFromBot({
+      conversationId: info.conversationId,
+      customerId: info.customerId,
+      channel: info.channel,
+      sourceMessageId: info.inboundMessageId,
+      category: d.category ?? "OTHER",
+      description: d.description ?? "",
+      waybill: d.waybill ?? undefined,
+      contactPhone: d.phone,
+      claimedAmount: d.claimedAmount,
+    });
+    info.state.flow = undefined;
+    info.category = ticket.category;
+    await context.sendActivity(reply(openedText(ticket, reopened, info.locale)));
+  }
+}
+
+/** "客服将在30分钟内联系您，24小时内给出处理结果": from the clocks actually started. */
+export function openedText(ticket: TicketDetail, reopened: boolean, locale: Locale): string {
+  const minutes = (kind: string, fallback: number) =>
+    ticket.slaClocks.find((c) => c.kind === kind)?.targetMinutes ?? fallback;
+  return ct(locale, reopened ? "reopened" : "opened", {
+    number: ticket.number,
+    firstResponse: formatDuration(minutes("first_response", 30) * 60_000, locale),
+    resolution: formatDuration(minutes("resolution", 1440) * 60_000, locale),
+  });
+}

@@ -1,0 +1,278 @@
+import type { TurnContext } from "botbuilder";
+import {
+  ACTION_THRESHOLD,
+  CARRIER_NAMES,
+  type CarrierCode,
+  detectCarriers,
+  findCarrierMention,
+  type NluResult,
+  normaliseText,
+  normaliseWaybill,
+  WAYBILL_FORMATS,
+} from "../../../intents/index.js";
+import { assess, type Problem } from "../../tracking/care.rules.js";
+import type { TrackingService } from "../../tracking/tracking.service.js";
+import type { TrackingResult } from "../../tracking/tracking.types.js";
+import { reply } from "../bot.js";
+import type { QuickReply } from "../channel.js";
+import type { Flow } from "../flow.js";
+import type { Locale } from "../texts.js";
+import { turnInfo } from "../turn-state.js";
+import { formatTime, statusLabel, tt } from "./track.texts.js";
+
+const RECENT = /^(我最近的快递|my recent parcels)$|最近.{0,4}(快递|包裹)|recent (parcels|packages|shipments)/i;
+
+function carrierName(locale: Locale, code: string): string {
+  const names = CARRIER_NAMES[code as CarrierCode];
+  return names ? (locale === "en" ? names.en : names.zh) : code;
+}
+
+/** A carrier picked from the carrier question: a name, an alias, or the code itself. */
+function carrierIn(text: string, allowed: readonly string[]): string | undefined {
+  const trimmed = text.trim().toLowerCase();
+  for (const code of allowed) {
+    const names = CARRIER_NAMES[code as CarrierCode];
+    if (code.toLowerCase() === trimmed || names?.zh === text.trim() || names?.en.toLowerCase() === trimmed) return code;
+  }
+  const mention = findCarrierMention(normaliseText(text));
+  return mention && allowed.includes(mention) ? mention : undefined;
+}
+
+/** Something that was meant as a waybill but fits no format ("SF12345"): gets a format hint. */
+function waybillAttempt(text: string): string | undefined {
+  const m = text.match(/[A-Za-z]{0,4}\d[\d\s-]{3,}\d[A-Za-z]{0,2}/);
+  if (!m) return undefined;
+  const w = normaliseWaybill(m[0]);
+  if ((w.match(/\d/g)?.length ?? 0) < 5 || w.length > 40) return undefined;
+  if (/^1[3-9]\d{9}$/.test(w)) return undefined; // a mobile number, not a waybill
+  return w;
+}
+
+/**
+ * 查件: "where is my parcel". Answers from TrackingService in one short message (status and
+ * place, the last three events, expected delivery), asks for the number or the carrier when
+ * needed, and offers a complaint when the parcel is late, stuck, in trouble, or signed while
+ * the customer says they don't have it (the complaint flow pre-fills from suggestedComplaint).
+ */
+export class TrackFlow implements Flow {
+  readonly name = "track";
+  readonly intents = ["track"] as const;
+
+  constructor(
+    private readonly tracking: TrackingService,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async start(context: TurnContext, parsed: NluResult, text: string): Promise<void> {
+    const info = turnInfo(context);
+    info.state.flow = undefined;
+    const entity = parsed.entities.find((e) => e.type === "waybill");
+    if (entity) return this.answer(context, entity.value, text, entity.carriers);
+    if (RECENT.test(text.trim())) return this.recent(context);
+    const attempt = parsed.entities.some((e) => e.type === "phone") ? undefined : waybillAttempt(text);
+    if (attempt) return this.answer(context, attempt, text);
+    await this.askWaybill(context);
+  }
+
+  async resume(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
+    const info = turnInfo(context);
+    const active = info.state.flow;
+    if (!active || active.name !== this.name) return false;
+    const entity = parsed.entities.find((e) => e.type === "waybill");
+    if (active.step === "carrier") {
+      const data = active.data as { waybill?: string; carriers?: string[] };
+      const picked = data.waybill && data.carriers ? carrierIn(text, data.carriers) : undefined;
+      if (picked && data.waybill) {
+        info.state.flow = undefined;
+        await this.answer(context, data.waybill, text, undefined, picked);
+        return true;
+      }
+    }
+    if (entity) {
+      info.state.flow = undefined;
+      await this.answer(context, entity.value, text, entity.carriers);
+      return true;
+    }
+    if (RECENT.test(text.trim())) {
+      info.state.flow = undefined;
+      await this.recent(context);
+      return true;
+    }
+    // Another confident topic ("我要投诉") goes back to the router.
+    const otherTopic = parsed.intent.confidence >= ACTION_THRESHOLD && !["track", "none"].includes(parsed.intent.name);
+    const attempt = active.step === "waybill" && !otherTopic ? waybillAttempt(text) : undefined;
+    if (attempt) {
+      info.state.flow = undefined;
+      await this.answer(context, attempt, text);
+      return true;
+    }
+    return false;
+  }
+
+  private async askWaybill(context: TurnContext): Promise<void> {
+    const info = turnInfo(context);
+    const hasRecent = await this.tracking.hasRecent(info.customerId);
+    const quick: QuickReply[] = [];
+    if (info.state.lastWaybill) quick.push({ title: info.state.lastWaybill });
+    if (hasRecent) quick.push({ title: tt(info.locale, "quick.recent") });
+    info.state.flow = { name: this.name, step: "waybill", data: {} };
+    await context.sendActivity(reply(tt(info.locale, hasRecent ? "askWithRecent" : "ask"), quick));
+  }
+
+  private async recent(context: TurnContext): Promise<void> {
+    const info = turnInfo(context);
+    const list = await this.tracking.recentForCustomer(info.customerId);
+    if (!list.length) {
+      info.state.flow = { name: this.name, step: "waybill", data: {} };
+      await context.sendActivity(reply(tt(info.locale, "recentNone")));
+      return;
+    }
+    const lines = list.map((s) =>
+      tt(info.locale, "recentLine", {
+        carrier: carrierName(info.locale, s.carrier),
+        waybill: s.waybill,
+        status: statusLabel(info.locale, s.status),
+        time: s.lastEventAt ? tt(info.locale, "place", { place: formatTime(s.lastEventAt) }) : "",
+      }),
+    );
+    info.state.flow = { name: this.name, step: "waybill", data: {} };
+    await context.sendActivity(
+      reply(
+        [tt(info.locale, "recentHeader"), ...lines].join("\n"),
+        list.map((s) => ({ title: s.waybill })),
+      ),
+    );
+  }
+
+  private async answer(
+    context: TurnContext,
+    waybill: string,
+    text: string,
+    carriers?: readonly string[],
+    chosen?: string,
+  ): Promise<void> {
+    const info = turnInfo(context);
+    info.state.lastWaybill = waybill;
+    const named = chosen ?? findCarrierMention(normaliseText(text));
+    const candidates = carriers?.length ? carriers : detectCarriers(waybill);
+    const { results, degraded } = await this.tracking.lookup(waybill, {
+      carrier: named,
+      carriers: candidates,
+      customerId: info.customerId,
+    });
+    const [only] = results;
+    if (!only) {
+      await this.notFound(context, waybill, named, degraded);
+      return;
+    }
+    if (results.length > 1) {
+      const options = results.map((r) => r.carrier);
+      info.state.flow = { name: this.name, step: "carrier", data: { waybill, carriers: options } };
+      await context.sendActivity(
+        reply(
+          tt(info.locale, "askCarrier", { waybill }),
+          options.map((c) => ({ title: carrierName(info.locale, c), value: carrierName(info.locale, c) })),
+        ),
+      );
+      return;
+    }
+    await this.show(context, only, text, degraded);
+  }
+
+  private async show(context: TurnContext, r: TrackingResult, text: string, degraded: boolean): Promise<void> {
+    const info = turnInfo(context);
+    const { locale } = info;
+    const latest = r.events[0];
+    const care = assess(r, this.now(), this.tracking.limits, text);
+    const lines: string[] = [];
+    if (degraded) lines.push(tt(locale, "degraded"));
+    lines.push(
+      tt(locale, "summary", {
+        carrier: carrierName(locale, r.carrier),
+        waybill: r.waybill,
+        status: statusLabel(locale, r.status),
+        place: latest?.location ? tt(locale, "place", { place: latest.location }) : "",
+      }),
+    );
+    if (r.events.length) {
+      lines.push(tt(locale, "eventsHeader"));
+      for (const e of r.events.slice(0, 3)) {
+        lines.push(tt(locale, "eventLine", { time: formatTime(e.time), text: e.description }));
+      }
+    }
+    if (r.status === "delivered" && r.deliveredAt)
+      lines.push(tt(locale, "delivered", { time: formatTime(r.deliveredAt) }));
+    if (care.eta === "today") lines.push(tt(locale, "etaToday"));
+    else if (care.eta) lines.push(tt(locale, "eta", { time: formatTime(care.eta) }));
+
+    const problem = care.problems[0];
+    if (!problem) {
+      await context.sendActivity(
+        reply(lines.join("\n"), [{ title: tt(locale, "quick.another") }, { title: tt(locale, "quick.human") }]),
+      );
+      return;
+    }
+    lines.push("", this.careText(locale, problem, care.problems, r));
+    info.state.suggestedComplaint = { category: problem.category, waybill: r.waybill, at: this.now().toISOString() };
+    await context.sendActivity(
+      reply(lines.join("\n"), [{ title: tt(locale, "quick.complain") }, { title: tt(locale, "quick.human") }]),
+    );
+  }
+
+  private careText(locale: Locale, problem: Problem, all: Problem[], r: TrackingResult): string {
+    const signedAt = r.deliveredAt ?? r.lastEventAt;
+    switch (problem.kind) {
+      case "delayed": {
+        const stuck = all.find((p) => p.kind === "stuck");
+        const delayed = tt(locale, "care.delayed", {
+          limit: problem.limitHours,
+          hours: Math.max(1, problem.overdueHours),
+        });
+        return stuck && stuck.kind === "stuck"
+          ? `${tt(locale, "care.stuck", { hours: stuck.idleHours })}\n${delayed}`
+          : delayed;
+      }
+      case "stuck":
+        return tt(locale, "care.stuck", { hours: problem.idleHours });
+      case "exception":
+        return tt(locale, "care.exception");
+      case "signed_not_received":
+        return tt(locale, problem.signedByOther ? "care.signedOther" : "care.signedLoss", {
+          time: signedAt ? formatTime(signedAt) : "",
+        });
+      case "locker_not_received": {
+        const place = r.events[0]?.location;
+        return tt(locale, "care.locker", { place: place ? tt(locale, "place", { place }) : "" });
+      }
+    }
+  }
+
+  private async notFound(
+    context: TurnContext,
+    waybill: string,
+    named: string | undefined,
+    degraded: boolean,
+  ): Promise<void> {
+    const { locale } = turnInfo(context);
+    const quick = [{ title: tt(locale, "quick.human") }, { title: tt(locale, "quick.another") }];
+    if (degraded) {
+      await context.sendActivity(reply(tt(locale, "degradedNotFound", { waybill }), quick));
+      return;
+    }
+    const detected = detectCarriers(waybill);
+    const carrier = (named ?? detected[0]) as CarrierCode | undefined;
+    const fits = carrier ? detected.includes(carrier) : false;
+    const format =
+      carrier && WAYBILL_FORMATS[carrier] ? WAYBILL_FORMATS[carrier][locale === "en" ? "en" : "zh"] : undefined;
+    await context.sendActivity(
+      reply(
+        tt(locale, "notFound", {
+          waybill,
+          format: format ?? tt(locale, "genericFormat"),
+          length: fits ? "" : tt(locale, "notFoundLength", { length: waybill.length }),
+        }),
+        quick,
+      ),
+    );
+  }
+}

@@ -1,0 +1,124 @@
+import type { TurnContext } from "botbuilder";
+import { ACTION_THRESHOLD, type IntentName, type Nlu, type NluResult } from "../../intents/index.js";
+import { looksAngry } from "./anger.js";
+import { type MessageRouter, mainMenu, reply } from "./bot.js";
+import type { Flow } from "./flow.js";
+import { type Locale, t } from "./texts.js";
+import { turnInfo } from "./turn-state.js";
+
+/** Two misunderstood messages in a row hand the conversation to a human (issue 7). */
+export const MISUNDERSTOOD_LIMIT = 2;
+
+/** Routes each message: an active flow first, then the intent engine's verdict. */
+/** Does the customer have a complaint being handled (an open ticket)? */
+export type OpenTicketCheck = (customerId: string) => Promise<boolean>;
+
+export class IntentRouter implements MessageRouter {
+  private readonly byIntent = new Map<IntentName, Flow>();
+  private readonly byName = new Map<string, Flow>();
+
+  constructor(
+    private readonly nlu: Nlu,
+    flows: Flow[],
+    private readonly hasOpenTicket: OpenTicketCheck = async () => false,
+  ) {
+    for (const flow of flows) {
+      this.byName.set(flow.name, flow);
+      for (const intent of flow.intents) this.byIntent.set(intent, flow);
+    }
+  }
+
+  async route(context: TurnContext, text: string): Promise<void> {
+    const info = turnInfo(context);
+    const active = info.state.flow;
+    const parsed = this.nlu.parse(text, { expecting: active?.step, locale: info.locale });
+    info.intent = parsed.intent.name;
+    if (parsed.category) info.category = parsed.category.code;
+
+    // An angry customer whose complaint is already open goes to a person, not another form.
+    const handoff = this.byIntent.get("human");
+    if (handoff && looksAngry(text) && active?.name !== "survey" && (await this.hasOpenTicket(info.customerId))) {
+      await handoff.start(context, parsed, text);
+      if (info.handoff) info.handoff.reason = "angry";
+      return;
+    }
+
+    if (active) {
+      const flow = this.byName.get(active.name);
+      if (flow?.resume && (await flow.resume(context, parsed, text))) return;
+      if (!flow) info.state.flow = undefined;
+    }
+
+    const confident = parsed.intent.confidence >= ACTION_THRESHOLD;
+    // Unsure, but the message carries a waybill: looking it up is the answer that cannot hurt
+    // (tracking shows the status and itself offers a complaint when the parcel is late).
+    const tracking = this.byIntent.get("track");
+    if (
+      !confident &&
+      tracking &&
+      parsed.entities.some((e) => e.type === "waybill") &&
+      ["track", "complaint", "none"].includes(parsed.intent.name)
+    ) {
+      info.state.misunderstood = 0;
+      info.intent = "track";
+      if (info.state.flow && info.state.flow.name !== tracking.name) info.state.flow = undefined;
+      await tracking.start(context, parsed, text);
+      return;
+    }
+    const flow = this.byIntent.get(parsed.intent.name);
+    if (confident && flow && parsed.intent.name !== "none") {
+      info.state.misunderstood = 0;
+      // A new topic replaces an unfinished flow.
+      if (info.state.flow && info.state.flow.name !== flow.name) info.state.flow = undefined;
+      await flow.start(context, parsed, text);
+      return;
+    }
+    await this.notUnderstood(context, parsed, confident);
+  }
+
+  /** Off-topic or unsure: say what the bot can do, or ask which of the likely intents was meant. */
+  private async notUnderstood(context: TurnContext, parsed: NluResult, confident: boolean): Promise<void> {
+    const info = turnInfo(context);
+    // Confidently off-topic is understood (the answer is "here is what I can do"); only
+    // messages the engine is unsure about count towards the handoff.
+    if (!confident) info.state.misunderstood += 1;
+    if (info.state.misunderstood >= MISUNDERSTOOD_LIMIT) {
+      info.state.misunderstood = 0;
+      const handoff = this.byIntent.get("human");
+      if (handoff) {
+        await handoff.start(context, parsed, "");
+        return;
+      }
+    }
+    if (!confident && parsed.intent.name !== "none") {
+      const options = parsed.ranking
+        .filter((r) => r.name !== "none" && this.byIntent.has(r.name))
+        .slice(0, 3)
+        .map((r) => ({ title: intentLabel(info.locale, r.name) }));
+      if (options.length) {
+        await context.sendActivity(
+          reply(t(info.locale, "clarify"), [...options, { title: t(info.locale, "quick.human") }]),
+        );
+        return;
+      }
+    }
+    await context.sendActivity(reply(t(info.locale, "capabilities"), mainMenu(info.locale)));
+  }
+}
+
+function intentLabel(locale: Locale, intent: IntentName): string {
+  const key = (
+    {
+      track: "quick.track",
+      complaint: "quick.complain",
+      complaint_progress: "quick.progress",
+      human: "quick.human",
+      inquiry: "quick.inquiry",
+      suggestion: "quick.suggest",
+      greeting: "quick.hello",
+      thanks: "quick.hello",
+      none: "quick.human",
+    } as const
+  )[intent];
+  return t(locale, key);
+}

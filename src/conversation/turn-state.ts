@@ -1,0 +1,43 @@
+import type { TurnContext } from "botbuilder";
+import type { Locale } from "./texts.js";
+
+/** Dialog state persisted per conversation in the BotState table (never in memory). */
+export interface DialogState {
+  /** The flow in progress (complaint intake, survey …) and where it is. */
+  flow?: { name: string; step: string; data: Record<string, unknown> } | undefined;
+  /** Consecutive messages the bot did not understand (two in a row → handoff). */
+  misunderstood: number;
+  /** Last waybill the customer mentioned, for follow-up questions. */
+  lastWaybill?: string | undefined;
+  /**
+   * A complaint the bot offered to open (e.g. tracking saw a delayed parcel): the complaint
+   * flow pre-fills the category and waybill from it when the customer accepts.
+   */
+  suggestedComplaint?: { category: string; waybill?: string | undefined; at: string } | undefined;
+}
+
+export const emptyDialogState = (): DialogState => ({ misunderstood: 0 });
+
+/** What the runtime knows about the turn, handed to the bot through turnState. */
+export interface TurnInfo {
+  conversationId: string;
+  customerId: string;
+  inboundMessageId: string;
+  channel: string;
+  locale: Locale;
+  /** Mutable: the bot changes it, the runtime saves it with the replies. */
+  state: DialogState;
+  /** The intent the bot acted on, stored on the message for agents and reports. */
+  intent?: string | undefined;
+  category?: string | undefined;
+  /** Set by the bot to hand the conversation to a human after this turn. */
+  handoff?: { reason: string } | undefined;
+}
+
+export const TURN_INFO = Symbol("turnInfo");
+
+export function turnInfo(context: TurnContext): TurnInfo {
+  const info = context.turnState.get(TURN_INFO) as TurnInfo | undefined;
+  if (!info) throw new Error("turn started without TurnInfo");
+  return info;
+}

@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.js";
+
+export type Db = PrismaClient;
+
+/** The database as the app sees it: a Prisma client plus what the migrator and health checks need. */
+export interface Database {
+  readonly kind: "pglite" | "postgres";
+  readonly prisma: PrismaClient;
+  /** Runs a multi-statement SQL script (migrations) in one transaction. */
+  execScript(sql: string): Promise<void>;
+  /** Runs a single parameterised query outside Prisma (migrator bookkeeping, advisory locks). */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs fn while holding a cluster-wide lock (PostgreSQL advisory lock; PGlite is single-process). */
+  withLock<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined;
+  pgliteDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 20) : openPglite(opts.pgliteDir);
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const pglite = new PGlite(dir);
+  await pglite.waitReady;
+  // pglite-prisma-adapter is typed against an older driver-adapter-utils (prisma-recipe.md).
+  const adapter = new PrismaPGlite(pglite) as unknown as PrismaPg;
+  const prisma = new PrismaClient({ adapter });
+  let closed = false;
+  return {
+    kind: "pglite",
+    prisma,
+    async execScript(sql) {
+      await pglite.transaction(async (tx) => {
+        await tx.exec(sql);
+      });
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      const res = await pglite.query(sql, params);
+      return res.rows as T[];
+    },
+    withLock: (_id, fn) => fn(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000 });
+  pool.on("error", () => {}); // idle-client errors surface on the next query instead of crashing
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }),
+  });
+  return {
+    kind: "postgres",
+    prisma,
+    async execScript(sql) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query(sql);
+        await client.query("COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      const res = await pool.query(sql, params);
+      return res.rows as T[];
+    },
+    async withLock(lockId, fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("SELECT pg_advisory_lock($1)", [lockId]);
+        try {
+          return await fn();
+        } finally {
+          await client.query("SELECT pg_advisory_unlock($1)", [lockId]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+/** A unique-constraint violation, whichever adapter raised it (they differ: prisma-recipe.md). */
+export function isUniqueViolation(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  const e = err as {
+    code?: unknown;
+    cause?: unknown;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } };
+  };
+  if (e.code === "P2002" || e.code === "23505") return true;
+  const adapterCause = e.meta?.driverAdapterError?.cause;
+  if (adapterCause?.originalCode === "23505" || adapterCause?.kind === "UniqueConstraintViolation") return true;
+  const cause = e.cause as { code?: unknown; originalCode?: unknown; kind?: unknown } | undefined;
+  if (cause && (cause.code === "23505" || cause.originalCode === "23505" || cause.kind === "UniqueConstraintViolation"))
+    return true;
+  return false;
+}
+
+/** The database is unreachable (connection refused, terminated): the API answers 503. */
+export function isConnectionError(err: unknown): boolean {
+  const text = String((err as { message?: unknown })?.message ?? err);
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|DatabaseNotReachable|terminating connection|Can't reach database|57P01|the database system is (starting up|shutting down)/i.test(
+    text,
+  );
+}

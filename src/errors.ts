@@ -1,0 +1,62 @@
+/**
+ * The error catalogue: every error the API returns has a stable code and an HTTP
+ * status. Tests assert codes, not messages.
+ */
+export const ERRORS = {
+  BAD_REQUEST: { status: 400, message: "Bad request" },
+  VALIDATION_FAILED: { status: 400, message: "Request validation failed" },
+  INVALID_JSON: { status: 400, message: "Body is not valid JSON" },
+  UNAUTHENTICATED: { status: 401, message: "Authentication required" },
+  INVALID_CREDENTIALS: { status: 401, message: "Invalid username or password" },
+  INVALID_SIGNATURE: { status: 401, message: "Signature missing or invalid" },
+  INVALID_XML: { status: 400, message: "Body is not well-formed XML" },
+  /** Twilio's convention: a webhook whose X-Twilio-Signature does not verify gets 403. */
+  WEBHOOK_SIGNATURE_REJECTED: { status: 403, message: "Webhook signature invalid" },
+  FORBIDDEN: { status: 403, message: "Not allowed for your role" },
+  NOT_FOUND: { status: 404, message: "Not found" },
+  SESSION_NOT_FOUND: { status: 404, message: "Chat session not found" },
+  TICKET_NOT_FOUND: { status: 404, message: "Ticket not found" },
+  SHIPMENT_NOT_FOUND: { status: 404, message: "No tracking data for this waybill" },
+  ILLEGAL_TRANSITION: { status: 409, message: "Illegal state transition" },
+  CONFLICT: { status: 409, message: "Conflict" },
+  SLA_POLICY_LOCKED: { status: 409, message: "This SLA policy is fixed and cannot be changed" },
+  TICKET_NO_CHANNEL: { status: 409, message: "This ticket has no customer conversation to reply on" },
+  TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
+  PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Unsupported content type" },
+  ACCOUNT_LOCKED: { status: 423, message: "Account temporarily locked after repeated failures" },
+  RATE_LIMITED: { status: 429, message: "Too many requests" },
+  INTERNAL: { status: 500, message: "Internal error" },
+  UNAVAILABLE: { status: 503, message: "Service temporarily unavailable" },
+  WEBHOOK_NOT_CONFIGURED: { status: 503, message: "This webhook is disabled until its secret is configured" },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: unknown,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.name = "AppError";
+    this.status = ERRORS[code].status;
+  }
+}
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export function errorBody(err: AppError): ErrorBody {
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.details === undefined ? {} : { details: err.details }),
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyInstance } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { isConnectionError } from "../db/client.js";
+import { AppError, errorBody } from "../errors.js";
+
+/** Every error leaves as `{ error: { code, message } }` with a stable code; 5xx never leak internals. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    let appError: AppError;
+    if (err instanceof AppError) {
+      appError = err;
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => {
+        const where = v.instancePath ? v.instancePath.replace(/^\//, "").replace(/\//g, ".") : err.validationContext;
+        return `${where ? `${where}: ` : ""}${v.message}`;
+      });
+      appError = new AppError("VALIDATION_FAILED", issues.join("; "), { issues });
+    } else if (err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+      appError = new AppError("INVALID_JSON", "Body is not valid JSON");
+    } else if (err.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
+      appError = new AppError("BAD_REQUEST", "Body must not be empty when Content-Type is application/json");
+    } else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      appError = new AppError("PAYLOAD_TOO_LARGE");
+    } else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      appError = new AppError("UNSUPPORTED_MEDIA_TYPE");
+    } else if (err.statusCode === 429) {
+      appError = new AppError("RATE_LIMITED", err.message);
+    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      appError = new AppError("BAD_REQUEST", err.message);
+    } else if (isConnectionError(err)) {
+      request.log.error({ err }, "database unavailable");
+      reply.header("retry-after", "5");
+      appError = new AppError("UNAVAILABLE", "Database temporarily unavailable, please retry");
+    } else {
+      request.log.error({ err }, "unhandled error");
+      appError = new AppError("INTERNAL");
+    }
+    reply.code(appError.status).send(errorBody(appError));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send(errorBody(new AppError("NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}`)));
+  });
+}

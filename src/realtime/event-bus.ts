@@ -1,0 +1,17 @@
+/**
+ * Fans realtime events (new messages, ticket changes, SLA warnings) out to WebSocket
+ * clients. In-process in embedded mode; Redis pub/sub in scale mode, so an agent connected
+ * to any instance sees events raised on every other.
+ */
+export interface EventBus {
+  readonly name: string;
+  publish(topic: string, event: RealtimeEvent): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(topic: string, listener: (event: RealtimeEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface RealtimeEvent {
+  type: string;
+  [key: string]: unknown;
+}

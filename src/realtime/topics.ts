@@ -1,0 +1,5 @@
+/** Event-bus topics. */
+export const conversationTopic = (conversationId: string) => `conversation:${conversationId}`;
+/** Everything agents' consoles need to see (handoffs, new tickets, SLA warnings). */
+export const AGENTS_TOPIC = "agents";
+export const ADMINS_TOPIC = "admins";

@@ -1,0 +1,256 @@
+/**
+ * Dashboard rollups (issue 8). The summary's figures are sums over per-day (China time) grains:
+ * tickets per (day, group, assignee, category), SLA clocks per (day, group, assignee, kind),
+ * surveys per (day of sending, group, agent) and shipments per day. A scheduled job stores the
+ * grains of days at least two days old in the Report*Day tables; the summary reads those for
+ * the days they cover and computes every other day of the period live with the very same grain
+ * SQL (today, yesterday, partial days at the period's edges, days not rolled up yet, and days
+ * marked dirty).
+ *
+ * Freshness: triggers (migration 0006) append a ReportDirtyDay row in the same transaction as
+ * any change to a ticket, clock, survey or shipment of a rolled-up-able day, so a committed
+ * change is always visible to the next summary (the day is computed live until the job has
+ * recomputed it). The job only affects speed, never correctness.
+ */
+import type { Logger } from "pino";
+import type { Db } from "../db/client.js";
+import { Prisma } from "../generated/prisma/client.js";
+import type { Scheduler } from "../scheduler/scheduler.js";
+
+const DAY_MS = 86_400_000;
+const CST_MS = 8 * 3_600_000;
+/** Arbitrary, fixed: one rollup batch at a time across instances. */
+const ROLLUP_LOCK_ID = 72_410_008;
+export const ROLLUP_KIND = "reportrollup";
+const ROLLUP_KEY = `${ROLLUP_KIND}:refresh`;
+
+/** The China-time calendar day of an instant, YYYY-MM-DD. */
+export const cstDay = (d: Date): string => new Date(d.getTime() + CST_MS).toISOString().slice(0, 10);
+/** Midnight China time starting a day. */
+export const dayStart = (day: string): Date => new Date(`${day}T00:00:00+08:00`);
+const nextDay = (day: string): string => cstDay(new Date(dayStart(day).getTime() + DAY_MS));
+
+/** Which part of a period [from, to) comes from the rollup and which is computed live. */
+export interface Plan {
+  /** Inclusive runs of rolled-up days. */
+  rolled: { first: string; last: string }[];
+  /** Instant ranges [from, to) computed from the base tables. */
+  live: { from: Date; to: Date }[];
+}
+
+/** Splits [from, to): whole China-time days in `covered` come from the rollup, the rest is live. */
+export function planPeriod(from: Date, to: Date, covered: ReadonlySet<string>): Plan {
+  const rolled: Plan["rolled"] = [];
+  const live: Plan["live"] = [];
+  const addLive = (a: Date, b: Date) => {
+    if (b <= a) return;
+    const last = live[live.length - 1];
+    if (last && last.to.getTime() === a.getTime()) last.to = b;
+    else live.push({ from: a, to: b });
+  };
+  if (to <= from) return { rolled, live };
+  let cursor = from;
+  for (let day = cstDay(from); dayStart(day) < to; day = nextDay(day)) {
+    const start = dayStart(day);
+    const end = new Date(start.getTime() + DAY_MS);
+    if (start >= from && end <= to && covered.has(day)) {
+      addLive(cursor, start);
+      cursor = end;
+      const run = rolled[rolled.length - 1];
+      if (run && nextDay(run.last) === day) run.last = day;
+      else rolled.push({ first: day, last: day });
+    }
+  }
+  addLive(cursor, to);
+  return { rolled, live };
+}
+
+/** `col` within one of the instant ranges (FALSE when none). */
+export function inRanges(col: Prisma.Sql, ranges: readonly { from: Date; to: Date }[]): Prisma.Sql {
+  if (!ranges.length) return Prisma.sql`FALSE`;
+  return Prisma.sql`(${Prisma.join(
+    ranges.map((r) => Prisma.sql`(${col} >= ${r.from} AND ${col} < ${r.to})`),
+    " OR ",
+  )})`;
+}
+
+/** A rollup table's `day` within one of the runs (FALSE when none). */
+export function inDays(col: Prisma.Sql, runs: readonly { first: string; last: string }[]): Prisma.Sql {
+  if (!runs.length) return Prisma.sql`FALSE`;
+  return Prisma.sql`(${Prisma.join(
+    runs.map((r) => Prisma.sql`(${col} BETWEEN ${r.first}::date AND ${r.last}::date)`),
+    " OR ",
+  )})`;
+}
+
+// ───────────────────────── grain SQL (shared by the job and the live part) ─────────────────────────
+
+const CST = Prisma.sql`interval '8 hours'`;
+
+/** The ticket counters, as columns of every ticket grain. */
+export const TICKET_COUNTERS = Prisma.sql`total, resolved, "within24h", "within48h", "firstTime", "frCount", "frSeconds",
+  "resCount", "resSeconds"`;
+const SUM_COUNTERS = Prisma.sql`sum(total)::int, sum(resolved)::int, sum("within24h")::int, sum("within48h")::int,
+  sum("firstTime")::int, sum("frCount")::int, sum("frSeconds")::float8, sum("resCount")::int, sum("resSeconds")::float8`;
+export const TICKET_COLUMNS = Prisma.sql`day, "groupCode", "assigneeId", category, ${TICKET_COUNTERS}`;
+
+/** Tickets (alias t) matching `where`, per (day, group, assignee, category). */
+export const ticketGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
+  SELECT (t."createdAt" + ${CST})::date AS day, t."groupCode", t."assigneeId", t.category,
+    count(*)::int AS total,
+    count(t."resolvedAt")::int AS resolved,
+    count(*) FILTER (WHERE t."resolvedAt" - t."createdAt" <= interval '24 hours')::int AS "within24h",
+    count(*) FILTER (WHERE t."resolvedAt" - t."createdAt" <= interval '48 hours')::int AS "within48h",
+    count(*) FILTER (WHERE t."resolvedAt" IS NOT NULL AND t."reopenedCount" = 0)::int AS "firstTime",
+    count(t."firstResponseAt")::int AS "frCount",
+    COALESCE(sum(extract(epoch FROM t."firstResponseAt" - t."createdAt")), 0)::float8 AS "frSeconds",
+    count(t."resolvedAt")::int AS "resCount",
+    COALESCE(sum(extract(epoch FROM t."resolvedAt" - t."createdAt")), 0)::float8 AS "resSeconds"
+  FROM "Ticket" t WHERE ${where} GROUP BY 1, 2, 3, 4`;
+
+export const SLA_COLUMNS = Prisma.sql`day, "groupCode", "assigneeId", kind, met, breached, running, paused`;
+
+/** SLA clocks of the tickets (alias t) matching `where`, per (day, group, assignee, kind). */
+export const slaGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
+  SELECT (t."createdAt" + ${CST})::date AS day, t."groupCode", t."assigneeId", c.kind,
+    count(*) FILTER (WHERE c.state = 'met')::int AS met,
+    count(*) FILTER (WHERE c.state = 'breached')::int AS breached,
+    count(*) FILTER (WHERE c.state = 'running')::int AS running,
+    count(*) FILTER (WHERE c.state = 'paused')::int AS paused
+  FROM "Ticket" t JOIN "SlaClock" c ON c."ticketId" = t.id WHERE ${where} GROUP BY 1, 2, 3, 4`;
+
+export const SURVEY_COLUMNS = Prisma.sql`day, "groupCode", "agentId", sent, answered, satisfied, basically,
+  dissatisfied, rated, "starsN", "stars45", "ratingsN", "ratings45", "speedSum", "speedN", "effectSum", "effectN",
+  "attitudeSum", "attitudeN", "npsN", promoters, detractors, "fcrN", "fcrYes"`;
+
+const FCR = Prisma.sql`COALESCE(s.fcr, s.overall IN ('satisfied', 'basically_satisfied'))`;
+
+/** Surveys (alias s) matching `where`, per (day sent, group, agent). */
+export const surveyGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
+  SELECT (s."sentAt" + ${CST})::date AS day, s."groupCode", s."agentId",
+    count(*)::int AS sent,
+    count(s."answeredAt")::int AS answered,
+    count(*) FILTER (WHERE s.overall = 'satisfied')::int AS satisfied,
+    count(*) FILTER (WHERE s.overall = 'basically_satisfied')::int AS basically,
+    count(*) FILTER (WHERE s.overall = 'dissatisfied')::int AS dissatisfied,
+    count(s.overall)::int AS rated,
+    count(s.stars)::int AS "starsN",
+    count(*) FILTER (WHERE s.stars >= 4)::int AS "stars45",
+    (count(s.speed) + count(s.effect) + count(s.attitude))::int AS "ratingsN",
+    (count(*) FILTER (WHERE s.speed >= 4) + count(*) FILTER (WHERE s.effect >= 4)
+      + count(*) FILTER (WHERE s.attitude >= 4))::int AS "ratings45",
+    COALESCE(sum(s.speed), 0)::int AS "speedSum", count(s.speed)::int AS "speedN",
+    COALESCE(sum(s.effect), 0)::int AS "effectSum", count(s.effect)::int AS "effectN",
+    COALESCE(sum(s.attitude), 0)::int AS "attitudeSum", count(s.attitude)::int AS "attitudeN",
+    count(s.nps)::int AS "npsN",
+    count(*) FILTER (WHERE s.nps >= 9)::int AS promoters,
+    count(*) FILTER (WHERE s.nps <= 6)::int AS detractors,
+    count(${FCR})::int AS "fcrN",
+    count(*) FILTER (WHERE ${FCR})::int AS "fcrYes"
+  FROM "Survey" s WHERE ${where} GROUP BY 1, 2, 3`;
+
+// ───────────────────────── the job ─────────────────────────
+
+export interface RollupOptions {
+  /** Days recomputed per transaction. */
+  batchDays?: number;
+  /** Stop after this long and continue on the next run (a first backfill of a big database). */
+  budgetMs?: number;
+}
+
+/**
+ * Recomputes dirty rolled-up days and rolls up days not covered yet, from the earliest data up
+ * to two days ago (three in the first hour of a China-time day: the triggers skip today and
+ * yesterday by the writer's transaction clock, so a day is rolled up only well after the last
+ * transaction that could have changed it unmarked). Returns the days done and whether more remain.
+ */
+export async function refreshRollup(db: Db, opts: RollupOptions = {}): Promise<{ days: number; more: boolean }> {
+  const batchDays = opts.batchDays ?? 31;
+  const deadline = Date.now() + (opts.budgetMs ?? 45_000);
+  const todo = await db.$queryRaw<{ day: string }[]>`
+    WITH bounds AS (
+      SELECT ((now() AT TIME ZONE 'UTC') + interval '8 hours')::date
+          - CASE WHEN ((now() AT TIME ZONE 'UTC') + interval '8 hours')::time < time '01:00' THEN 3 ELSE 2 END AS last,
+        (LEAST((SELECT min("createdAt") FROM "Ticket"), (SELECT min("sentAt") FROM "Survey"),
+          (SELECT min("createdAt") FROM "Shipment")) + interval '8 hours')::date AS first
+    )
+    SELECT to_char(day, 'YYYY-MM-DD') AS day FROM (
+      SELECT DISTINCT m.day, 0 AS pri FROM "ReportDirtyDay" m, bounds b WHERE m.day <= b.last
+      UNION ALL
+      SELECT g.day::date, 1 FROM bounds b, generate_series(b.first, b.last, interval '1 day') g(day)
+      WHERE NOT EXISTS (SELECT 1 FROM "ReportRollupDay" r WHERE r.day = g.day::date)
+    ) x GROUP BY day ORDER BY min(pri), day DESC`;
+  let done = 0;
+  for (let i = 0; i < todo.length; i += batchDays) {
+    if (Date.now() > deadline) return { days: done, more: true };
+    const days = todo
+      .slice(i, i + batchDays)
+      .map((r) => r.day)
+      .sort();
+    const ok = await rollupDays(db, days);
+    if (!ok) return { days: done, more: false }; // another instance holds the lock
+    done += days.length;
+  }
+  return { days: done, more: false };
+}
+
+/** Replaces the rollup rows of `days` in one transaction and clears the marks it has seen. */
+async function rollupDays(db: Db, days: string[]): Promise<boolean> {
+  const runs: { first: string; last: string }[] = [];
+  for (const d of days) {
+    const run = runs[runs.length - 1];
+    if (run && nextDay(run.last) === d) run.last = d;
+    else runs.push({ first: d, last: d });
+  }
+  const ranges = runs.map((r) => ({ from: dayStart(r.first), to: new Date(dayStart(r.last).getTime() + DAY_MS) }));
+  return db.$transaction(
+    async (tx) => {
+      const [lock] = await tx.$queryRaw<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK_ID}) AS ok`;
+      if (!lock?.ok) return false;
+      // Marks committed before this point are covered by the recomputation below (a later
+      // statement sees at least as much); marks committed afterwards stay for the next run.
+      const marks = await tx.$queryRaw<{ id: bigint }[]>`
+        SELECT id FROM "ReportDirtyDay" m WHERE ${inDays(Prisma.sql`m.day`, runs)}`;
+      await tx.$executeRaw`DELETE FROM "ReportTicketDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
+      await tx.$executeRaw`DELETE FROM "ReportCategoryDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
+      await tx.$executeRaw`DELETE FROM "ReportAgentDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
+      await tx.$executeRaw`DELETE FROM "ReportSlaDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
+      await tx.$executeRaw`DELETE FROM "ReportSurveyDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
+      await tx.$executeRaw`INSERT INTO "ReportTicketDay" (${TICKET_COLUMNS})
+        ${ticketGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
+      // Coarser sums of the same rows for the views not filtered by agent (far fewer rows to add up).
+      await tx.$executeRaw`INSERT INTO "ReportCategoryDay" (day, "groupCode", category, ${TICKET_COUNTERS})
+        SELECT day, "groupCode", category, ${SUM_COUNTERS} FROM "ReportTicketDay" r
+        WHERE ${inDays(Prisma.sql`r.day`, runs)} GROUP BY 1, 2, 3`;
+      await tx.$executeRaw`INSERT INTO "ReportAgentDay" (day, "groupCode", "assigneeId", ${TICKET_COUNTERS})
+        SELECT day, "groupCode", "assigneeId", ${SUM_COUNTERS} FROM "ReportTicketDay" r
+        WHERE ${inDays(Prisma.sql`r.day`, runs)} GROUP BY 1, 2, 3`;
+      await tx.$executeRaw`INSERT INTO "ReportSlaDay" (${SLA_COLUMNS})
+        ${slaGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
+      await tx.$executeRaw`INSERT INTO "ReportSurveyDay" (${SURVEY_COLUMNS})
+        ${surveyGrain(inRanges(Prisma.sql`s."sentAt"`, ranges))}`;
+      await tx.$executeRaw`
+        INSERT INTO "ReportRollupDay" (day, shipments, "refreshedAt")
+        SELECT d.day, COALESCE(n.count, 0), now()
+        FROM unnest(${days}::date[]) d(day)
+        LEFT JOIN (SELECT (sh."createdAt" + ${CST})::date AS day, count(*)::int AS count FROM "Shipment" sh
+                   WHERE ${inRanges(Prisma.sql`sh."createdAt"`, ranges)} GROUP BY 1) n ON n.day = d.day
+        ON CONFLICT (day) DO UPDATE SET shipments = EXCLUDED.shipments, "refreshedAt" = EXCLUDED."refreshedAt"`;
+      if (marks.length)
+        await tx.$executeRaw`DELETE FROM "ReportDirtyDay" WHERE id = ANY(${marks.map((m) => m.id.toString())}::bigint[])`;
+      return true;
+    },
+    { maxWait: 10_000, timeout: 120_000 },
+  );
+}
+
+/** Registers the rollup job and arms its first run; it re-arms itself every `everyMs`. */
+export async function scheduleRollup(db: Db, scheduler: Scheduler, log: Logger, everyMs = 5 * 60_000): Promise<void> {
+  scheduler.handle(ROLLUP_KIND, async () => {
+    const t0 = Date.now();
+    const r = await refreshRollup(db);
+    if (r.days) log.info({ days: r.days, more: r.more, ms: Date.now() - t0 }, "report rollup refreshed");
+    await scheduler.arm(ROLLUP_KEY, new Date(Date.now() + (r.more ? 1_000 : everyMs)));
+  });
+  await scheduler.arm(ROLLUP_KEY, new Date(Date.now() + 10_000));
+}

@@ -1,0 +1,258 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import { Readable } from "node:stream";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { CATEGORY_CODES } from "../../intents/index.js";
+import { requireRole } from "../agents/auth.plugin.js";
+import type { AuthService } from "../agents/auth.service.js";
+import { AppError } from "../errors.js";
+import { errorResponses } from "../http/schemas.js";
+import { CLOCK_KINDS, DRILLS, type ReportFilter, type ReportService } from "./report.service.js";
+
+const DAY = 86_400_000;
+/** The longest period one request may cover (a year and a bit, for year-on-year views). */
+const MAX_DAYS = 400;
+const dateParam = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/,
+    "must be YYYY-MM-DD (China time) or an ISO date-time with offset",
+  );
+
+const filterQuery = z.object({
+  from: dateParam.optional(),
+  to: dateParam.optional(),
+  group: z
+    .string()
+    .regex(/^[a-z0-9_]{1,50}$/, "a group code")
+    .optional(),
+  /** Agent id or username. */
+  agent: z.string().min(1).max(100).optional(),
+});
+
+const nullableRate = z.number().nullable();
+const slaSchema = z.object({
+  met: z.number(),
+  breached: z.number(),
+  running: z.number(),
+  paused: z.number(),
+  complianceRate: nullableRate,
+});
+
+const summarySchema = z.object({
+  period: z.object({ from: z.string(), to: z.string(), group: z.string().nullable(), agentId: z.string().nullable() }),
+  surveys: z.object({
+    sent: z.number(),
+    answered: z.number(),
+    responseRate: nullableRate,
+    satisfied: z.number(),
+    basicallySatisfied: z.number(),
+    dissatisfied: z.number(),
+    satisfactionRate: nullableRate,
+    starsShare45: nullableRate,
+    complaintHandlingSatisfaction: nullableRate,
+    ratings: z.object({ speed: nullableRate, effect: nullableRate, attitude: nullableRate }),
+    nps: nullableRate,
+    npsResponses: z.number(),
+    fcrRate: nullableRate,
+  }),
+  complaints: z.object({
+    total: z.number(),
+    byCategory: z.record(z.string(), z.number()),
+    trend: z.array(z.object({ day: z.string(), total: z.number(), byCategory: z.record(z.string(), z.number()) })),
+    shipments: z.number(),
+    ratePer10k: nullableRate,
+  }),
+  handling: z.object({
+    resolved: z.number(),
+    within24hShare: nullableRate,
+    within48hShare: nullableRate,
+    avgFirstResponseMinutes: nullableRate,
+    avgResolutionHours: nullableRate,
+    firstContactResolutionRate: nullableRate,
+  }),
+  sla: z.record(z.string(), slaSchema),
+  agents: z.array(
+    z.object({
+      agentId: z.string(),
+      username: z.string(),
+      displayName: z.string(),
+      assigned: z.number(),
+      resolved: z.number(),
+      avgResolutionHours: nullableRate,
+      surveysAnswered: z.number(),
+      satisfactionRate: nullableRate,
+      nps: nullableRate,
+    }),
+  ),
+  comments: z.array(
+    z.object({
+      ticketNumber: z.string(),
+      category: z.string().nullable(),
+      overall: z.string().nullable(),
+      whatWentWrong: z.string().nullable(),
+      comment: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+  targets: z.record(z.string(), z.number()),
+  redLines: z.record(z.string(), z.number()),
+  earlyWarning: z.array(
+    z.object({ category: z.string(), recent: z.number(), expected: z.number(), ratio: z.number().nullable() }),
+  ),
+  alerts: z.array(
+    z.object({
+      level: z.enum(["red", "warning"]),
+      code: z.string(),
+      message: z.string(),
+      category: z.string().optional(),
+      value: z.number().optional(),
+    }),
+  ),
+});
+
+/** "2026-11-01" is midnight China time; a date-only `to` includes that whole day. */
+export function parseBound(value: string, end: boolean): Date {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const d = new Date(`${value}T00:00:00+08:00`);
+    return end ? new Date(d.getTime() + DAY) : d;
+  }
+  return new Date(value);
+}
+
+const invalid = (issue: string) => new AppError("VALIDATION_FAILED", issue, { issues: [issue] });
+
+/** Reads a filter from the query: default the last 30 days; an agent by id or username. */
+async function toFilter(
+  q: z.infer<typeof filterQuery>,
+  reports: ReportService,
+  now = new Date(),
+): Promise<ReportFilter> {
+  const to = q.to ? parseBound(q.to, true) : now;
+  const from = q.from ? parseBound(q.from, false) : new Date(to.getTime() - 30 * DAY);
+  if (Number.isNaN(from.getTime())) throw invalid("from: not a valid date");
+  if (Number.isNaN(to.getTime())) throw invalid("to: not a valid date");
+  if (from >= to) throw invalid("from: must be before to");
+  if (to.getTime() - from.getTime() > MAX_DAYS * DAY) throw invalid(`to: a period is at most ${MAX_DAYS} days`);
+  let agentId: string | undefined;
+  if (q.agent) {
+    agentId = await reports.agentId(q.agent);
+    if (!agentId) throw invalid("agent: no such agent");
+  }
+  return { from, to, group: q.group, agentId };
+}
+
+const requireCjs = createRequire(import.meta.url);
+/** ECharts is served from the installed package: no copy in the repository, no CDN. */
+function echartsPath(): string | undefined {
+  try {
+    return requireCjs.resolve("echarts/dist/echarts.min.js");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Supervisor dashboard API: figures, drill-down, CSV export (supervisor and admin roles). */
+export const reportRoutes =
+  (reports: ReportService, auth: AuthService): FastifyPluginAsyncZod =>
+  async (app) => {
+    const readers = requireRole(auth, "supervisor", "admin");
+
+    app.get(
+      "/api/reports/summary",
+      {
+        preHandler: readers,
+        schema: {
+          tags: ["reports"],
+          summary:
+            "Headline figures for a period (default: last 30 days), a group or an agent: satisfaction, NPS, complaints, SLA, per agent",
+          security: [{ bearer: [] }],
+          querystring: filterQuery,
+          response: { 200: summarySchema, ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request) => reports.summary(await toFilter(request.query, reports)),
+    );
+
+    app.get(
+      "/api/reports/tickets",
+      {
+        preHandler: readers,
+        schema: {
+          tags: ["reports"],
+          summary: "The tickets behind a figure (drill-down): created in the period, filtered",
+          security: [{ bearer: [] }],
+          querystring: filterQuery.extend({
+            category: z.enum(CATEGORY_CODES).optional(),
+            drill: z.enum(DRILLS).default("all"),
+            clock: z.enum(CLOCK_KINDS).optional(),
+            page: z.coerce.number().int().min(1).max(10_000).default(1),
+            pageSize: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+          response: {
+            200: z.object({
+              total: z.number(),
+              items: z.array(
+                z.object({
+                  number: z.string(),
+                  category: z.string(),
+                  status: z.string(),
+                  priority: z.string(),
+                  groupCode: z.string(),
+                  assignee: z.string().nullable(),
+                  createdAt: z.string(),
+                  resolvedAt: z.string().nullable(),
+                  overall: z.string().nullable(),
+                }),
+              ),
+            }),
+            ...errorResponses(400, 401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const f = await toFilter(q, reports);
+        return reports.tickets({ ...f, category: q.category, drill: q.drill, clock: q.clock }, q.page, q.pageSize);
+      },
+    );
+
+    for (const what of ["tickets", "surveys"] as const) {
+      app.get(
+        `/api/reports/export/${what}.csv`,
+        {
+          preHandler: readers,
+          schema: {
+            tags: ["reports"],
+            summary: `CSV of the period's ${what} (UTF-8 with BOM, so Excel shows Chinese correctly)`,
+            security: [{ bearer: [] }],
+            querystring: filterQuery,
+            response: { 200: z.string(), ...errorResponses(400, 401, 403) },
+          },
+        },
+        async (request, reply) => {
+          const f = await toFilter(request.query, reports);
+          const rows = what === "tickets" ? reports.ticketsCsv(f) : reports.surveysCsv(f);
+          async function* withBom() {
+            yield "\uFEFF";
+            yield* rows;
+          }
+          const day = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+          return reply
+            .header("content-type", "text/csv; charset=utf-8")
+            .header("content-disposition", `attachment; filename="${what}-${day(f.from)}-${day(f.to)}.csv"`)
+            .send(Readable.from(withBom()) as unknown as string);
+        },
+      );
+    }
+
+    app.get("/vendor/echarts.min.js", { schema: { hide: true } }, async (_request, reply) => {
+      const file = echartsPath();
+      if (!file) throw new AppError("NOT_FOUND", "echarts is not installed (npm install echarts)");
+      return reply
+        .header("content-type", "application/javascript; charset=utf-8")
+        .header("cache-control", "public, max-age=86400")
+        .send(fs.createReadStream(file));
+    });
+  };

@@ -1,0 +1,777 @@
+import type { Db } from "../db/client.js";
+import { Prisma } from "../generated/prisma/client.js";
+import { maskPhone } from "../logger.js";
+import { detectSpikes, type Spike } from "./early-warning.js";
+import type { ReportConfig } from "./report.config.js";
+import {
+  cstDay,
+  inDays,
+  inRanges,
+  planPeriod,
+  SLA_COLUMNS,
+  SURVEY_COLUMNS,
+  slaGrain,
+  surveyGrain,
+  TICKET_COLUMNS,
+  TICKET_COUNTERS,
+  ticketGrain,
+} from "./report.rollup.js";
+
+/** A period [from, to) and optionally one group or one agent. */
+export interface ReportFilter {
+  from: Date;
+  to: Date;
+  group?: string | undefined;
+  agentId?: string | undefined;
+}
+
+export interface SlaFigures {
+  met: number;
+  breached: number;
+  running: number;
+  paused: number;
+  /** met / (met + breached); null before any clock finished. */
+  complianceRate: number | null;
+}
+
+export interface AgentRow {
+  agentId: string;
+  username: string;
+  displayName: string;
+  assigned: number;
+  resolved: number;
+  avgResolutionHours: number | null;
+  surveysAnswered: number;
+  satisfactionRate: number | null;
+  nps: number | null;
+}
+
+export interface CommentRow {
+  ticketNumber: string;
+  category: string | null;
+  overall: string | null;
+  whatWentWrong: string | null;
+  comment: string | null;
+  at: string;
+}
+
+export interface Alert {
+  level: "red" | "warning";
+  code: "SATISFACTION_RED_LINE" | "SATISFACTION_BELOW_TARGET" | "COMPLAINT_SPIKE";
+  message: string;
+  category?: string;
+  value?: number;
+}
+
+export interface Summary {
+  period: { from: string; to: string; group: string | null; agentId: string | null };
+  surveys: {
+    sent: number;
+    answered: number;
+    responseRate: number | null;
+    satisfied: number;
+    basicallySatisfied: number;
+    dissatisfied: number;
+    /** (满意 + 基本满意) / answered the overall question. */
+    satisfactionRate: number | null;
+    /** Share of 4–5 among answers given as stars on the 1–5 scale. */
+    starsShare45: number | null;
+    /** Share of 4–5 among the speed, effect and attitude ratings of the handling (003 §4.2–4.3). */
+    complaintHandlingSatisfaction: number | null;
+    ratings: { speed: number | null; effect: number | null; attitude: number | null };
+    /** % promoters (9–10) − % detractors (0–6). */
+    nps: number | null;
+    npsResponses: number;
+    /** Problem solved at the first contact, as the customer says it (004). */
+    fcrRate: number | null;
+  };
+  complaints: {
+    total: number;
+    byCategory: Record<string, number>;
+    trend: { day: string; total: number; byCategory: Record<string, number> }[];
+    shipments: number;
+    /** Complaints per 10,000 shipments created in the period (null: no shipment counts). */
+    ratePer10k: number | null;
+  };
+  handling: {
+    resolved: number;
+    within24hShare: number | null;
+    within48hShare: number | null;
+    avgFirstResponseMinutes: number | null;
+    avgResolutionHours: number | null;
+    /** Resolved tickets never reopened, over resolved tickets. */
+    firstContactResolutionRate: number | null;
+  };
+  sla: Record<string, SlaFigures>;
+  agents: AgentRow[];
+  comments: CommentRow[];
+  targets: ReportConfig["targets"];
+  redLines: ReportConfig["redLines"];
+  earlyWarning: Spike[];
+  alerts: Alert[];
+}
+
+export const CLOCK_KINDS = ["first_response", "resolution", "regulatory"] as const;
+/** Drill-down filters: which tickets stand behind a figure. */
+export const DRILLS = [
+  "all",
+  "resolved",
+  "unresolved",
+  "within24h",
+  "over24h",
+  "breached",
+  "dissatisfied",
+  "reopened",
+] as const;
+export type Drill = (typeof DRILLS)[number];
+
+const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const rate = (num: number, den: number): number | null => (den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null);
+const round = (v: unknown, digits = 2): number | null =>
+  v === null || v === undefined ? null : Math.round(Number(v) * 10 ** digits) / 10 ** digits;
+
+const NONE = Prisma.sql`NULL::text`;
+
+/**
+ * Supervisor metrics (002 §4, 003 §9.1, 004), computed in SQL. Whole China-time days the rollup
+ * covers (report.rollup.ts) are read from the per-day Report*Day tables; every other part of the
+ * period (today, yesterday, partial days, days changed since their rollup) from the base tables
+ * with the same grain SQL, bounded by indexed timestamps (Ticket.createdAt, Survey.sentAt,
+ * Shipment.createdAt). Both parts are summed in one query per figure family; the queries run in parallel.
+ */
+export class ReportService {
+  constructor(
+    private readonly db: Db,
+    readonly config: ReportConfig,
+  ) {}
+
+  /** An agent named by id or username (undefined when unknown). */
+  async agentId(idOrUsername: string): Promise<string | undefined> {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrUsername);
+    const a = await this.db.agent.findFirst({
+      where: isUuid ? { id: idOrUsername } : { username: idOrUsername },
+      select: { id: true },
+    });
+    return a?.id;
+  }
+
+  private ticketWhere(f: ReportFilter): Prisma.Sql {
+    const conds = [Prisma.sql`t."createdAt" >= ${f.from}`, Prisma.sql`t."createdAt" < ${f.to}`];
+    if (f.group) conds.push(Prisma.sql`t."groupCode" = ${f.group}`);
+    if (f.agentId) conds.push(Prisma.sql`t."assigneeId" = ${f.agentId}::uuid`);
+    return Prisma.join(conds, " AND ");
+  }
+
+  private surveyWhere(f: ReportFilter): Prisma.Sql {
+    const conds = [Prisma.sql`s."sentAt" >= ${f.from}`, Prisma.sql`s."sentAt" < ${f.to}`];
+    if (f.group) conds.push(Prisma.sql`s."groupCode" = ${f.group}`);
+    if (f.agentId) conds.push(Prisma.sql`s."agentId" = ${f.agentId}::uuid`);
+    return Prisma.join(conds, " AND ");
+  }
+
+  /** Days of [from, to) the rollup covers and no change has touched since (see report.rollup.ts). */
+  private async covered(f: ReportFilter): Promise<Set<string>> {
+    const rows = await this.db.$queryRaw<{ day: string }[]>`
+      SELECT to_char(r.day, 'YYYY-MM-DD') AS day FROM "ReportRollupDay" r
+      WHERE r.day >= ${cstDay(f.from)}::date AND r.day <= ${cstDay(f.to)}::date
+        AND NOT EXISTS (SELECT 1 FROM "ReportDirtyDay" m WHERE m.day = r.day)`;
+    return new Set(rows.map((r) => r.day));
+  }
+
+  /**
+   * Ticket totals (level 7), the (day, category) trend (level 1) and per-agent figures (level 6)
+   * over the rolled-up rows `rt` plus the live tickets `lt`. Filtered by agent: the full grain,
+   * few rows per agent; otherwise its per-category and per-agent sums, ~10× fewer rows.
+   */
+  private async ticketFigures(lt: Prisma.Sql, rt: Prisma.Sql, byAgent: boolean): Promise<TicketAggRow[]> {
+    const sums = Prisma.sql`sum(total)::int AS total, sum(resolved)::int AS resolved,
+      sum("within24h")::int AS within24, sum("within48h")::int AS within48, sum("firstTime")::int AS first_time,
+      sum("frCount")::int AS fr_n, sum("frSeconds")::float8 AS fr_s,
+      sum("resCount")::int AS res_n, sum("resSeconds")::float8 AS res_s`;
+    const select = (level: Prisma.Sql, day: Prisma.Sql, id: Prisma.Sql) => Prisma.sql`${level}::int AS level,
+      ${day} AS day, ${day === NONE ? Prisma.sql`NULL::text` : Prisma.sql`category`} AS category, ${id} AS id, ${sums}`;
+    const byDayCol = Prisma.sql`to_char(day, 'YYYY-MM-DD')`;
+    if (byAgent)
+      return this.db.$queryRaw<TicketAggRow[]>`
+        WITH g AS (
+          SELECT ${TICKET_COLUMNS} FROM "ReportTicketDay" r WHERE ${rt}
+          UNION ALL ${ticketGrain(lt)}
+        )
+        SELECT ${select(Prisma.sql`GROUPING(day, category, "assigneeId")`, byDayCol, Prisma.sql`"assigneeId"`)}
+        FROM g GROUP BY GROUPING SETS ((day, category), ("assigneeId"), ()) ORDER BY 1, 2, 3`;
+    const [byDay, byAssignee] = await Promise.all([
+      this.db.$queryRaw<TicketAggRow[]>`
+        WITH g AS (
+          SELECT day, category, ${TICKET_COUNTERS} FROM "ReportCategoryDay" r WHERE ${rt}
+          UNION ALL SELECT day, category, ${TICKET_COUNTERS} FROM (${ticketGrain(lt)}) x
+        )
+        SELECT ${select(Prisma.sql`(1 + 6 * GROUPING(day, category) / 3)`, byDayCol, Prisma.sql`NULL::uuid`)}
+        FROM g GROUP BY GROUPING SETS ((day, category), ()) ORDER BY 1, 2, 3`,
+      this.db.$queryRaw<TicketAggRow[]>`
+        WITH g AS (
+          SELECT "assigneeId", ${TICKET_COUNTERS} FROM "ReportAgentDay" r WHERE ${rt}
+          UNION ALL SELECT "assigneeId", ${TICKET_COUNTERS} FROM (${ticketGrain(lt)}) x
+        )
+        SELECT ${select(Prisma.sql`6`, NONE, Prisma.sql`"assigneeId"`)} FROM g GROUP BY "assigneeId"`,
+    ]);
+    return [...byDay, ...byAssignee];
+  }
+
+  async summary(f: ReportFilter, now = new Date()): Promise<Summary> {
+    const plan = planPeriod(f.from, f.to, await this.covered(f));
+    // Live part: the base tables over the instant ranges the rollup does not cover.
+    const liveT = [inRanges(Prisma.sql`t."createdAt"`, plan.live)];
+    const liveS = [inRanges(Prisma.sql`s."sentAt"`, plan.live)];
+    // Rollup part: the Report*Day rows of the covered days.
+    const rolled = inDays(Prisma.sql`r.day`, plan.rolled);
+    const rolledT = [rolled];
+    const rolledS = [rolled];
+    if (f.group) {
+      liveT.push(Prisma.sql`t."groupCode" = ${f.group}`);
+      liveS.push(Prisma.sql`s."groupCode" = ${f.group}`);
+      rolledT.push(Prisma.sql`r."groupCode" = ${f.group}`);
+      rolledS.push(Prisma.sql`r."groupCode" = ${f.group}`);
+    }
+    if (f.agentId) {
+      liveT.push(Prisma.sql`t."assigneeId" = ${f.agentId}::uuid`);
+      liveS.push(Prisma.sql`s."agentId" = ${f.agentId}::uuid`);
+      rolledT.push(Prisma.sql`r."assigneeId" = ${f.agentId}::uuid`);
+      rolledS.push(Prisma.sql`r."agentId" = ${f.agentId}::uuid`);
+    }
+    const lt = Prisma.join(liveT, " AND ");
+    const ls = Prisma.join(liveS, " AND ");
+    const rt = Prisma.join(rolledT, " AND ");
+    const rs = Prisma.join(rolledS, " AND ");
+    const sw = this.surveyWhere(f);
+    const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning] = await Promise.all([
+      this.ticketFigures(lt, rt, !!f.agentId),
+      this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
+        WITH g AS (
+          SELECT ${SLA_COLUMNS} FROM "ReportSlaDay" r WHERE ${rt}
+          UNION ALL ${slaGrain(lt)}
+        )
+        SELECT kind, sum(met)::int AS met, sum(breached)::int AS breached, sum(running)::int AS running,
+          sum(paused)::int AS paused
+        FROM g GROUP BY kind`,
+      // Totals and the per-agent figures in one pass.
+      this.db.$queryRaw<SurveyAggRow[]>`
+        WITH g AS (
+          SELECT ${SURVEY_COLUMNS} FROM "ReportSurveyDay" r WHERE ${rs}
+          UNION ALL ${surveyGrain(ls)}
+        )
+        SELECT GROUPING("agentId")::int AS level, "agentId" AS id,
+          sum(sent)::int AS sent, sum(answered)::int AS answered, sum(satisfied)::int AS satisfied,
+          sum(basically)::int AS basically, sum(dissatisfied)::int AS dissatisfied, sum(rated)::int AS rated,
+          sum("starsN")::int AS stars_n, sum("stars45")::int AS stars_45,
+          sum("ratingsN")::int AS ratings_n, sum("ratings45")::int AS ratings_45,
+          sum("speedSum")::int AS speed_sum, sum("speedN")::int AS speed_n,
+          sum("effectSum")::int AS effect_sum, sum("effectN")::int AS effect_n,
+          sum("attitudeSum")::int AS attitude_sum, sum("attitudeN")::int AS attitude_n,
+          sum("npsN")::int AS nps_n, sum(promoters)::int AS promoters, sum(detractors)::int AS detractors,
+          sum("fcrN")::int AS fcr_n, sum("fcrYes")::int AS fcr_yes
+        FROM g GROUP BY GROUPING SETS (("agentId"), ())`,
+      this.db.$queryRaw<{ count: number }[]>`
+        SELECT ((SELECT COALESCE(sum(r.shipments), 0) FROM "ReportRollupDay" r WHERE ${rolled})
+          + (SELECT count(*) FROM "Shipment" sh WHERE ${inRanges(Prisma.sql`sh."createdAt"`, plan.live)}))::int AS count`,
+      this.db.$queryRaw<
+        {
+          number: string;
+          category: string | null;
+          overall: string | null;
+          wrong: string | null;
+          comment: string | null;
+          at: Date;
+        }[]
+      >`
+        SELECT t.number, s.category, s.overall, s."whatWentWrong" AS wrong, s.comment, COALESCE(s."answeredAt", s."sentAt") AS at
+        FROM "Survey" s JOIN "Ticket" t ON t.id = s."ticketId"
+        WHERE ${sw} AND (s.comment IS NOT NULL OR s."whatWentWrong" IS NOT NULL)
+        ORDER BY s."sentAt" DESC LIMIT ${this.config.comments}`,
+      this.spikes(f.to < now ? f.to : now, f.group),
+    ]);
+
+    const tickets = ticketRows.filter((r) => r.level === 7);
+    const trend = ticketRows
+      .filter((r) => r.level === 1)
+      .map((r) => ({ day: r.day as string, category: r.category as string, count: r.total }));
+    const agentTickets = ticketRows
+      .filter((r) => r.level === 6 && r.id !== null)
+      .map((r) => ({
+        id: r.id as string,
+        assigned: r.total,
+        resolved: r.resolved,
+        resolution_s: r.res_n > 0 ? r.res_s / r.res_n : null,
+      }));
+    const surveys = surveyRows
+      .filter((r) => r.level === 1)
+      .map((r) => ({
+        ...r,
+        speed: r.speed_n > 0 ? r.speed_sum / r.speed_n : null,
+        effect: r.effect_n > 0 ? r.effect_sum / r.effect_n : null,
+        attitude: r.attitude_n > 0 ? r.attitude_sum / r.attitude_n : null,
+      }));
+    const agentSurveys = surveyRows
+      .filter((r) => r.level === 0 && r.id !== null)
+      .map((r) => ({ ...r, id: r.id as string, sat: r.satisfied + r.basically }));
+
+    const t0 = tickets[0];
+    const tk: Record<string, unknown> = t0
+      ? {
+          ...t0,
+          first_response_s: t0.fr_n > 0 ? t0.fr_s / t0.fr_n : null,
+          resolution_s: t0.res_n > 0 ? t0.res_s / t0.res_n : null,
+        }
+      : {};
+    const total = n(tk.total);
+    const byCategory: Record<string, number> = {};
+    const days = new Map<string, { day: string; total: number; byCategory: Record<string, number> }>();
+    for (const r of trend) {
+      byCategory[r.category] = (byCategory[r.category] ?? 0) + r.count;
+      const d = days.get(r.day) ?? { day: r.day, total: 0, byCategory: {} };
+      d.total += r.count;
+      d.byCategory[r.category] = r.count;
+      days.set(r.day, d);
+    }
+    const slaFigures: Record<string, SlaFigures> = {};
+    for (const kind of CLOCK_KINDS)
+      slaFigures[kind] = { met: 0, breached: 0, running: 0, paused: 0, complianceRate: null };
+    for (const r of sla)
+      slaFigures[r.kind] = {
+        met: r.met,
+        breached: r.breached,
+        running: r.running,
+        paused: r.paused,
+        complianceRate: rate(r.met, r.met + r.breached),
+      };
+
+    const sv: Record<string, unknown> = surveys[0] ?? {};
+    const rated = n(sv.satisfied) + n(sv.basically) + n(sv.dissatisfied);
+    const npsN = n(sv.nps_n);
+    const satisfactionRate = rate(n(sv.satisfied) + n(sv.basically), rated);
+    const shipmentCount = n(shipments[0]?.count);
+
+    const ids = [...new Set([...agentTickets.map((a) => a.id), ...agentSurveys.map((a) => a.id)])];
+    const people = ids.length
+      ? await this.db.agent.findMany({
+          where: { id: { in: ids } },
+          select: { id: true, username: true, displayName: true },
+        })
+      : [];
+    const agents: AgentRow[] = people
+      .map((p) => {
+        const at = agentTickets.find((a) => a.id === p.id);
+        const as = agentSurveys.find((a) => a.id === p.id);
+        return {
+          agentId: p.id,
+          username: p.username,
+          displayName: p.displayName,
+          assigned: at?.assigned ?? 0,
+          resolved: at?.resolved ?? 0,
+          avgResolutionHours: at?.resolution_s == null ? null : round(at.resolution_s / 3600),
+          surveysAnswered: as?.answered ?? 0,
+          satisfactionRate: as ? rate(as.sat, as.rated) : null,
+          nps: as && as.nps_n > 0 ? Math.round(((as.promoters - as.detractors) / as.nps_n) * 1000) / 10 : null,
+        };
+      })
+      .sort((a, b) => b.assigned - a.assigned || a.username.localeCompare(b.username));
+
+    const summary: Summary = {
+      period: {
+        from: f.from.toISOString(),
+        to: f.to.toISOString(),
+        group: f.group ?? null,
+        agentId: f.agentId ?? null,
+      },
+      surveys: {
+        sent: n(sv.sent),
+        answered: n(sv.answered),
+        responseRate: rate(n(sv.answered), n(sv.sent)),
+        satisfied: n(sv.satisfied),
+        basicallySatisfied: n(sv.basically),
+        dissatisfied: n(sv.dissatisfied),
+        satisfactionRate,
+        starsShare45: rate(n(sv.stars_45), n(sv.stars_n)),
+        complaintHandlingSatisfaction: rate(n(sv.ratings_45), n(sv.ratings_n)),
+        ratings: { speed: round(sv.speed), effect: round(sv.effect), attitude: round(sv.attitude) },
+        nps: npsN > 0 ? Math.round(((n(sv.promoters) - n(sv.detractors)) / npsN) * 1000) / 10 : null,
+        npsResponses: npsN,
+        fcrRate: rate(n(sv.fcr_yes), n(sv.fcr_n)),
+      },
+      complaints: {
+        total,
+        byCategory,
+        trend: [...days.values()],
+        shipments: shipmentCount,
+        ratePer10k: shipmentCount > 0 ? round((total / shipmentCount) * 10_000) : null,
+      },
+      handling: {
+        resolved: n(tk.resolved),
+        within24hShare: rate(n(tk.within24), total),
+        within48hShare: rate(n(tk.within48), total),
+        avgFirstResponseMinutes: tk.first_response_s == null ? null : round(n(tk.first_response_s) / 60),
+        avgResolutionHours: tk.resolution_s == null ? null : round(n(tk.resolution_s) / 3600),
+        firstContactResolutionRate: rate(n(tk.first_time), n(tk.resolved)),
+      },
+      sla: slaFigures,
+      agents,
+      comments: comments.map((c) => ({
+        ticketNumber: c.number,
+        category: c.category,
+        overall: c.overall,
+        whatWentWrong: c.wrong,
+        comment: c.comment,
+        at: c.at.toISOString(),
+      })),
+      targets: this.config.targets,
+      redLines: this.config.redLines,
+      earlyWarning,
+      alerts: [],
+    };
+    summary.alerts = this.alerts(summary);
+    return summary;
+  }
+
+  /** Red line, target and spikes, most severe first. */
+  alerts(s: Pick<Summary, "surveys" | "earlyWarning">): Alert[] {
+    const out: Alert[] = [];
+    const sat = s.surveys.satisfactionRate;
+    if (sat !== null && sat < this.config.redLines.satisfaction)
+      out.push({
+        level: "red",
+        code: "SATISFACTION_RED_LINE",
+        value: sat,
+        message: `满意度 ${(sat * 100).toFixed(1)}% 低于红线 ${(this.config.redLines.satisfaction * 100).toFixed(0)}%，需启动专项整改（002 §4.4）`,
+      });
+    else if (sat !== null && sat < this.config.targets.satisfaction)
+      out.push({
+        level: "warning",
+        code: "SATISFACTION_BELOW_TARGET",
+        value: sat,
+        message: `满意度 ${(sat * 100).toFixed(1)}% 低于目标 ${(this.config.targets.satisfaction * 100).toFixed(0)}%`,
+      });
+    for (const sp of s.earlyWarning)
+      out.push({
+        level: "warning",
+        code: "COMPLAINT_SPIKE",
+        category: sp.category,
+        value: sp.recent,
+        message: `投诉预警：${sp.category} 近 ${this.config.earlyWarning.windowHours} 小时 ${sp.recent} 件，基线预期 ${sp.expected} 件`,
+      });
+    return out;
+  }
+
+  /** 投诉预警 ending at `end`: each category's last window against the baseline days before it. */
+  async spikes(end: Date, group?: string): Promise<Spike[]> {
+    const rule = this.config.earlyWarning;
+    const recentStart = new Date(end.getTime() - rule.windowHours * 3_600_000);
+    const baseStart = new Date(recentStart.getTime() - rule.baselineDays * 86_400_000);
+    const rows = await this.db.$queryRaw<{ category: string; recent: number; baseline: number }[]>`
+      SELECT t.category,
+        count(*) FILTER (WHERE t."createdAt" >= ${recentStart})::int AS recent,
+        count(*) FILTER (WHERE t."createdAt" < ${recentStart})::int AS baseline
+      FROM "Ticket" t
+      WHERE t."createdAt" >= ${baseStart} AND t."createdAt" < ${end}
+        ${group ? Prisma.sql`AND t."groupCode" = ${group}` : Prisma.empty}
+      GROUP BY t.category`;
+    return detectSpikes(rows, rule);
+  }
+
+  /** The tickets behind a figure (drill-down), newest first. */
+  async tickets(
+    f: ReportFilter & { category?: string | undefined; drill: Drill; clock?: string | undefined },
+    page: number,
+    pageSize: number,
+  ): Promise<{ total: number; items: DrillTicket[] }> {
+    const conds = [this.ticketWhere(f)];
+    if (f.category) conds.push(Prisma.sql`t.category = ${f.category}`);
+    const drill: Record<Drill, Prisma.Sql> = {
+      all: Prisma.sql`TRUE`,
+      resolved: Prisma.sql`t."resolvedAt" IS NOT NULL`,
+      unresolved: Prisma.sql`t."resolvedAt" IS NULL`,
+      within24h: Prisma.sql`t."resolvedAt" - t."createdAt" <= interval '24 hours'`,
+      over24h: Prisma.sql`(t."resolvedAt" IS NULL OR t."resolvedAt" - t."createdAt" > interval '24 hours')`,
+      breached: Prisma.sql`EXISTS (SELECT 1 FROM "SlaClock" c WHERE c."ticketId" = t.id AND c.state = 'breached'
+        ${f.clock ? Prisma.sql`AND c.kind = ${f.clock}` : Prisma.empty})`,
+      dissatisfied: Prisma.sql`EXISTS (SELECT 1 FROM "Survey" s WHERE s."ticketId" = t.id AND s.overall = 'dissatisfied')`,
+      reopened: Prisma.sql`t."reopenedCount" > 0`,
+    };
+    conds.push(drill[f.drill]);
+    const where = Prisma.join(conds, " AND ");
+    const [count, rows] = await Promise.all([
+      this.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Ticket" t WHERE ${where}`,
+      this.db.$queryRaw<DrillRow[]>`
+        SELECT t.number, t.category, t.status, t.priority, t."groupCode", a."displayName" AS assignee,
+          t."createdAt", t."resolvedAt", s.overall
+        FROM "Ticket" t
+        LEFT JOIN "Agent" a ON a.id = t."assigneeId"
+        LEFT JOIN "Survey" s ON s."ticketId" = t.id
+        WHERE ${where}
+        ORDER BY t."createdAt" DESC, t.number DESC
+        LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+    ]);
+    return {
+      total: n(count[0]?.n),
+      items: rows.map((r) => ({
+        number: r.number,
+        category: r.category,
+        status: r.status,
+        priority: r.priority,
+        groupCode: r.groupCode,
+        assignee: r.assignee,
+        createdAt: r.createdAt.toISOString(),
+        resolvedAt: r.resolvedAt?.toISOString() ?? null,
+        overall: r.overall,
+      })),
+    };
+  }
+
+  /** CSV rows of the period's tickets, in pages (keyset on createdAt, id), header first. */
+  async *ticketsCsv(f: ReportFilter): AsyncGenerator<string> {
+    yield csvLine([
+      "number",
+      "category",
+      "status",
+      "priority",
+      "group",
+      "assignee",
+      "channel",
+      "waybill",
+      "contact_phone",
+      "created_at",
+      "first_response_at",
+      "resolved_at",
+      "closed_at",
+      "reopened",
+      "root_cause",
+      "description",
+      "resolution",
+      "survey_overall",
+      "survey_nps",
+    ]);
+    let after: { at: Date; id: string } | undefined;
+    for (;;) {
+      const rows = await this.db.$queryRaw<TicketCsvRow[]>`
+        SELECT t.id, t.number, t.category, t.status, t.priority, t."groupCode", a.username AS assignee, t.channel, t.waybill,
+          t."contactPhone", t."createdAt", t."firstResponseAt", t."resolvedAt", t."closedAt", t."reopenedCount",
+          t."rootCause", t.description, t.resolution, s.overall, s.nps
+        FROM "Ticket" t
+        LEFT JOIN "Agent" a ON a.id = t."assigneeId"
+        LEFT JOIN "Survey" s ON s."ticketId" = t.id
+        WHERE ${this.ticketWhere(f)}
+          ${after ? Prisma.sql`AND (t."createdAt", t.id) > (${after.at}, ${after.id}::uuid)` : Prisma.empty}
+        ORDER BY t."createdAt", t.id LIMIT 2000`;
+      for (const r of rows)
+        yield csvLine([
+          r.number,
+          r.category,
+          r.status,
+          r.priority,
+          r.groupCode,
+          r.assignee,
+          r.channel,
+          r.waybill,
+          r.contactPhone ? maskPhone(r.contactPhone) : null,
+          iso(r.createdAt),
+          iso(r.firstResponseAt),
+          iso(r.resolvedAt),
+          iso(r.closedAt),
+          r.reopenedCount,
+          r.rootCause,
+          r.description,
+          r.resolution,
+          r.overall,
+          r.nps,
+        ]);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < 2000) return;
+      after = { at: last.createdAt, id: last.id };
+    }
+  }
+
+  /** CSV rows of the period's surveys (by send time) with every answer column. */
+  async *surveysCsv(f: ReportFilter): AsyncGenerator<string> {
+    yield csvLine([
+      "ticket_number",
+      "category",
+      "group",
+      "agent",
+      "channel",
+      "status",
+      "sent_at",
+      "answered_at",
+      "overall",
+      "stars",
+      "fcr",
+      "what_went_wrong",
+      "speed",
+      "effect",
+      "attitude",
+      "nps",
+      "comment",
+    ]);
+    let after: { at: Date; id: string } | undefined;
+    for (;;) {
+      const rows = await this.db.$queryRaw<SurveyCsvRow[]>`
+        SELECT s.id, t.number, s.category, s."groupCode", a.username AS agent, s.channel, s.status, s."sentAt", s."answeredAt",
+          s.overall, s.stars, s.fcr, s."whatWentWrong", s.speed, s.effect, s.attitude, s.nps, s.comment
+        FROM "Survey" s
+        JOIN "Ticket" t ON t.id = s."ticketId"
+        LEFT JOIN "Agent" a ON a.id = s."agentId"
+        WHERE ${this.surveyWhere(f)}
+          ${after ? Prisma.sql`AND (s."sentAt", s.id) > (${after.at}, ${after.id}::uuid)` : Prisma.empty}
+        ORDER BY s."sentAt", s.id LIMIT 2000`;
+      for (const r of rows)
+        yield csvLine([
+          r.number,
+          r.category,
+          r.groupCode,
+          r.agent,
+          r.channel,
+          r.status,
+          iso(r.sentAt),
+          iso(r.answeredAt),
+          r.overall,
+          r.stars,
+          r.fcr === null ? null : r.fcr ? "yes" : "no",
+          r.whatWentWrong,
+          r.speed,
+          r.effect,
+          r.attitude,
+          r.nps,
+          r.comment,
+        ]);
+      const last = rows[rows.length - 1];
+      if (!last?.sentAt || rows.length < 2000) return;
+      after = { at: last.sentAt, id: last.id };
+    }
+  }
+}
+
+interface TicketAggRow {
+  /** GROUPING(day, category, assigneeId): 1 = (day, category), 6 = assignee, 7 = total. */
+  level: number;
+  day: string | null;
+  category: string | null;
+  id: string | null;
+  total: number;
+  resolved: number;
+  within24: number;
+  within48: number;
+  first_time: number;
+  fr_n: number;
+  fr_s: number;
+  res_n: number;
+  res_s: number;
+}
+
+interface SurveyAggRow {
+  /** GROUPING(agentId): 0 = per agent, 1 = total. */
+  level: number;
+  id: string | null;
+  sent: number;
+  answered: number;
+  satisfied: number;
+  basically: number;
+  dissatisfied: number;
+  rated: number;
+  stars_n: number;
+  stars_45: number;
+  ratings_n: number;
+  ratings_45: number;
+  speed_sum: number;
+  speed_n: number;
+  effect_sum: number;
+  effect_n: number;
+  attitude_sum: number;
+  attitude_n: number;
+  nps_n: number;
+  promoters: number;
+  detractors: number;
+  fcr_n: number;
+  fcr_yes: number;
+}
+
+export interface DrillTicket {
+  number: string;
+  category: string;
+  status: string;
+  priority: string;
+  groupCode: string;
+  assignee: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+  overall: string | null;
+}
+
+interface DrillRow {
+  number: string;
+  category: string;
+  status: string;
+  priority: string;
+  groupCode: string;
+  assignee: string | null;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  overall: string | null;
+}
+
+interface TicketCsvRow {
+  id: string;
+  number: string;
+  category: string;
+  status: string;
+  priority: string;
+  groupCode: string;
+  assignee: string | null;
+  channel: string;
+  waybill: string | null;
+  contactPhone: string | null;
+  createdAt: Date;
+  firstResponseAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  reopenedCount: number;
+  rootCause: string | null;
+  description: string;
+  resolution: string | null;
+  overall: string | null;
+  nps: number | null;
+}
+
+interface SurveyCsvRow {
+  id: string;
+  number: string;
+  category: string | null;
+  groupCode: string | null;
+  agent: string | null;
+  channel: string;
+  status: string;
+  sentAt: Date | null;
+  answeredAt: Date | null;
+  overall: string | null;
+  stars: number | null;
+  fcr: boolean | null;
+  whatWentWrong: string | null;
+  speed: number | null;
+  effect: number | null;
+  attitude: number | null;
+  nps: number | null;
+  comment: string | null;
+}
+
+const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
+
+/**
+ * One RFC 4180 line. A cell starting with = + - @ is prefixed with ' so a spreadsheet does
+ * not run it as a formula (customer text ends up in these files).
+ */
+export function csvLine(cells: readonly (string | number | null | undefined)[]): string {
+  return `${cells
+    .map((c) => {
+      if (c === null || c === undefined) return "";
+      let s = String(c);
+      if (typeof c === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    })
+    .join(",")}\r\n`;
+}

@@ -1,0 +1,36 @@
+/**
+ * Triggers work at a time. The database stays the source of truth for every clock:
+ * a scheduler only *wakes* a handler, which re-reads the row and acts once, so a late,
+ * duplicate or stale trigger is harmless. Keys are `<kind>:<id>` (e.g. `sla:<clockId>`);
+ * the kind selects the handler.
+ */
+export interface Scheduler {
+  /** Implementation name for /readyz and logs. */
+  readonly name: string;
+  /** Registers the handler for keys `<kind>:…`. Must be called before start(). */
+  handle(kind: string, handler: TriggerHandler): void;
+  /** Arms (or re-arms, replacing an earlier due time) a trigger for key at dueAt. */
+  arm(key: string, dueAt: Date): Promise<void>;
+  /** Arms many triggers at once (reconcile after a restart); same semantics as arm(). */
+  armMany(entries: readonly { key: string; dueAt: Date }[]): Promise<void>;
+  /** Cancels a pending trigger; a trigger already running is unaffected. */
+  cancel(key: string): Promise<void>;
+  /** Starts firing due triggers, including those that fell due while the service was down. */
+  start(): Promise<void>;
+  /** Stops firing; waits for running handlers to finish. */
+  stop(): Promise<void>;
+}
+
+export type TriggerHandler = (id: string, key: string) => Promise<void>;
+
+export function kindOf(key: string): { kind: string; id: string } {
+  const i = key.indexOf(":");
+  if (i <= 0) throw new Error(`Scheduler key must be "<kind>:<id>", got ${JSON.stringify(key)}`);
+  return { kind: key.slice(0, i), id: key.slice(i + 1) };
+}
+
+/** Exponential backoff with jitter for failed handlers and outbound retries. */
+export function backoffMs(attempt: number, baseMs = 1000, maxMs = 10 * 60_000): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp * (0.8 + Math.random() * 0.4));
+}

@@ -1,0 +1,206 @@
+/**
+ * SLA policies and clock arithmetic: pure functions. The service (sla.service.ts) loads
+ * rows, calls these, and writes the result; nothing here touches the database or a timer.
+ */
+import { addWorkingMinutes, type CalendarSpec, workingMsBetween } from "./business-calendar.js";
+
+export const CLOCK_KINDS = ["first_response", "resolution", "regulatory"] as const;
+export type ClockKind = (typeof CLOCK_KINDS)[number];
+
+export const CLOCK_STATES = ["running", "paused", "met", "breached"] as const;
+export type ClockState = (typeof CLOCK_STATES)[number];
+
+export interface PolicySpec {
+  name: string;
+  kind: ClockKind;
+  category: string | null;
+  priority: string | null;
+  groupCode: string | null;
+  complex: boolean | null;
+  targetMinutes: number;
+  calendarId: string;
+  warnRatio: number;
+  pausable: boolean;
+  active: boolean;
+  rank: number;
+}
+
+/** The ticket attributes a policy can match on. */
+export interface PolicySubject {
+  category: string;
+  priority: string;
+  groupCode: string;
+  complex: boolean;
+}
+
+/** 快递暂行条例 Art. 28: handle the complaint and tell the user within 7 days; fixed by law. */
+export const REGULATORY_MINUTES = 7 * 24 * 60;
+
+/**
+ * Defaults seeded on start (domain.md "SLA clocks"): first response 30 min (004
+ * "30分钟内响应"), resolution 24 h (002; 001 "复杂问题应在24小时内给出解决方案"), 48 h for
+ * complex/escalated and urgent tickets (003 §4.3), regulatory 7 calendar days.
+ */
+export function defaultPolicies(warnRatio = 0.8): PolicySpec[] {
+  const base = { category: null, priority: null, groupCode: null, complex: null, calendarId: "24x7", active: true };
+  return [
+    { ...base, name: "first_response", kind: "first_response", targetMinutes: 30, warnRatio, pausable: true, rank: 0 },
+    { ...base, name: "resolution", kind: "resolution", targetMinutes: 24 * 60, warnRatio, pausable: true, rank: 0 },
+    {
+      ...base,
+      name: "resolution_complex",
+      kind: "resolution",
+      complex: true,
+      targetMinutes: 48 * 60,
+      warnRatio,
+      pausable: true,
+      rank: 10,
+    },
+    {
+      ...base,
+      name: "resolution_urgent",
+      kind: "resolution",
+      priority: "urgent",
+      targetMinutes: 48 * 60,
+      warnRatio,
+      pausable: true,
+      rank: 5,
+    },
+    {
+      ...base,
+      name: "regulatory",
+      kind: "regulatory",
+      targetMinutes: REGULATORY_MINUTES,
+      warnRatio,
+      pausable: false,
+      rank: 0,
+    },
+  ];
+}
+
+function specificity(p: PolicySpec): number {
+  return [p.category, p.priority, p.groupCode, p.complex].filter((v) => v !== null).length;
+}
+
+/** The policy for a clock kind: every criterion a policy sets must match; higher rank, then more specific, wins. */
+export function selectPolicy(
+  policies: readonly PolicySpec[],
+  kind: ClockKind,
+  subject: PolicySubject,
+): PolicySpec | undefined {
+  const matching = policies.filter(
+    (p) =>
+      p.active &&
+      p.kind === kind &&
+      (p.category === null || p.category === subject.category) &&
+      (p.priority === null || p.priority === subject.priority) &&
+      (p.groupCode === null || p.groupCode === subject.groupCode) &&
+      (p.complex === null || p.complex === subject.complex),
+  );
+  matching.sort((a, b) => b.rank - a.rank || specificity(b) - specificity(a) || a.name.localeCompare(b.name));
+  return matching[0];
+}
+
+/** The mutable part of a clock row. */
+export interface ClockTimes {
+  state: ClockState;
+  pausable: boolean;
+  startedAt: Date;
+  dueAt: Date;
+  warnAt: Date;
+  pausedAt: Date | null;
+  pausedMs: number;
+  warnedAt: Date | null;
+  metAt: Date | null;
+  breachedAt: Date | null;
+  nextFireAt: Date | null;
+}
+
+/** When the scheduler must next wake this clock: the warning, then the breach; never once stopped. */
+export function nextFireAt(c: Pick<ClockTimes, "state" | "warnedAt" | "warnAt" | "dueAt">): Date | null {
+  if (c.state !== "running") return null;
+  return c.warnedAt || c.warnAt.getTime() >= c.dueAt.getTime() ? c.dueAt : c.warnAt;
+}
+
+/** A new running clock. Warn at `warnRatio` of the working time (80% by default). */
+export function startClock(
+  policy: Pick<PolicySpec, "targetMinutes" | "warnRatio" | "pausable">,
+  calendar: CalendarSpec,
+  startedAt: Date,
+): ClockTimes {
+  const dueAt = addWorkingMinutes(calendar, startedAt, policy.targetMinutes);
+  const warnAt = addWorkingMinutes(calendar, startedAt, policy.targetMinutes * policy.warnRatio);
+  const c: ClockTimes = {
+    state: "running",
+    pausable: policy.pausable,
+    startedAt,
+    dueAt,
+    warnAt,
+    pausedAt: null,
+    pausedMs: 0,
+    warnedAt: null,
+    metAt: null,
+    breachedAt: null,
+    nextFireAt: null,
+  };
+  c.nextFireAt = nextFireAt(c);
+  return c;
+}
+
+export type ClockDecision = "warn" | "breach" | "wait";
+
+/**
+ * What a trigger should do now. The database row decides, so a late trigger breaches at
+ * once and a duplicate or early one waits. A clock whose warning was never sent before
+ * its breach (e.g. the service was down across both) only breaches: a warning after the
+ * fact helps nobody.
+ */
+export function decide(c: Pick<ClockTimes, "state" | "warnedAt" | "warnAt" | "dueAt">, now: Date): ClockDecision {
+  if (c.state !== "running") return "wait";
+  if (c.dueAt.getTime() <= now.getTime()) return "breach";
+  if (!c.warnedAt && c.warnAt.getTime() <= now.getTime()) return "warn";
+  return "wait";
+}
+
+/** Pending on the customer: a pausable running clock stops counting. */
+export function pauseClock(c: ClockTimes, now: Date): ClockTimes | undefined {
+  if (c.state !== "running" || !c.pausable) return undefined;
+  return { ...c, state: "paused", pausedAt: now, nextFireAt: null };
+}
+
+/**
+ * Back from pending: the working time that was left at the pause is left again, so a
+ * 24×7 clock moves by exactly the paused time and a business-hours clock by the working
+ * time it lost.
+ */
+export function resumeClock(c: ClockTimes, calendar: CalendarSpec, now: Date): ClockTimes | undefined {
+  if (c.state !== "paused" || !c.pausedAt) return undefined;
+  const dueLeft = workingMsBetween(calendar, c.pausedAt, c.dueAt);
+  const warnLeft = workingMsBetween(calendar, c.pausedAt, c.warnAt);
+  const dueAt = addWorkingMinutes(calendar, now, dueLeft / 60_000);
+  const warnAt = c.warnedAt ? c.warnAt : addWorkingMinutes(calendar, now, warnLeft / 60_000);
+  const resumed: ClockTimes = {
+    ...c,
+    state: "running",
+    dueAt,
+    warnAt,
+    pausedAt: null,
+    pausedMs: c.pausedMs + Math.max(0, now.getTime() - c.pausedAt.getTime()),
+    nextFireAt: null,
+  };
+  resumed.nextFireAt = nextFireAt(resumed);
+  return resumed;
+}
+
+/** The clock's obligation was fulfilled (first reply sent, ticket resolved). */
+export function meetClock(c: ClockTimes, now: Date): ClockTimes | undefined {
+  if (c.state !== "running" && c.state !== "paused") return undefined;
+  return { ...c, state: "met", metAt: now, pausedAt: null, nextFireAt: null };
+}
+
+/** Working time left before the due time (negative once overdue); frozen while paused. */
+export function remainingMs(c: ClockTimes, calendar: CalendarSpec, now: Date): number {
+  if (c.state === "paused" && c.pausedAt) return workingMsBetween(calendar, c.pausedAt, c.dueAt);
+  if (c.dueAt.getTime() <= now.getTime()) return -(now.getTime() - c.dueAt.getTime());
+  return workingMsBetween(calendar, now, c.dueAt);
+}

@@ -1,0 +1,216 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { CATEGORY_CODES } from "../../intents/index.js";
+import { requireRole, STAFF } from "../agents/auth.plugin.js";
+import type { AuthService } from "../agents/auth.service.js";
+import { errorResponses } from "../http/schemas.js";
+import { type ActionBody, actorOf, type TicketService } from "./ticket.service.js";
+import { TICKET_NUMBER_RE } from "./ticket-number.js";
+import { PRIORITIES, TICKET_STATUSES } from "./ticket-state.js";
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const phone = z
+  .string()
+  .trim()
+  .regex(/^(\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$/, "must be a mainland mobile or landline number");
+
+const clockSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  policy: z.string(),
+  calendarId: z.string(),
+  targetMinutes: z.number(),
+  startedAt: z.string(),
+  dueAt: z.string(),
+  pausedMs: z.number(),
+  state: z.string(),
+  warnedAt: z.string().optional(),
+  metAt: z.string().optional(),
+  breachedAt: z.string().optional(),
+});
+
+const summarySchema = z.object({
+  number: z.string(),
+  category: z.string(),
+  priority: z.string(),
+  status: z.string(),
+  groupCode: z.string(),
+  assigneeId: z.string().nullable(),
+  channel: z.string(),
+  waybill: z.string().nullable(),
+  description: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  nextDueAt: z.string().nullable(),
+  breached: z.boolean(),
+});
+
+const detailSchema = summarySchema.extend({
+  id: z.string(),
+  assignee: z.object({ id: z.string(), username: z.string(), displayName: z.string() }).nullable(),
+  customer: z.object({ id: z.string(), name: z.string().nullable(), phone: z.string().nullable() }),
+  conversationId: z.string().nullable(),
+  contactPhone: z.string().nullable(),
+  claimedAmount: z.number().nullable(),
+  complex: z.boolean(),
+  resolution: z.string().nullable(),
+  rootCause: z.string().nullable(),
+  reopenedCount: z.number(),
+  firstResponseAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  slaClocks: z.array(clockSchema),
+  events: z.array(
+    z.object({
+      id: z.string(),
+      at: z.string(),
+      actorType: z.string(),
+      actorId: z.string().nullable(),
+      type: z.string(),
+      data: z.unknown(),
+    }),
+  ),
+});
+
+const numberParams = z.object({
+  number: z.string().regex(TICKET_NUMBER_RE, "must be a ticket number YYYYMM-NNNNN"),
+});
+
+const ACTION_BODIES = {
+  take: z.object({}).strict().nullish(),
+  reply: z.object({ text: text(2000) }),
+  note: z.object({ text: text(4000) }),
+  pend: z.object({ text: text(2000).optional() }).nullish(),
+  resolve: z.object({ resolution: text(4000), rootCause: z.enum(["quality", "non_quality"]).optional() }),
+  reopen: z.object({ reason: text(2000).optional() }).nullish(),
+  transfer: z.object({
+    agent: z.string().trim().min(1).max(100).optional(),
+    group: z.string().trim().min(1).max(50).optional(),
+    note: text(2000),
+  }),
+} as const;
+
+const ACTION_SUMMARY: Record<keyof typeof ACTION_BODIES, string> = {
+  take: "Take ownership (new → open; 首问负责制: the taker owns it until resolved or transferred)",
+  reply: "Reply to the customer on the ticket's channel (meets the first-response clock)",
+  note: "Internal note, never sent to the customer",
+  pend: "Wait for the customer (open → pending_customer); pausable SLA clocks pause. Optional text is sent",
+  resolve: "Resolve with the resolution and the root cause (quality / non_quality, 001 第五条)",
+  reopen: "Reopen a resolved ticket (resolution clock restarts)",
+  transfer: "Transfer to an agent (username or id) and/or a group, with a note",
+};
+
+export const ticketRoutes =
+  (tickets: TicketService, auth: AuthService): FastifyPluginAsyncZod =>
+  async (app) => {
+    const staff = requireRole(auth, ...STAFF);
+
+    app.post(
+      "/api/tickets",
+      {
+        onRequest: staff,
+        schema: {
+          tags: ["tickets"],
+          summary: "Open a ticket (e.g. for a phone call); routed, prioritised and clocked like a chat complaint",
+          security: [{ bearer: [] }],
+          body: z.object({
+            category: z.enum(CATEGORY_CODES),
+            description: text(4000),
+            waybill: z
+              .string()
+              .trim()
+              .regex(/^[A-Za-z0-9]{6,30}$/, "must be 6–30 letters or digits")
+              .transform((v) => v.toUpperCase())
+              .optional(),
+            contactPhone: phone.optional(),
+            claimedAmount: z.number().nonnegative().max(10_000_000).optional(),
+            priority: z.enum(PRIORITIES).optional(),
+            complex: z.boolean().optional(),
+            conversationId: z.uuid().optional(),
+            customerPhone: phone.optional(),
+            customerName: text(100).optional(),
+          }),
+          response: { 201: detailSchema, ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request, reply) => {
+        const created = await tickets.create(request.body, actorOf(request.principal!));
+        return reply.code(201).send(created);
+      },
+    );
+
+    app.get(
+      "/api/tickets",
+      {
+        onRequest: staff,
+        schema: {
+          tags: ["tickets"],
+          summary: "List tickets visible to you (agents: your groups and your own), newest first",
+          security: [{ bearer: [] }],
+          querystring: z.object({
+            status: z
+              .string()
+              .optional()
+              .transform((v) => (v ? v.split(",").map((s) => s.trim()) : undefined))
+              .pipe(z.array(z.enum(TICKET_STATUSES)).optional())
+              .describe("comma-separated statuses"),
+            category: z.enum(CATEGORY_CODES).optional(),
+            group: z.string().max(50).optional(),
+            assignee: z.union([z.literal("me"), z.literal("none"), z.uuid()]).optional(),
+            breached: z
+              .enum(["true", "false"])
+              .transform((v) => v === "true")
+              .optional(),
+            text: z.string().trim().min(1).max(100).optional(),
+            page: z.coerce.number().int().min(1).default(1),
+            pageSize: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+          response: {
+            200: z.object({ items: z.array(summarySchema), total: z.number(), page: z.number(), pageSize: z.number() }),
+            ...errorResponses(400, 401),
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const { items, total } = await tickets.list(q, request.principal!);
+        return { items, total, page: q.page, pageSize: q.pageSize };
+      },
+    );
+
+    app.get(
+      "/api/tickets/:number",
+      {
+        onRequest: staff,
+        schema: {
+          tags: ["tickets"],
+          summary: "A ticket with its SLA clocks and its full event history",
+          security: [{ bearer: [] }],
+          params: numberParams,
+          response: { 200: detailSchema, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => tickets.get(request.params.number, request.principal!),
+    );
+
+    for (const action of Object.keys(ACTION_BODIES) as (keyof typeof ACTION_BODIES)[]) {
+      app.post(
+        `/api/tickets/:number/${action}`,
+        {
+          onRequest: staff,
+          schema: {
+            tags: ["tickets"],
+            summary: ACTION_SUMMARY[action],
+            security: [{ bearer: [] }],
+            params: numberParams,
+            body: ACTION_BODIES[action],
+            response: { 200: detailSchema, ...errorResponses(400, 401, 403, 404, 409) },
+          },
+        },
+        async (request) => {
+          const body = { action, ...((request.body as object | undefined) ?? {}) } as ActionBody;
+          return tickets.act(request.params.number, body, request.principal!);
+        },
+      );
+    }
+  };

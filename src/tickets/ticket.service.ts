@@ -1,0 +1,830 @@
+import type { Logger } from "pino";
+import type { Principal, Role } from "../agents/auth.service.js";
+import type { ConversationService } from "../conversation/conversation.service.js";
+import type { Db } from "../db/client.js";
+import { AppError } from "../errors.js";
+import { Prisma } from "../generated/prisma/client.js";
+import { maskPhone } from "../logger.js";
+import type { EventBus } from "../realtime/event-bus.js";
+import { AGENTS_TOPIC } from "../realtime/topics.js";
+import type { ArmRequest, SlaClockDto, SlaService } from "../sla/sla.service.js";
+import { TX_OPTIONS, toClockDto } from "../sla/sla.service.js";
+import { type AssignmentCandidate, pickAssignee } from "./assignment.js";
+import { formatTicketNumber, periodOf } from "./ticket-number.js";
+import { DEFAULT_THRESHOLDS, GROUPS, type PriorityThresholds, triage } from "./ticket-rules.js";
+import { type Priority, type TicketAction, type TicketStatus, transition } from "./ticket-state.js";
+
+type Tx = Prisma.TransactionClient;
+
+export interface TicketOptions {
+  thresholds?: PriorityThresholds;
+  now?: () => Date;
+  /** Called after a resolution commits (issue 8: schedules the survey); errors are logged, not thrown. */
+  onResolved?: (ticketId: string) => Promise<void>;
+}
+
+/** Who did it: an agent (with role and groups), the customer, or the system. */
+export type Actor =
+  | { type: "agent"; id: string; role: Role; groups: string[] }
+  | { type: "customer"; id: string }
+  | { type: "system" };
+
+export const actorOf = (p: Principal): Actor => ({ type: "agent", id: p.agentId, role: p.role, groups: p.groups });
+
+export interface CreateTicketInput {
+  category: string;
+  description: string;
+  waybill?: string | undefined;
+  contactPhone?: string | undefined;
+  claimedAmount?: number | undefined;
+  priority?: Priority | undefined;
+  complex?: boolean | undefined;
+  /** The customer's chat; replies go back on its channel. */
+  conversationId?: string | undefined;
+  /** Without a conversation (a phone call): find or create the customer by phone. */
+  customerPhone?: string | undefined;
+  customerName?: string | undefined;
+}
+
+export interface BotComplaint {
+  conversationId: string;
+  customerId: string;
+  channel: string;
+  /** The inbound message whose turn confirmed it: a replayed turn finds the same ticket. */
+  sourceMessageId: string;
+  category: string;
+  description: string;
+  waybill?: string | undefined;
+  contactPhone?: string | undefined;
+  claimedAmount?: number | undefined;
+}
+
+export interface TicketEventDto {
+  id: string;
+  at: string;
+  actorType: string;
+  actorId: string | null;
+  type: string;
+  data: unknown;
+}
+
+export interface TicketSummary {
+  number: string;
+  category: string;
+  priority: string;
+  status: string;
+  groupCode: string;
+  assigneeId: string | null;
+  channel: string;
+  waybill: string | null;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Earliest due time of a running clock. */
+  nextDueAt: string | null;
+  breached: boolean;
+}
+
+export interface TicketDetail extends TicketSummary {
+  id: string;
+  assignee: { id: string; username: string; displayName: string } | null;
+  customer: { id: string; name: string | null; phone: string | null };
+  conversationId: string | null;
+  contactPhone: string | null;
+  claimedAmount: number | null;
+  complex: boolean;
+  resolution: string | null;
+  rootCause: string | null;
+  reopenedCount: number;
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  slaClocks: SlaClockDto[];
+  events: TicketEventDto[];
+}
+
+export interface TicketFilter {
+  status?: TicketStatus[] | undefined;
+  category?: string | undefined;
+  group?: string | undefined;
+  /** "me", "none" or an agent id. */
+  assignee?: string | undefined;
+  breached?: boolean | undefined;
+  text?: string | undefined;
+  page: number;
+  pageSize: number;
+}
+
+export type ActionBody =
+  | { action: "take" }
+  | { action: "reply"; text: string }
+  | { action: "note"; text: string }
+  | { action: "pend"; text?: string | undefined }
+  | { action: "resolve"; resolution: string; rootCause?: "quality" | "non_quality" | undefined }
+  | { action: "reopen"; reason?: string | undefined }
+  | { action: "transfer"; agent?: string | undefined; group?: string | undefined; note: string }
+  | { action: "close" };
+
+const SUMMARY_SELECT = {
+  id: true,
+  number: true,
+  category: true,
+  priority: true,
+  status: true,
+  groupCode: true,
+  assigneeId: true,
+  channel: true,
+  waybill: true,
+  description: true,
+  createdAt: true,
+  updatedAt: true,
+  clocks: { select: { state: true, dueAt: true } },
+} satisfies Prisma.TicketSelect;
+
+type SummaryRow = Prisma.TicketGetPayload<{ select: typeof SUMMARY_SELECT }>;
+
+function toSummary(r: SummaryRow): TicketSummary {
+  const running = r.clocks.filter((c) => c.state === "running").map((c) => c.dueAt.getTime());
+  return {
+    number: r.number,
+    category: r.category,
+    priority: r.priority,
+    status: r.status,
+    groupCode: r.groupCode,
+    assigneeId: r.assigneeId,
+    channel: r.channel,
+    waybill: r.waybill,
+    description: r.description,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    nextDueAt: running.length ? new Date(Math.min(...running)).toISOString() : null,
+    breached: r.clocks.some((c) => c.state === "breached"),
+  };
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Tickets: numbering, triage, the lifecycle with its audit trail, and the SLA clocks that
+ * follow it. Every state change is one transaction (ticket row + event + clocks); scheduler
+ * triggers and realtime events follow the commit.
+ */
+export class TicketService {
+  private readonly now: () => Date;
+  private readonly thresholds: PriorityThresholds;
+
+  constructor(
+    private readonly db: Db,
+    private readonly sla: SlaService,
+    private readonly conversations: Pick<ConversationService, "sendToConversation">,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    opts: TicketOptions = {},
+  ) {
+    this.now = opts.now ?? (() => new Date());
+    this.thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
+    this.onResolved = opts.onResolved;
+  }
+
+  private readonly onResolved: ((ticketId: string) => Promise<void>) | undefined;
+
+  /** Seeds the routing groups (domain.md) idempotently. */
+  async seedGroups(): Promise<void> {
+    await this.db.group.createMany({ data: GROUPS.map((g) => ({ ...g })), skipDuplicates: true });
+  }
+
+  /**
+   * The next number of the month: one atomic upsert on the month's counter row, outside
+   * the ticket transaction so creations do not queue behind each other (a rolled-back
+   * creation leaves a gap, never a duplicate).
+   */
+  async nextNumber(at = this.now()): Promise<string> {
+    const period = periodOf(at);
+    const rows = await this.db.$queryRaw<{ last: number }[]>`
+      INSERT INTO "TicketCounter" (period, last) VALUES (${period}, 1)
+      ON CONFLICT (period) DO UPDATE SET last = "TicketCounter".last + 1
+      RETURNING last`;
+    return formatTicketNumber(period, Number(rows[0]?.last));
+  }
+
+  // ───────────────────────── creation ─────────────────────────
+
+  /** POST /api/tickets: an agent opens a ticket (e.g. for a phone call). */
+  async create(input: CreateTicketInput, actor: Actor): Promise<TicketDetail> {
+    let customerId: string;
+    let channel = "phone";
+    let conversationId: string | null = null;
+    if (input.conversationId) {
+      const conv = await this.db.conversation.findUnique({
+        where: { id: input.conversationId },
+        select: { id: true, customerId: true, channel: true },
+      });
+      if (!conv)
+        throw new AppError("VALIDATION_FAILED", "conversationId: no such conversation", {
+          issues: ["conversationId: no such conversation"],
+        });
+      customerId = conv.customerId;
+      channel = conv.channel;
+      conversationId = conv.id;
+    } else if (input.customerPhone) {
+      customerId = await this.customerByPhone(input.customerPhone, input.customerName);
+    } else {
+      throw new AppError("VALIDATION_FAILED", "Give conversationId or customerPhone", {
+        issues: ["customerPhone: required without conversationId"],
+      });
+    }
+    const id = await this.insert({
+      customerId,
+      conversationId,
+      channel,
+      category: input.category,
+      description: input.description,
+      waybill: input.waybill,
+      contactPhone: input.contactPhone ?? input.customerPhone,
+      claimedAmount: input.claimedAmount,
+      requestedPriority: input.priority,
+      complex: input.complex ?? false,
+      actor,
+    });
+    return this.detailById(id);
+  }
+
+  private async customerByPhone(phone: string, name?: string): Promise<string> {
+    const found = await this.db.customer.findUnique({ where: { phone }, select: { id: true } });
+    if (found) return found.id;
+    try {
+      const created = await this.db.customer.create({ data: { phone, name: name ?? null }, select: { id: true } });
+      return created.id;
+    } catch (err) {
+      const again = await this.db.customer.findUnique({ where: { phone }, select: { id: true } });
+      if (again) return again.id;
+      throw err;
+    }
+  }
+
+  /**
+   * The complaint dialog's confirmation. Idempotent per inbound message (a turn replayed
+   * after a crash returns the ticket it already opened). A complaint about the same thing
+   * within the reopen window reopens the resolved ticket instead of opening a second one.
+   */
+  async openFromBot(c: BotComplaint): Promise<{ ticket: TicketDetail; reopened: boolean }> {
+    const existing = await this.db.ticket.findFirst({
+      where: {
+        customerId: c.customerId,
+        events: {
+          some: {
+            type: { in: ["created", "reopened"] },
+            data: { path: ["sourceMessageId"], equals: c.sourceMessageId },
+          },
+        },
+      },
+      select: { id: true, reopenedCount: true, events: { where: { type: "reopened" }, select: { id: true }, take: 1 } },
+    });
+    if (existing) return { ticket: await this.detailById(existing.id), reopened: existing.events.length > 0 };
+
+    const since = new Date(this.now().getTime() - this.thresholds.repeatDays * DAY);
+    const resolved = await this.db.ticket.findFirst({
+      where: {
+        customerId: c.customerId,
+        category: c.category,
+        status: { in: ["resolved", "closed"] },
+        resolvedAt: { gte: since },
+        ...(c.waybill ? { OR: [{ waybill: c.waybill }, { waybill: null }] } : {}),
+      },
+      orderBy: { resolvedAt: "desc" },
+      select: { id: true, number: true },
+    });
+    if (resolved) {
+      await this.applyAction(
+        resolved.number,
+        { action: "reopen", reason: c.description },
+        { type: "customer", id: c.customerId },
+        { sourceMessageId: c.sourceMessageId },
+      );
+      return { ticket: await this.detailById(resolved.id), reopened: true };
+    }
+    const id = await this.insert({
+      customerId: c.customerId,
+      conversationId: c.conversationId,
+      channel: c.channel,
+      category: c.category,
+      description: c.description,
+      waybill: c.waybill,
+      contactPhone: c.contactPhone,
+      claimedAmount: c.claimedAmount,
+      complex: false,
+      actor: { type: "customer", id: c.customerId },
+      sourceMessageId: c.sourceMessageId,
+    });
+    return { ticket: await this.detailById(id), reopened: false };
+  }
+
+  private async insert(a: {
+    customerId: string;
+    conversationId: string | null;
+    channel: string;
+    category: string;
+    description: string;
+    waybill?: string | undefined;
+    contactPhone?: string | undefined;
+    claimedAmount?: number | undefined;
+    requestedPriority?: Priority | undefined;
+    complex: boolean;
+    actor: Actor;
+    sourceMessageId?: string | undefined;
+  }): Promise<string> {
+    const now = this.now();
+    const recentComplaints = await this.db.ticket.count({
+      where: {
+        customerId: a.customerId,
+        createdAt: { gte: new Date(now.getTime() - this.thresholds.repeatDays * DAY) },
+      },
+    });
+    const t = triage(
+      {
+        category: a.category,
+        description: a.description,
+        claimedAmount: a.claimedAmount,
+        recentComplaints,
+        requestedPriority: a.requestedPriority,
+      },
+      this.thresholds,
+    );
+    const number = await this.nextNumber(now);
+    const { ticket, arms } = await this.db.$transaction(async (tx) => {
+      const ticket = await tx.ticket.create({
+        data: {
+          number,
+          category: a.category,
+          priority: t.priority,
+          groupCode: t.groupCode,
+          customerId: a.customerId,
+          conversationId: a.conversationId,
+          channel: a.channel,
+          waybill: a.waybill ?? null,
+          contactPhone: a.contactPhone ?? null,
+          description: a.description,
+          claimedAmount: a.claimedAmount === undefined ? null : new Prisma.Decimal(a.claimedAmount),
+          complex: a.complex,
+          createdAt: now,
+        },
+        select: { id: true, number: true, groupCode: true, priority: true, category: true },
+      });
+      await tx.ticketEvent.create({
+        data: {
+          ticketId: ticket.id,
+          at: now,
+          ...actorColumns(a.actor),
+          type: "created",
+          data: {
+            priority: t.priority,
+            groupCode: t.groupCode,
+            reasons: t.reasons,
+            ...(a.sourceMessageId ? { sourceMessageId: a.sourceMessageId } : {}),
+          },
+        },
+      });
+      const arms = await this.sla.startClocks(tx, ticket.id, {
+        category: a.category,
+        priority: t.priority,
+        groupCode: t.groupCode,
+        complex: a.complex,
+      });
+      return { ticket, arms };
+    }, TX_OPTIONS);
+    await this.sla.applyArms(arms);
+    this.log.info(
+      {
+        ticketNumber: ticket.number,
+        category: ticket.category,
+        priority: ticket.priority,
+        groupCode: ticket.groupCode,
+        contactPhone: a.contactPhone ? maskPhone(a.contactPhone) : undefined,
+      },
+      "ticket created",
+    );
+    await this.publish("ticket.created", ticket.id);
+    await this.autoAssign(ticket.id).catch((err) =>
+      this.log.warn({ err, ticketNumber: ticket.number }, "auto-assignment failed"),
+    );
+    return ticket.id;
+  }
+
+  // ───────────────────────── auto-assignment ─────────────────────────
+
+  private async candidates(groupCode: string): Promise<(AssignmentCandidate & { role: Role })[]> {
+    return this.db.$queryRaw<(AssignmentCandidate & { role: Role })[]>`
+      SELECT a.id, a.role, a."maxOpenTickets", a."lastAssignedAt",
+        (SELECT count(*) FROM "Ticket" t
+          WHERE t."assigneeId" = a.id AND t.status IN ('new', 'open', 'pending_customer'))::int AS "openTickets"
+      FROM "Agent" a JOIN "AgentGroup" g ON g."agentId" = a.id
+      WHERE g."groupCode" = ${groupCode} AND a.active AND a.presence = 'online'`;
+  }
+
+  /** Gives a new, unassigned ticket to the best online agent of its group (see pickAssignee). */
+  async autoAssign(ticketId: string): Promise<string | undefined> {
+    const t = await this.db.ticket.findUnique({
+      where: { id: ticketId },
+      select: { number: true, groupCode: true, status: true, assigneeId: true },
+    });
+    if (t?.status !== "new" || t.assigneeId) return undefined;
+    const candidates = await this.candidates(t.groupCode);
+    const pick = pickAssignee(candidates);
+    if (!pick) return undefined;
+    const role = candidates.find((c) => c.id === pick.id)?.role ?? "agent";
+    await this.db.agent.update({ where: { id: pick.id }, data: { lastAssignedAt: this.now() } });
+    await this.applyAction(
+      t.number,
+      { action: "take" },
+      { type: "agent", id: pick.id, role, groups: [t.groupCode] },
+      { auto: true },
+    );
+    return pick.id;
+  }
+
+  /** An agent came online: new tickets waiting in their groups go to them, oldest first, up to their cap. */
+  async assignWaiting(agentId: string): Promise<number> {
+    const agent = await this.db.agent.findUnique({
+      where: { id: agentId },
+      select: { presence: true, active: true, groups: { select: { groupCode: true } } },
+    });
+    if (!agent?.active || agent.presence !== "online") return 0;
+    const waiting = await this.db.ticket.findMany({
+      where: { status: "new", assigneeId: null, groupCode: { in: agent.groups.map((g) => g.groupCode) } },
+      orderBy: { createdAt: "asc" },
+      select: { id: true },
+      take: 50,
+    });
+    let assigned = 0;
+    for (const w of waiting) if (await this.autoAssign(w.id)) assigned++;
+    return assigned;
+  }
+
+  // ───────────────────────── reading ─────────────────────────
+
+  private scope(p: Principal): Prisma.TicketWhereInput {
+    if (p.role === "supervisor" || p.role === "admin") return {};
+    return { OR: [{ groupCode: { in: p.groups } }, { assigneeId: p.agentId }] };
+  }
+
+  async list(filter: TicketFilter, p: Principal): Promise<{ items: TicketSummary[]; total: number }> {
+    const and: Prisma.TicketWhereInput[] = [this.scope(p)];
+    if (filter.status?.length) and.push({ status: { in: filter.status } });
+    if (filter.category) and.push({ category: filter.category });
+    if (filter.group) and.push({ groupCode: filter.group });
+    if (filter.assignee === "me") and.push({ assigneeId: p.agentId });
+    else if (filter.assignee === "none") and.push({ assigneeId: null });
+    else if (filter.assignee) and.push({ assigneeId: filter.assignee });
+    if (filter.breached === true) and.push({ clocks: { some: { state: "breached" } } });
+    if (filter.breached === false) and.push({ clocks: { none: { state: "breached" } } });
+    if (filter.text) {
+      const q = filter.text.trim();
+      and.push({
+        OR: [
+          { number: { contains: q } },
+          { waybill: { contains: q.toUpperCase() } },
+          { description: { contains: q, mode: "insensitive" } },
+          { contactPhone: { contains: q } },
+        ],
+      });
+    }
+    const where: Prisma.TicketWhereInput = { AND: and };
+    const [rows, total] = await Promise.all([
+      this.db.ticket.findMany({
+        where,
+        orderBy: [{ createdAt: "desc" }, { number: "desc" }],
+        skip: (filter.page - 1) * filter.pageSize,
+        take: filter.pageSize,
+        select: SUMMARY_SELECT,
+      }),
+      this.db.ticket.count({ where }),
+    ]);
+    return { items: rows.map(toSummary), total };
+  }
+
+  async get(number: string, p: Principal): Promise<TicketDetail> {
+    const row = await this.db.ticket.findUnique({
+      where: { number },
+      select: { id: true, groupCode: true, assigneeId: true },
+    });
+    if (!row) throw new AppError("TICKET_NOT_FOUND");
+    this.assertVisible(row, p);
+    return this.detailById(row.id);
+  }
+
+  private assertVisible(t: { groupCode: string; assigneeId: string | null }, p: Principal): void {
+    if (p.role === "supervisor" || p.role === "admin") return;
+    if (t.assigneeId === p.agentId || p.groups.includes(t.groupCode)) return;
+    throw new AppError("FORBIDDEN", "This ticket belongs to a group you are not in");
+  }
+
+  async detailById(id: string): Promise<TicketDetail> {
+    const r = await this.db.ticket.findUniqueOrThrow({
+      where: { id },
+      include: {
+        customer: { select: { id: true, name: true, phone: true } },
+        clocks: { orderBy: { startedAt: "asc" } },
+        events: { orderBy: { id: "asc" } },
+      },
+    });
+    const assignee = r.assigneeId
+      ? await this.db.agent.findUnique({
+          where: { id: r.assigneeId },
+          select: { id: true, username: true, displayName: true },
+        })
+      : null;
+    const order = ["first_response", "resolution", "regulatory"];
+    return {
+      ...toSummary(r),
+      id: r.id,
+      assignee,
+      customer: r.customer,
+      conversationId: r.conversationId,
+      contactPhone: r.contactPhone,
+      claimedAmount: r.claimedAmount === null ? null : Number(r.claimedAmount),
+      complex: r.complex,
+      resolution: r.resolution,
+      rootCause: r.rootCause,
+      reopenedCount: r.reopenedCount,
+      firstResponseAt: r.firstResponseAt?.toISOString() ?? null,
+      resolvedAt: r.resolvedAt?.toISOString() ?? null,
+      closedAt: r.closedAt?.toISOString() ?? null,
+      slaClocks: [...r.clocks].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind)).map(toClockDto),
+      events: r.events.map((e) => ({
+        id: e.id.toString(),
+        at: e.at.toISOString(),
+        actorType: e.actorType,
+        actorId: e.actorId,
+        type: e.type,
+        data: e.data,
+      })),
+    };
+  }
+
+  /** The customer's own tickets, newest first (complaint progress in chat). */
+  async forCustomer(customerId: string, limit = 3): Promise<TicketDetail[]> {
+    const rows = await this.db.ticket.findMany({
+      where: { customerId },
+      orderBy: { createdAt: "desc" },
+      take: limit,
+      select: { id: true },
+    });
+    return Promise.all(rows.map((r) => this.detailById(r.id)));
+  }
+
+  async byNumber(number: string): Promise<TicketDetail | undefined> {
+    const row = await this.db.ticket.findUnique({ where: { number }, select: { id: true } });
+    return row ? this.detailById(row.id) : undefined;
+  }
+
+  async groupNames(): Promise<Map<string, { nameZh: string; nameEn: string }>> {
+    const rows = await this.db.group.findMany();
+    return new Map(rows.map((g) => [g.code, { nameZh: g.nameZh, nameEn: g.nameEn }]));
+  }
+
+  // ───────────────────────── actions ─────────────────────────
+
+  /** An agent's action through the API: visibility first, then the lifecycle rules. */
+  async act(number: string, body: ActionBody, p: Principal): Promise<TicketDetail> {
+    const row = await this.db.ticket.findUnique({
+      where: { number },
+      select: { id: true, groupCode: true, assigneeId: true },
+    });
+    if (!row) throw new AppError("TICKET_NOT_FOUND");
+    this.assertVisible(row, p);
+    await this.applyAction(number, body, actorOf(p));
+    return this.detailById(row.id);
+  }
+
+  /**
+   * The customer wrote in the ticket's conversation: a ticket waiting on them is open
+   * again and its clocks resume. For the conversation runtime to call on every inbound
+   * message.
+   */
+  async customerReplied(conversationId: string): Promise<void> {
+    const waiting = await this.db.ticket.findMany({
+      where: { conversationId, status: "pending_customer" },
+      select: { number: true, customerId: true },
+    });
+    for (const t of waiting)
+      await this.applyAction(t.number, { action: "customer_reply" } as never, { type: "customer", id: t.customerId });
+  }
+
+  /** Survey answered or survey window over (issue 8): resolved → closed. */
+  close(number: string, actor: Actor = { type: "system" }): Promise<void> {
+    return this.applyAction(number, { action: "close" }, actor);
+  }
+
+  private async applyAction(
+    number: string,
+    body: ActionBody | { action: "customer_reply" },
+    actor: Actor,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    const now = this.now();
+    const ticket = await this.db.ticket.findUnique({ where: { number } });
+    if (!ticket) throw new AppError("TICKET_NOT_FOUND");
+    const action = body.action as TicketAction;
+    const verdict = transition(ticket.status as TicketStatus, action, {
+      actorId: actor.type === "agent" ? actor.id : undefined,
+      actorRole: actor.type === "agent" ? actor.role : undefined,
+      assigneeId: ticket.assigneeId,
+      resolvedAt: ticket.resolvedAt,
+      now,
+      reopenWindowDays: this.thresholds.repeatDays,
+    });
+    if (!verdict.ok)
+      throw new AppError("ILLEGAL_TRANSITION", verdict.reason, {
+        status: ticket.status,
+        action,
+        reason: verdict.reason,
+      });
+    const agentId = actor.type === "agent" ? actor.id : undefined;
+
+    // Validate the transfer target before anything changes.
+    let transferTo: { assigneeId: string | null; groupCode: string } | undefined;
+    if (body.action === "transfer") transferTo = await this.transferTarget(body, ticket.groupCode);
+    if ((body.action === "reply" || (body.action === "pend" && body.text)) && !ticket.conversationId)
+      throw new AppError("TICKET_NO_CHANNEL");
+
+    // The customer-facing message goes first: once it is in the outbox it will be delivered.
+    let messageId: string | undefined;
+    const outgoing = body.action === "reply" ? body.text : body.action === "pend" ? body.text : undefined;
+    if (outgoing && ticket.conversationId && agentId) {
+      const msg = await this.conversations.sendToConversation(ticket.conversationId, {
+        text: outgoing,
+        author: "agent",
+        agentId,
+      });
+      messageId = msg.id;
+    }
+    if (body.action === "note" && ticket.conversationId) {
+      const msg = await this.conversations.sendToConversation(ticket.conversationId, {
+        text: body.text,
+        author: "agent",
+        ...(agentId ? { agentId } : {}),
+        internal: true,
+      });
+      messageId = msg.id;
+    }
+
+    const arms: ArmRequest[] = await this.db.$transaction(async (tx) => {
+      const data: Prisma.TicketUpdateManyMutationInput & { assigneeId?: string | null; groupCode?: string } = {
+        status: verdict.to,
+      };
+      const arms: ArmRequest[] = [];
+      let eventType: string = body.action;
+      const eventData: Record<string, unknown> = { from: ticket.status, to: verdict.to, ...extra };
+      switch (body.action) {
+        case "take":
+          data.assigneeId = agentId ?? null;
+          eventData.previousAssignee = ticket.assigneeId;
+          eventType = "taken";
+          break;
+        case "reply":
+          if (ticket.status === "new" && agentId) data.assigneeId = agentId;
+          eventData.text = body.text;
+          eventData.messageId = messageId;
+          if (!ticket.firstResponseAt) data.firstResponseAt = now;
+          arms.push(...(await this.sla.meet(tx, ticket.id, ["first_response"])));
+          break;
+        case "note":
+          eventData.text = body.text;
+          if (messageId) eventData.messageId = messageId;
+          break;
+        case "pend":
+          if (body.text) {
+            eventData.text = body.text;
+            eventData.messageId = messageId;
+            if (!ticket.firstResponseAt) data.firstResponseAt = now;
+            arms.push(...(await this.sla.meet(tx, ticket.id, ["first_response"])));
+          }
+          arms.push(...(await this.sla.pause(tx, ticket.id)));
+          eventType = "pending_customer";
+          break;
+        case "customer_reply":
+          arms.push(...(await this.sla.resume(tx, ticket.id)));
+          eventType = "customer_replied";
+          break;
+        case "resolve":
+          data.resolution = body.resolution;
+          data.rootCause = body.rootCause ?? null;
+          data.resolvedAt = now;
+          if (!ticket.firstResponseAt) data.firstResponseAt = now;
+          eventData.resolution = body.resolution;
+          eventData.rootCause = body.rootCause ?? null;
+          if (ticket.status === "pending_customer") arms.push(...(await this.sla.resume(tx, ticket.id)));
+          arms.push(...(await this.sla.meet(tx, ticket.id, ["first_response", "resolution", "regulatory"])));
+          eventType = "resolved";
+          break;
+        case "reopen":
+          data.resolvedAt = null;
+          data.closedAt = null;
+          data.reopenedCount = { increment: 1 };
+          if (body.reason) eventData.reason = body.reason;
+          // A fresh resolution promise; the regulatory limit counts from the original complaint.
+          arms.push(
+            ...(await this.sla.startClocks(
+              tx,
+              ticket.id,
+              {
+                category: ticket.category,
+                priority: ticket.priority,
+                groupCode: ticket.groupCode,
+                complex: ticket.complex,
+              },
+              ["resolution"],
+            )),
+          );
+          eventType = "reopened";
+          break;
+        case "transfer":
+          if (transferTo) {
+            data.assigneeId = transferTo.assigneeId;
+            data.groupCode = transferTo.groupCode;
+            // Back to the new group's queue when nobody in particular takes it over.
+            if (transferTo.assigneeId === null && ticket.status === "open") data.status = "new";
+            eventData.to = data.status;
+            eventData.fromAssignee = ticket.assigneeId;
+            eventData.toAssignee = transferTo.assigneeId;
+            eventData.fromGroup = ticket.groupCode;
+            eventData.toGroup = transferTo.groupCode;
+            eventData.note = body.note;
+          }
+          eventType = "transferred";
+          break;
+        case "close":
+          data.closedAt = now;
+          eventType = "closed";
+          break;
+      }
+      // Conditional on the status and owner we checked: a concurrent change makes this a 409.
+      const res = await tx.ticket.updateMany({
+        where: { id: ticket.id, status: ticket.status, assigneeId: ticket.assigneeId },
+        data,
+      });
+      if (res.count === 0)
+        throw new AppError("ILLEGAL_TRANSITION", "The ticket changed meanwhile; reload and retry", {
+          reason: "concurrent_change",
+        });
+      await tx.ticketEvent.create({
+        data: {
+          ticketId: ticket.id,
+          at: now,
+          ...actorColumns(actor),
+          type: eventType,
+          data: eventData as Prisma.InputJsonValue,
+        },
+      });
+      return arms;
+    }, TX_OPTIONS);
+    await this.sla.applyArms(arms);
+    await this.publish("ticket.updated", ticket.id, body.action);
+    if (body.action === "resolve" && this.onResolved)
+      await this.onResolved(ticket.id).catch((err) =>
+        this.log.error({ err, ticketNumber: ticket.number }, "onResolved hook failed"),
+      );
+  }
+
+  private async transferTarget(
+    body: { agent?: string | undefined; group?: string | undefined },
+    currentGroup: string,
+  ): Promise<{ assigneeId: string | null; groupCode: string }> {
+    if (!body.agent && !body.group)
+      throw new AppError("VALIDATION_FAILED", "Give agent or group to transfer to", {
+        issues: ["agent/group: at least one is required"],
+      });
+    let groupCode = currentGroup;
+    if (body.group) {
+      const g = await this.db.group.findUnique({ where: { code: body.group }, select: { code: true } });
+      if (!g) throw new AppError("TRANSFER_TARGET_INVALID", `Unknown group ${body.group}`);
+      groupCode = g.code;
+    }
+    let assigneeId: string | null = null;
+    if (body.agent) {
+      const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(body.agent);
+      const a = await this.db.agent.findFirst({
+        where: isUuid ? { id: body.agent } : { username: body.agent },
+        select: { id: true, active: true },
+      });
+      if (!a?.active) throw new AppError("TRANSFER_TARGET_INVALID", `Unknown or inactive agent ${body.agent}`);
+      assigneeId = a.id;
+    }
+    return { assigneeId, groupCode };
+  }
+
+  private async publish(type: "ticket.created" | "ticket.updated", id: string, change?: string): Promise<void> {
+    const t = await this.db.ticket.findUnique({ where: { id }, select: SUMMARY_SELECT });
+    if (!t) return;
+    await this.bus
+      .publish(AGENTS_TOPIC, { type, ...(change ? { change } : {}), ticket: toSummary(t) })
+      .catch((err) => this.log.warn({ err }, "realtime publish failed"));
+  }
+}
+
+function actorColumns(a: Actor): { actorType: string; actorId: string | null } {
+  return { actorType: a.type, actorId: a.type === "system" ? null : a.id };
+}
+
+/** Used by the transaction typing above. */
+export type { Tx };

@@ -1,0 +1,207 @@
+// Web chat widget: REST to send and load history, a WebSocket for live messages
+// (agent replies arrive later through it), reconnect with catch-up from history.
+// Everything is rendered with textContent: customer and agent text is never HTML.
+const I18N = {
+  "zh-CN": {
+    title: "快递在线客服",
+    connecting: "连接中…",
+    online: "在线",
+    offline: "连接已断开，正在重连…",
+    placeholder: "输入您的问题或运单号",
+    send: "发送",
+    bot: "智能客服",
+    agent: "人工客服",
+    system: "系统消息",
+    you: "我",
+    tooLong: "消息太长了，请控制在2000字以内。",
+    empty: "请输入内容。",
+    failed: "发送失败，请重试。",
+  },
+  en: {
+    title: "Delivery customer service",
+    connecting: "Connecting…",
+    online: "Online",
+    offline: "Disconnected, reconnecting…",
+    placeholder: "Type your question or waybill number",
+    send: "Send",
+    bot: "Assistant",
+    agent: "Agent",
+    system: "Notice",
+    you: "Me",
+    tooLong: "That message is too long (2,000 characters at most).",
+    empty: "Please type something.",
+    failed: "Could not send, please try again.",
+  },
+};
+const params = new URLSearchParams(location.search);
+const locale = (params.get("lang") ?? navigator.language ?? "zh-CN").toLowerCase().startsWith("en") ? "en" : "zh-CN";
+const T = I18N[locale];
+document.documentElement.lang = locale;
+document.title = T.title;
+for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = T[el.dataset.i18n];
+for (const el of document.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = T[el.dataset.i18nPlaceholder];
+
+const $messages = document.getElementById("messages");
+const $quick = document.getElementById("quick");
+const $form = document.getElementById("composer");
+const $input = document.getElementById("input");
+const $send = document.getElementById("send");
+const $status = document.getElementById("status");
+const $hint = document.getElementById("hint");
+const STORE_KEY = `kd-webchat-${locale}`;
+const seen = new Set();
+let lastSeq = 0n;
+let session = JSON.parse(localStorage.getItem(STORE_KEY) ?? "null");
+
+function showHint(text) {
+  $hint.textContent = text ?? "";
+  $hint.hidden = !text;
+}
+
+function render(message) {
+  if (seen.has(message.id)) return;
+  seen.add(message.id);
+  if (message.seq && BigInt(message.seq) > lastSeq) lastSeq = BigInt(message.seq);
+  const li = document.createElement("li");
+  li.className = `msg ${message.direction}${message.author === "agent" ? " agent" : ""}`;
+  li.dataset.author = message.author;
+  if (message.direction === "out") {
+    const who = document.createElement("span");
+    who.className = "who";
+    who.textContent = T[message.author] ?? T.bot;
+    li.append(who);
+  }
+  li.append(document.createTextNode(message.text));
+  $messages.append(li);
+  $messages.scrollTop = $messages.scrollHeight;
+  if (message.direction === "out") renderQuickReplies(message.quickReplies ?? []);
+}
+
+function renderQuickReplies(replies) {
+  $quick.replaceChildren(
+    ...replies.map((q) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = q.title;
+      b.addEventListener("click", () => send(q.value ?? q.title));
+      return b;
+    }),
+  );
+}
+
+async function api(path, options = {}) {
+  const res = await fetch(path, {
+    ...options,
+    headers: {
+      "content-type": "application/json",
+      ...(session ? { authorization: `Bearer ${session.token}` } : {}),
+      ...options.headers,
+    },
+  });
+  const body = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) throw Object.assign(new Error(body?.error?.message ?? res.statusText), { status: res.status, body });
+  return body;
+}
+
+async function startSession() {
+  const created = await api("/api/webchat/sessions", { method: "POST", body: JSON.stringify({ locale }) });
+  session = { sessionId: created.sessionId, token: created.token, greeting: created.greeting };
+  localStorage.setItem(STORE_KEY, JSON.stringify(session));
+}
+
+async function loadHistory() {
+  const after = lastSeq > 0n ? `?after=${lastSeq}` : "";
+  const { messages } = await api(`/api/webchat/sessions/${session.sessionId}/messages${after}`);
+  for (const m of messages) render(m);
+}
+
+async function send(text) {
+  text = text.trim();
+  if (!text) return showHint(T.empty);
+  if (text.length > 2000) return showHint(T.tooLong);
+  showHint("");
+  const clientMessageId = crypto.randomUUID();
+  const li = document.createElement("li");
+  li.className = "msg in pending";
+  li.textContent = text;
+  $messages.append(li);
+  $messages.scrollTop = $messages.scrollHeight;
+  $quick.replaceChildren();
+  $send.disabled = true;
+  try {
+    const { replies } = await api(`/api/webchat/sessions/${session.sessionId}/messages`, {
+      method: "POST",
+      body: JSON.stringify({ text, clientMessageId }),
+    });
+    li.remove();
+    await loadHistory(); // the stored inbound message, in order
+    for (const r of replies) render(r);
+  } catch (err) {
+    li.remove();
+    if (err.status === 401 || err.status === 404) {
+      localStorage.removeItem(STORE_KEY);
+      await boot();
+    }
+    showHint(err.status === 400 ? err.message : T.failed);
+    $input.value = text;
+  } finally {
+    $send.disabled = false;
+  }
+}
+
+let socket;
+let retry = 0;
+function connect() {
+  const proto = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(
+    `${proto}://${location.host}/api/webchat/ws?sessionId=${encodeURIComponent(session.sessionId)}&token=${encodeURIComponent(session.token)}`,
+  );
+  socket.addEventListener("open", () => {
+    retry = 0;
+    $status.textContent = T.online;
+    loadHistory().catch(() => {}); // catch up on what arrived while disconnected
+  });
+  socket.addEventListener("message", (e) => {
+    const event = JSON.parse(e.data);
+    if (event.type === "message" && event.message) render(event.message);
+  });
+  socket.addEventListener("close", (e) => {
+    $status.textContent = T.offline;
+    if (e.code === 4401) return;
+    setTimeout(connect, Math.min(10_000, 500 * 2 ** retry++));
+  });
+}
+
+async function boot() {
+  if (!session) await startSession();
+  $messages.replaceChildren();
+  seen.clear();
+  lastSeq = 0n;
+  if (session.greeting) render({ id: "greeting", direction: "out", author: "bot", ...session.greeting });
+  try {
+    await loadHistory();
+  } catch (err) {
+    if (err.status === 401 || err.status === 404) {
+      localStorage.removeItem(STORE_KEY);
+      session = null;
+      return boot();
+    }
+    throw err;
+  }
+  connect();
+}
+
+$form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = $input.value;
+  $input.value = "";
+  send(text);
+});
+$input.addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    $form.requestSubmit();
+  }
+});
+
+boot().catch(() => showHint(T.failed));

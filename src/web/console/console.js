@@ -1,0 +1,853 @@
+import { applyI18n, categoryLabel, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
+
+// Agent console: queue of handed-off conversations, own conversations, tickets sorted by time
+// to breach with live SLA countdowns, conversation and ticket views, realtime over WebSocket.
+// Every text is rendered with textContent (customer text is never HTML).
+const I18N = {
+  "zh-CN": {
+    title: "客服工作台",
+    admin: "系统管理",
+    dissatisfied: "客户评价不满意，请跟进",
+    username: "用户名",
+    password: "密码",
+    login: "登录",
+    logout: "退出",
+    dashboard: "数据看板",
+    offline: "离线",
+    live: "实时",
+    "presence.online": "在线",
+    "presence.away": "离开",
+    "presence.offline": "离线",
+    "tab.queued": "待接入",
+    "tab.mine": "我的会话",
+    "tab.tickets": "工单",
+    search: "工单号 / 运单号 / 手机号",
+    "scope.open": "未解决",
+    "scope.me": "我的",
+    "scope.none": "未分配",
+    "scope.breached": "已超时",
+    "scope.all": "全部",
+    pick: "从左侧选择一个会话或工单",
+    empty: "暂无",
+    take: "接入",
+    release: "结束人工",
+    transfer: "转交",
+    reply: "回复客户",
+    note: "内部备注",
+    send: "发送",
+    canned: "快捷回复",
+    waiting: "等待",
+    customer: "客户",
+    phone: "手机",
+    channel: "渠道",
+    intent: "意图",
+    category: "类别",
+    waybill: "运单号",
+    tracking: "物流轨迹",
+    tickets: "历史工单",
+    clocks: "SLA 时钟",
+    events: "处理记录",
+    description: "问题描述",
+    resolution: "处理结果",
+    rootCause: "原因归属",
+    quality: "质量原因",
+    non_quality: "非质量原因（人为）",
+    pend: "待客户回复",
+    resolve: "解决",
+    reopen: "重开",
+    takeTicket: "接单",
+    cancel: "取消",
+    confirm: "确定",
+    toAgent: "转给客服（用户名）",
+    toGroup: "或转给小组",
+    why: "转交说明",
+    takenBy: "处理人",
+    unassigned: "未分配",
+    failed: "用户名或密码错误",
+    locked: "登录失败次数过多，账号已临时锁定",
+    handoff: "新的转人工会话",
+    newTicket: "新工单",
+    slaWarn: "SLA 即将超时",
+    slaBreach: "SLA 已超时",
+    left: "剩余",
+    over: "超时",
+    met: "已达成",
+    paused: "已暂停",
+    first_response: "首次响应",
+    resolution_clock: "解决时限",
+    regulatory: "7日法定时限",
+    bot: "智能客服",
+    agent: "客服",
+    system: "系统",
+    status: { new: "新建", open: "处理中", pending_customer: "待客户", resolved: "已解决", closed: "已关闭" },
+    priority: { normal: "普通", high: "高", urgent: "紧急" },
+    mode: { queued: "排队中", agent: "人工中", bot: "机器人" },
+    reason: {
+      customer_request: "客户要求",
+      not_understood: "机器人未理解",
+      angry: "客户情绪激动",
+      survey_dissatisfied: "满意度回访：不满意",
+    },
+  },
+  en: {
+    title: "Agent console",
+    admin: "Administration",
+    dissatisfied: "Customer dissatisfied, please follow up:",
+    username: "Username",
+    password: "Password",
+    login: "Log in",
+    logout: "Log out",
+    dashboard: "Dashboard",
+    offline: "offline",
+    live: "live",
+    "presence.online": "Online",
+    "presence.away": "Away",
+    "presence.offline": "Offline",
+    "tab.queued": "Queue",
+    "tab.mine": "Mine",
+    "tab.tickets": "Tickets",
+    search: "Ticket / waybill / phone",
+    "scope.open": "Open",
+    "scope.me": "Mine",
+    "scope.none": "Unassigned",
+    "scope.breached": "Breached",
+    "scope.all": "All",
+    pick: "Pick a conversation or ticket on the left",
+    empty: "Nothing here",
+    take: "Take",
+    release: "Hand back to bot",
+    transfer: "Transfer",
+    reply: "Reply to customer",
+    note: "Internal note",
+    send: "Send",
+    canned: "Canned replies",
+    waiting: "waiting",
+    customer: "Customer",
+    phone: "Phone",
+    channel: "Channel",
+    intent: "Intent",
+    category: "Category",
+    waybill: "Waybill",
+    tracking: "Tracking",
+    tickets: "Earlier tickets",
+    clocks: "SLA clocks",
+    events: "History",
+    description: "Description",
+    resolution: "Resolution",
+    rootCause: "Root cause",
+    quality: "Quality",
+    non_quality: "Non-quality (human)",
+    pend: "Wait for customer",
+    resolve: "Resolve",
+    reopen: "Reopen",
+    takeTicket: "Take",
+    cancel: "Cancel",
+    confirm: "OK",
+    toAgent: "To agent (username)",
+    toGroup: "or to group",
+    why: "Note",
+    takenBy: "Owner",
+    unassigned: "Unassigned",
+    failed: "Wrong username or password",
+    locked: "Too many failed attempts; account temporarily locked",
+    handoff: "New handoff",
+    newTicket: "New ticket",
+    slaWarn: "SLA warning",
+    slaBreach: "SLA breached",
+    left: "left",
+    over: "over",
+    met: "met",
+    paused: "paused",
+    first_response: "First response",
+    resolution_clock: "Resolution",
+    regulatory: "7-day legal limit",
+    bot: "Bot",
+    agent: "Agent",
+    system: "System",
+    status: { new: "New", open: "Open", pending_customer: "Pending customer", resolved: "Resolved", closed: "Closed" },
+    priority: { normal: "Normal", high: "High", urgent: "Urgent" },
+    mode: { queued: "Queued", agent: "With agent", bot: "Bot" },
+    reason: {
+      customer_request: "asked for a person",
+      not_understood: "bot did not understand",
+      angry: "angry customer",
+      survey_dissatisfied: "survey: dissatisfied",
+    },
+  },
+};
+const T = I18N[locale];
+applyI18n(T);
+
+const $ = (id) => document.getElementById(id);
+const fmtTime = (iso) =>
+  iso
+    ? new Date(iso).toLocaleString(locale, { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
+    : "";
+const catLabel = categoryLabel;
+const api = createApi(() => showLogin());
+
+let me = null;
+const state = { tab: "queued", selected: null, socket: null, watching: null, tickets: [] };
+
+function showLogin() {
+  $("app-view").hidden = true;
+  $("login-view").hidden = false;
+  state.socket?.close();
+}
+
+$("login").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = Object.fromEntries(new FormData(e.target));
+  try {
+    await login(form.username, form.password);
+  } catch (err) {
+    $("login-error").textContent = err.status === 423 ? T.locked : T.failed;
+    $("login-error").hidden = false;
+    return;
+  }
+  await start();
+});
+$("logout").addEventListener("click", async () => {
+  await api("/api/auth/logout", { method: "POST" }).catch(() => {});
+  session.token = null;
+  location.reload();
+});
+$("presence").addEventListener("change", (e) =>
+  api("/api/agents/me/presence", { method: "PUT", body: JSON.stringify({ presence: e.target.value }) }),
+);
+for (const tab of document.querySelectorAll("[data-tab]"))
+  tab.addEventListener("click", () => selectTab(tab.dataset.tab));
+$("search").addEventListener(
+  "input",
+  debounce(() => refreshList(), 250),
+);
+$("ticket-scope").addEventListener("change", () => refreshList());
+
+function debounce(fn, ms) {
+  let t;
+  return (...a) => {
+    clearTimeout(t);
+    t = setTimeout(() => fn(...a), ms);
+  };
+}
+
+function selectTab(tab) {
+  state.tab = tab;
+  for (const b of document.querySelectorAll("[data-tab]"))
+    b.setAttribute("aria-selected", String(b.dataset.tab === tab));
+  $("ticket-filters").hidden = tab !== "tickets";
+  refreshList();
+}
+
+async function refreshList() {
+  const list = $("list");
+  let items;
+  if (state.tab === "tickets") {
+    const scope = $("ticket-scope").value;
+    const q = new URLSearchParams({ pageSize: "100" });
+    if (scope === "open") q.set("status", "new,open,pending_customer");
+    if (scope === "me") q.set("assignee", "me");
+    if (scope === "none") {
+      q.set("assignee", "none");
+      q.set("status", "new,open,pending_customer");
+    }
+    if (scope === "breached") q.set("breached", "true");
+    const text = $("search").value.trim();
+    if (text) q.set("text", text);
+    const { items: tickets } = await api(`/api/tickets?${q}`);
+    // Most urgent first: the soonest SLA due time, breached ones on top.
+    tickets.sort(
+      (a, b) => b.breached - a.breached || Date.parse(a.nextDueAt ?? "9999") - Date.parse(b.nextDueAt ?? "9999"),
+    );
+    state.tickets = tickets;
+    items = tickets.map((t) =>
+      h(
+        "li",
+        {
+          "data-ticket": t.number,
+          class: state.selected?.id === t.number ? "active" : "",
+          onclick: () => openTicket(t.number),
+        },
+        h("div", { class: "row1" }, h("strong", {}, t.number), dueBadge(t.nextDueAt, t.breached, t.status)),
+        h(
+          "div",
+          { class: "row1" },
+          h("span", {}, catLabel(t.category), " · ", T.status[t.status] ?? t.status),
+          t.priority !== "normal" ? h("span", { class: `badge ${t.priority}` }, T.priority[t.priority]) : "",
+        ),
+        h("div", { class: "sub" }, t.waybill ? `${t.waybill} · ` : "", t.description),
+      ),
+    );
+  } else {
+    const { conversations } = await api(`/api/conversations?filter=${state.tab}`);
+    items = conversations.map((c) =>
+      h(
+        "li",
+        {
+          "data-conversation": c.id,
+          class: state.selected?.id === c.id ? "active" : "",
+          onclick: () => openConversation(c.id),
+        },
+        h(
+          "div",
+          { class: "row1" },
+          h("strong", {}, c.customer.name ?? c.customer.phone ?? `${c.channel} ${c.id.slice(0, 6)}`),
+          h("span", { class: "badge" }, c.channel),
+        ),
+        h(
+          "div",
+          { class: "row1" },
+          h("span", { class: "sub" }, T.reason[c.handoffReason] ?? c.handoffReason ?? ""),
+          c.queuedAt
+            ? h("span", { class: "badge warn" }, `${T.waiting} ${ago(c.queuedAt)}`)
+            : h("span", { class: "badge" }, T.mode[c.mode] ?? c.mode),
+        ),
+        h("div", { class: "sub" }, c.lastMessage ?? ""),
+      ),
+    );
+    if (state.tab === "queued") setCount("queued", conversations.length);
+  }
+  list.replaceChildren(...(items.length ? items : [h("li", { class: "sub" }, T.empty)]));
+}
+
+function setCount(tab, n) {
+  const b = document.querySelector(`[data-tab="${tab}"]`);
+  b.querySelector(".count")?.remove();
+  if (n) b.append(h("span", { class: "count" }, n));
+}
+
+function ago(iso) {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`;
+}
+
+function remaining(ms) {
+  const abs = Math.abs(ms);
+  const hours = Math.floor(abs / 3_600_000);
+  const mins = Math.floor((abs % 3_600_000) / 60_000);
+  const secs = Math.floor((abs % 60_000) / 1000);
+  return hours ? `${hours}h${String(mins).padStart(2, "0")}m` : `${mins}m${String(secs).padStart(2, "0")}s`;
+}
+
+/** Countdown badge: amber from the warning point (80% used), red once breached. */
+function dueBadge(dueAt, breached, status, targetMinutes) {
+  if (!dueAt || status === "resolved" || status === "closed")
+    return h("span", { class: "badge" }, T.status[status] ?? "");
+  const el = h("span", {
+    class: "badge countdown",
+    "data-due": dueAt,
+    "data-breached": breached ? "1" : "",
+    "data-target": targetMinutes ?? "",
+  });
+  paintCountdown(el);
+  return el;
+}
+function paintCountdown(el) {
+  const left = Date.parse(el.dataset.due) - Date.now();
+  const target = Number(el.dataset.target) * 60_000;
+  const breached = el.dataset.breached === "1" || left < 0;
+  const warn = !breached && (target ? left < target * 0.2 : left < 30 * 60_000);
+  el.className = `badge countdown ${breached ? "breach" : warn ? "warn" : "ok"}`;
+  el.textContent = breached ? `${T.over} ${remaining(left)}` : `${T.left} ${remaining(left)}`;
+}
+setInterval(() => document.querySelectorAll(".countdown").forEach(paintCountdown), 1000);
+
+function watch(conversationId) {
+  if (state.watching && state.watching !== conversationId)
+    state.socket?.send(JSON.stringify({ type: "unwatch", conversationId: state.watching }));
+  state.watching = conversationId;
+  if (conversationId && state.socket?.readyState === 1)
+    state.socket.send(JSON.stringify({ type: "watch", conversationId }));
+}
+
+function messageItem(m) {
+  const cls = m.internal ? "internal" : m.direction === "in" ? "in" : m.author === "bot" ? "out bot" : "out";
+  const who = m.internal ? `${T.note}` : m.direction === "in" ? T.customer : (T[m.author] ?? m.author);
+  return h(
+    "li",
+    { class: `msg ${cls}`, "data-id": m.id },
+    h("span", { class: "who" }, `${who} · ${fmtTime(m.createdAt)}`),
+    m.text,
+  );
+}
+
+async function openConversation(id, keepTicket) {
+  const c = await api(`/api/conversations/${id}`);
+  if (!keepTicket) state.selected = { kind: "conversation", id };
+  markActive();
+  watch(id);
+  const mine = c.mode === "agent" && c.agent?.id === me.id;
+  const head = keepTicket
+    ? null
+    : h(
+        "div",
+        { class: "detail-head" },
+        h("h2", {}, c.customer.name ?? c.customer.phone ?? T.customer),
+        h("span", { class: "badge" }, c.channel),
+        h("span", { class: "badge" }, T.mode[c.mode] ?? c.mode),
+        c.agent ? h("span", {}, `${T.takenBy}: ${c.agent.displayName}`) : "",
+      );
+  const actions = keepTicket
+    ? null
+    : h(
+        "div",
+        { class: "actions" },
+        !mine
+          ? h(
+              "button",
+              {
+                id: "take",
+                onclick: () =>
+                  act(
+                    () => api(`/api/conversations/${id}/take`, { method: "POST" }),
+                    () => openConversation(id),
+                  ),
+              },
+              T.take,
+            )
+          : "",
+        mine || me.role !== "agent"
+          ? h(
+              "button",
+              {
+                class: "secondary",
+                onclick: () =>
+                  act(
+                    () => api(`/api/conversations/${id}/release`, { method: "POST" }),
+                    () => openConversation(id),
+                  ),
+              },
+              T.release,
+            )
+          : "",
+        mine || me.role !== "agent"
+          ? h("button", { class: "secondary", onclick: () => transferConversation(id) }, T.transfer)
+          : "",
+      );
+  const messages = h("ol", { class: "messages", id: "messages" }, c.messages.map(messageItem));
+  const composer = buildComposer({
+    canReply: mine,
+    onReply: (text) => api(`/api/conversations/${id}/reply`, { method: "POST", body: JSON.stringify({ text }) }),
+    onNote: (text) => api(`/api/conversations/${id}/note`, { method: "POST", body: JSON.stringify({ text }) }),
+    vars: { customerName: c.customer.name ?? "", waybill: c.context?.waybill ?? "" },
+  });
+  if (keepTicket) return { messages, composer, context: c };
+  $("detail").replaceChildren(...[head, actions, messages, composer].filter(Boolean));
+  messages.scrollTop = messages.scrollHeight;
+  renderContext(c);
+}
+
+function buildComposer({ canReply, onReply, onNote, vars }) {
+  const textarea = h("textarea", { id: "composer-text", placeholder: canReply ? T.reply : T.note, maxlength: "2000" });
+  const mode = h(
+    "select",
+    { id: "composer-mode" },
+    canReply ? h("option", { value: "reply" }, T.reply) : "",
+    h("option", { value: "note" }, T.note),
+  );
+  const canned = h("select", { id: "canned" }, h("option", { value: "" }, T.canned));
+  api("/api/canned-replies")
+    .then(({ cannedReplies }) => {
+      for (const r of cannedReplies) canned.append(h("option", { value: r.text }, r.title));
+    })
+    .catch(() => {});
+  canned.addEventListener("change", () => {
+    textarea.value = canned.value.replace(/\{(\w+)\}/g, (m, k) => vars[k] ?? m);
+    canned.value = "";
+    textarea.focus();
+  });
+  const send = h(
+    "button",
+    {
+      id: "send",
+      onclick: async () => {
+        const text = textarea.value.trim();
+        if (!text) return;
+        send.disabled = true;
+        try {
+          const msg = await (mode.value === "reply" ? onReply(text) : onNote(text));
+          textarea.value = "";
+          appendMessage({ ...msg, internal: mode.value === "note", direction: "out" });
+        } catch (err) {
+          toast(err.message, "breach");
+        } finally {
+          send.disabled = false;
+        }
+      },
+    },
+    T.send,
+  );
+  textarea.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) send.click();
+  });
+  return h(
+    "div",
+    { class: "composer" },
+    textarea,
+    h("div", { class: "row" }, mode, canned, h("span", { class: "spacer" }), send),
+  );
+}
+
+function appendMessage(m) {
+  const list = $("messages");
+  if (!list || list.querySelector(`[data-id="${m.id}"]`)) return;
+  list.append(messageItem(m));
+  list.scrollTop = list.scrollHeight;
+}
+
+function renderContext(c) {
+  const ctx = c.context ?? {};
+  const parts = [
+    h("h3", {}, T.customer),
+    h(
+      "dl",
+      {},
+      h("dt", {}, T.channel),
+      h("dd", {}, c.channel),
+      h("dt", {}, T.phone),
+      h("dd", {}, c.customer.phone ?? "—"),
+      h("dt", {}, T.intent),
+      h("dd", {}, c.lastIntent ?? "—"),
+      h("dt", {}, T.category),
+      h("dd", {}, catLabel(c.lastCategory) || "—"),
+      h("dt", {}, T.waybill),
+      h("dd", {}, ctx.waybill ?? "—"),
+    ),
+  ];
+  const shipment = ctx.shipment;
+  if (shipment) {
+    parts.push(
+      h("h3", {}, T.tracking),
+      h(
+        "ol",
+        { class: "events" },
+        (shipment.events ?? [])
+          .slice(-6)
+          .reverse()
+          .map((e) => h("li", {}, `${fmtTime(e.time)} ${e.location ?? ""} ${e.description}`)),
+      ),
+    );
+  }
+  const tickets = ctx.tickets ?? [];
+  parts.push(
+    h("h3", {}, T.tickets),
+    tickets.length
+      ? h(
+          "ul",
+          { class: "events" },
+          tickets.map((t) =>
+            h(
+              "li",
+              {},
+              h("button", { class: "link", onclick: () => openTicket(t.number) }, t.number),
+              ` ${catLabel(t.category)} · ${T.status[t.status] ?? t.status}`,
+            ),
+          ),
+        )
+      : h("p", { class: "sub" }, T.empty),
+  );
+  $("context").replaceChildren(...parts);
+}
+
+async function openTicket(number) {
+  const t = await api(`/api/tickets/${encodeURIComponent(number)}`);
+  state.selected = { kind: "ticket", id: number };
+  markActive();
+  const mine = t.assignee?.id === me.id;
+  const post = (action, body) =>
+    act(
+      () =>
+        api(`/api/tickets/${encodeURIComponent(number)}/${action}`, {
+          method: "POST",
+          body: JSON.stringify(body ?? {}),
+        }),
+      () => openTicket(number),
+    );
+  const head = h(
+    "div",
+    { class: "detail-head" },
+    h("h2", {}, t.number),
+    h("span", { class: "badge" }, catLabel(t.category)),
+    h("span", { class: `badge ${t.priority}` }, T.priority[t.priority] ?? t.priority),
+    h("span", { class: "badge" }, T.status[t.status] ?? t.status),
+    h("span", {}, `${T.takenBy}: ${t.assignee?.displayName ?? T.unassigned}`),
+    h(
+      "div",
+      { class: "clocks", id: "clocks" },
+      t.slaClocks.map((k) =>
+        h(
+          "span",
+          { title: k.policy },
+          `${T[k.kind === "resolution" ? "resolution_clock" : k.kind] ?? k.kind} `,
+          k.state === "met"
+            ? h("span", { class: "badge ok" }, T.met)
+            : k.state === "paused"
+              ? h("span", { class: "badge" }, T.paused)
+              : dueBadge(k.dueAt, k.state === "breached", t.status, k.targetMinutes),
+        ),
+      ),
+    ),
+  );
+  const open = ["new", "open", "pending_customer"].includes(t.status);
+  const actions = h(
+    "div",
+    { class: "actions" },
+    open && !mine ? h("button", { id: "ticket-take", onclick: () => post("take") }, T.takeTicket) : "",
+    open && t.status !== "pending_customer"
+      ? h("button", { class: "secondary", onclick: () => post("pend") }, T.pend)
+      : "",
+    open ? h("button", { id: "ticket-resolve", onclick: () => resolveTicket(number) }, T.resolve) : "",
+    open ? h("button", { class: "secondary", onclick: () => transferTicket(number) }, T.transfer) : "",
+    t.status === "resolved" || t.status === "closed"
+      ? h("button", { class: "secondary", onclick: () => post("reopen") }, T.reopen)
+      : "",
+  );
+  const info = h(
+    "div",
+    { class: "actions" },
+    h("div", {}, h("strong", {}, `${T.description}: `), t.description),
+    t.resolution ? h("div", {}, h("strong", {}, `${T.resolution}: `), t.resolution) : "",
+  );
+  let messages = h("ol", { class: "messages", id: "messages" });
+  const composer = buildComposer({
+    canReply: open && Boolean(t.conversationId),
+    onReply: async (text) => {
+      const res = await api(`/api/tickets/${encodeURIComponent(number)}/reply`, {
+        method: "POST",
+        body: JSON.stringify({ text }),
+      });
+      setTimeout(() => openTicket(number), 300);
+      return {
+        id: `pending-${Date.now()}`,
+        text,
+        author: "agent",
+        createdAt: new Date().toISOString(),
+        ...res?.lastMessage,
+      };
+    },
+    onNote: async (text) => {
+      await api(`/api/tickets/${encodeURIComponent(number)}/note`, { method: "POST", body: JSON.stringify({ text }) });
+      setTimeout(() => openTicket(number), 300);
+      return { id: `note-${Date.now()}`, text, author: "agent", createdAt: new Date().toISOString() };
+    },
+    vars: { customerName: t.customer?.name ?? "", waybill: t.waybill ?? "" },
+  });
+  let ctx = {
+    context: {},
+    customer: t.customer,
+    channel: t.channel,
+    lastIntent: "complaint",
+    lastCategory: t.category,
+  };
+  if (t.conversationId) {
+    const conv = await openConversation(t.conversationId, true).catch(() => null);
+    if (conv) {
+      messages = conv.messages;
+      ctx = conv.context;
+    }
+  }
+  const events = h(
+    "ol",
+    { class: "events", style: "padding:8px 16px;background:#fff" },
+    t.events.map((e) => h("li", {}, `${fmtTime(e.at)} ${e.type}`)),
+  );
+  $("detail").replaceChildren(head, actions, info, messages, composer, events);
+  messages.scrollTop = messages.scrollHeight;
+  renderContext({ ...ctx, context: { ...(ctx.context ?? {}), waybill: t.waybill ?? ctx.context?.waybill } });
+}
+
+async function act(fn, then) {
+  try {
+    await fn();
+    await then?.();
+    await refreshList();
+  } catch (err) {
+    toast(err.message, "breach");
+  }
+}
+
+function dialog(title, fields, onOk) {
+  const inputs = fields.map((f) => {
+    const input = f.options
+      ? h(
+          "select",
+          { name: f.name },
+          f.options.map(([v, l]) => h("option", { value: v }, l)),
+        )
+      : f.multiline
+        ? h("textarea", { name: f.name, required: f.required })
+        : h("input", { name: f.name, required: f.required });
+    return h("label", {}, h("span", {}, f.label), input);
+  });
+  const dlg = h(
+    "dialog",
+    {},
+    h(
+      "form",
+      { method: "dialog" },
+      h("h3", {}, title),
+      inputs,
+      h(
+        "div",
+        { class: "row" },
+        h("button", { value: "cancel", class: "secondary", formnovalidate: true }, T.cancel),
+        h("button", { value: "ok", id: "dialog-ok" }, T.confirm),
+      ),
+    ),
+  );
+  document.body.append(dlg);
+  dlg.addEventListener("close", async () => {
+    if (dlg.returnValue === "ok") await onOk(Object.fromEntries(new FormData(dlg.querySelector("form"))));
+    dlg.remove();
+  });
+  dlg.showModal();
+}
+
+function resolveTicket(number) {
+  dialog(
+    T.resolve,
+    [
+      { name: "resolution", label: T.resolution, multiline: true, required: true },
+      {
+        name: "rootCause",
+        label: T.rootCause,
+        options: [
+          ["non_quality", T.non_quality],
+          ["quality", T.quality],
+        ],
+      },
+    ],
+    (v) =>
+      act(
+        () => api(`/api/tickets/${encodeURIComponent(number)}/resolve`, { method: "POST", body: JSON.stringify(v) }),
+        () => openTicket(number),
+      ),
+  );
+}
+
+function transferTicket(number) {
+  dialog(
+    T.transfer,
+    [
+      { name: "agent", label: T.toAgent },
+      { name: "group", label: T.toGroup },
+      { name: "note", label: T.why, multiline: true, required: true },
+    ],
+    (v) => {
+      const body = { note: v.note, ...(v.agent ? { agent: v.agent } : {}), ...(v.group ? { group: v.group } : {}) };
+      return act(
+        () =>
+          api(`/api/tickets/${encodeURIComponent(number)}/transfer`, { method: "POST", body: JSON.stringify(body) }),
+        () => openTicket(number),
+      );
+    },
+  );
+}
+
+function transferConversation(id) {
+  dialog(
+    T.transfer,
+    [
+      { name: "agent", label: T.toAgent, required: true },
+      { name: "note", label: T.why, multiline: true, required: true },
+    ],
+    (v) =>
+      act(
+        () => api(`/api/conversations/${id}/transfer`, { method: "POST", body: JSON.stringify(v) }),
+        () => openConversation(id),
+      ),
+  );
+}
+
+function markActive() {
+  for (const li of document.querySelectorAll(".list li")) {
+    li.classList.toggle(
+      "active",
+      li.dataset.ticket === state.selected?.id || li.dataset.conversation === state.selected?.id,
+    );
+  }
+}
+
+let retry = 0;
+function connect() {
+  const proto = location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${proto}://${location.host}/api/agents/ws?token=${encodeURIComponent(session.token)}`);
+  state.socket = socket;
+  socket.addEventListener("open", () => {
+    retry = 0;
+    $("live").textContent = T.live;
+    $("live").classList.remove("off");
+    if (state.watching) socket.send(JSON.stringify({ type: "watch", conversationId: state.watching }));
+  });
+  socket.addEventListener("close", (e) => {
+    $("live").textContent = T.offline;
+    $("live").classList.add("off");
+    if (e.code !== 4401 && session.token) setTimeout(connect, Math.min(10_000, 500 * 2 ** retry++));
+  });
+  socket.addEventListener("message", (e) => onEvent(JSON.parse(e.data)));
+}
+
+const refreshSoon = debounce(() => refreshList().catch(() => {}), 150);
+function onEvent(event) {
+  switch (event.type) {
+    case "message":
+    case "note":
+      if (event.conversationId === state.watching)
+        appendMessage({ ...event.message, internal: event.type === "note" || event.message.internal });
+      if (state.tab !== "tickets") refreshSoon();
+      break;
+    case "handoff":
+      toast(T.handoff);
+      refreshSoon();
+      break;
+    case "conversation.taken":
+    case "conversation.released":
+    case "conversation.transferred":
+      refreshSoon();
+      if (state.selected?.kind === "conversation" && state.selected.id === event.conversationId)
+        openConversation(event.conversationId);
+      break;
+    default:
+      if (event.type === "survey.dissatisfied") {
+        toast(`${T.dissatisfied} ${event.ticketNumber ?? event.number ?? ""}`, "breach");
+      } else if (event.type?.startsWith("ticket.")) {
+        const number = event.ticket?.number ?? event.number;
+        if (event.type === "ticket.created") toast(`${T.newTicket} ${number ?? ""}`);
+        if (state.tab === "tickets") refreshSoon();
+        if (state.selected?.kind === "ticket" && state.selected.id === number) openTicket(number);
+      } else if (event.type?.startsWith("sla.")) {
+        const breach = event.type.includes("breach");
+        const number = event.ticketNumber ?? event.number ?? "";
+        const kind = event.clockKind ?? event.kind;
+        toast(
+          `${breach ? T.slaBreach : T.slaWarn} ${number} ${kind ? (T[kind === "resolution" ? "resolution_clock" : kind] ?? kind) : ""}`,
+          breach ? "breach" : "warn",
+        );
+        if (state.selected?.kind === "ticket" && state.selected.id === number) openTicket(number);
+        if (state.tab === "tickets") refreshSoon();
+      }
+  }
+}
+
+async function start() {
+  try {
+    me = await api("/api/auth/me");
+  } catch {
+    return showLogin();
+  }
+  $("login-view").hidden = true;
+  $("app-view").hidden = false;
+  $("me").textContent = `${me.displayName} (${me.role})`;
+  $("dashboard-link").hidden = me.role === "agent";
+  $("admin-link").hidden = me.role === "agent";
+  await api("/api/agents/me/presence", { method: "PUT", body: JSON.stringify({ presence: "online" }) }).catch(() => {});
+  $("presence").value = "online";
+  // Deep links from the dashboard's drill-down: /console?ticket=202611-00042
+  const deepTicket = new URLSearchParams(location.search).get("ticket");
+  selectTab(deepTicket ? "tickets" : "queued");
+  if (deepTicket) openTicket(deepTicket).catch((err) => toast(err.message, "breach"));
+  connect();
+}
+
+if (session.token) start();
+else showLogin();

@@ -1,0 +1,624 @@
+// Supervisor dashboard: headline figures for a period, group or agent from /api/reports/summary,
+// charts with ECharts (served from the installed package at /vendor/echarts.min.js), drill-down
+// to the tickets behind a figure, CSV export. Every text goes through textContent.
+import { applyI18n, categoryLabel, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
+
+const I18N = {
+  "zh-CN": {
+    title: "数据看板",
+    username: "用户名",
+    password: "密码",
+    login: "登录",
+    logout: "退出",
+    console: "客服工作台",
+    failed: "用户名或密码错误",
+    locked: "登录失败次数过多，账号已临时锁定",
+    forbidden: "数据看板仅对主管和管理员开放。",
+    last7: "近7天",
+    last30: "近30天",
+    last90: "近90天",
+    custom: "自定义",
+    allGroups: "全部小组",
+    allAgents: "全部客服",
+    apply: "查询",
+    exportTickets: "导出工单",
+    exportSurveys: "导出评价",
+    trend: "投诉趋势",
+    byCategory: "投诉类别",
+    satisfaction: "满意度构成",
+    slaCompliance: "SLA 达成率",
+    agents: "客服绩效",
+    comments: "客户原话",
+    close: "关闭",
+    noCharts: "图表组件（echarts）未安装，仅显示表格。",
+    total: "合计",
+    kpi: {
+      satisfactionRate: "满意度",
+      complaintHandlingSatisfaction: "投诉处理满意度",
+      nps: "NPS 净推荐值",
+      responseRate: "评价回复率",
+      fcrRate: "一次解决率",
+      complaints: "投诉量",
+      ratePer10k: "万件投诉率",
+      within24h: "24小时处理率",
+      within48h: "48小时处理率",
+      firstResponse: "平均首次响应",
+      resolution: "平均处理时长",
+    },
+    sub: {
+      target: "目标 {v}",
+      redLine: "红线 {v}",
+      answered: "已回复 {a} / 已发送 {s}",
+      stars: "星级4–5分占比 {v}",
+      nps: "{n} 人评分",
+      shipments: "发货量 {n}",
+      resolved: "已处理 {n}",
+      minutes: "分钟",
+      hours: "小时",
+    },
+    overall: { satisfied: "满意", basically_satisfied: "基本满意", dissatisfied: "不满意" },
+    clock: { first_response: "首次响应", resolution: "解决时限", regulatory: "7日法定时限" },
+    cols: {
+      agent: "客服",
+      assigned: "工单",
+      resolved: "已解决",
+      avgResolution: "平均处理(小时)",
+      answered: "评价数",
+      satisfaction: "满意度",
+      nps: "NPS",
+      number: "工单号",
+      category: "类别",
+      status: "状态",
+      group: "小组",
+      created: "创建时间",
+      resolvedAt: "解决时间",
+      survey: "评价",
+    },
+    drill: {
+      all: "全部投诉",
+      dissatisfied: "不满意的工单",
+      over24h: "超过24小时未处理完的工单",
+      breached: "SLA 超时工单",
+      reopened: "重开过的工单",
+      resolved: "已解决工单",
+    },
+    count: "共 {n} 张工单",
+    status: { new: "新建", open: "处理中", pending_customer: "待客户", resolved: "已解决", closed: "已关闭" },
+    groups: { logistics: "物流配送", after_sales: "售后服务", product_quality: "产品质量", legal: "法务" },
+    noData: "暂无数据",
+    loadFailed: "加载失败：",
+  },
+  en: {
+    title: "Dashboard",
+    username: "Username",
+    password: "Password",
+    login: "Log in",
+    logout: "Log out",
+    console: "Agent console",
+    failed: "Wrong username or password",
+    locked: "Too many failed attempts; account temporarily locked",
+    forbidden: "The dashboard is for supervisors and admins.",
+    last7: "Last 7 days",
+    last30: "Last 30 days",
+    last90: "Last 90 days",
+    custom: "Custom",
+    allGroups: "All groups",
+    allAgents: "All agents",
+    apply: "Apply",
+    exportTickets: "Export tickets",
+    exportSurveys: "Export surveys",
+    trend: "Complaints over time",
+    byCategory: "Complaints by category",
+    satisfaction: "Satisfaction",
+    slaCompliance: "SLA compliance",
+    agents: "Agents",
+    comments: "Customers' words",
+    close: "Close",
+    noCharts: "The chart library (echarts) is not installed; tables only.",
+    total: "Total",
+    kpi: {
+      satisfactionRate: "Satisfaction",
+      complaintHandlingSatisfaction: "Complaint handling satisfaction",
+      nps: "NPS",
+      responseRate: "Survey response rate",
+      fcrRate: "First-contact resolution",
+      complaints: "Complaints",
+      ratePer10k: "Per 10,000 shipments",
+      within24h: "Handled within 24 h",
+      within48h: "Handled within 48 h",
+      firstResponse: "Avg first response",
+      resolution: "Avg resolution time",
+    },
+    sub: {
+      target: "target {v}",
+      redLine: "red line {v}",
+      answered: "{a} answered / {s} sent",
+      stars: "4–5 stars {v}",
+      nps: "{n} ratings",
+      shipments: "{n} shipments",
+      resolved: "{n} resolved",
+      minutes: "min",
+      hours: "h",
+    },
+    overall: { satisfied: "Satisfied", basically_satisfied: "Basically satisfied", dissatisfied: "Dissatisfied" },
+    clock: { first_response: "First response", resolution: "Resolution", regulatory: "7-day legal limit" },
+    cols: {
+      agent: "Agent",
+      assigned: "Tickets",
+      resolved: "Resolved",
+      avgResolution: "Avg hours",
+      answered: "Surveys",
+      satisfaction: "Satisfaction",
+      nps: "NPS",
+      number: "Ticket",
+      category: "Category",
+      status: "Status",
+      group: "Group",
+      created: "Created",
+      resolvedAt: "Resolved",
+      survey: "Survey",
+    },
+    drill: {
+      all: "All complaints",
+      dissatisfied: "Dissatisfied customers",
+      over24h: "Not handled within 24 h",
+      breached: "SLA breached",
+      reopened: "Reopened",
+      resolved: "Resolved",
+    },
+    count: "{n} tickets",
+    status: { new: "New", open: "Open", pending_customer: "Waiting", resolved: "Resolved", closed: "Closed" },
+    groups: { logistics: "Logistics", after_sales: "After-sales", product_quality: "Product quality", legal: "Legal" },
+    noData: "No data",
+    loadFailed: "Could not load: ",
+  },
+};
+const T = I18N[locale];
+applyI18n(T);
+const fill = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => String(vars[k] ?? m));
+const pct = (v) => (v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`);
+const num = (v, digits = 0) => (v === null || v === undefined ? "—" : Number(v).toFixed(digits));
+const $ = (id) => document.getElementById(id);
+const charts = typeof window.echarts === "object";
+const api = createApi(() => showLogin());
+let last; // the summary on screen
+const chartInstances = new Map();
+
+// ───────── login ─────────
+function showLogin() {
+  $("app-view").hidden = true;
+  $("login-view").hidden = false;
+}
+$("login").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  try {
+    await login(form.get("username"), form.get("password"));
+    $("login-error").hidden = true;
+    await start();
+  } catch (err) {
+    $("login-error").textContent = err.status === 423 ? T.locked : T.failed;
+    $("login-error").hidden = false;
+  }
+});
+$("logout").addEventListener("click", async () => {
+  await api("/api/auth/logout", { method: "POST" }).catch(() => {});
+  session.token = null;
+  location.reload();
+});
+
+// ───────── filters ─────────
+const dayString = (d) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10); // China time
+function setPreset(days) {
+  const now = new Date();
+  $("to").value = dayString(now);
+  $("from").value = dayString(new Date(now.getTime() - (days - 1) * 86_400_000));
+}
+$("preset").addEventListener("change", () => {
+  if ($("preset").value !== "custom") {
+    setPreset(Number($("preset").value));
+    load();
+  }
+});
+for (const id of ["from", "to"]) $(id).addEventListener("input", () => ($("preset").value = "custom"));
+$("filters").addEventListener("submit", (e) => {
+  e.preventDefault();
+  load();
+});
+for (const id of ["group", "agent"]) $(id).addEventListener("change", () => load());
+for (const [code, name] of Object.entries(T.groups)) $("group").append(h("option", { value: code }, name));
+$("lang").textContent = locale === "en" ? "中文" : "English";
+$("lang").href = `?lang=${locale === "en" ? "zh-CN" : "en"}`;
+
+function query(extra = {}) {
+  const q = new URLSearchParams({ from: $("from").value, to: $("to").value });
+  if ($("group").value) q.set("group", $("group").value);
+  if ($("agent").value) q.set("agent", $("agent").value);
+  for (const [k, v] of Object.entries(extra)) if (v) q.set(k, v);
+  return q.toString();
+}
+
+// ───────── CSV export: fetched with the token, saved as a file ─────────
+async function download(what) {
+  const res = await fetch(`/api/reports/export/${what}.csv?${query()}`, {
+    headers: { authorization: `Bearer ${session.token}` },
+  });
+  if (!res.ok) return toast(`${T.loadFailed}${res.status}`, "error");
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? `${what}.csv`;
+  const url = URL.createObjectURL(await res.blob());
+  const a = h("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+$("export-tickets").addEventListener("click", () => download("tickets"));
+$("export-surveys").addEventListener("click", () => download("surveys"));
+
+// ───────── rendering ─────────
+async function load() {
+  try {
+    last = await api(`/api/reports/summary?${query()}`);
+  } catch (err) {
+    if (err.status === 403) {
+      $("forbidden").hidden = false;
+      return;
+    }
+    toast(`${T.loadFailed}${err.message}`, "error");
+    return;
+  }
+  render(last);
+}
+
+function render(s) {
+  document.body.dataset.loaded = "true";
+  renderAlerts(s.alerts);
+  renderKpis(s);
+  renderAgentsSelect(s.agents);
+  renderAgents(s.agents);
+  renderComments(s.comments);
+  if (charts) renderCharts(s);
+  else $("no-charts").hidden = false;
+}
+
+function renderAlerts(alerts) {
+  $("alerts").replaceChildren(
+    ...alerts.map((a) => h("div", { class: `alert ${a.level}`, role: "alert", "data-code": a.code }, a.message)),
+  );
+}
+
+function kpi(key, value, sub, opts = {}) {
+  return h(
+    "div",
+    {
+      class: `kpi ${opts.tone ?? ""}`,
+      "data-kpi": key,
+      tabindex: "0",
+      title: opts.drill ? T.drill[opts.drill] : "",
+      onclick: () => opts.drill && drill(opts.drill, opts.extra),
+    },
+    h("div", { class: "label" }, T.kpi[key]),
+    h("div", { class: "value" }, value),
+    h("div", { class: "sub" }, sub),
+  );
+}
+
+function tone(v, target, redLine) {
+  if (v === null || v === undefined) return "";
+  if (redLine !== undefined && v < redLine) return "red";
+  return v >= target ? "ok" : "warn";
+}
+
+function renderKpis(s) {
+  const { surveys: sv, complaints: c, handling: hd, targets, redLines } = s;
+  $("kpis").replaceChildren(
+    kpi(
+      "satisfactionRate",
+      pct(sv.satisfactionRate),
+      `${fill(T.sub.target, { v: pct(targets.satisfaction) })} · ${fill(T.sub.redLine, { v: pct(redLines.satisfaction) })}`,
+      {
+        tone: tone(sv.satisfactionRate, targets.satisfaction, redLines.satisfaction),
+        drill: "dissatisfied",
+      },
+    ),
+    kpi(
+      "complaintHandlingSatisfaction",
+      pct(sv.complaintHandlingSatisfaction),
+      fill(T.sub.target, { v: pct(targets.complaintHandlingSatisfaction) }),
+      {
+        tone: tone(sv.complaintHandlingSatisfaction, targets.complaintHandlingSatisfaction),
+        drill: "dissatisfied",
+      },
+    ),
+    kpi("nps", num(sv.nps, 1), fill(T.sub.nps, { n: sv.npsResponses })),
+    kpi("responseRate", pct(sv.responseRate), fill(T.sub.answered, { a: sv.answered, s: sv.sent })),
+    kpi("fcrRate", pct(sv.fcrRate), fill(T.sub.stars, { v: pct(sv.starsShare45) }), { drill: "reopened" }),
+    kpi("complaints", String(c.total), fill(T.sub.resolved, { n: hd.resolved }), { drill: "all" }),
+    kpi("ratePer10k", num(c.ratePer10k, 2), fill(T.sub.shipments, { n: c.shipments }), { drill: "all" }),
+    kpi("within24h", pct(hd.within24hShare), fill(T.sub.target, { v: pct(targets.within24h) }), {
+      tone: tone(hd.within24hShare, targets.within24h),
+      drill: "over24h",
+    }),
+    kpi("within48h", pct(hd.within48hShare), fill(T.sub.target, { v: pct(targets.within48h) }), {
+      tone: tone(hd.within48hShare, targets.within48h),
+      drill: "over24h",
+    }),
+    kpi("firstResponse", num(hd.avgFirstResponseMinutes, 1), T.sub.minutes, {
+      drill: "breached",
+      extra: { clock: "first_response" },
+    }),
+    kpi("resolution", num(hd.avgResolutionHours, 1), T.sub.hours, { drill: "resolved" }),
+  );
+}
+
+function renderAgentsSelect(agents) {
+  const select = $("agent");
+  const chosen = select.value;
+  const known = new Set([...select.options].map((o) => o.value));
+  for (const a of agents) if (!known.has(a.username)) select.append(h("option", { value: a.username }, a.displayName));
+  select.value = chosen;
+}
+
+function renderAgents(agents) {
+  const c = T.cols;
+  const head = h(
+    "tr",
+    {},
+    ...[c.agent, c.assigned, c.resolved, c.avgResolution, c.answered, c.satisfaction, c.nps].map((x) => h("th", {}, x)),
+  );
+  const rows = agents.map((a) =>
+    h(
+      "tr",
+      {
+        class: "clickable",
+        onclick: () => {
+          $("agent").value = a.username;
+          load();
+        },
+      },
+      h("td", {}, a.displayName),
+      h("td", { class: "num" }, a.assigned),
+      h("td", { class: "num" }, a.resolved),
+      h("td", { class: "num" }, num(a.avgResolutionHours, 1)),
+      h("td", { class: "num" }, a.surveysAnswered),
+      h(
+        "td",
+        { class: `num ${a.satisfactionRate !== null && a.satisfactionRate < last.redLines.satisfaction ? "red" : ""}` },
+        pct(a.satisfactionRate),
+      ),
+      h("td", { class: "num" }, num(a.nps, 1)),
+    ),
+  );
+  $("agents-table").replaceChildren(
+    h("thead", {}, head),
+    h("tbody", {}, ...(rows.length ? rows : [h("tr", {}, h("td", { colspan: "7" }, T.noData))])),
+  );
+}
+
+function renderComments(comments) {
+  $("comments").replaceChildren(
+    ...(comments.length
+      ? comments.map((c) =>
+          h(
+            "li",
+            {},
+            h(
+              "div",
+              { class: c.overall === "dissatisfied" ? "bad" : "" },
+              [c.whatWentWrong, c.comment].filter(Boolean).join(" / "),
+            ),
+            h(
+              "div",
+              { class: "meta" },
+              `${c.ticketNumber} · ${categoryLabel(c.category)} · ${T.overall[c.overall] ?? "—"} · ${new Date(c.at).toLocaleString(locale)}`,
+            ),
+          ),
+        )
+      : [h("li", { class: "note" }, T.noData)]),
+  );
+}
+
+function chart(id) {
+  let c = chartInstances.get(id);
+  if (!c) {
+    c = window.echarts.init($(id), null, { renderer: "canvas" });
+    chartInstances.set(id, c);
+  }
+  return c;
+}
+
+function renderCharts(s) {
+  const days = s.complaints.trend.map((d) => d.day);
+  const categories = Object.entries(s.complaints.byCategory).sort((a, b) => b[1] - a[1]);
+  const top = categories.slice(0, 4).map(([code]) => code);
+  const trend = chart("chart-trend");
+  trend.setOption(
+    {
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 40, right: 16, top: 32, bottom: 28 },
+      xAxis: { type: "category", data: days },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        {
+          name: T.total,
+          type: "line",
+          smooth: true,
+          data: s.complaints.trend.map((d) => d.total),
+          areaStyle: { opacity: 0.08 },
+        },
+        ...top.map((code) => ({
+          name: categoryLabel(code),
+          type: "line",
+          smooth: true,
+          data: s.complaints.trend.map((d) => d.byCategory[code] ?? 0),
+        })),
+      ],
+    },
+    true,
+  );
+  const bars = chart("chart-category");
+  bars.setOption(
+    {
+      animation: false,
+      tooltip: {},
+      grid: { left: 90, right: 20, top: 8, bottom: 24 },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: categories.map(([code]) => categoryLabel(code)).reverse() },
+      series: [
+        {
+          type: "bar",
+          data: categories.map(([code, n]) => ({ value: n, code })).reverse(),
+          itemStyle: { color: "#1677ff" },
+        },
+      ],
+    },
+    true,
+  );
+  bars.off("click");
+  bars.on("click", (p) => drill("all", { category: p.data.code }));
+  const pie = chart("chart-satisfaction");
+  pie.setOption(
+    {
+      animation: false,
+      tooltip: { trigger: "item" },
+      legend: { bottom: 0 },
+      color: ["#52c41a", "#faad14", "#f5222d"],
+      series: [
+        {
+          type: "pie",
+          radius: ["45%", "70%"],
+          data: [
+            { name: T.overall.satisfied, value: s.surveys.satisfied },
+            { name: T.overall.basically_satisfied, value: s.surveys.basicallySatisfied },
+            { name: T.overall.dissatisfied, value: s.surveys.dissatisfied, drill: "dissatisfied" },
+          ],
+          label: { formatter: "{b}\n{d}%" },
+        },
+      ],
+    },
+    true,
+  );
+  pie.off("click");
+  pie.on("click", (p) => p.data.drill && drill(p.data.drill));
+  const kinds = Object.keys(s.sla);
+  const gauges = chart("chart-sla");
+  gauges.setOption(
+    {
+      animation: false,
+      series: kinds.map((kind, i) => ({
+        type: "gauge",
+        kind,
+        center: [`${((i + 0.5) * 100) / kinds.length}%`, "60%"],
+        radius: "70%",
+        min: 0,
+        max: 100,
+        splitNumber: 5,
+        axisLine: {
+          lineStyle: {
+            width: 10,
+            color: [
+              [0.8, "#f5222d"],
+              [0.95, "#faad14"],
+              [1, "#52c41a"],
+            ],
+          },
+        },
+        pointer: { width: 4 },
+        axisLabel: { distance: 14, fontSize: 10 },
+        detail: {
+          formatter: (v) => (Number.isNaN(v) ? "—" : `${v.toFixed(1)}%`),
+          fontSize: 16,
+          offsetCenter: [0, "60%"],
+        },
+        title: { offsetCenter: [0, "95%"], fontSize: 12 },
+        data: [
+          {
+            value: s.sla[kind].complianceRate === null ? Number.NaN : s.sla[kind].complianceRate * 100,
+            name: `${T.clock[kind] ?? kind}  ✓${s.sla[kind].met} ✗${s.sla[kind].breached}`,
+          },
+        ],
+      })),
+    },
+    true,
+  );
+  gauges.off("click");
+  gauges.on("click", (p) => drill("breached", { clock: kinds[p.seriesIndex] }));
+}
+window.addEventListener("resize", () => {
+  for (const c of chartInstances.values()) c.resize();
+});
+
+// ───────── drill-down ─────────
+async function drill(kind, extra = {}) {
+  const res = await api(`/api/reports/tickets?${query({ drill: kind, pageSize: "200", ...extra })}`).catch((err) => {
+    toast(`${T.loadFailed}${err.message}`, "error");
+  });
+  if (!res) return;
+  const title = [
+    T.drill[kind] ?? kind,
+    extra.category ? categoryLabel(extra.category) : "",
+    extra.clock ? T.clock[extra.clock] : "",
+  ]
+    .filter(Boolean)
+    .join(" · ");
+  $("drill-title").textContent = title;
+  $("drill-count").textContent = fill(T.count, { n: res.total });
+  const c = T.cols;
+  $("drill-table").replaceChildren(
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ...[c.number, c.category, c.status, c.group, c.agent, c.created, c.resolvedAt, c.survey].map((x) =>
+          h("th", {}, x),
+        ),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      ...res.items.map((t) =>
+        h(
+          "tr",
+          {},
+          h("td", {}, h("a", { href: `/console?ticket=${encodeURIComponent(t.number)}`, target: "_blank" }, t.number)),
+          h("td", {}, categoryLabel(t.category)),
+          h("td", {}, T.status[t.status] ?? t.status),
+          h("td", {}, T.groups[t.groupCode] ?? t.groupCode),
+          h("td", {}, t.assignee ?? "—"),
+          h("td", {}, new Date(t.createdAt).toLocaleString(locale)),
+          h("td", {}, t.resolvedAt ? new Date(t.resolvedAt).toLocaleString(locale) : "—"),
+          h("td", {}, T.overall[t.overall] ?? ""),
+        ),
+      ),
+    ),
+  );
+  $("drill").hidden = false;
+}
+$("drill-close").addEventListener("click", () => ($("drill").hidden = true));
+
+// ───────── start ─────────
+async function start() {
+  const me = await api("/api/auth/me").catch(() => null);
+  if (!me) return showLogin();
+  $("login-view").hidden = true;
+  $("app-view").hidden = false;
+  $("me").textContent = me.displayName;
+  if (me.role !== "supervisor" && me.role !== "admin") {
+    $("forbidden").hidden = false;
+    return;
+  }
+  const params = new URLSearchParams(location.search);
+  if (params.get("from") && params.get("to")) {
+    $("preset").value = "custom";
+    $("from").value = params.get("from");
+    $("to").value = params.get("to");
+  } else setPreset(30);
+  await load();
+}
+if (session.token) start();
+else showLogin();

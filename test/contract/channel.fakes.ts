@@ -1,0 +1,89 @@
+import http from "node:http";
+
+export interface Recorded {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface FakeResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A provider's HTTP API on localhost (WeChat, Twilio, Aliyun, Bot Connector): records every
+ * request and answers through a handler; failNext() makes the next matching requests fail.
+ */
+export class FakeServer {
+  readonly requests: Recorded[] = [];
+  private server: http.Server | undefined;
+  private failures: { match: (r: Recorded) => boolean; response: FakeResponse }[] = [];
+  baseUrl = "";
+
+  constructor(private readonly handler: (r: Recorded) => FakeResponse) {}
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        const url = new URL(req.url ?? "/", "http://fake");
+        const rec: Recorded = {
+          method: req.method ?? "GET",
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+        };
+        this.requests.push(rec);
+        const i = this.failures.findIndex((f) => f.match(rec));
+        const out = i >= 0 ? this.failures.splice(i, 1)[0]!.response : this.handler(rec);
+        res.writeHead(out.status, { "content-type": "application/json", ...(out.headers ?? {}) });
+        res.end(typeof out.body === "string" ? out.body : JSON.stringify(out.body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    const addr = this.server.address();
+    this.baseUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+    return this.baseUrl;
+  }
+
+  /** The next `times` requests matching `match` get `response` instead of the handler's answer. */
+  failNext(
+    match: (r: Recorded) => boolean,
+    times: number,
+    response: FakeResponse = { status: 500, body: { error: "boom" } },
+  ): void {
+    for (let i = 0; i < times; i++) this.failures.push({ match, response });
+  }
+
+  matching(pred: (r: Recorded) => boolean): Recorded[] {
+    return this.requests.filter(pred);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** Polls until fn returns a truthy value (replies arrive asynchronously through the outbox). */
+export async function eventually<T>(
+  fn: () => T | Promise<T>,
+  timeoutMs = 15_000,
+  stepMs = 50,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

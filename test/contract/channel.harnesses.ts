@@ -1,0 +1,375 @@
+import { randomBytes } from "node:crypto";
+import { XMLParser } from "fast-xml-parser";
+import { types } from "wechaty";
+import type { PuppetMock } from "wechaty-puppet-mock";
+import { twilioSignature } from "../../channels/sms/twilio.provider.js";
+import type { WechatyChannel } from "../../channels/wechat/wechaty.channel.js";
+import { aesKeyFrom, decryptMessage, encryptMessage, wechatSignature } from "../../channels/wechat-oa/wechat.crypto.js";
+import type { TestApp } from "../support/app.js";
+import type { ChannelHarness } from "./channel.contract.js";
+import { eventually, FakeServer } from "./channel.fakes.js";
+
+// ───────────────────────────── WeChat Official Account ─────────────────────────────
+
+export const WECHAT = {
+  token: "kuaidiToken123",
+  appId: "wx5823bf96d3bd56c7",
+  appSecret: "test-app-secret",
+  aesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+  account: "gh_kuaidi_service",
+};
+
+const xml = new XMLParser({ parseTagValue: false });
+
+export function wechatTextXml(p: { from: string; content: string; msgId: string; createTime?: number }): string {
+  return `<xml><ToUserName><![CDATA[${WECHAT.account}]]></ToUserName><FromUserName><![CDATA[${p.from}]]></FromUserName><CreateTime>${p.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${p.content}]]></Content><MsgId>${p.msgId}</MsgId></xml>`;
+}
+
+/** A signed (plain mode) or encrypted (safe mode) push as WeChat's servers send it. */
+export function wechatPush(body: string, mode: "plain" | "safe" = "plain", token = WECHAT.token) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(5).toString("hex");
+  const q = new URLSearchParams({ timestamp, nonce, signature: wechatSignature(token, timestamp, nonce), openid: "x" });
+  if (mode === "plain") return { query: q.toString(), body };
+  const encrypt = encryptMessage(aesKeyFrom(WECHAT.aesKey), WECHAT.appId, body);
+  q.set("encrypt_type", "aes");
+  q.set("msg_signature", wechatSignature(token, timestamp, nonce, encrypt));
+  return {
+    query: q.toString(),
+    body: `<xml><ToUserName><![CDATA[${WECHAT.account}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+  };
+}
+
+/** The Content of a passive reply (decrypting a safe-mode one), or undefined for "success". */
+export function passiveContent(responseBody: string): string | undefined {
+  if (!responseBody.startsWith("<xml>")) return undefined;
+  let doc = xml.parse(responseBody).xml as Record<string, string>;
+  if (doc.Encrypt) doc = xml.parse(decryptMessage(aesKeyFrom(WECHAT.aesKey), WECHAT.appId, doc.Encrypt)).xml;
+  return doc.Content;
+}
+
+export interface WechatOaHarness extends ChannelHarness {
+  api: FakeServer;
+  app(): TestApp;
+  /** Raw HTTP answers to the pushes, oldest first. */
+  answers: { status: number; body: string }[];
+  customerSends(): { touser: string; content: string }[];
+}
+
+export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain" | "safe" } = {}): WechatOaHarness {
+  let tokens = 0;
+  const sent: { touser: string; content: string }[] = [];
+  const passive: string[] = [];
+  const answers: { status: number; body: string }[] = [];
+  let t: TestApp | undefined;
+  const api = new FakeServer((r) => {
+    if (r.path === "/cgi-bin/token")
+      return { status: 200, body: { access_token: `TOKEN${++tokens}`, expires_in: 7200 } };
+    if (r.path === "/cgi-bin/message/custom/send") {
+      const body = JSON.parse(r.body) as { touser: string; text: { content: string } };
+      sent.push({ touser: body.touser, content: body.text.content });
+      return { status: 200, body: { errcode: 0, errmsg: "ok", msgid: 1000 + sent.length } };
+    }
+    return { status: 404, body: {} };
+  });
+  const isSend = (r: { path: string }) => r.path === "/cgi-bin/message/custom/send";
+  return {
+    channel: "wechat_oa",
+    api,
+    answers,
+    app: () => t!,
+    customerSends: () => sent,
+    async setup() {
+      const base = await api.start();
+      return {
+        WECHAT_TOKEN: WECHAT.token,
+        WECHAT_APP_ID: WECHAT.appId,
+        WECHAT_APP_SECRET: WECHAT.appSecret,
+        WECHAT_AES_KEY: WECHAT.aesKey,
+        WECHAT_API_BASE: base,
+        WECHAT_PASSIVE_WINDOW_MS: String(opts.passiveWindowMs ?? 4000),
+      };
+    },
+    async attach(app) {
+      t = app;
+    },
+    async sendInbound(text, id, from = "first") {
+      const push = wechatPush(
+        wechatTextXml({ from: `o_${from}`, content: text, msgId: msgIdOf(id) }),
+        opts.mode ?? "plain",
+      );
+      const res = await fetch(`${t!.baseUrl}/webhooks/wechat?${push.query}`, {
+        method: "POST",
+        headers: { "content-type": "text/xml" },
+        body: push.body,
+      });
+      const body = await res.text();
+      answers.push({ status: res.status, body });
+      if (res.status !== 200) throw new Error(`push refused: ${res.status} ${body}`);
+      const content = passiveContent(body);
+      if (content) passive.push(content);
+    },
+    nativeId: msgIdOf,
+    delivered: () => [...passive, ...sent.map((s) => s.content)],
+    failNextSends: (n) => api.failNext(isSend, n),
+    successfulSends: () => sent.length,
+    teardown: () => api.close(),
+  };
+}
+
+/** WeChat MsgIds are 64-bit numbers: map a test id onto one. */
+export function msgIdOf(id: string): string {
+  let h = 0n;
+  for (const c of id) h = (h * 131n + BigInt(c.codePointAt(0)!)) % 9_000_000_000_000_000_000n;
+  return String(h + 1_000_000_000_000_000_000n);
+}
+
+// ───────────────────────────── SMS (Twilio) ─────────────────────────────
+
+export const TWILIO = {
+  accountSid: "AC0123456789abcdef0123456789abcdef",
+  authToken: "twilio-auth-token-for-tests",
+  from: "+8610690000",
+  publicUrl: "https://kd.example.com",
+};
+
+export function phoneOf(label: string): string {
+  let n = 0;
+  for (const c of label) n = (n * 31 + c.charCodeAt(0)) % 100_000_000;
+  return `+86139${String(n).padStart(8, "0")}`;
+}
+
+/** Posts a form to one of the Twilio webhooks, signed as Twilio signs it (or with `signature`). */
+export async function postTwilio(
+  baseUrl: string,
+  path: string,
+  form: Record<string, string>,
+  signature?: string,
+): Promise<Response> {
+  const pairs = Object.entries(form);
+  return fetch(`${baseUrl}${path}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-twilio-signature": signature ?? twilioSignature(TWILIO.authToken, `${TWILIO.publicUrl}${path}`, pairs),
+    },
+    body: new URLSearchParams(pairs).toString(),
+  });
+}
+
+export interface SmsHarness extends ChannelHarness {
+  api: FakeServer;
+  app(): TestApp;
+  sends(): { to: string; body: string; sid: string; statusCallback?: string }[];
+}
+
+export function smsHarness(extraEnv: Record<string, string> = {}): SmsHarness {
+  const sent: { to: string; body: string; sid: string; statusCallback?: string }[] = [];
+  let t: TestApp | undefined;
+  const api = new FakeServer((r) => {
+    if (r.method === "POST" && r.path === `/2010-04-01/Accounts/${TWILIO.accountSid}/Messages.json`) {
+      const form = new URLSearchParams(r.body);
+      const sid = `SM${String(sent.length + 1).padStart(32, "0")}`;
+      sent.push({
+        to: form.get("To")!,
+        body: form.get("Body")!,
+        sid,
+        statusCallback: form.get("StatusCallback") ?? undefined,
+      });
+      return { status: 201, body: { sid, status: "queued" } };
+    }
+    return { status: 404, body: { code: 20404, message: "not found" } };
+  });
+  return {
+    channel: "sms",
+    api,
+    app: () => t!,
+    sends: () => sent,
+    async setup() {
+      const base = await api.start();
+      return {
+        TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+        TWILIO_AUTH_TOKEN: TWILIO.authToken,
+        TWILIO_FROM: TWILIO.from,
+        TWILIO_API_BASE: base,
+        PUBLIC_URL: TWILIO.publicUrl,
+        ...extraEnv,
+      };
+    },
+    async attach(app) {
+      t = app;
+    },
+    async sendInbound(text, id, from = "first") {
+      const res = await postTwilio(t!.baseUrl, "/webhooks/sms/twilio", {
+        MessageSid: `SM${id}`,
+        AccountSid: TWILIO.accountSid,
+        From: phoneOf(from),
+        To: TWILIO.from,
+        Body: text,
+        NumMedia: "0",
+      });
+      if (res.status !== 200) throw new Error(`sms webhook refused: ${res.status} ${await res.text()}`);
+    },
+    // One reply may be several segments: join them back per message in send order.
+    delivered: () => sent.map((s) => s.body),
+    failNextSends: (n) => api.failNext((r) => r.path.endsWith("/Messages.json"), n),
+    successfulSends: () => sent.length,
+    teardown: () => api.close(),
+  };
+}
+
+// ───────────────────────────── Bot Framework ─────────────────────────────
+
+export interface BotFrameworkHarness extends ChannelHarness {
+  connector: FakeServer;
+  app(): TestApp;
+  activity(text: string, id: string, from?: string): Record<string, unknown>;
+  replies(): { conversationId: string; body: Record<string, unknown> }[];
+}
+
+export function botFrameworkHarness(): BotFrameworkHarness {
+  const replies: { conversationId: string; body: Record<string, unknown> }[] = [];
+  let t: TestApp | undefined;
+  const connector = new FakeServer((r) => {
+    const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(r.path);
+    if (r.method === "POST" && m) {
+      replies.push({ conversationId: decodeURIComponent(m[1]!), body: JSON.parse(r.body) as Record<string, unknown> });
+      return { status: 200, body: { id: `reply-${replies.length}` } };
+    }
+    return { status: 404, body: {} };
+  });
+  const activity = (text: string, id: string, from = "first") => ({
+    type: "message",
+    id,
+    text,
+    channelId: "emulator",
+    serviceUrl: connector.baseUrl,
+    timestamp: new Date().toISOString(),
+    locale: "zh-CN",
+    from: { id: `user-${from}`, name: `User ${from}`, role: "user" },
+    recipient: { id: "bot-1", name: "kuaidi-bot", role: "bot" },
+    conversation: { id: `conv-${from}` },
+  });
+  return {
+    channel: "botframework",
+    connector,
+    app: () => t!,
+    activity,
+    replies: () => replies,
+    async setup() {
+      await connector.start();
+      return { BOTFRAMEWORK_ENABLED: "true" };
+    },
+    async attach(app) {
+      t = app;
+    },
+    async sendInbound(text, id, from) {
+      const res = await fetch(`${t!.baseUrl}/api/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(activity(text, id, from)),
+      });
+      if (res.status >= 300) throw new Error(`activity refused: ${res.status} ${await res.text()}`);
+    },
+    delivered: () => replies.map((r) => String(r.body.text ?? "")),
+    // botbuilder's connector client retries 5xx itself; 429 with Retry-After too — so the
+    // outbox sees the failure only when the connector keeps failing: fail more than it retries.
+    failNextSends: (n) =>
+      connector.failNext((r) => r.method === "POST" && r.path.startsWith("/v3/conversations/"), n * 4, {
+        status: 503,
+        body: { error: { code: "ServiceUnavailable", message: "try later" } },
+      }),
+    successfulSends: () => replies.length,
+    teardown: () => connector.close(),
+  };
+}
+
+// ───────────────────────────── Wechaty (puppet mock) ─────────────────────────────
+
+type Mocker = PuppetMock["mocker"];
+type ContactMock = ReturnType<Mocker["createContact"]>;
+
+export interface WechatyHarness extends ChannelHarness {
+  mocker(): Mocker;
+  puppet(): PuppetMock;
+  botUser(): ContactMock;
+  contact(label: string): ContactMock;
+  channelOf(): WechatyChannel;
+  app(): TestApp;
+  /** Every message the bot sent: to whom (contact or room id) and the text. */
+  outgoing(): { to: string; text: string; roomId?: string }[];
+}
+
+export function wechatyHarness(): WechatyHarness {
+  let t: TestApp | undefined;
+  let mocker: Mocker | undefined;
+  let user: ContactMock | undefined;
+  const contacts = new Map<string, ContactMock>();
+  const nativeIds = new Map<string, string>();
+  const outgoing: { to: string; text: string; roomId?: string }[] = [];
+  const channelOf = () => t!.app.channels.find((c) => c.name === "wechaty") as WechatyChannel;
+  const contact = (label: string) => {
+    let c = contacts.get(label);
+    if (!c) {
+      c = mocker!.createContact({ name: `客户${label}`, type: types.Contact.Individual });
+      contacts.set(label, c);
+    }
+    return c;
+  };
+  return {
+    channel: "wechaty",
+    app: () => t!,
+    mocker: () => mocker!,
+    puppet: () => channelOf().wechaty!.puppet as unknown as PuppetMock,
+    botUser: () => user!,
+    contact,
+    channelOf,
+    outgoing: () => outgoing,
+    async setup() {
+      return { WECHATY_PUPPET: "wechaty-puppet-mock" };
+    },
+    async attach(app) {
+      t = app;
+      const channel = channelOf();
+      const bot = await eventually(() => {
+        try {
+          return channel.wechaty?.puppet ? channel.wechaty : undefined;
+        } catch {
+          return undefined; // the puppet is created while Wechaty starts
+        }
+      });
+      const puppet = bot.puppet as unknown as PuppetMock;
+      mocker = puppet.mocker;
+      puppet.on("message", ({ messageId }) => {
+        const p = mocker!.messagePayload(messageId);
+        if (p.talkerId === user?.id)
+          outgoing.push({
+            to: p.roomId ?? p.listenerId ?? "",
+            text: p.text ?? "",
+            ...(p.roomId ? { roomId: p.roomId } : {}),
+          });
+      });
+      mocker.scan("https://login.weixin.qq.com/l/kuaidi-test", types.ScanStatus.Waiting);
+      await eventually(() => channel.loginState().state === "scanning");
+      user = mocker.createContact({ name: "快递客服" });
+      mocker.login(user);
+      await eventually(() => channel.status().state === "ready");
+    },
+    async sendInbound(text, id, from = "first") {
+      const known = nativeIds.get(id);
+      if (known) {
+        // A puppet re-emitting a message it already delivered (reconnect replay).
+        mocker!.puppet.emit("message", { messageId: known });
+        return;
+      }
+      const c = contact(from);
+      const before = new Set(mocker!.cacheMessagePayload.keys());
+      c.say(text).to(user!);
+      const created = [...mocker!.cacheMessagePayload.keys()].find((k) => !before.has(k));
+      if (created) nativeIds.set(id, created);
+    },
+    nativeId: (id) => nativeIds.get(id) ?? id,
+    delivered: () => outgoing.map((o) => o.text),
+    teardown: async () => {},
+  };
+}

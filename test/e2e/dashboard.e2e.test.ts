@@ -1,0 +1,88 @@
+import fs from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedReportFixture } from "../integration/report.fixture.js";
+import { staffLogin } from "../integration/ticket.helpers.js";
+import { startTestApp, type TestApp } from "../support/app.js";
+import { launchChromium } from "../support/browser.js";
+
+describe("supervisor dashboard in Chromium", () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestApp("pglite");
+    await staffLogin(t.app, t.baseUrl, "sup", "supervisor");
+    const li = await staffLogin(t.app, t.baseUrl, "li", "agent", ["logistics"]);
+    const wang = await staffLogin(t.app, t.baseUrl, "wang", "agent", ["after_sales"]);
+    await seedReportFixture(t.app, li.id, wang.id);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function logIn(page: Page, username: string, password: string, query = "") {
+    await page.goto(`${t.baseUrl}/dashboard?from=2026-03-02&to=2026-03-03${query}`);
+    await page.fill("input[name=username]", username);
+    await page.fill("input[name=password]", password);
+    await page.click("#login button[type=submit]");
+  }
+
+  it("renders the figures, red line, charts and drill-down with data; keeps a screenshot", async () => {
+    const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1440, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await logIn(page, "sup", "pw-sup-12345");
+    await page.waitForSelector("body[data-loaded=true]");
+
+    const sat = page.locator('[data-kpi="satisfactionRate"]');
+    await expect.poll(() => sat.locator(".value").textContent()).toBe("66.7%");
+    expect(await sat.getAttribute("class")).toContain("red"); // below the 80% red line
+    expect(await page.locator('[data-kpi="complaints"] .value').textContent()).toBe("5");
+    expect(await page.locator('[data-kpi="ratePer10k"] .value').textContent()).toBe("100.00");
+    expect(await page.locator('.alert.red[data-code="SATISFACTION_RED_LINE"]').count()).toBe(1);
+    // ECharts drew every chart (served from the installed package).
+    for (const id of ["chart-trend", "chart-category", "chart-satisfaction", "chart-sla"])
+      await expect.poll(() => page.locator(`#${id} canvas`).count()).toBeGreaterThan(0);
+    expect(await page.locator("#no-charts").isHidden()).toBe(true);
+    expect(await page.locator("#agents-table tbody tr").count()).toBe(2);
+    expect(await page.locator("#comments li").first().textContent()).toContain("=太慢了");
+
+    fs.mkdirSync("test-results", { recursive: true });
+    await page.screenshot({ path: "test-results/dashboard.png", fullPage: true });
+
+    // Drill-down: the complaints figure opens the five tickets behind it, linked to the console.
+    await page.click('[data-kpi="complaints"]');
+    await page.waitForSelector("#drill:not([hidden])");
+    expect(await page.locator("#drill-table tbody tr").count()).toBe(5);
+    expect(await page.locator("#drill-table tbody a").first().getAttribute("href")).toMatch(
+      /^\/console\?ticket=202603-\d{5}$/,
+    );
+    await page.screenshot({ path: "test-results/dashboard-drill.png" });
+    await page.click("#drill-close");
+    // Filtering by an agent from the table.
+    await page.locator("#agents-table tbody tr", { hasText: "wang" }).click();
+    await expect.poll(() => page.locator('[data-kpi="complaints"] .value').textContent()).toBe("1");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("speaks English with ?lang=en", async () => {
+    const page = await browser.newPage({ locale: "zh-CN" });
+    await logIn(page, "sup", "pw-sup-12345", "&lang=en");
+    await page.waitForSelector("body[data-loaded=true]");
+    expect(await page.locator('[data-kpi="satisfactionRate"] .label').textContent()).toBe("Satisfaction");
+    expect(await page.title()).toBe("Dashboard");
+    await page.close();
+  });
+
+  it("an agent is told the dashboard is for supervisors", async () => {
+    const page = await browser.newPage({ locale: "zh-CN" });
+    await logIn(page, "li", "pw-li-12345");
+    await page.waitForSelector("#forbidden:not([hidden])");
+    expect(await page.locator("#kpis .kpi").count()).toBe(0);
+    await page.close();
+  });
+});

@@ -1,0 +1,74 @@
+import fs from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/app.js";
+import { launchChromium } from "../support/browser.js";
+
+describe("web chat page in Chromium", () => {
+  let t: TestApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    t = await startTestApp("pglite");
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it("a customer types a message and sees the bot's reply; history survives a reload", async () => {
+    const page = await browser.newPage({ locale: "zh-CN" });
+    await page.goto(`${t.baseUrl}/`);
+    await expect.poll(() => page.locator("#status").textContent()).toBe("在线");
+    await expect.poll(() => page.locator(".msg.out").count()).toBeGreaterThanOrEqual(1); // greeting
+    await page.fill("#input", "你好");
+    await page.press("#input", "Enter");
+    await expect.poll(() => page.locator(".msg.in").allTextContents()).toEqual(["你好"]);
+    await expect.poll(() => page.locator(".msg.out").count()).toBeGreaterThanOrEqual(2);
+    const lastReply = await page.locator(".msg.out").last().textContent();
+    expect(lastReply).toMatch(/快递|您好/);
+
+    fs.mkdirSync("test-results", { recursive: true });
+    await page.screenshot({ path: "test-results/webchat.png" });
+
+    await page.reload();
+    await expect.poll(() => page.locator(".msg.in").allTextContents()).toEqual(["你好"]);
+    await page.close();
+  });
+
+  it("quick replies send their text", async () => {
+    const page = await browser.newPage({ locale: "zh-CN" });
+    await page.goto(`${t.baseUrl}/`);
+    await expect.poll(() => page.locator(".quick button").count()).toBeGreaterThan(0);
+    const first = (await page.locator(".quick button").first().textContent()) ?? "";
+    await page.locator(".quick button").first().click();
+    await expect.poll(() => page.locator(".msg.in").allTextContents()).toEqual([first]);
+    await page.close();
+  });
+
+  it("shows English with ?lang=en", async () => {
+    const page = await browser.newPage({ locale: "zh-CN" });
+    await page.goto(`${t.baseUrl}/?lang=en`);
+    await expect.poll(() => page.locator("#send").textContent()).toBe("Send");
+    await expect.poll(() => page.locator(".msg.out").first().textContent()).toMatch(/Hello/);
+    await page.close();
+  });
+
+  it("renders customer text as text, never as HTML", async () => {
+    const page = await browser.newPage({ locale: "zh-CN" });
+    let dialogs = 0;
+    page.on("dialog", async (d) => {
+      dialogs++;
+      await d.dismiss();
+    });
+    await page.goto(`${t.baseUrl}/`);
+    await expect.poll(() => page.locator("#status").textContent()).toBe("在线");
+    const payload = `<img src=x onerror="alert(1)"><b>bold</b>`;
+    await page.fill("#input", payload);
+    await page.press("#input", "Enter");
+    await expect.poll(() => page.locator(".msg.in").allTextContents()).toEqual([payload]);
+    expect(await page.locator(".messages img, .messages b").count()).toBe(0);
+    expect(dialogs).toBe(0);
+    await page.close();
+  });
+});

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/app.js";
+import { createStaff, login, staffApi } from "../support/staff.js";
+
+type Role = "agent" | "supervisor" | "admin";
+type Policy =
+  | { kind: "public" }
+  /** Authenticated by a web chat session token. */
+  | { kind: "session" }
+  /** Authenticated by a webhook signature (tested per webhook). */
+  | { kind: "signed" }
+  | { kind: "roles"; roles: Role[]; sideEffect?: true };
+
+const STAFF: Role[] = ["agent", "supervisor", "admin"];
+const SUPERVISORS: Role[] = ["supervisor", "admin"];
+const ADMIN: Role[] = ["admin"];
+const staff: Policy = { kind: "roles", roles: STAFF };
+const supervisors: Policy = { kind: "roles", roles: SUPERVISORS };
+const admin: Policy = { kind: "roles", roles: ADMIN };
+
+/**
+ * Every route in the OpenAPI document and who may call it. A new route without a line here
+ * fails the test: decide its roles when you add it.
+ */
+const ROUTES: Record<string, Policy> = {
+  "GET /healthz": { kind: "public" },
+  "GET /readyz": { kind: "public" },
+  "GET /metrics": { kind: "public" },
+  "POST /api/auth/login": { kind: "public" },
+  "POST /api/auth/logout": { kind: "roles", roles: STAFF, sideEffect: true },
+  "GET /api/auth/me": staff,
+  "POST /api/webchat/sessions": { kind: "public" },
+  "POST /api/webchat/sessions/{sessionId}/messages": { kind: "session" },
+  "GET /api/webchat/sessions/{sessionId}/messages": { kind: "session" },
+  "POST /api/tracking/events": { kind: "signed" },
+  "GET /api/tracking/{waybill}": staff,
+  "POST /api/nlu/parse": staff,
+  "GET /api/conversations": staff,
+  "GET /api/conversations/{id}": staff,
+  "POST /api/conversations/{id}/take": staff,
+  "POST /api/conversations/{id}/reply": staff,
+  "POST /api/conversations/{id}/note": staff,
+  "POST /api/conversations/{id}/release": staff,
+  "POST /api/conversations/{id}/transfer": staff,
+  "PUT /api/agents/me/presence": staff,
+  "GET /api/canned-replies": staff,
+  "GET /api/groups": staff,
+  "POST /api/tickets": staff,
+  "GET /api/tickets": staff,
+  "GET /api/tickets/{number}": staff,
+  "POST /api/tickets/{number}/take": staff,
+  "POST /api/tickets/{number}/reply": staff,
+  "POST /api/tickets/{number}/note": staff,
+  "POST /api/tickets/{number}/pend": staff,
+  "POST /api/tickets/{number}/resolve": staff,
+  "POST /api/tickets/{number}/reopen": staff,
+  "POST /api/tickets/{number}/transfer": staff,
+  "GET /api/sla/policies": supervisors,
+  "PUT /api/sla/policies/{name}": admin,
+  "GET /api/sla/calendars": supervisors,
+  "PUT /api/sla/calendars/{id}": admin,
+  "GET /api/admin/agents": supervisors,
+  "POST /api/admin/agents": admin,
+  "PATCH /api/admin/agents/{id}": admin,
+  "POST /api/admin/canned-replies": admin,
+  "DELETE /api/admin/canned-replies/{id}": admin,
+  "GET /api/admin/audit": admin,
+  "GET /api/admin/outbox/dead": admin,
+  "POST /api/admin/outbox/{id}/retry": admin,
+  "GET /api/reports/summary": supervisors,
+  "GET /api/reports/tickets": supervisors,
+  "GET /api/reports/export/tickets.csv": supervisors,
+  "GET /api/reports/export/surveys.csv": supervisors,
+};
+
+const PARAMS: Record<string, string> = {
+  id: "00000000-0000-4000-8000-000000000000",
+  sessionId: "00000000-0000-4000-8000-000000000000",
+  number: "202601-00001",
+  waybill: "SF1438829301576",
+  name: "first_response",
+};
+
+describe("roles on every route", () => {
+  let t: TestApp;
+  const tokens = {} as Record<Role, string>;
+  let operations: { method: string; path: string }[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp("pglite", { DEMO_DATA: "false" });
+    tokens.admin = await login(t.baseUrl, "admin", "admin-pass-123");
+    tokens.agent = (
+      await createStaff(t.app, t.baseUrl, { username: "agent1", role: "agent", groups: ["物流配送"] })
+    ).token;
+    tokens.supervisor = (await createStaff(t.app, t.baseUrl, { username: "super1", role: "supervisor" })).token;
+    const doc = (await (await fetch(`${t.baseUrl}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })),
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("every documented route has a policy in this table", () => {
+    const missing = operations.map((o) => `${o.method} ${o.path}`).filter((k) => !(k in ROUTES));
+    expect(missing).toEqual([]);
+    expect(operations.length).toBeGreaterThan(30);
+  });
+
+  it("staff routes: 401 without a token, 403 for the wrong role, allowed roles get through", async () => {
+    const failures: string[] = [];
+    for (const { method, path } of operations) {
+      const policy = ROUTES[`${method} ${path}`];
+      if (policy?.kind !== "roles") continue;
+      const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => PARAMS[name] ?? "x");
+      const body = method === "GET" || method === "DELETE" ? undefined : {};
+      const anonymous = await staffApi(t.baseUrl, undefined, method, url, body);
+      if (anonymous.status !== 401) failures.push(`${method} ${path} without token: ${anonymous.status}`);
+      const bad = await staffApi(t.baseUrl, "not-a-real-token", method, url, body);
+      if (bad.status !== 401) failures.push(`${method} ${path} with a forged token: ${bad.status}`);
+      if (policy.sideEffect) continue;
+      for (const role of STAFF) {
+        const res = await staffApi(t.baseUrl, tokens[role], method, url, body);
+        const allowed = policy.roles.includes(role);
+        if (allowed && (res.status === 401 || res.status === 403))
+          failures.push(`${method} ${path} as ${role}: ${res.status}, expected access`);
+        if (!allowed && res.status !== 403) failures.push(`${method} ${path} as ${role}: ${res.status}, expected 403`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("tokens expire", async () => {
+    const short = await startTestApp("pglite", { DEMO_DATA: "false", TOKEN_TTL_HOURS: "0.0003" }); // ~1 s
+    try {
+      const token = await login(short.baseUrl, "admin", "admin-pass-123");
+      expect((await staffApi(short.baseUrl, token, "GET", "/api/auth/me")).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 7_000)); // past expiry and the 5 s principal cache
+      expect((await staffApi(short.baseUrl, token, "GET", "/api/auth/me")).status).toBe(401);
+    } finally {
+      await short.close();
+    }
+  });
+
+  it("wrong password: 401 without saying which part was wrong; repeated failures lock the account", async () => {
+    const wrongUser = await staffApi<{ error: { code: string; message: string } }>(
+      t.baseUrl,
+      undefined,
+      "POST",
+      "/api/auth/login",
+      { username: "nobody", password: "whatever-123" },
+    );
+    const wrongPass = await staffApi<{ error: { code: string; message: string } }>(
+      t.baseUrl,
+      undefined,
+      "POST",
+      "/api/auth/login",
+      { username: "agent1", password: "whatever-123" },
+    );
+    expect(wrongUser.status).toBe(401);
+    expect(wrongPass.status).toBe(401);
+    expect(wrongUser.body.error).toEqual(wrongPass.body.error);
+    for (let i = 0; i < 5; i++)
+      await staffApi(t.baseUrl, undefined, "POST", "/api/auth/login", {
+        username: "agent1",
+        password: "wrong-again-123",
+      });
+    const locked = await staffApi<{ error: { code: string } }>(t.baseUrl, undefined, "POST", "/api/auth/login", {
+      username: "agent1",
+      password: "staff-pass-123",
+    });
+    expect(locked.status).toBe(423);
+    expect(locked.body.error.code).toBe("ACCOUNT_LOCKED");
+  });
+});

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../contract/channel.fakes.js";
+import { type BotFrameworkHarness, botFrameworkHarness } from "../contract/channel.harnesses.js";
+import { startTestApp, type TestApp } from "../support/app.js";
+
+describe("Bot Framework /api/messages (emulator mode, no credentials)", () => {
+  let h: BotFrameworkHarness;
+  let t: TestApp;
+  beforeAll(async () => {
+    h = botFrameworkHarness();
+    t = await startTestApp("pglite", await h.setup());
+    await h.attach!(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await h?.teardown();
+  });
+
+  it("posts the reply to the activity's serviceUrl conversation, with quick replies as suggested actions", async () => {
+    await h.sendInbound("你好", "act-1", "qr");
+    const reply = await eventually(() => h.replies().find((r) => r.conversationId === "conv-qr"));
+    expect(reply.body.type).toBe("message");
+    expect(String(reply.body.text)).toContain("快递");
+    const actions = (reply.body.suggestedActions as { actions: { title: string; value: string }[] }).actions;
+    expect(actions.map((a) => a.title)).toContain("转人工");
+    expect((reply.body.recipient as { id: string }).id).toBe("user-qr");
+  });
+
+  it("welcomes a user who joins (conversationUpdate)", async () => {
+    const update = {
+      type: "conversationUpdate",
+      id: "cu-1",
+      channelId: "emulator",
+      serviceUrl: h.connector.baseUrl,
+      from: { id: "user-join" },
+      recipient: { id: "bot-1" },
+      conversation: { id: "conv-join" },
+      membersAdded: [{ id: "bot-1" }, { id: "user-join" }],
+    };
+    const res = await fetch(`${t.baseUrl}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(update),
+    });
+    expect(res.status).toBeLessThan(300);
+    const reply = await eventually(() => h.replies().find((r) => r.conversationId === "conv-join"));
+    expect(String(reply.body.text)).toContain("快递");
+  });
+
+  it("refuses traffic that came through a proxy when no app credentials are configured", async () => {
+    const res = await fetch(`${t.baseUrl}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.9" },
+      body: JSON.stringify(h.activity("你好", "act-proxy", "proxy")),
+    });
+    expect(res.status).toBe(401);
+    expect(
+      await t.app.db.prisma.message.count({
+        where: { channel: "botframework", channelMessageId: { contains: "act-proxy" } },
+      }),
+    ).toBe(0);
+  });
+
+  it("refuses a body that is not an Activity with 400", async () => {
+    const res = await fetch(`${t.baseUrl}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ hello: 1 }),
+    });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe("Bot Framework with app credentials", () => {
+  let h: BotFrameworkHarness;
+  let t: TestApp;
+  beforeAll(async () => {
+    h = botFrameworkHarness();
+    await h.setup();
+    t = await startTestApp("pglite", {
+      MICROSOFT_APP_ID: "00000000-0000-0000-0000-000000000001",
+      MICROSOFT_APP_PASSWORD: "secret",
+    });
+    await h.attach!(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await h?.teardown();
+  });
+
+  it("refuses an unsigned activity (no Bot Connector JWT) with 401 and stores nothing", async () => {
+    const res = await fetch(`${t.baseUrl}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(h.activity("你好", "unsigned")),
+    });
+    expect(res.status).toBe(401);
+    expect(await t.app.db.prisma.message.count({ where: { channel: "botframework" } })).toBe(0);
+  });
+});

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { createStaff, login, staffApi } from "../support/staff.js";
+import { WebchatClient } from "../support/webchat-client.js";
+
+interface Summary {
+  id: string;
+  mode: string;
+  handoffReason: string | null;
+  queuedAt: string;
+  agent: { id: string } | null;
+}
+
+describe.each(DB_KINDS)("agent console API on %s", (kind) => {
+  let t: TestApp;
+  let alice: { id: string; token: string };
+  let bob: { id: string; token: string };
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    alice = await createStaff(t.app, t.baseUrl, { username: "alice", displayName: "小爱", groups: ["物流配送"] });
+    bob = await createStaff(t.app, t.baseUrl, { username: "bob", displayName: "小波", groups: ["售后服务"] });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function handedOff(): Promise<{ chat: WebchatClient; conversationId: string }> {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const replies = await chat.say("转人工");
+    expect(replies.at(-1)!.text).toMatch(/人工/);
+    const list = await staffApi<{ conversations: Summary[] }>(
+      t.baseUrl,
+      alice.token,
+      "GET",
+      "/api/conversations?filter=queued",
+    );
+    // The queue is oldest first: this customer is the last to have joined it.
+    const mine = list.body.conversations.at(-1);
+    expect(mine).toMatchObject({ handoffReason: "customer_request", mode: "queued" });
+    expect(mine).toBeDefined();
+    return { chat, conversationId: mine!.id };
+  }
+
+  it("a customer who asks for a person is queued; the bot says so and then stays silent", async () => {
+    const { chat, conversationId } = await handedOff();
+    const silent = await chat.say("还有人吗");
+    expect(silent).toEqual([]);
+    const detail = await staffApi<{ messages: { text: string }[] }>(
+      t.baseUrl,
+      alice.token,
+      "GET",
+      `/api/conversations/${conversationId}`,
+    );
+    expect(detail.body.messages.map((m) => m.text)).toContain("还有人吗");
+  });
+
+  it("tells the customer the office hours when nobody is online, and the queue position when someone is", async () => {
+    const offline = await WebchatClient.open(t.baseUrl);
+    expect((await offline.say("转人工")).at(-1)!.text).toMatch(/09:00/);
+    await staffApi(t.baseUrl, alice.token, "PUT", "/api/agents/me/presence", { presence: "online" });
+    const online = await WebchatClient.open(t.baseUrl);
+    expect((await online.say("转人工")).at(-1)!.text).toMatch(/第\d+位/);
+    await staffApi(t.baseUrl, alice.token, "PUT", "/api/agents/me/presence", { presence: "offline" });
+  });
+
+  it("the agent takes, replies on the customer's channel (live over the web chat socket), and notes stay internal", async () => {
+    const { chat, conversationId } = await handedOff();
+    const ws = new WebSocket(
+      `${t.baseUrl.replace("http", "ws")}/api/webchat/ws?sessionId=${chat.sessionId}&token=${encodeURIComponent(chat.token)}`,
+    );
+    const live: { author: string; text: string }[] = [];
+    await new Promise<void>((resolve) => {
+      ws.on("message", (raw) => {
+        const e = JSON.parse(raw.toString()) as { type: string; message?: { author: string; text: string } };
+        if (e.type === "ready") resolve();
+        if (e.type === "message" && e.message) live.push(e.message);
+      });
+    });
+
+    expect((await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/take`)).status).toBe(
+      204,
+    );
+    const replied = await staffApi<{ id: string }>(
+      t.baseUrl,
+      alice.token,
+      "POST",
+      `/api/conversations/${conversationId}/reply`,
+      { text: "您好，我来帮您查" },
+    );
+    expect(replied.status).toBe(201);
+    const noted = await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/note`, {
+      text: "客户很着急",
+    });
+    expect(noted.status).toBe(201);
+
+    await expect.poll(() => live.filter((m) => m.author === "agent").map((m) => m.text)).toEqual(["您好，我来帮您查"]);
+    const history = await chat.history();
+    expect(history.map((m) => m.text)).toContain("您好，我来帮您查");
+    expect(history.map((m) => m.text)).not.toContain("客户很着急");
+    const staffView = await staffApi<{ messages: { text: string; internal: boolean }[] }>(
+      t.baseUrl,
+      alice.token,
+      "GET",
+      `/api/conversations/${conversationId}`,
+    );
+    expect(staffView.body.messages.find((m) => m.text === "客户很着急")?.internal).toBe(true);
+    ws.close();
+  });
+
+  it("first-contact ownership: a second agent can neither take nor reply (409), nor read it (403)", async () => {
+    const { conversationId } = await handedOff();
+    await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/take`);
+    const take = await staffApi<{ error: { code: string; message: string } }>(
+      t.baseUrl,
+      bob.token,
+      "POST",
+      `/api/conversations/${conversationId}/take`,
+    );
+    expect(take.status).toBe(409);
+    expect(take.body.error.message).toContain("小爱");
+    const reply = await staffApi(t.baseUrl, bob.token, "POST", `/api/conversations/${conversationId}/reply`, {
+      text: "我也来",
+    });
+    expect(reply.status).toBe(409);
+    const read = await staffApi(t.baseUrl, bob.token, "GET", `/api/conversations/${conversationId}`);
+    expect(read.status).toBe(403);
+  });
+
+  it("transfer needs a note and hands ownership over; release gives the conversation back to the bot", async () => {
+    const { chat, conversationId } = await handedOff();
+    await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/take`);
+    const noNote = await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/transfer`, {
+      agent: "bob",
+      note: "",
+    });
+    expect(noNote.status).toBe(400);
+    expect(
+      (
+        await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/transfer`, {
+          agent: "bob",
+          note: "售后问题",
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/reply`, { text: "x" }))
+        .status,
+    ).toBe(409);
+    expect(
+      (await staffApi(t.baseUrl, bob.token, "POST", `/api/conversations/${conversationId}/reply`, { text: "我来处理" }))
+        .status,
+    ).toBe(201);
+    expect((await staffApi(t.baseUrl, bob.token, "POST", `/api/conversations/${conversationId}/release`)).status).toBe(
+      204,
+    );
+    const replies = await chat.say("你好");
+    expect(replies.length).toBeGreaterThan(0); // the bot answers again
+  });
+
+  it("staff realtime: a handoff reaches a connected console at once", async () => {
+    const token = await login(t.baseUrl, "alice", "staff-pass-123");
+    const ws = new WebSocket(`${t.baseUrl.replace("http", "ws")}/api/agents/ws?token=${encodeURIComponent(token)}`);
+    const events: { type: string }[] = [];
+    await new Promise<void>((resolve) => {
+      ws.on("message", (raw) => {
+        const e = JSON.parse(raw.toString()) as { type: string };
+        events.push(e);
+        if (e.type === "ready") resolve();
+      });
+    });
+    await handedOff();
+    await expect.poll(() => events.some((e) => e.type === "handoff")).toBe(true);
+    ws.close();
+    const refused = new WebSocket(`${t.baseUrl.replace("http", "ws")}/api/agents/ws?token=wrong`);
+    expect(await new Promise<number>((r) => refused.on("close", (c) => r(c)))).toBe(4401);
+  });
+
+  it("every console route needs a token", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/conversations"],
+      ["POST", "/api/conversations/00000000-0000-4000-8000-000000000000/take"],
+      ["PUT", "/api/agents/me/presence"],
+    ] as const) {
+      expect((await staffApi(t.baseUrl, undefined, method, path, method === "GET" ? undefined : {})).status, path).toBe(
+        401,
+      );
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/app.js";
+import { TEST_REDIS_URL } from "../support/databases.js";
+import { login, staffApi } from "../support/staff.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
+import { WebchatClient } from "../support/webchat-client.js";
+
+// Scale mode with Redis gone (a proxy in front of the real Redis is cut): chats keep working,
+// and an SLA clock whose BullMQ trigger cannot arrive still fires from the database sweep.
+describe("Redis outage in scale mode", () => {
+  let t: TestApp;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    const redis = new URL(TEST_REDIS_URL);
+    proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
+    await proxy.start();
+    t = await startTestApp("postgres", { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, DEMO_DATA: "false" });
+  });
+  afterAll(async () => {
+    await proxy?.restore().catch(() => {});
+    await t?.close();
+    await proxy?.stop();
+  });
+
+  it("keeps answering and fires overdue clocks from the database, then recovers", async () => {
+    expect(t.app.config.mode).toBe("scale");
+    const token = await login(t.baseUrl, "admin", "admin-pass-123");
+    const created = await staffApi<{ number: string; id: string }>(t.baseUrl, token, "POST", "/api/tickets", {
+      category: "DELAY",
+      description: "Redis 故障期间的工单",
+      customerPhone: "13900002222",
+    });
+    expect(created.status).toBe(201);
+
+    await proxy.cut();
+    const chat = await WebchatClient.open(t.baseUrl);
+    const started = Date.now();
+    expect((await chat.say("你好")).length).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    // The first-response clock falls overdue while its trigger sits in an unreachable Redis.
+    const prisma = t.app.db.prisma;
+    const clock = await prisma.slaClock.findFirstOrThrow({
+      where: { ticket: { number: created.body.number }, kind: "first_response" },
+    });
+    const past = new Date(Date.now() - 60_000);
+    await prisma.slaClock.update({ where: { id: clock.id }, data: { warnAt: past, dueAt: past, nextFireAt: past } });
+    await expect
+      .poll(async () => (await prisma.slaClock.findUniqueOrThrow({ where: { id: clock.id } })).state, {
+        timeout: 40_000,
+        interval: 1_000,
+      })
+      .toBe("breached");
+
+    await proxy.restore();
+    expect((await chat.say("谢谢")).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { refreshRollup } from "../../src/reports/report.rollup.js";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { seedReportFixture } from "./report.fixture.js";
+import { staffLogin } from "./ticket.helpers.js";
+
+describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
+  let t: TestApp;
+  let sup: { id: string; token: string };
+  let li: { id: string; token: string };
+  let wang: { id: string; token: string };
+  let admin: { id: string; token: string };
+
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    sup = await staffLogin(t.app, t.baseUrl, "sup", "supervisor");
+    admin = await staffLogin(t.app, t.baseUrl, "boss", "admin");
+    li = await staffLogin(t.app, t.baseUrl, "li", "agent", ["logistics"]);
+    wang = await staffLogin(t.app, t.baseUrl, "wang", "agent", ["after_sales"]);
+    await seedReportFixture(t.app, li.id, wang.id);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const get = async (path: string, token?: string) => {
+    const res = await fetch(`${t.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return {
+      status: res.status,
+      res,
+      body: res.headers.get("content-type")?.includes("json") ? await res.json() : await res.text(),
+    };
+  };
+  const PERIOD = "from=2026-03-02&to=2026-03-03";
+
+  it("computes every headline figure as worked out by hand", async () => {
+    const { status, body } = await get(`/api/reports/summary?${PERIOD}`, sup.token);
+    expect(status).toBe(200);
+    expect(body.period).toMatchObject({ from: "2026-03-01T16:00:00.000Z", to: "2026-03-03T16:00:00.000Z" });
+    expect(body.surveys).toEqual({
+      sent: 4,
+      answered: 3,
+      responseRate: 0.75,
+      satisfied: 1,
+      basicallySatisfied: 1,
+      dissatisfied: 1,
+      satisfactionRate: 0.6667, // (1 + 1) / 3
+      starsShare45: 1, // one star answer, 5
+      complaintHandlingSatisfaction: 0.6667, // 4 of the 6 ratings are 4–5
+      ratings: { speed: 3.5, effect: 3, attitude: 4.5 },
+      nps: 0, // 10, 3, 8: one promoter, one detractor
+      npsResponses: 3,
+      fcrRate: 0.6667, // satisfied, not solved, basically satisfied
+    });
+    expect(body.complaints).toEqual({
+      total: 5,
+      byCategory: { DELAY: 2, LOSS: 1, STAFF_ATTITUDE: 1, DAMAGE: 1 },
+      trend: [
+        { day: "2026-03-02", total: 2, byCategory: { DELAY: 2 } },
+        { day: "2026-03-03", total: 3, byCategory: { DAMAGE: 1, LOSS: 1, STAFF_ATTITUDE: 1 } },
+      ],
+      shipments: 500,
+      ratePer10k: 100, // 5 / 500 × 10,000
+    });
+    expect(body.handling).toEqual({
+      resolved: 3,
+      within24hShare: 0.2, // T1 of 5
+      within48hShare: 0.6, // T1, T2, T4
+      avgFirstResponseMinutes: 30, // (20 + 60 + 10 + 30) / 4
+      avgResolutionHours: 25, // (5 + 30 + 40) / 3
+      firstContactResolutionRate: 0.6667, // T1, T4 of 3 resolved (T2 reopened)
+    });
+    expect(body.sla).toEqual({
+      first_response: { met: 3, breached: 1, running: 1, paused: 0, complianceRate: 0.75 },
+      resolution: { met: 1, breached: 2, running: 1, paused: 0, complianceRate: 0.3333 },
+      regulatory: { met: 3, breached: 0, running: 1, paused: 0, complianceRate: 1 },
+    });
+    expect(body.agents).toEqual([
+      {
+        agentId: li.id,
+        username: "li",
+        displayName: "li",
+        assigned: 3,
+        resolved: 2,
+        avgResolutionHours: 17.5,
+        surveysAnswered: 2,
+        satisfactionRate: 0.5,
+        nps: 0,
+      },
+      {
+        agentId: wang.id,
+        username: "wang",
+        displayName: "wang",
+        assigned: 1,
+        resolved: 1,
+        avgResolutionHours: 40,
+        surveysAnswered: 1,
+        satisfactionRate: 1,
+        nps: 0,
+      },
+    ]);
+    expect(
+      body.comments.map((c: { ticketNumber: string; comment: string | null; whatWentWrong: string | null }) => [
+        c.ticketNumber,
+        c.comment,
+        c.whatWentWrong,
+      ]),
+    ).toEqual([
+      ["202603-00002", null, "=太慢了"],
+      ["202603-00001", "很好，谢谢", null],
+    ]);
+    // 66.7% < 80%: the red line (002 §4.4).
+    expect(body.alerts).toContainEqual(expect.objectContaining({ level: "red", code: "SATISFACTION_RED_LINE" }));
+    expect(body.targets).toMatchObject({ satisfaction: 0.85, complaintHandlingSatisfaction: 0.9 });
+  });
+
+  it("filters by group and by agent (id or username)", async () => {
+    const group = (await get(`/api/reports/summary?${PERIOD}&group=logistics`, sup.token)).body;
+    expect(group.complaints.total).toBe(4);
+    expect(group.surveys).toMatchObject({ sent: 3, answered: 2, satisfactionRate: 0.5 });
+    const agent = (await get(`/api/reports/summary?${PERIOD}&agent=wang`, admin.token)).body;
+    expect(agent.complaints).toMatchObject({ total: 1, byCategory: { STAFF_ATTITUDE: 1 } });
+    expect(agent.surveys).toMatchObject({ sent: 1, satisfactionRate: 1, nps: 0 });
+    const byId = (await get(`/api/reports/summary?${PERIOD}&agent=${wang.id}`, admin.token)).body;
+    expect(byId.complaints.total).toBe(1);
+  });
+
+  it("raises an early warning when a category spikes over its baseline", async () => {
+    const { body } = await get("/api/reports/summary?from=2026-03-04&to=2026-03-10", sup.token);
+    // LOSS: 6 in the last 6 h (18:00–24:00 on the 10th) against 7 in the 7 days before (0.25 per 6 h);
+    // DELAY keeps its usual pace of 4 a day: no warning.
+    expect(body.earlyWarning).toEqual([{ category: "LOSS", recent: 6, expected: 0.25, ratio: 24 }]);
+    expect(body.alerts).toContainEqual(expect.objectContaining({ code: "COMPLAINT_SPIKE", category: "LOSS" }));
+  });
+
+  it("drills down from a figure to the tickets behind it", async () => {
+    const breached = (await get(`/api/reports/tickets?${PERIOD}&drill=breached&clock=first_response`, sup.token)).body;
+    expect(breached.items.map((i: { number: string }) => i.number)).toEqual(["202603-00002"]);
+    const unhappy = (await get(`/api/reports/tickets?${PERIOD}&drill=dissatisfied`, sup.token)).body;
+    expect(unhappy.items).toEqual([
+      expect.objectContaining({ number: "202603-00002", overall: "dissatisfied", assignee: "li" }),
+    ]);
+    const delay = (await get(`/api/reports/tickets?${PERIOD}&category=DELAY`, sup.token)).body;
+    expect(delay.total).toBe(2);
+    const slow = (await get(`/api/reports/tickets?${PERIOD}&drill=over24h`, sup.token)).body;
+    expect(slow.total).toBe(4);
+  });
+
+  it("exports CSV with a BOM, Chinese intact, phones masked and formulas defused", async () => {
+    const tickets = await fetch(`${t.baseUrl}/api/reports/export/tickets.csv?${PERIOD}`, {
+      headers: { authorization: `Bearer ${sup.token}` },
+    });
+    expect(tickets.status).toBe(200);
+    expect(tickets.headers.get("content-type")).toContain("text/csv");
+    expect(tickets.headers.get("content-disposition")).toContain("tickets-2026-03-02-2026-03-04.csv");
+    const bytes = new Uint8Array(await tickets.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes.slice(3)).trim().split("\r\n");
+    expect(lines[0]).toMatch(/^number,category,status/);
+    expect(lines).toHaveLength(6);
+    expect(lines[1]).toContain("快递三天没到，电话打不通");
+    expect(lines[1]).toContain("139****5678");
+    expect(lines.join("\n")).not.toContain("13912345678");
+
+    const surveys = await (
+      await fetch(`${t.baseUrl}/api/reports/export/surveys.csv?${PERIOD}`, {
+        headers: { authorization: `Bearer ${sup.token}` },
+      })
+    ).text();
+    const rows = surveys
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(rows).toHaveLength(5);
+    expect(surveys).toContain("'=太慢了");
+  });
+
+  it("gives the same figures from the daily rollup, and shows a change to a rolled-up day at once", async () => {
+    const views = [
+      `/api/reports/summary?${PERIOD}`,
+      `/api/reports/summary?${PERIOD}&group=logistics`,
+      `/api/reports/summary?${PERIOD}&agent=wang`,
+      "/api/reports/summary?from=2026-02-01&to=2026-03-31",
+      // Not aligned to China-time days: the partial days at both edges are computed live.
+      "/api/reports/summary?from=2026-03-02T12:00:00%2B08:00&to=2026-03-03T21:00:00%2B08:00",
+    ];
+    const live = await Promise.all(views.map(async (v) => (await get(v, admin.token)).body));
+    const db = t.app.db.prisma;
+    const r = await refreshRollup(db);
+    expect(r.days).toBeGreaterThan(30); // every day from the earliest row to two days ago
+    expect(await db.reportDirtyDay.count()).toBe(0);
+    expect(await db.reportTicketDay.count()).toBeGreaterThan(0);
+    const rolled = await Promise.all(views.map(async (v) => (await get(v, admin.token)).body));
+    expect(rolled).toEqual(live);
+
+    // A committed change marks its day dirty (trigger): computed live until the job has run again.
+    const t4 = await db.ticket.findUniqueOrThrow({ where: { number: "202603-00004" } });
+    await db.ticket.update({ where: { id: t4.id }, data: { category: "LOSS" } });
+    await db.slaClock.updateMany({ where: { ticketId: t4.id, kind: "resolution" }, data: { state: "met" } });
+    await db.survey.updateMany({ where: { ticketId: t4.id }, data: {} }); // no figure changed: no mark needed
+    expect(await db.reportDirtyDay.count()).toBeGreaterThan(0);
+    const changed = (await get(views[0] as string, admin.token)).body;
+    expect(changed.complaints.byCategory).toEqual({ DELAY: 2, LOSS: 2, DAMAGE: 1 });
+    expect(changed.sla.resolution).toMatchObject({ met: 2, breached: 1 });
+    await refreshRollup(db);
+    expect(await db.reportDirtyDay.count()).toBe(0);
+    expect((await get(views[0] as string, admin.token)).body).toEqual(changed);
+
+    await db.ticket.update({ where: { id: t4.id }, data: { category: "STAFF_ATTITUDE" } });
+    await db.slaClock.updateMany({ where: { ticketId: t4.id, kind: "resolution" }, data: { state: "breached" } });
+    expect((await get(views[0] as string, admin.token)).body).toEqual(live[0]);
+    await refreshRollup(db);
+    expect((await get(views[0] as string, admin.token)).body).toEqual(live[0]);
+  });
+
+  it("refuses anonymous callers (401) and agents (403), and bad periods (400)", async () => {
+    expect((await get(`/api/reports/summary?${PERIOD}`)).status).toBe(401);
+    const asAgent = await get(`/api/reports/summary?${PERIOD}`, li.token);
+    expect(asAgent.status).toBe(403);
+    expect(asAgent.body.error.code).toBe("FORBIDDEN");
+    expect((await get(`/api/reports/export/tickets.csv?${PERIOD}`, li.token)).status).toBe(403);
+    expect((await get(`/api/reports/tickets?${PERIOD}`)).status).toBe(401);
+    const backwards = await get("/api/reports/summary?from=2026-03-05&to=2026-03-01", sup.token);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.code).toBe("VALIDATION_FAILED");
+    expect((await get("/api/reports/summary?from=yesterday", sup.token)).body.error.code).toBe("VALIDATION_FAILED");
+    expect((await get("/api/reports/summary?agent=nobody", sup.token)).status).toBe(400);
+    expect((await get("/api/reports/tickets?drill=everything", sup.token)).status).toBe(400);
+  });
+});

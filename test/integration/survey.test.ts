@@ -1,0 +1,155 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { WebchatClient } from "../support/webchat-client.js";
+import { api, eventually, staffLogin, TICKET_NUMBER } from "./ticket.helpers.js";
+
+// Short clocks so the reminder and the window close happen within the test.
+const REMINDER_HOURS = 0.001; // 3.6 s
+const WINDOW_HOURS = 0.005; // 18 s
+
+describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => {
+  let t: TestApp;
+  let li: { id: string; token: string };
+  let configDir: string;
+
+  beforeAll(async () => {
+    configDir = fs.mkdtempSync(path.join(os.tmpdir(), "kd-survey-"));
+    const file = path.join(configDir, "survey.json");
+    fs.writeFileSync(file, JSON.stringify({ reminderHours: REMINDER_HOURS, windowHours: WINDOW_HOURS }));
+    t = await startTestApp(kind, { SURVEY_DELAY_SECONDS: "0", SCHEDULER_POLL_MS: "50", SURVEY_CONFIG_FILE: file });
+    li = await staffLogin(t.app, t.baseUrl, "li", "agent", ["logistics"]);
+  });
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(configDir, { recursive: true, force: true });
+  });
+
+  /** A customer complains, the agent takes and resolves the ticket; returns the chat and ticket. */
+  async function resolvedComplaint(waybill: string) {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say(`我要投诉，快递三天了还没送到，物流一直不动，单号${waybill}，电话13800001111`);
+    const done = await chat.say("确认");
+    const number = TICKET_NUMBER.exec(done[0]?.text ?? "")?.[0];
+    expect(number, done[0]?.text).toBeTruthy();
+    expect((await api(t.baseUrl, "POST", `/api/tickets/${number}/take`, li.token, {})).status).toBe(200);
+    const res = await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, li.token, {
+      resolution: "已联系网点加急派送，今天送达",
+    });
+    expect(res.status).toBe(200);
+    return { chat, number: number as string };
+  }
+
+  const surveyOf = (number: string) =>
+    t.app.db.prisma.survey.findFirst({
+      where: { ticket: { number } },
+      include: { answers: { orderBy: { id: "asc" } } },
+    });
+  const ticketStatus = async (number: string) =>
+    (await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number }, select: { status: true } })).status;
+  const lastBotMessage = async (chat: WebchatClient, containing: string) =>
+    eventually(async () => (await chat.history()).find((m) => m.direction === "out" && m.text.includes(containing)));
+
+  it("asks in the same chat with buttons; 不满意 leads to the follow-ups, answers are stored, the ticket closes", async () => {
+    const { chat, number } = await resolvedComplaint("SF1234567890123");
+    const question = await lastBotMessage(chat, "满意吗");
+    expect(question.text).toContain(number);
+    expect(question.quickReplies?.map((q) => q.title)).toEqual(["满意", "基本满意", "不满意"]);
+    expect(await ticketStatus(number)).toBe("resolved");
+
+    let r = await chat.say("不满意");
+    expect(r[0]?.text).toContain("问题解决了吗");
+    expect(r[0]?.quickReplies?.map((q) => q.title)).toEqual(["已解决", "未解决"]);
+    r = await chat.say("未解决");
+    expect(r[0]?.text).toContain("哪里做得不好");
+    r = await chat.say("快递员一直不接电话，网点也推脱");
+    expect(r[0]?.text).toContain("处理速度、处理效果、服务态度");
+    r = await chat.say("2 1 3");
+    expect(r[0]?.text).toContain("0–10");
+    // Nonsense gets one gentle re-ask of the same question …
+    r = await chat.say("嗯嗯嗯嗯");
+    expect(r[0]?.text).toContain("没能看懂");
+    expect(r[0]?.text).toContain("0–10");
+    r = await chat.say("３分"); // full-width digit
+    expect(r[0]?.text).toContain("意见或建议");
+    r = await chat.say("希望加强对快递员的管理");
+    expect(r[0]?.text).toContain("负责的客服会尽快联系您");
+
+    const s = await surveyOf(number);
+    expect(s).toMatchObject({
+      status: "completed",
+      overall: "dissatisfied",
+      fcr: false,
+      whatWentWrong: "快递员一直不接电话，网点也推脱",
+      speed: 2,
+      effect: 1,
+      attitude: 3,
+      nps: 3,
+      comment: "希望加强对快递员的管理",
+      channel: "webchat",
+      agentId: li.id,
+      category: "DELAY",
+    });
+    expect(s?.answers.map((a) => a.question)).toEqual(["overall", "fcr", "whatWentWrong", "ratings", "nps", "comment"]);
+    expect(await ticketStatus(number)).toBe("closed");
+    // 不满意: the owning agent gets the conversation back for a follow-up, supervisors are told.
+    const conv = await t.app.db.prisma.conversation.findUniqueOrThrow({ where: { id: s?.conversationId ?? "" } });
+    expect(conv).toMatchObject({ mode: "agent", agentId: li.id, handoffReason: "survey_dissatisfied" });
+    const audit = await t.app.db.prisma.auditEvent.findFirst({
+      where: { action: "survey.dissatisfied", subjectId: s?.ticketId },
+    });
+    expect(audit).not.toBeNull();
+    // Once per ticket: a second resolve hook call neither creates nor sends another survey.
+    await t.app.surveys.onResolved(s?.ticketId ?? "");
+    expect(await t.app.db.prisma.survey.count({ where: { ticketId: s?.ticketId } })).toBe(1);
+    const asked = (await chat.history()).filter((m) => m.text.includes("满意吗"));
+    expect(asked).toHaveLength(1);
+  });
+
+  it("a satisfied customer may stop at any point; partial answers count", async () => {
+    const { chat, number } = await resolvedComplaint("YT7512345678901");
+    await lastBotMessage(chat, "满意吗");
+    let r = await chat.say("5星");
+    expect(r[0]?.text).toContain("处理速度"); // satisfied: no FCR question
+    r = await chat.say("不用了");
+    expect(r[0]?.text).toContain("不再打扰");
+    const s = await surveyOf(number);
+    expect(s).toMatchObject({ status: "completed", overall: "satisfied", stars: 5, speed: null, nps: null });
+    expect(await ticketStatus(number)).toBe("closed");
+    // Back to the bot: the next message is a normal request again.
+    r = await chat.say("你好");
+    expect(r[0]?.text).not.toContain("没能看懂");
+  });
+
+  it("answers that don't fit twice end the survey politely", async () => {
+    const { chat, number } = await resolvedComplaint("ZT7312345678901");
+    await lastBotMessage(chat, "满意吗");
+    let r = await chat.say("嗯嗯嗯嗯");
+    expect(r[0]?.text).toContain("没能看懂");
+    expect(r[0]?.quickReplies?.map((q) => q.title)).toEqual(["满意", "基本满意", "不满意"]);
+    r = await chat.say("哦哦哦哦");
+    expect(r[0]?.text).toContain("不再打扰");
+    const s = await surveyOf(number);
+    expect(s).toMatchObject({ status: "expired", overall: null, answeredAt: null });
+    expect(s?.answers).toHaveLength(0);
+    expect(await ticketStatus(number)).toBe("closed");
+  });
+
+  it("reminds once when unanswered, then the window closes the survey and the ticket", async () => {
+    const { chat, number } = await resolvedComplaint("JT1234567890123");
+    await lastBotMessage(chat, "满意吗");
+    const reminder = await lastBotMessage(chat, "温馨提示");
+    expect(reminder.text).toContain(number);
+    expect(reminder.quickReplies?.map((q) => q.title)).toEqual(["满意", "基本满意", "不满意"]);
+    await eventually(async () => (await ticketStatus(number)) === "closed", 40_000);
+    const s = await surveyOf(number);
+    expect(s?.status).toBe("expired");
+    expect(s?.remindedAt).not.toBeNull();
+    expect(s?.closesAt?.getTime()).toBeLessThanOrEqual(Date.now());
+    // The survey no longer takes the customer's messages.
+    const r = await chat.say("不满意");
+    expect(r[0]?.text ?? "").not.toContain("问题解决了吗");
+  }, 60_000);
+});

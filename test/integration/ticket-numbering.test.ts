@@ -1,0 +1,76 @@
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, openDatabase } from "../../src/db/client.js";
+import { migrate } from "../../src/db/migrate.js";
+import { InProcessBus } from "../../src/realtime/in-process.bus.js";
+import { EmbeddedScheduler, runLimited } from "../../src/scheduler/embedded.scheduler.js";
+import { SlaService } from "../../src/sla/sla.service.js";
+import { TicketService } from "../../src/tickets/ticket.service.js";
+import { freshPostgres } from "../support/databases.js";
+
+const log = pino({ level: "silent" });
+
+/** One "instance": its own PrismaClient (connection pool), scheduler and services on the shared database. */
+function instance(db: Database): TicketService {
+  const scheduler = new EmbeddedScheduler(db.prisma, log, { pollMs: 1000 });
+  const bus = new InProcessBus();
+  const sla = new SlaService(db.prisma, scheduler, bus, log, { warnRatio: 0.8 });
+  return new TicketService(
+    db.prisma,
+    sla,
+    { sendToConversation: async () => Promise.reject(new Error("unused")) },
+    bus,
+    log,
+  );
+}
+
+describe("ticket numbers under concurrency (PostgreSQL, two instances)", () => {
+  let a: Database;
+  let b: Database;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const pg = await freshPostgres();
+    drop = pg.drop;
+    a = await openDatabase({ databaseUrl: pg.url, pgliteDir: "", poolSize: 10 });
+    b = await openDatabase({ databaseUrl: pg.url, pgliteDir: "", poolSize: 10 });
+    await migrate(a);
+    const ta = instance(a);
+    await ta.seedGroups();
+    await (ta as unknown as { sla: SlaService }).sla.seed();
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await drop?.();
+  });
+
+  it("1,000 tickets created concurrently by two instances get 1,000 distinct numbers", async () => {
+    const [ta, tb] = [instance(a), instance(b)];
+    // Each instance works like a loaded server: 40 requests in flight against its pool of 10.
+    const create = (svc: TicketService, i: number) =>
+      svc.create(
+        { category: "DELAY", description: `并发 ${i}`, customerPhone: `139${String(i).padStart(8, "0")}` },
+        { type: "system" },
+      );
+    const created: { number: string }[] = [];
+    await Promise.all(
+      [ta, tb].map((svc, k) =>
+        runLimited(
+          Array.from({ length: 500 }, (_, i) => k * 500 + i),
+          40,
+          async (i) => {
+            created.push(await create(svc, i));
+          },
+        ),
+      ),
+    );
+    const numbers = created.map((t) => t.number);
+    expect(new Set(numbers).size).toBe(1000);
+    for (const n of numbers) expect(n).toMatch(/^\d{6}-\d{5}$/);
+    const serials = numbers.map((n) => Number(n.slice(7))).sort((x, y) => x - y);
+    expect(serials[999]! - serials[0]!).toBe(999); // no failed creation, so not even a gap
+    expect(await a.prisma.ticket.count()).toBe(1000);
+    expect(await a.prisma.slaClock.count()).toBe(3000);
+  });
+});

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { WebchatClient } from "../support/webchat-client.js";
+
+describe.each(DB_KINDS)("web chat API on %s", (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("greets and answers through the bot, storing both directions in order", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const replies = await chat.say("你好");
+    expect(replies.length).toBeGreaterThan(0);
+    expect(replies[0]!.direction).toBe("out");
+    expect(replies[0]!.text).toMatch(/快递|您好/);
+    const history = await chat.history();
+    expect(history.map((m) => [m.direction, m.text])).toEqual([["in", "你好"], ...replies.map((r) => ["out", r.text])]);
+  });
+
+  it("answers in English for an English session", async () => {
+    const chat = await WebchatClient.open(t.baseUrl, "en");
+    const replies = await chat.say("hello");
+    expect(replies[0]!.text).toMatch(/[A-Za-z]{3,}/);
+    expect(replies[0]!.text).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it("a re-sent clientMessageId returns the same replies and stores nothing twice", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const first = await chat.say("你好", "client-1");
+    const again = await chat.say("你好", "client-1");
+    expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
+    const history = await chat.history();
+    expect(history.filter((m) => m.direction === "in")).toHaveLength(1);
+    expect(history).toHaveLength(1 + first.length);
+  });
+
+  it("refuses bad input with a clear 4xx and stores nothing", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const cases: [unknown, number, string][] = [
+      [{ text: "" }, 400, "VALIDATION_FAILED"],
+      [{ text: "   " }, 400, "VALIDATION_FAILED"],
+      [{ text: "长".repeat(2001) }, 400, "VALIDATION_FAILED"],
+      [{}, 400, "VALIDATION_FAILED"],
+      [{ text: 42 }, 400, "VALIDATION_FAILED"],
+      ['{"text":', 400, "INVALID_JSON"],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await chat.sendRaw(body);
+      expect(res.status, JSON.stringify(body).slice(0, 40)).toBe(status);
+      const json = (await res.json()) as { error: { code: string; message: string } };
+      expect(json.error.code).toBe(code);
+      expect(json.error.message.length).toBeGreaterThan(5);
+    }
+    expect(await chat.history()).toHaveLength(0);
+  });
+
+  it("accepts exactly 2,000 characters", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const res = await chat.sendRaw({ text: "好".repeat(2000) });
+    expect(res.status).toBe(200);
+  });
+
+  it("401 for a wrong token, 404 for an unknown session", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const wrong = await chat.sendRaw({ text: "hi" }, "not-the-token");
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
+    const other = new WebchatClient(t.baseUrl, "00000000-0000-4000-8000-000000000000", chat.token);
+    const res = await other.sendRaw({ text: "hi" });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("SESSION_NOT_FOUND");
+    expect(await chat.history()).toHaveLength(0);
+  });
+
+  it("pushes messages live over the WebSocket", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const ws = new WebSocket(
+      `${t.baseUrl.replace("http", "ws")}/api/webchat/ws?sessionId=${chat.sessionId}&token=${encodeURIComponent(chat.token)}`,
+    );
+    const received: { direction: string; text: string }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.on("message", (raw) => {
+        const event = JSON.parse(raw.toString()) as { type: string; message?: { direction: string; text: string } };
+        if (event.type === "ready") resolve();
+        if (event.type === "message" && event.message) received.push(event.message);
+      });
+      ws.on("error", reject);
+    });
+    const replies = await chat.say("你好");
+    await expect
+      .poll(() => received.map((m) => m.direction).sort())
+      .toEqual(["in", ...replies.map(() => "out")].sort());
+    ws.close();
+  });
+
+  it("refuses a WebSocket with a wrong token", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const ws = new WebSocket(
+      `${t.baseUrl.replace("http", "ws")}/api/webchat/ws?sessionId=${chat.sessionId}&token=wrong`,
+    );
+    const code = await new Promise<number>((resolve) => ws.on("close", (c) => resolve(c)));
+    expect(code).toBe(4401);
+  });
+});

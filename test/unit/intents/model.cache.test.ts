@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadTrainingCorpus, parseJsonl } from "../../../intents/corpus.loader.js";
+import {
+  computeCacheKey,
+  deserialiseModel,
+  loadOrTrainModel,
+  MODEL_FORMAT_VERSION,
+  readCachedModel,
+  serialiseModel,
+  writeCachedModel,
+} from "../../../intents/model.cache.js";
+import { LinearNlu } from "../../../intents/nlu.engine.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nlu-cache-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const fresh = LinearNlu.train(loadTrainingCorpus());
+const key = computeCacheKey();
+
+function sampleTexts(): string[] {
+  const read = (f: string): string[] =>
+    parseJsonl(readFileSync(new URL(`../../../intents/corpus/${f}`, import.meta.url), "utf8")).map((e) => e.text);
+  // Every evaluation line, plus edge cases (traditional, full-width, emoji, empty, long).
+  return [
+    ...read("test.jsonl"),
+    ...read("hard.jsonl"),
+    "我的包裹被簽收了",
+    "ＳＦ１４３８８２９３０１５７６",
+    "😡😡",
+    "",
+    "快递".repeat(3000),
+  ];
+}
+
+describe("model cache", () => {
+  it("a model loaded from the cache parses exactly like the freshly trained one", () => {
+    const file = join(dir, "same", "model.json");
+    expect(writeCachedModel(file, key, fresh)).toBe(true);
+    const cached = readCachedModel(file, key);
+    expect(cached).toBeDefined();
+    const texts = sampleTexts();
+    expect(texts.length).toBeGreaterThan(700);
+    for (const t of texts) expect(cached!.parse(t)).toEqual(fresh.parse(t));
+    for (const t of texts.slice(0, 50))
+      expect(cached!.parse(t, { expecting: "waybill" })).toEqual(fresh.parse(t, { expecting: "waybill" }));
+  });
+
+  it("ignores a cache written for another key or format, and corrupt files", () => {
+    const content = serialiseModel(fresh, "some-older-corpus");
+    expect(deserialiseModel(content, key)).toBeUndefined();
+    expect(
+      deserialiseModel(
+        content.replace(`"format":${MODEL_FORMAT_VERSION}`, `"format":${MODEL_FORMAT_VERSION + 1}`),
+        "some-older-corpus",
+      ),
+    ).toBeUndefined();
+    expect(deserialiseModel(content.slice(0, content.length / 2), "some-older-corpus")).toBeUndefined();
+    expect(deserialiseModel("not json", key)).toBeUndefined();
+    expect(readCachedModel(join(dir, "missing.json"), key)).toBeUndefined();
+  });
+
+  it("a stale cache file is retrained and replaced, then used", () => {
+    const file = join(dir, "stale", "model.json");
+    expect(writeCachedModel(file, "stale-key", fresh)).toBe(true);
+    const first = loadOrTrainModel({ file });
+    expect(first.source).toBe("trained");
+    expect(first.written).toBe(true);
+    expect((JSON.parse(readFileSync(file, "utf8")) as { key: string }).key).toBe(key);
+    const second = loadOrTrainModel({ file });
+    expect(second.source).toBe("cache");
+    expect(second.nlu.parse("显示已签收但是我根本没收到")).toEqual(fresh.parse("显示已签收但是我根本没收到"));
+  });
+
+  it("an unwritable cache location does not break loading", () => {
+    const blocker = join(dir, "a-file");
+    writeFileSync(blocker, "x");
+    // The parent "directory" is a regular file: mkdir and write fail.
+    expect(writeCachedModel(join(blocker, "model.json"), key, fresh)).toBe(false);
+    expect(readCachedModel(join(blocker, "model.json"), key)).toBeUndefined();
+  });
+
+  it("the key depends on the corpus content and is stable", () => {
+    expect(computeCacheKey()).toBe(key);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
