@@ -26,8 +26,11 @@ export interface ChannelHarness {
   nativeId?(id: string): string;
   /** Texts delivered to the customer natively so far, oldest first. */
   delivered(): string[];
-  /** Makes the provider fail the next n sends with a retryable error (500), when it can. */
-  failNextSends?(n: number): void;
+  /**
+   * Makes the provider fail every send to customer `from` with a retryable error (5xx) until
+   * the returned function is called, when it can.
+   */
+  failSendsTo?(from: string): () => void;
   /** Successful provider send calls so far (to prove nothing is sent twice). */
   successfulSends?(): number;
   teardown(): Promise<void>;
@@ -58,6 +61,21 @@ export function channelContract(
       if (!found) throw new Error(`channel ${h.channel} is not enabled by its env`);
       adapter = found;
     });
+
+    /** The outbox rows of the replies in the conversation that inbound message `id` started. */
+    async function outboxRowsOf(id: string) {
+      const prisma = t.app.db.prisma;
+      const inbound = await prisma.message.findFirst({
+        where: { channel: h.channel, direction: "in", channelMessageId: { contains: h.nativeId?.(id) ?? id } },
+        select: { conversationId: true },
+      });
+      if (!inbound) return [];
+      const replies = await prisma.message.findMany({
+        where: { conversationId: inbound.conversationId, direction: "out" },
+        select: { id: true },
+      });
+      return prisma.outbox.findMany({ where: { messageId: { in: replies.map((r) => r.id) } } });
+    }
 
     afterAll(async () => {
       await t?.close();
@@ -106,21 +124,30 @@ export function channelContract(
 
     if (canFailSends) {
       it("retries a failed send from the outbox and delivers it exactly once", async () => {
-        if (!h.failNextSends || !h.successfulSends)
+        if (!h.failSendsTo || !h.successfulSends)
           throw new Error(`${name}: harness cannot fail sends; pass canFailSends: false`);
         // A fresh customer, so the handoff above does not silence the bot.
         const sendsBefore = h.successfulSends();
         const deliveredBefore = h.delivered().length;
-        h.failNextSends(1);
-        await h.sendInbound("你好", `retry-${kind}`, "second");
+        const inboundId = `retry-${kind}`;
+        const release = h.failSendsTo("second");
+        await h.sendInbound("你好", inboundId, "second");
+        // The outbox records the failed attempt for this customer's reply and schedules a retry…
+        const failed = await eventually(async () => {
+          const rows = await outboxRowsOf(inboundId);
+          return rows.find((r) => r.status === "pending" && r.lastError !== null);
+        }, 20_000);
+        expect(h.delivered().length).toBe(deliveredBefore);
+        release();
+        // …which delivers it once the provider is back.
         const replies = await eventually(
           () => (h.delivered().length > deliveredBefore ? h.delivered().slice(deliveredBefore) : undefined),
           20_000,
         );
         expect(replies.join("\n")).toContain("快递");
-        const row = await t.app.db.prisma.outbox.findFirstOrThrow({
-          where: { channel: h.channel, status: "sent" },
-          orderBy: { sentAt: "desc" },
+        const row = await eventually(async () => {
+          const rows = await outboxRowsOf(inboundId);
+          return rows.find((r) => r.id === failed.id && r.status === "sent");
         });
         expect(row.attempts).toBeGreaterThanOrEqual(2);
         await new Promise((r) => setTimeout(r, 1500));

@@ -22,6 +22,7 @@ export class FakeServer {
   readonly requests: Recorded[] = [];
   private server: http.Server | undefined;
   private failures: { match: (r: Recorded) => boolean; response: FakeResponse }[] = [];
+  private outages = new Set<{ match: (r: Recorded) => boolean; response: FakeResponse }>();
   baseUrl = "";
 
   constructor(private readonly handler: (r: Recorded) => FakeResponse) {}
@@ -41,8 +42,9 @@ export class FakeServer {
           body,
         };
         this.requests.push(rec);
-        const i = this.failures.findIndex((f) => f.match(rec));
-        const out = i >= 0 ? this.failures.splice(i, 1)[0]!.response : this.handler(rec);
+        const outage = [...this.outages].find((o) => o.match(rec));
+        const i = outage ? -1 : this.failures.findIndex((f) => f.match(rec));
+        const out = outage ? outage.response : i >= 0 ? this.failures.splice(i, 1)[0]!.response : this.handler(rec);
         res.writeHead(out.status, { "content-type": "application/json", ...(out.headers ?? {}) });
         res.end(typeof out.body === "string" ? out.body : JSON.stringify(out.body));
       });
@@ -60,6 +62,19 @@ export class FakeServer {
     response: FakeResponse = { status: 500, body: { error: "boom" } },
   ): void {
     for (let i = 0; i < times; i++) this.failures.push({ match, response });
+  }
+
+  /**
+   * Every request matching `match` fails until the returned function is called: unlike a
+   * count, this does not depend on how often a client library retries on its own.
+   */
+  failUntilReleased(
+    match: (r: Recorded) => boolean,
+    response: FakeResponse = { status: 500, body: { error: "boom" } },
+  ): () => void {
+    const outage = { match, response };
+    this.outages.add(outage);
+    return () => this.outages.delete(outage);
   }
 
   matching(pred: (r: Recorded) => boolean): Recorded[] {

@@ -111,7 +111,8 @@ export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain"
     },
     nativeId: msgIdOf,
     delivered: () => [...passive, ...sent.map((s) => s.content)],
-    failNextSends: (n) => api.failNext(isSend, n),
+    failSendsTo: (from) =>
+      api.failUntilReleased((r) => isSend(r) && (JSON.parse(r.body) as { touser?: string }).touser === `o_${from}`),
     successfulSends: () => sent.length,
     teardown: () => api.close(),
   };
@@ -212,7 +213,10 @@ export function smsHarness(extraEnv: Record<string, string> = {}): SmsHarness {
     },
     // One reply may be several segments: join them back per message in send order.
     delivered: () => sent.map((s) => s.body),
-    failNextSends: (n) => api.failNext((r) => r.path.endsWith("/Messages.json"), n),
+    failSendsTo: (from) =>
+      api.failUntilReleased(
+        (r) => r.path.endsWith("/Messages.json") && new URLSearchParams(r.body).get("To") === phoneOf(from),
+      ),
     successfulSends: () => sent.length,
     teardown: () => api.close(),
   };
@@ -272,13 +276,13 @@ export function botFrameworkHarness(): BotFrameworkHarness {
       if (res.status >= 300) throw new Error(`activity refused: ${res.status} ${await res.text()}`);
     },
     delivered: () => replies.map((r) => String(r.body.text ?? "")),
-    // botbuilder's connector client retries 5xx itself; 429 with Retry-After too — so the
-    // outbox sees the failure only when the connector keeps failing: fail more than it retries.
-    failNextSends: (n) =>
-      connector.failNext((r) => r.method === "POST" && r.path.startsWith("/v3/conversations/"), n * 4, {
-        status: 503,
-        body: { error: { code: "ServiceUnavailable", message: "try later" } },
-      }),
+    // botbuilder's connector client retries 5xx itself, so the outbox sees a failure only once
+    // the connector keeps failing past those retries: an outage, not a count.
+    failSendsTo: (from) =>
+      connector.failUntilReleased(
+        (r) => r.method === "POST" && r.path.startsWith(`/v3/conversations/${encodeURIComponent(`conv-${from}`)}/`),
+        { status: 503, body: { error: { code: "ServiceUnavailable", message: "try later" } } },
+      ),
     successfulSends: () => replies.length,
     teardown: () => connector.close(),
   };
