@@ -197,6 +197,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const bot = new KuaidiBot(new IntentRouter(nlu, flows, hasOpenTicket));
   const conversations = new ConversationService({
     db: prisma,
+    sql: db,
     bot,
     adapter: new TurnAdapter(),
     outbox,

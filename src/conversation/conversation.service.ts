@@ -1,6 +1,6 @@
 import type { Activity } from "botbuilder";
 import type { Logger } from "pino";
-import { type Db, isUniqueViolation } from "../db/client.js";
+import { type Database, type Db, isUniqueViolation } from "../db/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { OutboxService } from "../outbox/outbox.service.js";
 import type { EventBus } from "../realtime/event-bus.js";
@@ -16,6 +16,8 @@ import { type DialogState, emptyDialogState, TURN_INFO, type TurnInfo } from "./
 
 export interface ConversationDeps {
   db: Db;
+  /** The driver itself, for the turn's hot path (ConversationRepository). */
+  sql: Pick<Database, "query" | "kind">;
   bot: KuaidiBot;
   adapter: TurnAdapter;
   outbox: OutboxService;
@@ -59,7 +61,7 @@ export class ConversationService {
   private stopped = false;
 
   constructor(private readonly deps: ConversationDeps) {
-    this.repo = new ConversationRepository(deps.db);
+    this.repo = new ConversationRepository(deps.sql);
   }
 
   /** Finds or creates the customer, channel identity and open conversation for an address. */

@@ -14,8 +14,13 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** Runs a multi-statement SQL script (migrations) in one transaction. */
   execScript(sql: string): Promise<void>;
-  /** Runs a single parameterised query outside Prisma (migrator bookkeeping, advisory locks). */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs a single parameterised query outside Prisma: the turn's hot path, migrator bookkeeping,
+   * advisory locks. `name` makes it a prepared statement on PostgreSQL (parsed and planned once
+   * per connection). Driver-neutral results only: select bigint as text and timestamps as epoch
+   * milliseconds (float8), since pg and PGlite parse those types differently.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
   /** Runs fn while holding a cluster-wide lock (PostgreSQL advisory lock; PGlite is single-process). */
   withLock<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -28,7 +33,7 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 20) : openPglite(opts.pgliteDir);
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openPglite(opts.pgliteDir);
 }
 
 async function openPglite(dir: string): Promise<Database> {
@@ -62,7 +67,9 @@ async function openPglite(dir: string): Promise<Database> {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000 });
+  // Two pools of poolSize per instance: the raw one carries the turn's hot path (prepared
+  // statements), Prisma the rest.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   pool.on("error", () => {}); // idle-client errors surface on the next query instead of crashing
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }),
@@ -83,8 +90,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         client.release();
       }
     },
-    async query<T>(sql: string, params: unknown[] = []) {
-      const res = await pool.query(sql, params);
+    async query<T>(sql: string, params: unknown[] = [], name?: string) {
+      const res = await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params });
       return res.rows as T[];
     },
     async withLock(lockId, fn) {
