@@ -54,7 +54,7 @@ export class GroupCommit<I, O> {
       const outputs = await this.runBatch(batch.map((b) => b.input));
       if (outputs.length !== batch.length)
         throw new Error(`group commit: ${outputs.length} results for ${batch.length}`);
-      batch.forEach((b, i) => b.resolve(outputs[i] as O));
+      for (const [i, b] of batch.entries()) b.resolve(outputs[i] as O);
       return;
     } catch (err) {
       if (batch.length === 1 || isConnectionError(err)) {
