@@ -15,6 +15,7 @@ export interface TurnInput {
   status: string;
   conversationId: string;
   customerId: string;
+  customerPhone: string | null;
   mode: string;
   locale: string;
   address: ChannelAddress;
@@ -61,10 +62,11 @@ const toTurnInput = ({ seq, createdAtMs, ...rest }: TurnRow): TurnInput => ({
 
 const TURN_COLUMNS = `m.id AS "inboundId", m.seq::text AS seq, (extract(epoch from m."createdAt") * 1000)::float8 AS "createdAtMs",
   m.text, m.channel, m.payload, m.status,
-  c.id AS "conversationId", c."customerId", c.mode, c.locale, ci.address, bs.data AS state,
+  c.id AS "conversationId", c."customerId", cu.phone AS "customerPhone", c.mode, c.locale, ci.address, bs.data AS state,
   EXISTS (SELECT 1 FROM "Ticket" t WHERE t."conversationId" = c.id AND t.status = 'pending_customer') AS "hasPendingTicket"`;
 
 const TURN_JOINS = `JOIN "Conversation" c ON c.id = m."conversationId"
+  JOIN "Customer" cu ON cu.id = c."customerId"
   JOIN "ChannelIdentity" ci ON ci.id = c."identityId"
   LEFT JOIN "BotState" bs ON bs.key = c.id::text`;
 

@@ -228,6 +228,7 @@ export class ConversationService {
     const info: TurnInfo = {
       conversationId: input.conversationId,
       customerId: input.customerId,
+      customerPhone: input.customerPhone,
       inboundMessageId: input.inboundId,
       channel: input.channel,
       locale,

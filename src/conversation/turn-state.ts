@@ -22,6 +22,8 @@ export const emptyDialogState = (): DialogState => ({ misunderstood: 0 });
 export interface TurnInfo {
   conversationId: string;
   customerId: string;
+  /** The customer's phone as the turn query read it (null: none known); flows need not look it up. */
+  customerPhone?: string | null | undefined;
   inboundMessageId: string;
   channel: string;
   locale: Locale;

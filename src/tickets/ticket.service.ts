@@ -169,7 +169,11 @@ const DAY = 86_400_000;
  * follow it. Every state change is one transaction (ticket row + event + clocks); scheduler
  * triggers and realtime events follow the commit.
  */
+/** How long bot replies may show a renamed group's old name. */
+const GROUP_NAMES_TTL_MS = 30_000;
+
 export class TicketService {
+  private groupNamesCache: { at: number; names: Map<string, { nameZh: string; nameEn: string }> } | undefined;
   private readonly now: () => Date;
   private readonly thresholds: PriorityThresholds;
 
@@ -577,9 +581,17 @@ export class TicketService {
     return row ? this.detailById(row.id) : undefined;
   }
 
+  /**
+   * Group display names for bot replies, cached briefly: read on every progress question,
+   * changed by an admin a few times a year (a rename shows within GROUP_NAMES_TTL_MS).
+   */
   async groupNames(): Promise<Map<string, { nameZh: string; nameEn: string }>> {
+    const now = Date.now();
+    if (this.groupNamesCache && this.groupNamesCache.at > now - GROUP_NAMES_TTL_MS) return this.groupNamesCache.names;
     const rows = await this.db.group.findMany();
-    return new Map(rows.map((g) => [g.code, { nameZh: g.nameZh, nameEn: g.nameEn }]));
+    const names = new Map(rows.map((g) => [g.code, { nameZh: g.nameZh, nameEn: g.nameEn }]));
+    this.groupNamesCache = { at: now, names };
+    return names;
   }
 
   // ───────────────────────── actions ─────────────────────────

@@ -92,9 +92,13 @@ export class TrackingService {
     return { results: named.length ? named : all, degraded };
   }
 
-  /** Shipments whose receiver or sender phone is the customer's, newest first. */
-  async recentForCustomer(customerId: string, limit = 5): Promise<RecentShipment[]> {
-    const phone = await this.customerPhone(customerId);
+  /**
+   * Shipments whose receiver or sender phone is the customer's, newest first. `knownPhone`:
+   * the phone the caller already read (null: none), saving a lookup.
+   */
+  async recentForCustomer(customerId: string, limit = 5, knownPhone?: string | null): Promise<RecentShipment[]> {
+    const phone =
+      knownPhone === undefined ? await this.customerPhone(customerId) : knownPhone ? normalisePhone(knownPhone) : null;
     if (!phone) return [];
     const rows = await this.deps.db.shipment.findMany({
       where: { OR: [{ receiverPhone: phone }, { senderPhone: phone }] },
@@ -105,8 +109,8 @@ export class TrackingService {
     return rows.map((r) => ({ ...r, status: isShipmentStatus(r.status) ? r.status : "in_transit" }));
   }
 
-  async hasRecent(customerId: string): Promise<boolean> {
-    return (await this.recentForCustomer(customerId, 1)).length > 0;
+  async hasRecent(customerId: string, knownPhone?: string | null): Promise<boolean> {
+    return (await this.recentForCustomer(customerId, 1, knownPhone)).length > 0;
   }
 
   /** Everything known about a waybill for the agent console (phones masked). */

@@ -120,7 +120,10 @@ export class ComplaintFlow implements Flow {
     if (isSubstantive(text, parsed)) d.description = text.trim();
     this.takeAmount(d, parsed);
     const phone = parsed.entities.find((e) => e.type === "phone")?.value;
-    d.phone = phone ?? (await this.deps.customerPhone(info.customerId)) ?? undefined;
+    d.phone =
+      phone ??
+      (info.customerPhone !== undefined ? info.customerPhone : await this.deps.customerPhone(info.customerId)) ??
+      undefined;
     if (!d.phone) delete d.phone;
     await this.ask(context, d);
   }

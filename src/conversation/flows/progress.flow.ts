@@ -5,7 +5,7 @@ import type { TicketDetail, TicketService } from "../../tickets/ticket.service.j
 import { mainMenu, reply } from "../bot.js";
 import type { Flow } from "../flow.js";
 import type { Locale } from "../texts.js";
-import { turnInfo } from "../turn-state.js";
+import { type TurnInfo, turnInfo } from "../turn-state.js";
 import { ct } from "./complaint.texts.js";
 
 export interface ProgressFlowDeps {
@@ -36,7 +36,7 @@ export class ProgressFlow implements Flow {
     const groups = await this.deps.tickets.groupNames();
     if (number) {
       const ticket = await this.deps.tickets.byNumber(number);
-      if (!ticket || !(await this.owns(info.customerId, ticket))) {
+      if (!ticket || !(await this.owns(info, ticket))) {
         await context.sendActivity(reply(ct(locale, "progress.notFound", { number })));
         return;
       }
@@ -55,9 +55,10 @@ export class ProgressFlow implements Flow {
   }
 
   /** The same customer, or the same phone number (the customer wrote on another channel). */
-  private async owns(customerId: string, ticket: TicketDetail): Promise<boolean> {
-    if (ticket.customer.id === customerId) return true;
-    const phone = await this.deps.customerPhone(customerId);
+  private async owns(info: TurnInfo, ticket: TicketDetail): Promise<boolean> {
+    if (ticket.customer.id === info.customerId) return true;
+    const phone =
+      info.customerPhone !== undefined ? info.customerPhone : await this.deps.customerPhone(info.customerId);
     return !!phone && (phone === ticket.contactPhone || phone === ticket.customer.phone);
   }
 

@@ -111,7 +111,7 @@ export class TrackFlow implements Flow {
 
   private async askWaybill(context: TurnContext): Promise<void> {
     const info = turnInfo(context);
-    const hasRecent = await this.tracking.hasRecent(info.customerId);
+    const hasRecent = await this.tracking.hasRecent(info.customerId, info.customerPhone);
     const quick: QuickReply[] = [];
     if (info.state.lastWaybill) quick.push({ title: info.state.lastWaybill });
     if (hasRecent) quick.push({ title: tt(info.locale, "quick.recent") });
@@ -121,7 +121,7 @@ export class TrackFlow implements Flow {
 
   private async recent(context: TurnContext): Promise<void> {
     const info = turnInfo(context);
-    const list = await this.tracking.recentForCustomer(info.customerId);
+    const list = await this.tracking.recentForCustomer(info.customerId, 5, info.customerPhone);
     if (!list.length) {
       info.state.flow = { name: this.name, step: "waybill", data: {} };
       await context.sendActivity(reply(tt(info.locale, "recentNone")));
