@@ -108,6 +108,9 @@ export interface BuildOptions {
   channels?: ChannelAdapter[];
 }
 
+/** Advisory lock held while first-start data is seeded (see MIGRATION_LOCK_ID in migrate.ts). */
+const SEED_LOCK_ID = 72_410_002;
+
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<App> {
   const log = opts.logger ?? createLogger(config);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir });
@@ -306,13 +309,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));
   await server.register(reportRoutes(reports, auth));
   await server.register(tracking.routes(auth));
-  await tickets.seedGroups();
-  await sla.seed();
-  await tracking.seedDemoIfFirstStart();
+  // Several instances starting on a fresh database at once (INSTANCES, docker-compose): one
+  // seeds and creates the first admin, the others find it done.
+  const admin = await db.withLock(SEED_LOCK_ID, async () => {
+    await tickets.seedGroups();
+    await sla.seed();
+    await tracking.seedDemoIfFirstStart();
+    return auth.bootstrapAdmin(config.ADMIN_PASSWORD);
+  });
   for (const channel of channels)
     await channel.start({ server, conversations, bus, log: log.child({ component: channel.name }) });
 
-  const admin = await auth.bootstrapAdmin(config.ADMIN_PASSWORD);
   const firstAdmin =
     admin.created && admin.password
       ? { username: admin.username, password: admin.password, generated: admin.generated }

@@ -19,6 +19,11 @@ export const configSchema = z.object({
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")),
   /** all = web + workers; web = HTTP only; worker = schedulers and outbox only (scale mode). */
   ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  /**
+   * Scale mode: instances started by this command, sharing PORT (node:cluster); "auto" = one
+   * per CPU core. Each is a full instance, as if started on its own.
+   */
+  INSTANCES: z.union([z.literal("auto"), z.coerce.number().int().min(1).max(64)]).default(1),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_PRETTY: optional(bool),
   ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
@@ -133,6 +138,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (c.REDIS_URL && !c.DATABASE_URL) {
     throw new ConfigError(["REDIS_URL: scale mode needs DATABASE_URL too (PGlite is single-process)"]);
+  }
+  if (c.INSTANCES !== 1 && !(c.DATABASE_URL && c.REDIS_URL)) {
+    throw new ConfigError([
+      "INSTANCES: several instances need scale mode (DATABASE_URL + REDIS_URL); PGlite is single-process",
+    ]);
   }
   if (c.TRACKING_AGGREGATOR_URL && !(c.TRACKING_AGGREGATOR_CUSTOMER && c.TRACKING_AGGREGATOR_KEY)) {
     throw new ConfigError([

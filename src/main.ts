@@ -1,6 +1,8 @@
 // `npm start`: the embedded default with no env vars (PGlite in ./data, in-process scheduler);
 // scale mode with DATABASE_URL + REDIS_URL. See README.
+import cluster from "node:cluster";
 import { buildApp } from "./app.js";
+import { instanceCount, printsBanner, superviseInstances } from "./cluster.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 
 const startedAt = performance.now();
@@ -18,47 +20,56 @@ try {
   throw err;
 }
 
-const app = await buildApp(config);
-await app.listen();
-const url = config.publicUrl;
-const lines = [
-  "",
-  `  快递客服 kuaidi-desk is ready (${config.mode} mode, ${app.db.kind}) in ${Math.round(performance.now() - startedAt)} ms`,
-  "",
-  `  Web chat (customers)   ${url}/`,
-  `  Agent console          ${url}/console`,
-  `  Supervisor dashboard   ${url}/dashboard`,
-  `  Administration         ${url}/admin`,
-  `  API docs (OpenAPI)     ${url}/docs`,
-  `  Health                 ${url}/healthz  ${url}/readyz  ${url}/metrics`,
-  "",
-];
-if (app.firstAdmin) {
-  lines.push(
-    "  First admin login (shown once; only its hash is stored):",
-    `    username: ${app.firstAdmin.username}`,
-    app.firstAdmin.generated ? `    password: ${app.firstAdmin.password}` : "    password: the value of ADMIN_PASSWORD",
-    "",
-  );
-} else {
-  lines.push("  Admin login: username `admin` with the password printed on the first start (or ADMIN_PASSWORD).", "");
-}
-process.stdout.write(`${lines.join("\n")}\n`);
+const instances = instanceCount(config);
+if (instances > 1 && cluster.isPrimary) superviseInstances(instances);
+else await runInstance(config);
 
-let closing = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (closing) process.exit(1);
-    closing = true;
-    app.log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err) => {
-        app.log.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
+async function runInstance(config: Config): Promise<void> {
+  const app = await buildApp(config);
+  await app.listen();
+  const url = config.publicUrl;
+  const lines = [
+    "",
+    `  快递客服 kuaidi-desk is ready (${config.mode} mode, ${app.db.kind}) in ${Math.round(performance.now() - startedAt)} ms`,
+    "",
+    `  Web chat (customers)   ${url}/`,
+    `  Agent console          ${url}/console`,
+    `  Supervisor dashboard   ${url}/dashboard`,
+    `  Administration         ${url}/admin`,
+    `  API docs (OpenAPI)     ${url}/docs`,
+    `  Health                 ${url}/healthz  ${url}/readyz  ${url}/metrics`,
+    "",
+  ];
+  if (app.firstAdmin) {
+    lines.push(
+      "  First admin login (shown once; only its hash is stored):",
+      `    username: ${app.firstAdmin.username}`,
+      app.firstAdmin.generated
+        ? `    password: ${app.firstAdmin.password}`
+        : "    password: the value of ADMIN_PASSWORD",
+      "",
     );
-  });
+  } else {
+    lines.push("  Admin login: username `admin` with the password printed on the first start (or ADMIN_PASSWORD).", "");
+  }
+  // With several instances the first prints the URLs; whichever created the first admin prints its login.
+  if (printsBanner() || app.firstAdmin) process.stdout.write(`${lines.join("\n")}\n`);
+
+  let closing = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (closing) process.exit(1);
+      closing = true;
+      app.log.info({ signal }, "shutting down");
+      const force = setTimeout(() => process.exit(1), 15_000);
+      force.unref();
+      app.close().then(
+        () => process.exit(0),
+        (err) => {
+          app.log.error({ err }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
