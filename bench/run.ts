@@ -12,8 +12,10 @@ import { closedLoop, type LoadResult, openLoop, type Target } from "./load.js";
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a === "--embedded" || a === "--scale");
 const CONNECTIONS = 100;
-const CLOSED_SECONDS = quick ? 4 : 15;
-const OPEN_SECONDS = quick ? 3 : 10;
+// --quick must finish within 60 s for both modes, process start-ups included.
+const CLOSED_SECONDS = quick ? 3 : 15;
+const OPEN_SECONDS = quick ? 2 : 10;
+const WARMUP_SECONDS = quick ? 0.5 : 1;
 
 // Realistic customer messages: tracking questions, complaints, greetings, progress checks.
 const TEXTS = [
@@ -116,14 +118,14 @@ async function runMode(mode: "embedded" | "scale"): Promise<ModeFigures> {
 
     const baseline = await startBaseline(baseEnv);
     cleanups.push(baseline.stop);
-    await closedLoop(baseline.baseUrl, baselineTarget, 10, 1); // warm-up
+    await closedLoop(baseline.baseUrl, baselineTarget, 10, WARMUP_SECONDS); // warm-up
     const base = await closedLoop(baseline.baseUrl, baselineTarget, CONNECTIONS, CLOSED_SECONDS);
     await baseline.stop();
     cleanups.pop();
 
     const server: ServerProcess = await startServerProcess({ ...env, PORT: String(await freePort()) });
     cleanups.push(async () => void (await server.kill("SIGTERM")));
-    await closedLoop(server.baseUrl, webchatTarget(server.baseUrl), 10, 1); // warm-up (JIT, caches)
+    await closedLoop(server.baseUrl, webchatTarget(server.baseUrl), 10, WARMUP_SECONDS); // warm-up (JIT, caches)
     const product = await closedLoop(server.baseUrl, webchatTarget(server.baseUrl), CONNECTIONS, CLOSED_SECONDS);
     const rate = mode === "scale" ? 1000 : 200;
     const open: LoadResult = await openLoop(server.baseUrl, webchatTarget(server.baseUrl), 500, rate, OPEN_SECONDS);

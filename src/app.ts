@@ -185,7 +185,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     (await prisma.customer.findUnique({ where: { id: customerId }, select: { phone: true } }))?.phone ?? null;
 
   const nlu = createNlu();
-  const tracking = buildTracking(config, prisma, log.child({ component: "tracking" }));
+  const tracking = buildTracking(config, prisma, db, log.child({ component: "tracking" }));
   const flows: Flow[] = [
     new SmallTalkFlow(),
     // Queue position comes from the console service, built once the runtime exists.

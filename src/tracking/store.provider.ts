@@ -1,4 +1,4 @@
-import type { Db } from "../db/client.js";
+import type { Database } from "../db/client.js";
 import type { TrackingProvider } from "./tracking.provider.js";
 import { isShipmentStatus, type ShipmentStatus, type TrackingResult } from "./tracking.types.js";
 
@@ -8,10 +8,11 @@ interface Row {
   status: string;
   origin: string | null;
   destination: string | null;
-  pickedUpAt: Date | null;
-  lastEventAt: Date | null;
-  deliveredAt: Date | null;
-  /** json_agg result: parsed by adapter-pg, a string from some drivers. */
+  /** Epoch milliseconds: pg and PGlite parse timestamps differently (Database.query). */
+  pickedUpAt: number | null;
+  lastEventAt: number | null;
+  deliveredAt: number | null;
+  /** json_agg result: parsed by both drivers, a string from some others. */
   events: unknown;
 }
 
@@ -25,6 +26,23 @@ interface EventJson {
 const asStatus = (s: string): ShipmentStatus => (isShipmentStatus(s) ? s : "in_transit");
 /** json_build_object renders a `timestamp` (UTC by convention here) without a zone. */
 const utc = (s: string): Date => new Date(/Z|[+-]\d\d:?\d\d$/.test(s) ? s : `${s}Z`);
+const fromMs = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+const ms = (column: string) => `(extract(epoch from s."${column}") * 1000)::float8 AS "${column}"`;
+
+/** On the driver directly (a prepared statement): asked on most turns, Prisma's overhead showed in profiles. */
+const LOOKUP_SQL = `
+  SELECT s.waybill, s.carrier, s.status, s.origin, s.destination,
+         ${ms("pickedUpAt")}, ${ms("lastEventAt")}, ${ms("deliveredAt")},
+         COALESCE((
+           SELECT json_agg(json_build_object('time', e.time, 'status', e.status, 'location', e.location,
+                                             'description', e.description) ORDER BY e.time DESC, e."createdAt" DESC)
+           FROM (SELECT time, status, location, description, "createdAt" FROM "TrackingEvent"
+                 WHERE "shipmentId" = s.id ORDER BY time DESC, "createdAt" DESC LIMIT $3) e
+         ), '[]'::json) AS events
+  FROM "Shipment" s
+  WHERE s.waybill = $1 AND ($2::text IS NULL OR s.carrier = $2::text)
+  ORDER BY s."lastEventAt" DESC NULLS LAST
+  LIMIT 5`;
 
 /**
  * Reads the shipment store. One round trip per turn: the shipments for the waybill (unique
@@ -35,25 +53,13 @@ export class StoreTrackingProvider implements TrackingProvider {
   readonly name = "store";
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Pick<Database, "query">,
     private readonly eventsPerShipment = 3,
   ) {}
 
   async lookup(waybill: string, carrier?: string): Promise<TrackingResult[]> {
     const limit = this.eventsPerShipment;
-    const rows = await this.db.$queryRaw<Row[]>`
-      SELECT s.waybill, s.carrier, s.status, s.origin, s.destination,
-             s."pickedUpAt", s."lastEventAt", s."deliveredAt",
-             COALESCE((
-               SELECT json_agg(json_build_object('time', e.time, 'status', e.status, 'location', e.location,
-                                                 'description', e.description) ORDER BY e.time DESC, e."createdAt" DESC)
-               FROM (SELECT time, status, location, description, "createdAt" FROM "TrackingEvent"
-                     WHERE "shipmentId" = s.id ORDER BY time DESC, "createdAt" DESC LIMIT ${limit}) e
-             ), '[]'::json) AS events
-      FROM "Shipment" s
-      WHERE s.waybill = ${waybill} AND (${carrier ?? null}::text IS NULL OR s.carrier = ${carrier ?? null}::text)
-      ORDER BY s."lastEventAt" DESC NULLS LAST
-      LIMIT 5`;
+    const rows = await this.db.query<Row>(LOOKUP_SQL, [waybill, carrier ?? null, limit], "kd_tracking_lookup");
     return rows.map((r) => {
       const events = (typeof r.events === "string" ? JSON.parse(r.events) : r.events) as EventJson[];
       return {
@@ -62,9 +68,9 @@ export class StoreTrackingProvider implements TrackingProvider {
         status: asStatus(r.status),
         origin: r.origin,
         destination: r.destination,
-        pickedUpAt: r.pickedUpAt,
-        lastEventAt: r.lastEventAt,
-        deliveredAt: r.deliveredAt,
+        pickedUpAt: fromMs(r.pickedUpAt),
+        lastEventAt: fromMs(r.lastEventAt),
+        deliveredAt: fromMs(r.deliveredAt),
         events: events.map((e) => ({
           time: utc(e.time),
           status: asStatus(e.status),

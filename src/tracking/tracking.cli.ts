@@ -101,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     await migrate(db);
     if (command === "lookup") {
-      const [found] = await new StoreTrackingProvider(db.prisma, 50).lookup(arg.toUpperCase());
+      const [found] = await new StoreTrackingProvider(db, 50).lookup(arg.toUpperCase());
       if (!found) {
         process.stdout.write(`${arg}: not found\n`);
         return 1;

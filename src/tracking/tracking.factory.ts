@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import type { AuthService } from "../agents/auth.service.js";
 import type { Config } from "../config.js";
-import type { Db } from "../db/client.js";
+import type { Database, Db } from "../db/client.js";
 import type { CareLimits } from "./care.rules.js";
 import { seedDemoShipments } from "./demo-data.js";
 import { TrackingIngestService } from "./ingest.service.js";
@@ -21,7 +21,7 @@ export interface Tracking {
 }
 
 /** Builds the tracking capability from config: store provider always, aggregator when configured. */
-export function buildTracking(config: Config, db: Db, log: Logger): Tracking {
+export function buildTracking(config: Config, db: Db, sql: Pick<Database, "query">, log: Logger): Tracking {
   const limits: CareLimits = {
     sameCityHours: config.TRACKING_SAME_CITY_HOURS,
     interCityHours: config.TRACKING_INTERCITY_HOURS,
@@ -42,7 +42,7 @@ export function buildTracking(config: Config, db: Db, log: Logger): Tracking {
           log.child({ part: "kuaidi100" }),
         )
       : undefined;
-  const service = new TrackingService({ db, store: new StoreTrackingProvider(db), live, ingest, log, limits });
+  const service = new TrackingService({ db, store: new StoreTrackingProvider(sql), live, ingest, log, limits });
   return {
     service,
     ingest,
