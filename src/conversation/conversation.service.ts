@@ -64,12 +64,28 @@ export class ConversationService {
     this.repo = new ConversationRepository(deps.sql);
   }
 
-  /** Finds or creates the customer, channel identity and open conversation for an address. */
+  /**
+   * Finds or creates the customer, channel identity and open conversation for an address, and
+   * remembers it: the customer's first message (right after a web chat session starts) then
+   * needs no lookups.
+   */
   async ensureIdentity(
     channel: string,
     externalId: string,
     address: ChannelAddress,
     opts: { displayName?: string | undefined; phone?: string | undefined; locale?: Locale | undefined } = {},
+  ): Promise<IdentityRef> {
+    const ref = await this.findOrCreateIdentity(channel, externalId, address, opts);
+    if (this.identities.size > 100_000) this.identities.clear();
+    this.identities.set(`${channel}\u0000${externalId}`, ref);
+    return ref;
+  }
+
+  private async findOrCreateIdentity(
+    channel: string,
+    externalId: string,
+    address: ChannelAddress,
+    opts: { displayName?: string | undefined; phone?: string | undefined; locale?: Locale | undefined },
   ): Promise<IdentityRef> {
     const { db } = this.deps;
     const found = await db.channelIdentity.findUnique({
@@ -116,7 +132,7 @@ export class ConversationService {
       });
     } catch (err) {
       // Two first messages from one address at once: the other one created it.
-      if (isUniqueViolation(err)) return this.ensureIdentity(channel, externalId, address, opts);
+      if (isUniqueViolation(err)) return this.findOrCreateIdentity(channel, externalId, address, opts);
       throw err;
     }
   }
@@ -153,8 +169,6 @@ export class ConversationService {
           phone: inbound.phone,
           locale: inbound.locale,
         });
-        if (this.identities.size > 100_000) this.identities.clear();
-        this.identities.set(key, ref);
       }
       const conversationId = ref.conversationId;
       const result = await this.turns.run(conversationId, async (): Promise<ReceiveResult | "closed"> => {
