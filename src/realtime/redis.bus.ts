@@ -22,7 +22,9 @@ export class RedisBus implements EventBus {
     namespace = "default",
   ) {
     this.prefix = `kd:rt:${namespace}:`;
-    this.pub = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
+    // Auto-pipelining: a turn's events (the inbound message, its replies) and those of the
+    // turns committed with it leave in one socket write instead of one each.
+    this.pub = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false, enableAutoPipelining: true });
     this.sub = new Redis(url, { maxRetriesPerRequest: null });
     this.pub.on("error", (err) => this.log.warn({ err }, "redis publisher error"));
     this.sub.on("error", (err) => this.log.warn({ err }, "redis subscriber error"));

@@ -56,7 +56,12 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     expect(answer!.text).toContain("SF1438829301576");
     expect(answer!.text).toContain("派送中");
     expect(answer!.text).toContain("上海");
-    expect(answer!.text).toContain("预计今天送达");
+    // The demo's out-for-delivery event is an hour old: the ETA says "today" unless that hour
+    // crossed midnight in China (the rule itself is unit-tested with fixed times).
+    const chinaDay = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const eventToday = chinaDay(new Date(Date.now() - 3_600_000)) === chinaDay(new Date());
+    if (eventToday) expect(answer!.text).toContain("预计今天送达");
+    else expect(answer!.text).not.toContain("预计今天送达");
     expect(answer!.text.match(/^· /gm)).toHaveLength(3); // the last three events
     expect((await dialogState(t, chat)).lastWaybill).toBe("SF1438829301576");
   });
