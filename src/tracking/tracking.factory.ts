@@ -21,7 +21,7 @@ export interface Tracking {
 }
 
 /** Builds the tracking capability from config: store provider always, aggregator when configured. */
-export function buildTracking(config: Config, db: Db, sql: Pick<Database, "query">, log: Logger): Tracking {
+export function buildTracking(config: Config, db: Db, sql: Pick<Database, "query" | "kind">, log: Logger): Tracking {
   const limits: CareLimits = {
     sameCityHours: config.TRACKING_SAME_CITY_HOURS,
     interCityHours: config.TRACKING_INTERCITY_HOURS,
