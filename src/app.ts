@@ -166,6 +166,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
       // Issue 8: a resolution schedules the satisfaction survey (built below).
       onResolved: (ticketId: string): Promise<void> => surveys.onResolved(ticketId),
+      sql: db,
     },
   );
   const surveys = new SurveyService({

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Principal, Role } from "../agents/auth.service.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
-import type { Db } from "../db/client.js";
+import type { Database, Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
@@ -21,6 +21,8 @@ export interface TicketOptions {
   now?: () => Date;
   /** Called after a resolution commits (issue 8: schedules the survey); errors are logged, not thrown. */
   onResolved?: (ticketId: string) => Promise<void>;
+  /** The driver, for reads on the bot's hot path (a customer's tickets, asked on progress questions). */
+  sql?: Pick<Database, "query">;
 }
 
 /** Who did it: an agent (with role and groups), the customer, or the system. */
@@ -188,7 +190,10 @@ export class TicketService {
     this.now = opts.now ?? (() => new Date());
     this.thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
     this.onResolved = opts.onResolved;
+    this.sql = opts.sql;
   }
+
+  private readonly sql: Pick<Database, "query"> | undefined;
 
   private readonly onResolved: ((ticketId: string) => Promise<void>) | undefined;
 
@@ -567,12 +572,19 @@ export class TicketService {
 
   /** The customer's own tickets, newest first (complaint progress in chat). */
   async forCustomer(customerId: string, limit = 3): Promise<TicketDetail[]> {
-    const rows = await this.db.ticket.findMany({
-      where: { customerId },
-      orderBy: { createdAt: "desc" },
-      take: limit,
-      select: { id: true },
-    });
+    // Most customers who ask have no ticket: the driver answers that without Prisma's overhead.
+    const rows = this.sql
+      ? await this.sql.query<{ id: string }>(
+          `SELECT id FROM "Ticket" WHERE "customerId" = $1::uuid ORDER BY "createdAt" DESC LIMIT $2`,
+          [customerId, limit],
+          "kd_tickets_of_customer",
+        )
+      : await this.db.ticket.findMany({
+          where: { customerId },
+          orderBy: { createdAt: "desc" },
+          take: limit,
+          select: { id: true },
+        });
     return Promise.all(rows.map((r) => this.detailById(r.id)));
   }
 
