@@ -22,6 +22,30 @@ describe.each(DB_KINDS)("web chat API on %s", (kind) => {
     expect(history.map((m) => [m.direction, m.text])).toEqual([["in", "你好"], ...replies.map((r) => ["out", r.text])]);
   });
 
+  it("40 customers at once each get the answer to their own question (turns are group-committed)", async () => {
+    const waybills = [
+      "SF1438829301576",
+      "SF1438829301583",
+      "75312345678901",
+      "75312345678925",
+      "YT7001234567891",
+      "YT7001234567892",
+    ];
+    const chats = await Promise.all(Array.from({ length: 40 }, () => WebchatClient.open(t.baseUrl)));
+    const asked = chats.map((_, i) => waybills[i % waybills.length]!);
+    const answers = await Promise.all(chats.map((c, i) => c.say(`${asked[i]} 到哪了`)));
+    for (const [i, replies] of answers.entries()) {
+      expect(replies.map((r) => r.text).join("\n")).toContain(asked[i]);
+      for (const other of waybills.filter((w) => w !== asked[i]))
+        expect(replies.map((r) => r.text).join("\n")).not.toContain(other);
+    }
+    const histories = await Promise.all(chats.map((c) => c.history()));
+    for (const [i, history] of histories.entries()) {
+      expect(history[0]).toMatchObject({ direction: "in", text: `${asked[i]} 到哪了` });
+      expect(history.slice(1).map((m) => m.id)).toEqual(answers[i]!.map((r) => r.id));
+    }
+  });
+
   it("answers in English for an English session", async () => {
     const chat = await WebchatClient.open(t.baseUrl, "en");
     const replies = await chat.say("hello");
