@@ -69,6 +69,7 @@ async function run(mode: "embedded" | "scale") {
     log,
     {
       warnRatio: 0.8,
+      sql: db,
     },
   );
   await sla.seed();

@@ -148,6 +148,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   const sla = new SlaService(prisma, scheduler, bus, log.child({ component: "sla" }), {
     warnRatio: config.SLA_WARN_RATIO,
+    sql: db,
     webhookUrl: config.SLA_WEBHOOK_URL,
     webhookSecret: config.SLA_WEBHOOK_SECRET,
   });

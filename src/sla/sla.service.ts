@@ -1,13 +1,12 @@
 import { createHmac } from "node:crypto";
 import type { Logger } from "pino";
-import type { Db } from "../db/client.js";
+import type { Database, Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import type { Prisma, SlaClock } from "../generated/prisma/client.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { AGENTS_TOPIC } from "../realtime/topics.js";
 import { runLimited } from "../scheduler/embedded.scheduler.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
-import { raisePriority } from "../tickets/ticket-state.js";
 import {
   CALENDAR_24X7,
   CALENDAR_BUSINESS,
@@ -35,6 +34,8 @@ type Tx = Prisma.TransactionClient;
 export interface SlaOptions {
   /** Share of a clock's time at which it warns (SLA_WARN_RATIO, default 0.8) for seeded policies. */
   warnRatio: number;
+  /** The driver: a trigger's whole change is one statement on it (FIRE_SQL). */
+  sql: Pick<Database, "query">;
   webhookUrl?: string | undefined;
   webhookSecret?: string | undefined;
   /** Injectable clock for tests. */
@@ -73,6 +74,41 @@ interface BulkArm {
 export const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
 
 const WEBHOOK_GIVE_UP_MS = 24 * 3_600_000;
+
+/**
+ * A trigger's change in one statement (10,000 clocks due in one minute need hundreds of these a
+ * second; an interactive transaction took seven round trips): the conditional clock update
+ * decides who wins, a breach raises the ticket's priority one level (escalation, domain.md),
+ * and the event is recorded. Two clocks of one ticket breaching at once raise it twice: the
+ * second UPDATE waits for the first's row lock and re-reads the raised priority (READ
+ * COMMITTED), and priorityFrom is derived from priorityTo for the same reason.
+ * $1 clock id, $2 'warn' | 'breach', $3 now (ISO, UTC), $4 event type, $5 event data.
+ */
+const FIRE_SQL = `
+  WITH won AS (
+    UPDATE "SlaClock" SET
+      "warnedAt" = CASE WHEN $2 = 'warn' THEN ($3::timestamptz AT TIME ZONE 'UTC') ELSE "warnedAt" END,
+      "nextFireAt" = CASE WHEN $2 = 'warn' THEN "dueAt" END,
+      state = CASE WHEN $2 = 'warn' THEN state ELSE 'breached' END,
+      "breachedAt" = CASE WHEN $2 = 'warn' THEN "breachedAt" ELSE ($3::timestamptz AT TIME ZONE 'UTC') END
+    WHERE id = $1::uuid AND state = 'running' AND CASE WHEN $2 = 'warn'
+      THEN "warnedAt" IS NULL AND "warnAt" <= ($3::timestamptz AT TIME ZONE 'UTC') AND "dueAt" > ($3::timestamptz AT TIME ZONE 'UTC')
+      ELSE "dueAt" <= ($3::timestamptz AT TIME ZONE 'UTC') END
+    RETURNING "ticketId"),
+  raised AS (
+    UPDATE "Ticket" t SET priority = CASE WHEN t.priority = 'normal' THEN 'high' ELSE 'urgent' END
+    FROM won WHERE t.id = won."ticketId" AND $2 = 'breach' AND t.priority <> 'urgent'
+    RETURNING t.id, t.priority),
+  ev AS (
+    INSERT INTO "TicketEvent" ("ticketId", at, "actorType", type, data)
+    SELECT won."ticketId", (now() AT TIME ZONE 'UTC'), 'system', $4, $5::jsonb || COALESCE((
+      SELECT jsonb_build_object('priorityFrom', CASE raised.priority WHEN 'high' THEN 'normal' ELSE 'high' END,
+                                'priorityTo', raised.priority) FROM raised), '{}'::jsonb)
+    FROM won
+    RETURNING id)
+  SELECT ev.id::text AS "eventId", t.number, COALESCE(raised.priority, t.priority) AS priority, t."groupCode",
+         t."assigneeId", t.category
+  FROM ev CROSS JOIN won JOIN "Ticket" t ON t.id = won."ticketId" LEFT JOIN raised ON raised.id = t.id`;
 
 /**
  * SLA clocks: started with a ticket, paused while it waits on the customer, met by the
@@ -327,48 +363,28 @@ export class SlaService {
       if (clock.state === "running" && clock.nextFireAt) await this.scheduler.arm(`sla:${clock.id}`, clock.nextFireAt);
       return;
     }
-    const outcome = await this.db.$transaction(async (tx) => {
-      const won =
-        decision === "warn"
-          ? await tx.slaClock.updateMany({
-              where: { id: clock.id, state: "running", warnedAt: null, warnAt: { lte: now }, dueAt: { gt: now } },
-              data: { warnedAt: now, nextFireAt: clock.dueAt },
-            })
-          : await tx.slaClock.updateMany({
-              where: { id: clock.id, state: "running", dueAt: { lte: now } },
-              data: { state: "breached", breachedAt: now, nextFireAt: null },
-            });
-      if (won.count === 0) return undefined; // another trigger, a pause or a reply got there first
-      // Row lock: two clocks of one ticket breaching together must raise its priority twice, not once.
-      await tx.$queryRaw`SELECT id FROM "Ticket" WHERE id = ${clock.ticketId}::uuid FOR UPDATE`;
-      const ticket = await tx.ticket.findUniqueOrThrow({
-        where: { id: clock.ticketId },
-        select: { id: true, number: true, priority: true, groupCode: true, assigneeId: true, category: true },
-      });
-      let priority = ticket.priority;
-      if (decision === "breach" && priority !== "urgent") {
-        // Escalate on breach (domain.md): one level up, recorded in the history.
-        priority = raisePriority(priority);
-        await tx.ticket.update({ where: { id: ticket.id }, data: { priority } });
-      }
-      const type: SlaNotice = decision === "warn" ? "sla.warning" : "sla.breached";
-      const event = await tx.ticketEvent.create({
-        data: {
-          ticketId: ticket.id,
-          at: new Date(),
-          actorType: "system",
-          type,
-          data: {
-            clockId: clock.id,
-            kind: clock.kind,
-            dueAt: clock.dueAt.toISOString(),
-            ...(priority !== ticket.priority ? { priorityFrom: ticket.priority, priorityTo: priority } : {}),
-          },
-        },
-        select: { id: true },
-      });
-      return { ticket: { ...ticket, priority }, type, eventId: event.id };
-    }, TX_OPTIONS);
+    const type: SlaNotice = decision === "warn" ? "sla.warning" : "sla.breached";
+    const rows = await this.opts.sql.query<{
+      eventId: string;
+      number: string;
+      priority: string;
+      groupCode: string;
+      assigneeId: string | null;
+      category: string;
+    }>(
+      FIRE_SQL,
+      [
+        clock.id,
+        decision,
+        now.toISOString(),
+        type,
+        JSON.stringify({ clockId: clock.id, kind: clock.kind, dueAt: clock.dueAt.toISOString() }),
+      ],
+      "kd_sla_fire",
+    );
+    const row = rows[0];
+    // Another trigger, a pause or a reply got there first.
+    const outcome = row ? { ticket: row, type, eventId: row.eventId } : undefined;
     if (!outcome) return;
     this.log.info(
       {

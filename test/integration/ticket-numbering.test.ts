@@ -14,7 +14,7 @@ const log = pino({ level: "silent" });
 function instance(db: Database): TicketService {
   const scheduler = new EmbeddedScheduler(db.prisma, log, { pollMs: 1000 });
   const bus = new InProcessBus();
-  const sla = new SlaService(db.prisma, scheduler, bus, log, { warnRatio: 0.8 });
+  const sla = new SlaService(db.prisma, scheduler, bus, log, { warnRatio: 0.8, sql: db });
   return new TicketService(
     db.prisma,
     sla,
