@@ -21,7 +21,9 @@ export function superviseInstances(n: number): void {
     worker.on("exit", (code, signal) => {
       if (stopping) return;
       log(`instance ${index} exited (${signal ?? code}); starting a replacement`);
-      setTimeout(() => fork(index), 1000).unref();
+      setTimeout(() => {
+        if (!stopping) fork(index);
+      }, 1000).unref();
     });
   };
   log(`starting ${n} instances`);

@@ -77,7 +77,7 @@ export class ConversationService {
   ): Promise<IdentityRef> {
     const ref = await this.findOrCreateIdentity(channel, externalId, address, opts);
     if (this.identities.size > 100_000) this.identities.clear();
-    this.identities.set(`${channel}\u0000${externalId}`, ref);
+    this.identities.set(identityKey(channel, externalId), ref);
     return ref;
   }
 
@@ -160,7 +160,7 @@ export class ConversationService {
   /** Stores an inbound message (deduped by channel message id), runs the turn, returns the replies. */
   async receive(inbound: InboundMessage): Promise<ReceiveResult> {
     if (this.stopped) throw new Error("conversation runtime is shutting down");
-    const key = `${inbound.channel}\u0000${inbound.externalId}`;
+    const key = identityKey(inbound.channel, inbound.externalId);
     for (let attempt = 0; ; attempt++) {
       let ref = this.identities.get(key);
       if (!ref) {
@@ -456,4 +456,9 @@ export class ConversationService {
     this.stopped = true;
     await this.turns.drain();
   }
+}
+
+/** Key of the identity cache: one customer address on one channel. */
+function identityKey(channel: string, externalId: string): string {
+  return `${channel}\u0000${externalId}`;
 }

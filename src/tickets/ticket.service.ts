@@ -22,7 +22,7 @@ export interface TicketOptions {
   /** Called after a resolution commits (issue 8: schedules the survey); errors are logged, not thrown. */
   onResolved?: (ticketId: string) => Promise<void>;
   /** The driver, for reads on the bot's hot path (a customer's tickets, asked on progress questions). */
-  sql?: Pick<Database, "query">;
+  sql: Pick<Database, "query">;
 }
 
 /** Who did it: an agent (with role and groups), the customer, or the system. */
@@ -166,14 +166,14 @@ function toSummary(r: SummaryRow): TicketSummary {
 
 const DAY = 86_400_000;
 
+/** How long bot replies may show a renamed group's old name. */
+const GROUP_NAMES_TTL_MS = 30_000;
+
 /**
  * Tickets: numbering, triage, the lifecycle with its audit trail, and the SLA clocks that
  * follow it. Every state change is one transaction (ticket row + event + clocks); scheduler
  * triggers and realtime events follow the commit.
  */
-/** How long bot replies may show a renamed group's old name. */
-const GROUP_NAMES_TTL_MS = 30_000;
-
 export class TicketService {
   private groupNamesCache: { at: number; names: Map<string, { nameZh: string; nameEn: string }> } | undefined;
   private readonly now: () => Date;
@@ -185,7 +185,7 @@ export class TicketService {
     private readonly conversations: Pick<ConversationService, "sendToConversation">,
     private readonly bus: EventBus,
     private readonly log: Logger,
-    opts: TicketOptions = {},
+    opts: TicketOptions,
   ) {
     this.now = opts.now ?? (() => new Date());
     this.thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
@@ -193,7 +193,7 @@ export class TicketService {
     this.sql = opts.sql;
   }
 
-  private readonly sql: Pick<Database, "query"> | undefined;
+  private readonly sql: Pick<Database, "query">;
 
   private readonly onResolved: ((ticketId: string) => Promise<void>) | undefined;
 
@@ -573,18 +573,11 @@ export class TicketService {
   /** The customer's own tickets, newest first (complaint progress in chat). */
   async forCustomer(customerId: string, limit = 3): Promise<TicketDetail[]> {
     // Most customers who ask have no ticket: the driver answers that without Prisma's overhead.
-    const rows = this.sql
-      ? await this.sql.query<{ id: string }>(
-          `SELECT id FROM "Ticket" WHERE "customerId" = $1::uuid ORDER BY "createdAt" DESC LIMIT $2`,
-          [customerId, limit],
-          "kd_tickets_of_customer",
-        )
-      : await this.db.ticket.findMany({
-          where: { customerId },
-          orderBy: { createdAt: "desc" },
-          take: limit,
-          select: { id: true },
-        });
+    const rows = await this.sql.query<{ id: string }>(
+      `SELECT id FROM "Ticket" WHERE "customerId" = $1::uuid ORDER BY "createdAt" DESC LIMIT $2`,
+      [customerId, limit],
+      "kd_tickets_of_customer",
+    );
     return Promise.all(rows.map((r) => this.detailById(r.id)));
   }
 

@@ -21,6 +21,7 @@ function instance(db: Database): TicketService {
     { sendToConversation: async () => Promise.reject(new Error("unused")) },
     bus,
     log,
+    { sql: db },
   );
 }
 
