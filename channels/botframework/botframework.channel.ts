@@ -18,7 +18,7 @@ import {
   type OutboundMessage,
   PermanentSendError,
   type SendResult,
-} from "../../src/conversation/channel.js";
+} from "../../src/channel/channel.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import { toLocale } from "../../src/conversation/texts.js";
 import { AppError } from "../../src/errors.js";

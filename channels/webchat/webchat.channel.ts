@@ -4,14 +4,14 @@ import type { FastifyInstance } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { WebSocket } from "ws";
 import { z } from "zod";
-import { mainMenu } from "../../src/conversation/bot.js";
 import type {
   ChannelAdapter,
   ChannelContext,
   ChannelStatus,
   OutboundMessage,
   SendResult,
-} from "../../src/conversation/channel.js";
+} from "../../src/channel/channel.js";
+import { mainMenu } from "../../src/conversation/bot.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import { t, toLocale } from "../../src/conversation/texts.js";
 import type { Db } from "../../src/db/client.js";

@@ -11,7 +11,7 @@ import {
   type OutboundMessage,
   PermanentSendError,
   type SendResult,
-} from "../../src/conversation/channel.js";
+} from "../../src/channel/channel.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import type { Db } from "../../src/db/client.js";
 import { errorResponses } from "../../src/http/schemas.js";

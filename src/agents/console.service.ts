@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
+import type { MessageDto } from "../channel/channel.js";
+import { toMessageDto } from "../channel/message.dto.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
-import type { MessageDto } from "../conversation/message.dto.js";
-import { toMessageDto } from "../conversation/message.dto.js";
 import type { DialogState } from "../conversation/turn-state.js";
 import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";

@@ -1,5 +1,5 @@
 import { ActionTypes, type Activity, ActivityHandler, MessageFactory, type TurnContext } from "botbuilder";
-import type { QuickReply } from "./channel.js";
+import type { QuickReply } from "../channel/channel.js";
 import { type Locale, t } from "./texts.js";
 import { turnInfo } from "./turn-state.js";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { ChannelAddress, QuickReply } from "../channel/channel.js";
 import type { Database } from "../db/client.js";
 import { GroupCommit } from "../db/group-commit.js";
-import type { ChannelAddress, QuickReply } from "./channel.js";
 import type { DialogState } from "./turn-state.js";
 
 /** Everything a turn needs, read in the same round trip that stores the inbound message. */

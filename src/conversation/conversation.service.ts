@@ -1,5 +1,15 @@
 import type { Activity } from "botbuilder";
 import type { Logger } from "pino";
+import type {
+  ChannelAddress,
+  ChannelConversations,
+  IdentityRef,
+  InboundMessage,
+  MessageDto,
+  QuickReply,
+  ReceiveResult,
+} from "../channel/channel.js";
+import { toMessageDto } from "../channel/message.dto.js";
 import { type Database, type Db, isUniqueViolation } from "../db/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { OutboxService } from "../outbox/outbox.service.js";
@@ -7,9 +17,7 @@ import type { EventBus } from "../realtime/event-bus.js";
 import { AGENTS_TOPIC, conversationTopic } from "../realtime/topics.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { fromActivity, type KuaidiBot } from "./bot.js";
-import type { ChannelAddress, InboundMessage, QuickReply } from "./channel.js";
 import { ConversationRepository, type TurnInput } from "./conversation.repository.js";
-import { type MessageDto, toMessageDto } from "./message.dto.js";
 import { type Locale, t, toLocale } from "./texts.js";
 import type { TurnAdapter } from "./turn.adapter.js";
 import { type DialogState, emptyDialogState, TURN_INFO, type TurnInfo } from "./turn-state.js";
@@ -30,20 +38,6 @@ export interface ConversationDeps {
   afterInboundStored?: () => void;
 }
 
-export interface ReceiveResult {
-  inboundId: string;
-  conversationId: string;
-  duplicate: boolean;
-  replies: MessageDto[];
-}
-
-export interface IdentityRef {
-  identityId: string;
-  customerId: string;
-  conversationId: string;
-  locale: Locale;
-}
-
 /** Hard cap on a customer message (longer text is refused by the channel with a clear error). */
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -53,7 +47,7 @@ export const MAX_TEXT_LENGTH = 2000;
  * A crash before the second transaction leaves the inbound message `received`; replayPending()
  * answers it after restart.
  */
-export class ConversationService {
+export class ConversationService implements ChannelConversations {
   private readonly turns = new KeyedMutex();
   private readonly repo: ConversationRepository;
   /** channel + external id → identity and open conversation; a closed conversation evicts it. */

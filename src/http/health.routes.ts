@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import { z } from "zod";
-import type { ChannelAdapter } from "../conversation/channel.js";
+import type { ChannelAdapter } from "../channel/channel.js";
 import type { Database } from "../db/client.js";
 
 export interface Metrics {

@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
-import type { ChannelAdapter, ChannelAddress, OutboundMessage, QuickReply } from "../conversation/channel.js";
-import { PermanentSendError } from "../conversation/channel.js";
-import type { MessageDto } from "../conversation/message.dto.js";
+import type { ChannelAdapter, ChannelAddress, MessageDto, OutboundMessage, QuickReply } from "../channel/channel.js";
+import { PermanentSendError } from "../channel/channel.js";
 import type { Db } from "../db/client.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { ADMINS_TOPIC, conversationTopic } from "../realtime/topics.js";

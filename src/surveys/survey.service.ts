@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { QuickReply } from "../conversation/channel.js";
+import type { QuickReply } from "../channel/channel.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
 import { type Locale, toLocale } from "../conversation/texts.js";
 import type { Db } from "../db/client.js";

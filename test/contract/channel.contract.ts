@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuildOptions } from "../../src/app.js";
-import type { ChannelAdapter } from "../../src/conversation/channel.js";
+import type { ChannelAdapter } from "../../src/channel/channel.js";
 import { DB_KINDS, type DbKind, startTestApp, type TestApp } from "../support/app.js";
 import { eventually } from "./channel.fakes.js";
 

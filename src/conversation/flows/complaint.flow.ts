@@ -1,10 +1,10 @@
 import type { TurnContext } from "botbuilder";
 import { ACTION_THRESHOLD, CATEGORY_CODES, CATEGORY_LABELS, type NluResult } from "../../../intents/index.js";
+import type { QuickReply } from "../../channel/channel.js";
 import { formatDuration } from "../../sla/duration.js";
 import type { TicketDetail, TicketService } from "../../tickets/ticket.service.js";
 import { waybillRequired } from "../../tickets/ticket-rules.js";
 import { reply } from "../bot.js";
-import type { QuickReply } from "../channel.js";
 import type { Flow } from "../flow.js";
 import type { Locale } from "../texts.js";
 import { type DialogState, turnInfo } from "../turn-state.js";

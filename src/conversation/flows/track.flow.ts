@@ -10,11 +10,11 @@ import {
   normaliseWaybill,
   WAYBILL_FORMATS,
 } from "../../../intents/index.js";
+import type { QuickReply } from "../../channel/channel.js";
 import { assess, type Problem } from "../../tracking/care.rules.js";
 import type { TrackingService } from "../../tracking/tracking.service.js";
 import type { TrackingResult } from "../../tracking/tracking.types.js";
 import { reply } from "../bot.js";
-import type { QuickReply } from "../channel.js";
 import type { Flow } from "../flow.js";
 import type { Locale } from "../texts.js";
 import { turnInfo } from "../turn-state.js";

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { EventBus } from "../realtime/event-bus.js";
-import type { ConversationService } from "./conversation.service.js";
+
+/**
+ * The channel-facing types, shared by the conversation runtime, the outbox and every adapter
+ * under `channels/`. This module depends on neither conversation/ nor outbox/, so they no
+ * longer import each other in a circle.
+ */
+
+export type ChannelLocale = "zh-CN" | "en";
 
 /** JSON the adapter stores to reach a customer again (session id, openid, phone …). */
 export type ChannelAddress = Record<string, string | number | boolean | null>;
@@ -27,9 +34,20 @@ export interface InboundMessage {
   displayName?: string | undefined;
   /** Known when the channel itself is a phone number (SMS). */
   phone?: string | undefined;
-  locale?: "zh-CN" | "en" | undefined;
+  locale?: ChannelLocale | undefined;
   /** Native payload kept with the stored message (for audits), without secrets. */
   raw?: unknown;
+}
+
+/** A message as the chat widget, the console and the API show it. */
+export interface MessageDto {
+  id: string;
+  seq: string;
+  direction: "in" | "out";
+  author: "customer" | "bot" | "agent" | "system";
+  text: string;
+  quickReplies?: QuickReply[];
+  createdAt: string;
 }
 
 export interface OutboundMessage {
@@ -58,9 +76,38 @@ export interface ChannelStatus {
   detail?: string;
 }
 
+export interface ReceiveResult {
+  inboundId: string;
+  conversationId: string;
+  duplicate: boolean;
+  replies: MessageDto[];
+}
+
+export interface IdentityRef {
+  identityId: string;
+  customerId: string;
+  conversationId: string;
+  locale: ChannelLocale;
+}
+
+/** What an adapter may ask of the conversation runtime (ConversationService implements it). */
+export interface ChannelConversations {
+  /** Stores an inbound message (deduped by channel message id), runs the turn, returns the replies. */
+  receive(inbound: InboundMessage): Promise<ReceiveResult>;
+  /** Finds or creates the customer, identity and open conversation for an address. */
+  ensureIdentity(
+    channel: string,
+    externalId: string,
+    address: ChannelAddress,
+    opts?: { displayName?: string | undefined; phone?: string | undefined; locale?: ChannelLocale | undefined },
+  ): Promise<IdentityRef>;
+  /** Messages of a conversation, oldest first; `afterSeq` for catching up after a reconnect. */
+  history(conversationId: string, afterSeq?: bigint, limit?: number): Promise<MessageDto[]>;
+}
+
 export interface ChannelContext {
   server: FastifyInstance;
-  conversations: ConversationService;
+  conversations: ChannelConversations;
   bus: EventBus;
   log: Logger;
 }

@@ -1,15 +1,4 @@
-import type { QuickReply } from "./channel.js";
-
-/** A message as the chat widget, the console and the API show it. */
-export interface MessageDto {
-  id: string;
-  seq: string;
-  direction: "in" | "out";
-  author: "customer" | "bot" | "agent" | "system";
-  text: string;
-  quickReplies?: QuickReply[];
-  createdAt: string;
-}
+import type { MessageDto, QuickReply } from "./channel.js";
 
 interface MessageRow {
   id: string;
