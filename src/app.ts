@@ -176,6 +176,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     conversations: {
       sendToConversation: (id, message) => conversations.sendToConversation(id, message),
       setFlow: (id, flow, onlyIfName) => conversations.setFlow(id, flow, onlyIfName),
+      startFlowUnlessBusy: (id, flow, quietBefore) => conversations.startFlowUnlessBusy(id, flow, quietBefore),
+      handBackToBot: (id) => conversations.handBackToBot(id),
     },
     tickets,
     bus,

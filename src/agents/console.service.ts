@@ -226,17 +226,9 @@ export class ConsoleService {
   /** Hands the conversation back to the bot. */
   async release(principal: Principal, conversationId: string): Promise<void> {
     if (principal.role === "agent") await this.assertOwner(principal, conversationId);
-    const res = await this.db.conversation.updateMany({
-      where: { id: conversationId, mode: { in: ["agent", "queued"] } },
-      data: { mode: "bot", agentId: null, queuedAt: null },
-    });
-    if (res.count === 0) throw new AppError("CONFLICT", "The conversation is not with a human");
+    if (!(await this.conversations.handBackToBot(conversationId)))
+      throw new AppError("CONFLICT", "The conversation is not with a human");
     await this.audit(principal, "conversation.release", conversationId);
-    await this.bus.publish(AGENTS_TOPIC, { type: "conversation.released", conversationId });
-    await this.conversations.sendToConversation(conversationId, {
-      author: "system",
-      text: "人工服务已结束，智能客服继续为您服务。如需人工，请回复“转人工”。",
-    });
   }
 
   /** Transfers ownership to another agent (首问负责制: only with a note saying why). */

@@ -420,6 +420,53 @@ export class ConversationService implements ChannelConversations {
     });
   }
 
+  /**
+   * Starts a flow from outside a turn (the survey) unless the customer is in the middle of
+   * another one: false when a different flow is active and the conversation's last turn came
+   * after `quietBefore` (the caller waits and asks again). One conditional statement, so a
+   * turn committing meanwhile is never overwritten half-way.
+   */
+  async startFlowUnlessBusy(
+    conversationId: string,
+    flow: NonNullable<DialogState["flow"]>,
+    quietBefore: Date,
+  ): Promise<boolean> {
+    const { db } = this.deps;
+    return this.turns.run(conversationId, async () => {
+      const fresh = JSON.stringify({ ...emptyDialogState(), flow });
+      const rows = await db.$queryRaw<{ key: string }[]>`
+        INSERT INTO "BotState" (key, data, etag, "updatedAt") VALUES (${conversationId}, ${fresh}::jsonb, 1, now())
+        ON CONFLICT (key) DO UPDATE SET data = jsonb_set("BotState".data, '{flow}', ${JSON.stringify(flow)}::jsonb),
+          etag = "BotState".etag + 1, "updatedAt" = now()
+        WHERE "BotState".data->'flow' IS NULL OR jsonb_typeof("BotState".data->'flow') = 'null'
+          OR "BotState".data->'flow'->>'name' = ${flow.name} OR "BotState"."updatedAt" < ${quietBefore}
+        RETURNING key`;
+      return rows.length > 0;
+    });
+  }
+
+  /**
+   * Hands a conversation a human holds (or is queued for) back to the bot and tells the
+   * customer. False when it was with the bot already.
+   */
+  async handBackToBot(conversationId: string): Promise<boolean> {
+    const { db, bus, log } = this.deps;
+    const res = await db.conversation.updateMany({
+      where: { id: conversationId, mode: { in: ["agent", "queued"] } },
+      data: { mode: "bot", agentId: null, queuedAt: null },
+    });
+    if (res.count === 0) return false;
+    await bus
+      .publish(AGENTS_TOPIC, { type: "conversation.released", conversationId })
+      .catch((err) => log.warn({ err }, "realtime publish failed"));
+    const conv = await db.conversation.findUnique({ where: { id: conversationId }, select: { locale: true } });
+    await this.sendToConversation(conversationId, {
+      author: "system",
+      text: t(toLocale(conv?.locale), "handoff.ended"),
+    });
+    return true;
+  }
+
   /** Runs fn as the only work on the conversation (serialised with its turns on this instance). */
   exclusive<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
     return this.turns.run(conversationId, fn);

@@ -47,6 +47,12 @@ export const surveyConfigSchema = z.object({
   windowHours: z.number().positive(),
   /** While a human still holds the conversation, sending waits and retries this often. */
   postponeMinutes: z.number().positive(),
+  /**
+   * A survey never interrupts a flow in progress (a complaint intake): it waits and looks again
+   * this often, until the flow ends or the customer has been quiet for `quietMinutes`.
+   */
+  flowRecheckSeconds: z.number().positive(),
+  quietMinutes: z.number().positive(),
   /** A 不满意 answer hands the conversation to the owning agent and alerts supervisors. */
   followUpDissatisfied: z.boolean(),
   /** Channels with buttons; the others get numbered menus in the text. */
@@ -68,6 +74,8 @@ export const DEFAULT_SURVEY_CONFIG: SurveyConfig = {
   reminderHours: 24,
   windowHours: 72,
   postponeMinutes: 10,
+  flowRecheckSeconds: 30,
+  quietMinutes: 10,
   followUpDissatisfied: true,
   richChannels: ["webchat", "botframework"],
   askRatingsOnTextChannels: false,

@@ -19,8 +19,8 @@ const HOUR = 3_600_000;
 export interface SurveyDeps {
   db: Db;
   scheduler: Scheduler;
-  conversations: Pick<ConversationService, "sendToConversation" | "setFlow">;
-  tickets: Pick<TicketService, "close">;
+  conversations: Pick<ConversationService, "sendToConversation" | "setFlow" | "startFlowUnlessBusy" | "handBackToBot">;
+  tickets: Pick<TicketService, "close" | "reopen">;
   bus: EventBus;
   log: Logger;
   config: SurveyConfig;
@@ -119,6 +119,19 @@ export class SurveyService {
     if (!id) return;
     this.deps.log.info({ surveyId: id, ticketNumber: ticket.number, sendAt }, "survey scheduled");
     await this.deps.scheduler.arm(`survey:${id}`, sendAt);
+    // Resolution ends the human service of this chat: it goes back to the bot, which sends the
+    // survey at SURVEY_DELAY_SECONDS whoever held it (a held chat would keep the bot silent).
+    if (await this.deps.conversations.handBackToBot(ticket.conversationId)) {
+      await db.auditEvent.create({
+        data: {
+          actorType: "system",
+          action: "conversation.release",
+          subjectType: "conversation",
+          subjectId: ticket.conversationId,
+          data: { reason: "ticket_resolved", ticketNumber: ticket.number },
+        },
+      });
+    }
   }
 
   /** The scheduler's trigger: send, remind or close, whichever is due. Safe to call any number of times. */
@@ -167,21 +180,17 @@ export class SurveyService {
       await db.survey.updateMany({ where: { id: s.id, status: "scheduled" }, data: { status: "cancelled" } });
       return;
     }
-    if (conv.mode !== "bot") {
-      // A human still holds the chat: the survey waits, but not beyond its window.
-      if (now.getTime() - s.createdAt.getTime() > config.windowHours * HOUR) {
-        await db.survey.updateMany({ where: { id: s.id, status: "scheduled" }, data: { status: "expired" } });
-        await this.closeTicket(s.ticket.number);
-        return;
-      }
-      const later = new Date(now.getTime() + config.postponeMinutes * 60_000);
-      await db.survey.updateMany({ where: { id: s.id, status: "scheduled" }, data: { sendAt: later } });
-      await this.deps.scheduler.arm(`survey:${s.id}`, later);
-      return;
-    }
+    // The customer asked for a human again after the resolution: wait until that ends.
+    if (conv.mode !== "bot") return this.postpone(s, now, config.postponeMinutes * 60_000);
     const rich = this.isRich(s.channel);
     const first = nextStep(config, undefined, { rich }) as Step;
     const closesAt = new Date(now.getTime() + config.windowHours * HOUR);
+    // Never in the middle of another flow (a second complaint's intake would lose its next
+    // answer to the survey): wait until it ends or the customer has gone quiet.
+    const quietBefore = new Date(now.getTime() - config.quietMinutes * 60_000);
+    const flow = { name: SURVEY_FLOW, step: first, data: { surveyId: s.id } };
+    if (!(await this.deps.conversations.startFlowUnlessBusy(s.conversationId, flow, quietBefore)))
+      return this.postpone(s, now, config.flowRecheckSeconds * 1000);
     // Claim first: of two concurrent triggers only one sends.
     const claimed = await db.survey.updateMany({
       where: { id: s.id, status: "scheduled" },
@@ -190,11 +199,6 @@ export class SurveyService {
     if (claimed.count === 0) return;
     const locale = toLocale(conv.locale);
     try {
-      await this.deps.conversations.setFlow(s.conversationId, {
-        name: SURVEY_FLOW,
-        step: first,
-        data: { surveyId: s.id },
-      });
       const q = this.question(first, locale, s.channel, s.ticket.number);
       await this.deps.conversations.sendToConversation(s.conversationId, {
         author: "bot",
@@ -214,6 +218,19 @@ export class SurveyService {
       `survey:${s.id}`,
       nextDueAt({ ...s, status: "sent", sentAt: now, closesAt }, config) ?? closesAt,
     );
+  }
+
+  /** Not now: look again in `ms`, but never beyond the survey's window (then it expires). */
+  private async postpone(s: SurveyRow, now: Date, ms: number): Promise<void> {
+    const { db, config } = this.deps;
+    if (now.getTime() - s.createdAt.getTime() > config.windowHours * HOUR) {
+      await db.survey.updateMany({ where: { id: s.id, status: "scheduled" }, data: { status: "expired" } });
+      await this.closeTicket(s.ticket.number);
+      return;
+    }
+    const later = new Date(now.getTime() + ms);
+    await db.survey.updateMany({ where: { id: s.id, status: "scheduled" }, data: { sendAt: later } });
+    await this.deps.scheduler.arm(`survey:${s.id}`, later);
   }
 
   private async remind(s: SurveyRow, now: Date): Promise<void> {
@@ -352,8 +369,10 @@ export class SurveyService {
 
   /**
    * Ends the survey: completed when anything was answered (partial answers count), else
-   * expired; the ticket closes (resolved → closed), the conversation's survey flow is cleared,
-   * and a 不满意 brings in the owning agent and the supervisors.
+   * expired; the ticket closes (resolved → closed) — unless the customer said 不满意 and
+   * 未解决, then it is open again for its owner and so not resolved at first contact — the
+   * conversation's survey flow is cleared, and a 不满意 brings in the owning agent and the
+   * supervisors.
    */
   async end(id: string, reason: EndReason): Promise<void> {
     const { db, log } = this.deps;
@@ -364,18 +383,17 @@ export class SurveyService {
     if (res.count === 0) return;
     log.info({ surveyId: id, ticketNumber: s.ticket.number, status, reason, overall: s.overall }, "survey ended");
     if (reason === "left") await this.deps.conversations.setFlow(s.conversationId, undefined, SURVEY_FLOW);
-    await this.closeTicket(s.ticket.number);
+    if (unresolved(s)) await this.reopenTicket(s.ticket.number);
+    else await this.closeTicket(s.ticket.number);
     if (s.overall === "dissatisfied") await this.dissatisfied(s);
   }
 
-  private async closeTicket(number: string): Promise<void> {
-    try {
-      await this.deps.tickets.close(number);
-    } catch (err) {
-      // Reopened meanwhile (a new complaint): it stays open, nothing to close.
-      if (err instanceof AppError && err.code === "ILLEGAL_TRANSITION") return;
-      throw err;
-    }
+  private closeTicket(number: string): Promise<void> {
+    return ignoreIllegal(this.deps.tickets.close(number));
+  }
+
+  private reopenTicket(number: string): Promise<void> {
+    return ignoreIllegal(this.deps.tickets.reopen(number, "满意度回访：不满意，问题未解决"));
   }
 
   /** 不满意: the owning agent follows up in the same chat (when configured); supervisors are told. */
@@ -398,7 +416,7 @@ export class SurveyService {
       await this.deps.conversations.sendToConversation(s.conversationId, {
         author: "system",
         internal: true,
-        text: `客户对工单 ${s.ticket.number} 的处理不满意${s.fcr === false ? "（问题未解决）" : ""}${detail ? `：${detail}` : ""}。请跟进回访。`,
+        text: `客户对工单 ${s.ticket.number} 的处理不满意${unresolved(s) ? "（问题未解决，工单已重新打开）" : ""}${detail ? `：${detail}` : ""}。请跟进回访。`,
       });
     }
     await db.auditEvent.create({
@@ -452,5 +470,20 @@ export class SurveyService {
       cursor = page[page.length - 1]?.id;
     }
     return total;
+  }
+}
+
+/** 不满意 and 未解决: the ticket is not done (003 §6.1.4: 回访 makes sure the problem gets solved). */
+function unresolved(s: { overall: string | null; fcr: boolean | null }): boolean {
+  return s.overall === "dissatisfied" && s.fcr === false;
+}
+
+/** Reopened or closed meanwhile (a new complaint, a second trigger): nothing left to change. */
+async function ignoreIllegal(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof AppError && err.code === "ILLEGAL_TRANSITION") return;
+    throw err;
   }
 }

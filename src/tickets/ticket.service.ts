@@ -632,6 +632,11 @@ export class TicketService {
     return this.applyAction(number, { action: "close" }, actor);
   }
 
+  /** 不满意 with 未解决 in the survey: the ticket is open again for its owner instead of closing. */
+  reopen(number: string, reason: string, actor: Actor = { type: "system" }): Promise<void> {
+    return this.applyAction(number, { action: "reopen", reason }, actor);
+  }
+
   private async applyAction(
     number: string,
     body: ActionBody | { action: "customer_reply" },

@@ -9,6 +9,8 @@ import { api, eventually, staffLogin, TICKET_NUMBER } from "./ticket.helpers.js"
 // Short clocks so the reminder and the window close happen within the test.
 const REMINDER_HOURS = 0.001; // 3.6 s
 const WINDOW_HOURS = 0.005; // 18 s
+// A survey waiting for a flow to end looks again this often.
+const FLOW_RECHECK_S = 0.2;
 
 describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => {
   let t: TestApp;
@@ -18,7 +20,10 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
   beforeAll(async () => {
     configDir = fs.mkdtempSync(path.join(os.tmpdir(), "kd-survey-"));
     const file = path.join(configDir, "survey.json");
-    fs.writeFileSync(file, JSON.stringify({ reminderHours: REMINDER_HOURS, windowHours: WINDOW_HOURS }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ reminderHours: REMINDER_HOURS, windowHours: WINDOW_HOURS, flowRecheckSeconds: FLOW_RECHECK_S }),
+    );
     t = await startTestApp(kind, { SURVEY_DELAY_SECONDS: "0", SCHEDULER_POLL_MS: "50", SURVEY_CONFIG_FILE: file });
     li = await staffLogin(t.app, t.baseUrl, "li", "agent", ["logistics"]);
   });
@@ -28,18 +33,25 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
   });
 
   /** A customer complains, the agent takes and resolves the ticket; returns the chat and ticket. */
-  async function resolvedComplaint(waybill: string) {
+  async function resolvedComplaint(waybill: string, agent = li) {
+    const { chat, number } = await openComplaint(waybill, agent);
+    await resolve(number, agent);
+    return { chat, number };
+  }
+  async function openComplaint(waybill: string, agent = li) {
     const chat = await WebchatClient.open(t.baseUrl);
     await chat.say(`我要投诉，快递三天了还没送到，物流一直不动，单号${waybill}，电话13800001111`);
     const done = await chat.say("确认");
     const number = TICKET_NUMBER.exec(done[0]?.text ?? "")?.[0];
     expect(number, done[0]?.text).toBeTruthy();
-    expect((await api(t.baseUrl, "POST", `/api/tickets/${number}/take`, li.token, {})).status).toBe(200);
-    const res = await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, li.token, {
+    expect((await api(t.baseUrl, "POST", `/api/tickets/${number}/take`, agent.token, {})).status).toBe(200);
+    return { chat, number: number as string };
+  }
+  async function resolve(number: string, agent = li) {
+    const res = await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, agent.token, {
       resolution: "已联系网点加急派送，今天送达",
     });
     expect(res.status).toBe(200);
-    return { chat, number: number as string };
   }
 
   const surveyOf = (number: string) =>
@@ -52,8 +64,10 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
   const lastBotMessage = async (chat: WebchatClient, containing: string) =>
     eventually(async () => (await chat.history()).find((m) => m.direction === "out" && m.text.includes(containing)));
 
-  it("asks in the same chat with buttons; 不满意 leads to the follow-ups, answers are stored, the ticket closes", async () => {
-    const { chat, number } = await resolvedComplaint("SF1234567890123");
+  it("asks in the same chat with buttons; 不满意 + 未解决 reopens the ticket for its owner", async () => {
+    const zhao = await staffLogin(t.app, t.baseUrl, "zhao", "agent", ["logistics"]);
+    const boss = await staffLogin(t.app, t.baseUrl, "boss", "supervisor");
+    const { chat, number } = await resolvedComplaint("SF1234567890123", zhao);
     const question = await lastBotMessage(chat, "满意吗");
     expect(question.text).toContain(number);
     expect(question.quickReplies?.map((q) => q.title)).toEqual(["满意", "基本满意", "不满意"]);
@@ -89,14 +103,16 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
       nps: 3,
       comment: "希望加强对快递员的管理",
       channel: "webchat",
-      agentId: li.id,
+      agentId: zhao.id,
       category: "DELAY",
     });
     expect(s?.answers.map((a) => a.question)).toEqual(["overall", "fcr", "whatWentWrong", "ratings", "nps", "comment"]);
-    expect(await ticketStatus(number)).toBe("closed");
+    // Not solved: the ticket is open again for its owner instead of closing.
+    const ticket = await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number } });
+    expect(ticket).toMatchObject({ status: "open", assigneeId: zhao.id, reopenedCount: 1, closedAt: null });
     // 不满意: the owning agent gets the conversation back for a follow-up, supervisors are told.
     const conv = await t.app.db.prisma.conversation.findUniqueOrThrow({ where: { id: s?.conversationId ?? "" } });
-    expect(conv).toMatchObject({ mode: "agent", agentId: li.id, handoffReason: "survey_dissatisfied" });
+    expect(conv).toMatchObject({ mode: "agent", agentId: zhao.id, handoffReason: "survey_dissatisfied" });
     const audit = await t.app.db.prisma.auditEvent.findFirst({
       where: { action: "survey.dissatisfied", subjectId: s?.ticketId },
     });
@@ -106,6 +122,72 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
     expect(await t.app.db.prisma.survey.count({ where: { ticketId: s?.ticketId } })).toBe(1);
     const asked = (await chat.history()).filter((m) => m.text.includes("满意吗"));
     expect(asked).toHaveLength(1);
+    // Resolved again after the follow-up: first-contact resolution counts it as not resolved at first contact.
+    await resolve(number, zhao);
+    const summary = await api<{ handling: { resolved: number; firstContactResolutionRate: number | null } }>(
+      t.baseUrl,
+      "GET",
+      "/api/reports/summary?agent=zhao",
+      boss.token,
+    );
+    expect(summary.body.handling).toMatchObject({ resolved: 1, firstContactResolutionRate: 0 });
+  });
+
+  it("goes out at SURVEY_DELAY_SECONDS although the agent still held the chat: resolving hands it back", async () => {
+    const { chat, number } = await openComplaint("YT7512345678911");
+    const convId = (await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).conversationId as string;
+    expect((await api(t.baseUrl, "POST", `/api/conversations/${convId}/take`, li.token, {})).status).toBe(204);
+    await resolve(number);
+    const question = await lastBotMessage(chat, "满意吗");
+    expect(question.text).toContain(number);
+    const history = await chat.history();
+    const ended = history.findIndex((m) => m.text.includes("人工服务已结束"));
+    expect(ended).toBeGreaterThan(-1);
+    expect(ended).toBeLessThan(history.findIndex((m) => m.text.includes("满意吗")));
+    expect(await t.app.db.prisma.conversation.findUniqueOrThrow({ where: { id: convId } })).toMatchObject({
+      mode: "bot",
+      agentId: null,
+    });
+    // The customer's answer reaches the survey, not a silent bot.
+    const r = await chat.say("满意");
+    expect(r[0]?.text).toContain("处理速度");
+  });
+
+  it("never interrupts a complaint intake in progress: the survey waits until the intake ends", async () => {
+    const { chat, number } = await openComplaint("ZT7312345678922");
+    // A second complaint's intake is running when the first ticket's survey comes due.
+    const asked = await chat.say("我还要投诉，快递员态度很差，电话里骂人");
+    expect(asked[0]?.text).toContain("运单号");
+    await resolve(number);
+    const survey = await eventually(() => t.app.db.prisma.survey.findFirst({ where: { ticket: { number } } }));
+    await t.app.surveys.fire(survey.id); // due now: the trigger runs, whatever the scheduler's timing
+    expect((await t.app.db.prisma.survey.findUniqueOrThrow({ where: { id: survey.id } })).status).toBe("scheduled");
+    // The next answer (a waybill) belongs to the intake, not to a tracking question.
+    let r = await chat.say("ZT7312345678939");
+    expect(r.map((m) => m.text).join("\n")).not.toContain("满意吗");
+    expect(await t.app.db.prisma.survey.count({ where: { id: survey.id, status: "sent" } })).toBe(0);
+    for (let i = 0; i < 4 && !TICKET_NUMBER.test(r.map((m) => m.text).join("\n")); i++) {
+      const text = r.at(-1)?.text ?? "";
+      r = await chat.say(text.includes("确认") ? "确认" : text.includes("电话") ? "13800001111" : "快递员态度很差");
+    }
+    const second = TICKET_NUMBER.exec(r.map((m) => m.text).join("\n"))?.[0];
+    expect(second).toBeTruthy();
+    expect(second).not.toBe(number);
+    // The intake is over: now the survey asks.
+    const question = await lastBotMessage(chat, "满意吗");
+    expect(question.text).toContain(number);
+  });
+
+  it("asks when the customer went quiet in the middle of a flow", async () => {
+    const { chat, number } = await openComplaint("JT1234567890999");
+    await chat.say("我还要投诉，快递员态度很差，电话里骂人");
+    const convId = (await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).conversationId as string;
+    // The customer's last turn was an hour ago.
+    await t.app.db.prisma
+      .$executeRaw`UPDATE "BotState" SET "updatedAt" = "updatedAt" - interval '1 hour' WHERE key = ${convId}`;
+    await resolve(number);
+    const question = await lastBotMessage(chat, "满意吗");
+    expect(question.text).toContain(number);
   });
 
   it("a satisfied customer may stop at any point; partial answers count", async () => {
