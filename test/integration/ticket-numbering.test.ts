@@ -11,7 +11,7 @@ import { freshPostgres } from "../support/databases.js";
 const log = pino({ level: "silent" });
 
 /** One "instance": its own PrismaClient (connection pool), scheduler and services on the shared database. */
-function instance(db: Database): TicketService {
+function instance(db: Database, now?: () => Date): TicketService {
   const scheduler = new EmbeddedScheduler(db.prisma, log, { pollMs: 1000 });
   const bus = new InProcessBus();
   const sla = new SlaService(db.prisma, scheduler, bus, log, { warnRatio: 0.8, sql: db });
@@ -21,7 +21,7 @@ function instance(db: Database): TicketService {
     { sendToConversation: async () => Promise.reject(new Error("unused")) },
     bus,
     log,
-    { sql: db },
+    { sql: db, ...(now ? { now } : {}) },
   );
 }
 
@@ -73,5 +73,22 @@ describe("ticket numbers under concurrency (PostgreSQL, two instances)", () => {
     expect(serials[999]! - serials[0]!).toBe(999); // no failed creation, so not even a gap
     expect(await a.prisma.ticket.count()).toBe(1000);
     expect(await a.prisma.slaClock.count()).toBe(3000);
+  });
+
+  it("the serial restarts at 00001 when the month turns in Shanghai (001 第八条), not in UTC", async () => {
+    let clock = new Date("2026-01-31T15:58:00Z"); // 31 Jan 23:58 in Shanghai
+    const svc = instance(a, () => clock);
+    const create = async (i: number) =>
+      (
+        await svc.create(
+          { category: "DELAY", description: `跨月 ${i}`, customerPhone: `137${String(i).padStart(8, "0")}` },
+          { type: "system" },
+        )
+      ).number;
+    expect([await create(1), await create(2)]).toEqual(["202601-00001", "202601-00002"]);
+    clock = new Date("2026-01-31T16:00:00Z"); // 1 Feb 00:00 in Shanghai (still January in UTC)
+    expect([await create(3), await create(4)]).toEqual(["202602-00001", "202602-00002"]);
+    clock = new Date("2026-02-28T16:00:00Z"); // 1 Mar 00:00 in Shanghai
+    expect(await create(5)).toBe("202603-00001");
   });
 });
