@@ -106,6 +106,8 @@ export interface BuildOptions {
   logger?: Logger;
   /** Extra channel adapters (tests). */
   channels?: ChannelAdapter[];
+  /** The clock of tickets, SLA clocks and the holiday-calendar watch (tests pin it). */
+  now?: () => Date;
 }
 
 /** Advisory lock held while first-start data is seeded (see MIGRATION_LOCK_ID in migrate.ts). */
@@ -151,6 +153,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     sql: db,
     webhookUrl: config.SLA_WEBHOOK_URL,
     webhookSecret: config.SLA_WEBHOOK_SECRET,
+    ...(opts.now ? { now: opts.now } : {}),
   });
   // Agent replies go out through the conversation runtime, built below (it needs the flows).
   const tickets: TicketService = new TicketService(
@@ -168,6 +171,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       // Issue 8: a resolution schedules the satisfaction survey (built below).
       onResolved: (ticketId: string): Promise<void> => surveys.onResolved(ticketId),
       sql: db,
+      ...(opts.now ? { now: opts.now } : {}),
     },
   );
   const surveys = new SurveyService({
@@ -222,6 +226,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     bus,
     log.child({ component: "console" }),
     (agentId) => tickets.assignWaiting(agentId),
+    (conversationId, agentId, messageId) => tickets.agentReplied(conversationId, agentId, messageId),
   );
   const auth = new AuthService(prisma, log.child({ component: "auth" }), {
     tokenTtlHours: config.TOKEN_TTL_HOURS,

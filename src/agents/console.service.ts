@@ -57,6 +57,12 @@ export class ConsoleService {
     private readonly log: Logger,
     /** Called when an agent comes online (tickets waiting in their groups are assigned to them). */
     private readonly onOnline: (agentId: string) => Promise<unknown> = async () => undefined,
+    /** Called after an agent's reply reached the customer (the linked tickets' first response). */
+    private readonly onAgentReply: (
+      conversationId: string,
+      agentId: string,
+      messageId: string,
+    ) => Promise<unknown> = async () => undefined,
   ) {}
 
   /** Other modules add what an agent needs to see (tracking events, earlier tickets, SLA clocks). */
@@ -202,6 +208,10 @@ export class ConsoleService {
       agentId: principal.agentId,
       text,
     });
+    // The message is out: a failure here must not turn the sent reply into an error.
+    await this.onAgentReply(conversationId, principal.agentId, message.id).catch((err) =>
+      this.log.error({ err, conversationId }, "recording the first response failed"),
+    );
     await this.audit(principal, "conversation.reply", conversationId);
     return message;
   }

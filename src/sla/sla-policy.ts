@@ -7,7 +7,8 @@ import { addWorkingMinutes, type CalendarSpec, workingMsBetween } from "./busine
 export const CLOCK_KINDS = ["first_response", "resolution", "regulatory"] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
-export const CLOCK_STATES = ["running", "paused", "met", "breached"] as const;
+/** `stopped`: the obligation went away unfulfilled (a ticket resolved before anyone answered the customer). */
+export const CLOCK_STATES = ["running", "paused", "met", "breached", "stopped"] as const;
 export type ClockState = (typeof CLOCK_STATES)[number];
 
 export interface PolicySpec {
@@ -196,6 +197,15 @@ export function resumeClock(c: ClockTimes, calendar: CalendarSpec, now: Date): C
 export function meetClock(c: ClockTimes, now: Date): ClockTimes | undefined {
   if (c.state !== "running" && c.state !== "paused") return undefined;
   return { ...c, state: "met", metAt: now, pausedAt: null, nextFireAt: null };
+}
+
+/**
+ * The clock's obligation went away without being fulfilled: resolving a ticket nobody answered
+ * stops its first-response clock, which counts neither as met nor as breached (issue 19).
+ */
+export function stopClock(c: ClockTimes): ClockTimes | undefined {
+  if (c.state !== "running" && c.state !== "paused") return undefined;
+  return { ...c, state: "stopped", pausedAt: null, nextFireAt: null };
 }
 
 /** Working time left before the due time (negative once overdue); frozen while paused. */

@@ -27,6 +27,7 @@ import {
   resumeClock,
   selectPolicy,
   startClock,
+  stopClock,
 } from "./sla-policy.js";
 
 type Tx = Prisma.TransactionClient;
@@ -304,6 +305,11 @@ export class SlaService {
   /** Marks clocks met (first response sent; ticket resolved). */
   meet(tx: Tx, ticketId: string, kinds: readonly ClockKind[]): Promise<ArmRequest[]> {
     return this.change(tx, ticketId, ["running", "paused"], (c) => meetClock(c, this.now()), "sla.met", kinds);
+  }
+
+  /** Stops clocks whose obligation went away unmet (neither met nor breached; see stopClock). */
+  stop(tx: Tx, ticketId: string, kinds: readonly ClockKind[]): Promise<ArmRequest[]> {
+    return this.change(tx, ticketId, ["running", "paused"], (c) => stopClock(c), "sla.stopped", kinds);
   }
 
   private async change(

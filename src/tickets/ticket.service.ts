@@ -627,6 +627,42 @@ export class TicketService {
       await this.applyAction(t.number, { action: "customer_reply" } as never, { type: "customer", id: t.customerId });
   }
 
+  /**
+   * An agent wrote to the customer in the conversation itself (the console composer): that is
+   * the first response of every still-unanswered ticket linked to the conversation, exactly as a
+   * reply from the ticket's own composer is.
+   */
+  async agentReplied(conversationId: string, agentId: string, messageId: string): Promise<void> {
+    const now = this.now();
+    const unanswered = await this.db.ticket.findMany({
+      where: { conversationId, firstResponseAt: null, status: { in: ["new", "open", "pending_customer"] } },
+      select: { id: true },
+    });
+    for (const t of unanswered) {
+      const arms = await this.db.$transaction(async (tx) => {
+        // Conditional: a concurrent reply through the ticket may have answered it first.
+        const res = await tx.ticket.updateMany({
+          where: { id: t.id, firstResponseAt: null },
+          data: { firstResponseAt: now },
+        });
+        if (res.count === 0) return [];
+        await tx.ticketEvent.create({
+          data: {
+            ticketId: t.id,
+            at: now,
+            actorType: "agent",
+            actorId: agentId,
+            type: "first_response",
+            data: { via: "conversation", messageId },
+          },
+        });
+        return this.sla.meet(tx, t.id, ["first_response"]);
+      }, TX_OPTIONS);
+      await this.sla.applyArms(arms);
+      await this.publish("ticket.updated", t.id, "first_response");
+    }
+  }
+
   /** Survey answered or survey window over (issue 8): resolved → closed. */
   close(number: string, actor: Actor = { type: "system" }): Promise<void> {
     return this.applyAction(number, { action: "close" }, actor);
@@ -732,11 +768,13 @@ export class TicketService {
           data.resolution = body.resolution;
           data.rootCause = body.rootCause ?? null;
           data.resolvedAt = now;
-          if (!ticket.firstResponseAt) data.firstResponseAt = now;
           eventData.resolution = body.resolution;
           eventData.rootCause = body.rootCause ?? null;
           if (ticket.status === "pending_customer") arms.push(...(await this.sla.resume(tx, ticket.id)));
-          arms.push(...(await this.sla.meet(tx, ticket.id, ["first_response", "resolution", "regulatory"])));
+          // The resolution is not a reply to the customer: an unanswered ticket's first response
+          // is stopped, not met, and firstResponseAt stays empty (issue 19: it skewed 平均首次响应).
+          arms.push(...(await this.sla.stop(tx, ticket.id, ["first_response"])));
+          arms.push(...(await this.sla.meet(tx, ticket.id, ["resolution", "regulatory"])));
           eventType = "resolved";
           break;
         case "reopen":

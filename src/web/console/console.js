@@ -72,6 +72,7 @@ const I18N = {
     left: "剩余",
     over: "超时",
     met: "已达成",
+    stopped: "未响应即解决",
     paused: "已暂停",
     first_response: "首次响应",
     resolution_clock: "解决时限",
@@ -157,6 +158,7 @@ const I18N = {
     left: "left",
     over: "over",
     met: "met",
+    stopped: "resolved unanswered",
     paused: "paused",
     first_response: "First response",
     resolution_clock: "Resolution",
@@ -583,7 +585,9 @@ async function openTicket(number) {
             ? h("span", { class: "badge ok" }, T.met)
             : k.state === "paused"
               ? h("span", { class: "badge" }, T.paused)
-              : dueBadge(k.dueAt, k.state === "breached", t.status, k.targetMinutes),
+              : k.state === "stopped"
+                ? h("span", { class: "badge" }, T.stopped)
+                : dueBadge(k.dueAt, k.state === "breached", t.status, k.targetMinutes),
         ),
       ),
     ),
