@@ -11,6 +11,8 @@ export interface OutboxOptions {
   maxAttempts: number;
   /** How long a claimed row is hidden from other senders while it is being sent. */
   leaseMs?: number;
+  /** The clock (tests pin it to drive retries to their due time without waiting). */
+  now?: () => Date;
 }
 
 /**
@@ -22,6 +24,7 @@ export interface OutboxOptions {
 export class OutboxService {
   private readonly channels = new Map<string, ChannelAdapter>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly now: () => Date;
 
   constructor(
     private readonly db: Db,
@@ -30,6 +33,7 @@ export class OutboxService {
     private readonly log: Logger,
     private readonly opts: OutboxOptions,
   ) {
+    this.now = opts.now ?? (() => new Date());
     scheduler.handle("outbox", (id) => this.deliver(id));
   }
 
@@ -72,7 +76,7 @@ export class OutboxService {
   }
 
   private async deliverOnce(outboxId: string): Promise<void> {
-    const now = new Date();
+    const now = this.now();
     const leaseUntil = new Date(now.getTime() + (this.opts.leaseMs ?? 30_000));
     // Claim: only one sender gets the row; the lease expires if this process dies mid-send.
     const claimed = await this.db.outbox.updateMany({
@@ -160,7 +164,7 @@ export class OutboxService {
   private async recordFailure(outboxId: string, channel: string, attempts: number, err: unknown): Promise<void> {
     const permanent = err instanceof PermanentSendError;
     const dead = permanent || attempts >= this.opts.maxAttempts;
-    const nextAttemptAt = new Date(Date.now() + backoffMs(attempts));
+    const nextAttemptAt = new Date(this.now().getTime() + backoffMs(attempts));
     const lastError = String((err as Error)?.message ?? err).slice(0, 500);
     await this.db.outbox.update({
       where: { id: outboxId },
@@ -179,7 +183,7 @@ export class OutboxService {
   async retry(outboxId: string): Promise<boolean> {
     const res = await this.db.outbox.updateMany({
       where: { id: outboxId, status: "dead" },
-      data: { status: "pending", attempts: 0, nextAttemptAt: new Date(), lastError: null },
+      data: { status: "pending", attempts: 0, nextAttemptAt: this.now(), lastError: null },
     });
     if (res.count > 0) await this.deliver(outboxId);
     return res.count > 0;
@@ -193,7 +197,7 @@ export class OutboxService {
       orderBy: { createdAt: "asc" },
       take: 50_000,
     });
-    const now = Date.now();
+    const now = this.now().getTime();
     const due = pending.filter((p) => p.nextAttemptAt.getTime() <= now);
     for (const p of pending)
       if (p.nextAttemptAt.getTime() > now) await this.scheduler.arm(`outbox:${p.id}`, p.nextAttemptAt);
@@ -216,7 +220,7 @@ export class OutboxService {
 
   async sweepDue(limit = 500): Promise<number> {
     const due = await this.db.outbox.findMany({
-      where: { status: "pending", nextAttemptAt: { lte: new Date() } },
+      where: { status: "pending", nextAttemptAt: { lte: this.now() } },
       select: { id: true },
       orderBy: { nextAttemptAt: "asc" },
       take: limit,
