@@ -16,6 +16,20 @@ export interface LoadResult {
   seconds: number;
 }
 
+/**
+ * The open loop's default share of the baseline. A fixed rate (it was 1,000/s in scale mode) was
+ * past the knee on a slow day and easy on a fast one; a share of what the machine did in the same
+ * run is comparable across days. 25%, not 40%: scale mode's bot turns reach only 0.32–0.50 of the
+ * baseline (README, Benchmarks), so 40% would sit at the knee there.
+ */
+export const OPEN_LOOP_FRACTION = 0.25;
+
+/** Requests per second for the open loop: a share of the baseline's closed-loop rate, at least 1. */
+export function openLoopRate(baselinePerSec: number, fraction = OPEN_LOOP_FRACTION): number {
+  if (!Number.isFinite(baselinePerSec) || baselinePerSec <= 0) throw new Error("the baseline measured nothing");
+  return Math.max(1, Math.round(baselinePerSec * fraction));
+}
+
 function summarise(latencies: number[], errors: number, start: number): LoadResult {
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
