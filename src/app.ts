@@ -50,6 +50,7 @@ import { migrate } from "./db/migrate.js";
 import { installErrorHandler } from "./http/error-handler.js";
 import { createMetrics, healthRoutes, type Metrics } from "./http/health.routes.js";
 import { nluRoutes } from "./http/nlu.routes.js";
+import { installTextGuard } from "./http/storable-text.js";
 import { createLogger } from "./logger.js";
 import { OutboxService } from "./outbox/outbox.service.js";
 import { RetentionService } from "./privacy/retention.service.js";
@@ -248,6 +249,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   installErrorHandler(server);
+  installTextGuard(server);
 
   // Security headers, the middleware built once: @fastify/helmet rebuilt it (re-parsing the CSP)
   // on every request, ~1% of a turn's CPU in profiles.

@@ -17,6 +17,7 @@ import { t, toLocale } from "../../src/conversation/texts.js";
 import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
 import { errorResponses } from "../../src/http/schemas.js";
+import { int8String } from "../../src/http/storable-text.js";
 import { conversationTopic } from "../../src/realtime/topics.js";
 
 export const WEBCHAT = "webchat";
@@ -189,7 +190,7 @@ export class WebchatChannel implements ChannelAdapter {
             summary: "The session's history, oldest first (both directions)",
             security: [{ bearer: [] }],
             params: sessionParams,
-            querystring: z.object({ after: z.string().regex(/^\d+$/, "after must be a message seq").optional() }),
+            querystring: z.object({ after: int8String("after").optional() }),
             response: { 200: z.object({ messages: z.array(messageSchema) }), ...errorResponses(400, 401, 404) },
           },
         },

@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { isStorableText } from "../../src/http/storable-text.js";
 
 /** The fields of a WeChat push we read (all strings as WeChat sends them). */
 export interface WechatPush {
@@ -44,7 +45,12 @@ export function parseWechatXml(body: string): WechatPush {
   if (!root || typeof root !== "object") throw new WechatXmlError("root element <xml> missing");
   const out: WechatPush = {};
   for (const [k, v] of Object.entries(root as Record<string, unknown>)) {
-    if (typeof v === "string" || typeof v === "number") out[k] = String(v);
+    if (typeof v !== "string" && typeof v !== "number") continue;
+    const value = String(v);
+    // Safe mode's inner XML never passes the HTTP text guard: check here (issue 20).
+    if (!isStorableText(value)) throw new WechatXmlError(`<${k}> contains U+0000 or an unpaired UTF-16 surrogate`);
+    // An empty element (<MsgId></MsgId>) is an absent one: an empty MsgId would dedupe every such push as one.
+    if (value !== "") out[k] = value;
   }
   return out;
 }

@@ -4,6 +4,7 @@ import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
+import { int8String } from "../http/storable-text.js";
 import type { OutboxService } from "../outbox/outbox.service.js";
 import { requireRole, STAFF } from "./auth.plugin.js";
 import { AuthService, ROLES } from "./auth.service.js";
@@ -265,7 +266,7 @@ export const adminRoutes =
           security,
           summary: "Audit log of staff and system actions (append-only), newest first",
           querystring: z.object({
-            before: z.string().regex(/^\d+$/).optional(),
+            before: int8String("before").optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
           response: {

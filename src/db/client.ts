@@ -138,3 +138,11 @@ export function isConnectionError(err: unknown): boolean {
     text,
   );
 }
+
+/**
+ * A user's search text for Prisma's contains/startsWith (LIKE underneath): `%` and `_` are
+ * literal characters, not wildcards (issue 20: `text=%` listed everything in scope).
+ */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

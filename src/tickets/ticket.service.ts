@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Principal, Role } from "../agents/auth.service.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
-import type { Database, Db } from "../db/client.js";
+import { type Database, type Db, escapeLike } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
@@ -487,7 +487,7 @@ export class TicketService {
     if (filter.breached === true) and.push({ clocks: { some: { state: "breached" } } });
     if (filter.breached === false) and.push({ clocks: { none: { state: "breached" } } });
     if (filter.text) {
-      const q = filter.text.trim();
+      const q = escapeLike(filter.text.trim());
       and.push({
         OR: [
           { number: { contains: q } },

@@ -1,8 +1,10 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../support/app.js";
-import { hostileBody, send } from "../support/fuzz.js";
+import { postTwilio, TWILIO, WECHAT, wechatPush } from "../contract/channel.harnesses.js";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { hostileBody, hostileNumber, hostileString, pct, send } from "../support/fuzz.js";
 import { WebchatClient } from "../support/webchat-client.js";
+import { staffLogin } from "./ticket.helpers.js";
 
 // Every public endpoint answers hostile input with a 4xx (or a normal answer when the input
 // happens to be valid), never a 500, and the server keeps serving.
@@ -86,5 +88,121 @@ describe("fuzzing public endpoints", () => {
     expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("x-frame-options")).toBeTruthy();
+  });
+});
+
+// Well-formed requests (signed, authenticated) whose fields are hostile full-Unicode text or
+// numbers: the kind of input that reaches the database (issue 20: NUL, lone surrogates, a seq
+// beyond bigint, an empty MsgId). On both databases, since they fail differently.
+describe.each(DB_KINDS)("fuzzing fields that reach the database (%s)", (kind) => {
+  let t: TestApp;
+  let chat: WebchatClient;
+  let supervisor: string;
+  beforeAll(async () => {
+    t = await startTestApp(kind, {
+      RATE_LIMIT_MESSAGES_PER_MINUTE: "100000",
+      RATE_LIMIT_LOGINS_PER_MINUTE: "100000",
+      DEMO_DATA: "false",
+      WECHAT_TOKEN: WECHAT.token,
+      WECHAT_APP_ID: WECHAT.appId,
+      WECHAT_APP_SECRET: WECHAT.appSecret,
+      WECHAT_API_BASE: "http://127.0.0.1:9",
+      WECHAT_PASSIVE_WINDOW_MS: "0",
+      TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+      TWILIO_AUTH_TOKEN: TWILIO.authToken,
+      TWILIO_FROM: TWILIO.from,
+      TWILIO_API_BASE: "http://127.0.0.1:9",
+      PUBLIC_URL: TWILIO.publicUrl,
+    });
+    chat = await WebchatClient.open(t.baseUrl);
+    supervisor = (await staffLogin(t.app, t.baseUrl, "fuzz-supervisor", "supervisor")).token;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const json = (body: unknown) => ({ body: JSON.stringify(body), contentType: "application/json" });
+  const get = async (path: string, token?: string) => {
+    const res = await fetch(`${t.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    await res.arrayBuffer();
+    return res.status;
+  };
+  const wechatXml = (f: { from: string; content: string; msgId: string }) =>
+    `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><FromUserName><![CDATA[${f.from}]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${f.content}]]></Content><MsgId>${f.msgId}</MsgId></xml>`;
+
+  const targets: { name: string; arbitrary: fc.Arbitrary<unknown>; run: (v: never) => Promise<number> }[] = [
+    {
+      name: "web chat message (sent twice)",
+      arbitrary: fc.record({ text: hostileString, clientMessageId: hostileString }),
+      run: async (v: { text: string; clientMessageId: string }) => {
+        const url = `${t.baseUrl}/api/webchat/sessions/${chat.sessionId}/messages`;
+        const headers = { authorization: `Bearer ${chat.token}` };
+        const first = await send(url, "POST", json(v), headers);
+        const again = await send(url, "POST", json(v), headers);
+        return first !== again ? 500 + again : first; // a re-send answers as the first send did
+      },
+    },
+    {
+      name: "web chat history cursor",
+      arbitrary: hostileNumber,
+      run: (after: string) => get(`/api/webchat/sessions/${chat.sessionId}/messages?after=${pct(after)}`, chat.token),
+    },
+    {
+      name: "login",
+      arbitrary: fc.record({ username: hostileString, password: hostileString }),
+      run: (v: object) => send(`${t.baseUrl}/api/auth/login`, "POST", json(v)),
+    },
+    {
+      name: "ticket search",
+      arbitrary: fc.record({ text: hostileString, page: hostileNumber }),
+      run: (v: { text: string; page: string }) =>
+        get(`/api/tickets?text=${pct(v.text)}&page=${pct(v.page)}`, supervisor),
+    },
+    {
+      name: "report filters",
+      arbitrary: fc.record({ agent: hostileString, group: hostileString, from: hostileString }),
+      run: (v: { agent: string; group: string; from: string }) =>
+        get(`/api/reports/summary?agent=${pct(v.agent)}&group=${pct(v.group)}&from=${pct(v.from)}`, supervisor),
+    },
+    {
+      name: "SMS (signed)",
+      arbitrary: fc.record({ MessageSid: hostileString, Body: hostileString }),
+      run: async (v: { MessageSid: string; Body: string }) => {
+        const res = await postTwilio(t.baseUrl, "/webhooks/sms/twilio", { From: "+8613900002222", ...v });
+        await res.arrayBuffer();
+        return res.status;
+      },
+    },
+    {
+      name: "WeChat push (signed)",
+      arbitrary: fc.record({
+        from: fc.oneof(fc.constant("o_fuzz"), hostileString),
+        content: hostileString,
+        msgId: fc.oneof(fc.constant(""), hostileNumber),
+      }),
+      run: async (v: { from: string; content: string; msgId: string }) => {
+        const push = wechatPush(wechatXml(v));
+        const res = await fetch(`${t.baseUrl}/webhooks/wechat?${push.query}`, {
+          method: "POST",
+          headers: { "content-type": "text/xml" },
+          body: push.body,
+        });
+        await res.arrayBuffer();
+        return res.status;
+      },
+    },
+  ];
+
+  it("never answers 5xx", async () => {
+    for (const target of targets) {
+      await fc.assert(
+        fc.asyncProperty(target.arbitrary, async (v) => {
+          const status = await target.run(v as never);
+          if (status >= 500) throw new Error(`${target.name}: ${status} for ${JSON.stringify(v)}`);
+        }),
+        { numRuns: 40 },
+      );
+    }
+    expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
   });
 });
