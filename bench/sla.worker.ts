@@ -14,7 +14,11 @@ const url = process.env.BENCH_DATABASE_URL;
 const db = await openDatabase({ databaseUrl: url, pgliteDir: process.env.BENCH_PGLITE_DIR ?? "", poolSize: 20 });
 const scheduler: Scheduler =
   url && process.env.BENCH_REDIS_URL
-    ? new BullmqScheduler({ url: process.env.BENCH_REDIS_URL, queueName: queueNameFor(url), concurrency: 50 }, log)
+    ? new BullmqScheduler(
+        db.prisma,
+        { url: process.env.BENCH_REDIS_URL, queueName: queueNameFor(url), concurrency: 50 },
+        log,
+      )
     : new EmbeddedScheduler(db.prisma, log, { pollMs: 100, batchSize: 500 });
 const sla = new SlaService(db.prisma, scheduler, new InProcessBus(), log, { warnRatio: 0.8, sql: db });
 const t0 = Date.now();

@@ -133,6 +133,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const scheduler: Scheduler =
     config.REDIS_URL && config.DATABASE_URL
       ? new BullmqScheduler(
+          prisma,
           { url: config.REDIS_URL, queueName: queueNameFor(config.DATABASE_URL) },
           log.child({ component: "scheduler" }),
         )
@@ -378,9 +379,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await surveys.reconcile();
         if (config.mode === "scale") {
           // The database poll fallback: if Redis (BullMQ) loses or cannot deliver triggers, overdue
-          // clocks still fire, and messages left unanswered by a dead instance are answered.
+          // timers of every kind (SLA, surveys, outbound retries, retention, rollups) still fire,
+          // and messages left unanswered by a dead instance are answered.
           fallbackSweep = setInterval(() => {
-            void sla.sweepOverdue().catch((err) => log.warn({ err }, "SLA fallback sweep failed"));
+            void scheduler.sweep().catch((err) => log.warn({ err }, "scheduler fallback sweep failed"));
             void conversations.replayPending(60_000).catch((err) => log.warn({ err }, "replay sweep failed"));
           }, FALLBACK_SWEEP_MS);
           fallbackSweep.unref();

@@ -2,15 +2,20 @@ import { createHash } from "node:crypto";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { Db } from "../db/client.js";
 import { backoffMs, kindOf, type Scheduler, type TriggerHandler } from "./scheduler.js";
+import { TimerTable } from "./timer-table.js";
 
 export interface BullmqSchedulerOptions {
   url: string;
   /** One queue per deployment: instances sharing a database must share it, others must not. */
   queueName: string;
   concurrency?: number;
-  /** Retries of a failing handler before the job is left failed (reconcile re-arms on the next start). */
+  /** Retries of a failing handler before the job is left failed (the database sweep retries it later). */
   attempts?: number;
+  /** How late a trigger must be before the database sweep fires it instead of BullMQ (default 5 s). */
+  sweepGraceMs?: number;
+  now?: () => Date;
 }
 
 /** Atomically set key → due and return the previous due (or nil). */
@@ -27,8 +32,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * Scale mode: BullMQ delayed jobs on Redis. A job carries only the key; its id includes the
  * due time, and a Redis hash holds each key's current due time, so re-arming replaces the
  * trigger and a superseded job that still fires is recognised as stale and skipped. The
- * database stays the truth: a handler re-reads its row, and SlaService.reconcile re-arms
- * every running clock on start (a flushed Redis loses nothing).
+ * database stays the truth: every arm is first written to the `Timer` table (as in embedded
+ * mode) and removed when its handler succeeds, and sweep() fires the rows overdue by more
+ * than the grace, so a trigger of any kind that Redis lost (restarted empty, down) still fires.
  */
 export class BullmqScheduler implements Scheduler {
   readonly name = "bullmq";
@@ -38,11 +44,14 @@ export class BullmqScheduler implements Scheduler {
   private worker: Worker | undefined;
   private workerConnection: Redis | undefined;
   private readonly dueKey: string;
+  private readonly table: TimerTable;
 
   constructor(
+    db: Db,
     private readonly opts: BullmqSchedulerOptions,
     private readonly log: Logger,
   ) {
+    this.table = new TimerTable(db, log, this.handlers, opts.now ? { now: opts.now } : {});
     this.redis = new Redis(opts.url, { maxRetriesPerRequest: null });
     this.redis.on("error", (err) => this.log.warn({ err }, "scheduler redis error"));
     this.queue = new Queue(opts.queueName, { connection: this.redis });
@@ -76,7 +85,7 @@ export class BullmqScheduler implements Scheduler {
   }
 
   async arm(key: string, dueAt: Date): Promise<void> {
-    kindOf(key);
+    await this.table.arm(key, dueAt);
     await this.guarded("arm", () => this.armNow(key, dueAt));
   }
 
@@ -95,6 +104,7 @@ export class BullmqScheduler implements Scheduler {
   /** Arms many keys in a few round trips (start-up reconcile of every running clock). */
   async armMany(entries: readonly { key: string; dueAt: Date }[]): Promise<void> {
     if (!entries.length) return;
+    await this.table.armMany(entries);
     await this.guarded("armMany", () => this.armManyNow(entries));
   }
 
@@ -115,6 +125,7 @@ export class BullmqScheduler implements Scheduler {
   }
 
   async cancel(key: string): Promise<void> {
+    await this.table.cancel(key);
     await this.guarded("cancel", () => this.cancelNow(key));
   }
 
@@ -174,7 +185,13 @@ export class BullmqScheduler implements Scheduler {
     const handler = this.handlers.get(kind);
     if (!handler) throw new Error(`no handler registered for scheduler kind "${kind}"`);
     await handler(id, key);
+    await this.table.done(key, new Date(due));
     await this.redis.eval(CLEAR_IF, 1, this.dueKey, key, String(due));
+  }
+
+  /** Fires, from the database alone, the triggers overdue by more than the grace (Redis is not asked). */
+  sweep(): Promise<number> {
+    return this.table.fireDue(new Date(this.table.now().getTime() - (this.opts.sweepGraceMs ?? 5_000)));
   }
 
   private jobOpts(key: string, due: number) {

@@ -1,67 +1,48 @@
 import type { Logger } from "pino";
 import type { Db } from "../db/client.js";
-import { Prisma } from "../generated/prisma/client.js";
-import { backoffMs, kindOf, type Scheduler, type TriggerHandler } from "./scheduler.js";
+import type { Scheduler, TriggerHandler } from "./scheduler.js";
+import { TimerTable, type TimerTableOptions } from "./timer-table.js";
 
-export interface EmbeddedSchedulerOptions {
+export { runLimited } from "./timer-table.js";
+
+export interface EmbeddedSchedulerOptions extends TimerTableOptions {
   pollMs: number;
-  /** How long a claimed trigger is hidden from other pollers while its handler runs. */
-  leaseMs?: number;
-  batchSize?: number;
-  now?: () => Date;
 }
 
 /**
  * Polls the `Timer` table by its dueAt index: no in-memory timer list, so memory does not
- * grow with the number of armed clocks and nothing is lost on a crash. A claimed trigger is
- * leased, and deleted only after its handler succeeds (a crash mid-handler re-fires it
- * after the lease); a failing handler is retried with backoff.
+ * grow with the number of armed clocks and nothing is lost on a crash (see TimerTable).
  */
 export class EmbeddedScheduler implements Scheduler {
   readonly name = "embedded";
   private readonly handlers = new Map<string, TriggerHandler>();
+  private readonly table: TimerTable;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private polling: Promise<void> | undefined;
-  private readonly leaseMs: number;
-  private readonly batchSize: number;
-  private readonly now: () => Date;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly log: Logger,
     private readonly opts: EmbeddedSchedulerOptions,
   ) {
-    this.leaseMs = opts.leaseMs ?? 60_000;
-    this.batchSize = opts.batchSize ?? 500;
-    this.now = opts.now ?? (() => new Date());
+    this.table = new TimerTable(db, log, this.handlers, opts);
   }
 
   handle(kind: string, handler: TriggerHandler): void {
     this.handlers.set(kind, handler);
   }
 
-  async arm(key: string, dueAt: Date): Promise<void> {
-    kindOf(key);
-    await this.db.$executeRaw`
-      INSERT INTO "Timer" (key, "dueAt", "lockedUntil", attempts) VALUES (${key}, ${dueAt}, NULL, 0)
-      ON CONFLICT (key) DO UPDATE SET "dueAt" = EXCLUDED."dueAt", "lockedUntil" = NULL, attempts = 0`;
+  arm(key: string, dueAt: Date): Promise<void> {
+    return this.table.arm(key, dueAt);
   }
 
-  async armMany(entries: readonly { key: string; dueAt: Date }[]): Promise<void> {
-    // Chunks of one statement each: re-arming 100,000 clocks after a restart takes seconds, not minutes.
-    for (let i = 0; i < entries.length; i += 1000) {
-      const chunk = entries.slice(i, i + 1000);
-      for (const e of chunk) kindOf(e.key);
-      const values = Prisma.join(chunk.map((e) => Prisma.sql`(${e.key}, ${e.dueAt}::timestamp, NULL::timestamp, 0)`));
-      await this.db.$executeRaw`
-        INSERT INTO "Timer" (key, "dueAt", "lockedUntil", attempts) VALUES ${values}
-        ON CONFLICT (key) DO UPDATE SET "dueAt" = EXCLUDED."dueAt", "lockedUntil" = NULL, attempts = 0`;
-    }
+  armMany(entries: readonly { key: string; dueAt: Date }[]): Promise<void> {
+    return this.table.armMany(entries);
   }
 
-  async cancel(key: string): Promise<void> {
-    await this.db.$executeRaw`DELETE FROM "Timer" WHERE key = ${key}`;
+  cancel(key: string): Promise<void> {
+    return this.table.cancel(key);
   }
 
   async start(): Promise<void> {
@@ -76,35 +57,13 @@ export class EmbeddedScheduler implements Scheduler {
   }
 
   /** One poll: claim due triggers and run them. Exposed for tests and benchmarks. */
-  async pollOnce(): Promise<number> {
-    const now = this.now();
-    const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    const due = await this.db.$queryRaw<{ key: string; dueAt: Date; attempts: number }[]>`
-      UPDATE "Timer" SET "lockedUntil" = ${leaseUntil}, attempts = attempts + 1
-      WHERE key IN (
-        SELECT key FROM "Timer"
-        WHERE "dueAt" <= ${now} AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
-        ORDER BY "dueAt" LIMIT ${this.batchSize}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING key, "dueAt", attempts`;
-    await runLimited(due, 16, (t) => this.fire(t.key, t.dueAt, t.attempts));
-    return due.length;
+  pollOnce(): Promise<number> {
+    return this.table.fireDue(this.table.now());
   }
 
-  private async fire(key: string, dueAt: Date, attempts: number): Promise<void> {
-    const { kind, id } = kindOf(key);
-    const handler = this.handlers.get(kind);
-    try {
-      if (!handler) throw new Error(`no handler registered for scheduler kind "${kind}"`);
-      await handler(id, key);
-      // Only the trigger we claimed: a handler that re-armed the key keeps its new due time.
-      await this.db.$executeRaw`DELETE FROM "Timer" WHERE key = ${key} AND "dueAt" = ${dueAt}`;
-    } catch (err) {
-      const retryAt = new Date(this.now().getTime() + backoffMs(attempts));
-      this.log.error({ err, key, attempts }, "scheduled handler failed; will retry");
-      await this.db.$executeRaw`
-        UPDATE "Timer" SET "lockedUntil" = ${retryAt} WHERE key = ${key} AND "dueAt" = ${dueAt}`.catch(() => {});
-    }
+  /** The poll is the database sweep: everything due fires. */
+  sweep(): Promise<number> {
+    return this.pollOnce();
   }
 
   private schedule(delay: number): void {
@@ -118,21 +77,9 @@ export class EmbeddedScheduler implements Scheduler {
           this.log.warn({ err }, "scheduler poll failed");
         }
         // A full batch means more are due: poll again at once.
-        this.schedule(got >= this.batchSize ? 0 : this.opts.pollMs);
+        this.schedule(got >= this.table.batch ? 0 : this.opts.pollMs);
       })();
     }, delay);
     this.timer.unref?.();
   }
-}
-
-/** Runs fn over items with at most `limit` in flight. */
-export async function runLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
 }

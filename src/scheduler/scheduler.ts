@@ -19,6 +19,12 @@ export interface Scheduler {
   start(): Promise<void>;
   /** Stops firing; waits for running handlers to finish. */
   stop(): Promise<void>;
+  /**
+   * The database sweep: fires every trigger of any kind that is due by the database's `Timer`
+   * table and was not delivered (in scale mode: Redis restarted empty, was flushed or is down).
+   * Returns how many fired. Handlers are idempotent, so one fired twice acts once.
+   */
+  sweep(): Promise<number>;
 }
 
 export type TriggerHandler = (id: string, key: string) => Promise<void>;

@@ -456,22 +456,6 @@ export class SlaService {
   }
 
   /**
-   * The database poll fallback (scale mode): fires clocks overdue by more than `graceMs`,
-   * which means their trigger was lost (Redis down, or a job dropped). Firing is idempotent,
-   * so a clock the scheduler fires at the same moment still acts once.
-   */
-  async sweepOverdue(graceMs = 5_000, limit = 500): Promise<number> {
-    const overdue = await this.db.slaClock.findMany({
-      where: { state: "running", nextFireAt: { lte: new Date(this.now().getTime() - graceMs) } },
-      orderBy: { nextFireAt: "asc" },
-      select: { id: true },
-      take: limit,
-    });
-    await runLimited(overdue, 8, (c) => this.fire(c.id));
-    return overdue.length;
-  }
-
-  /**
    * After a start: re-arm every running clock from its nextFireAt, so a clock that fell due
    * while the service was down fires at once and one armed in a lost Redis fires at all.
    */

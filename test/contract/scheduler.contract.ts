@@ -3,9 +3,15 @@ import type { Scheduler } from "../../src/scheduler/scheduler.js";
 
 /** One backing store (database, Redis queue) that scheduler instances can be opened on, like restarts. */
 export interface SchedulerHarness {
-  open(): Promise<Scheduler>;
+  /** `now` pins the scheduler's clock where it has one of its own (the database sweep). */
+  open(now?: () => Date): Promise<Scheduler>;
+  /** Loses every trigger held outside the database (Redis restarted empty), as an outage would. */
+  loseFastPath(): Promise<void>;
   cleanup(): Promise<void>;
 }
+
+/** Every kind of timer the app arms (SLA, SLA webhook, survey send/remind/close, outbound retry, retention, rollup). */
+export const TIMER_KINDS = ["sla", "slahook", "survey", "outbox", "retention", "reportrollup"] as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,8 +65,8 @@ export function schedulerContract(name: string, makeHarness: () => Promise<Sched
 
     it("re-arming replaces the earlier due time", async () => {
       const s = await start();
-      await s.arm("test:b", new Date(Date.now() + 200));
-      const later = Date.now() + 900;
+      await s.arm("test:b", new Date(Date.now() + 1_000));
+      const later = Date.now() + 2_000;
       await s.arm("test:b", new Date(later));
       await until(() => count("b") === 1);
       expect(fired[0]!.at).toBeGreaterThanOrEqual(later - 5);
@@ -124,6 +130,24 @@ export function schedulerContract(name: string, makeHarness: () => Promise<Sched
       await sleep(500);
       expect(new Set(fired.map((f) => f.id)).size).toBe(300);
       expect(fired).toHaveLength(300);
+    });
+
+    it("the database sweep fires a due trigger of every kind whose fast-path trigger was lost", async () => {
+      let now = Date.now();
+      const s = await harness.open(() => new Date(now));
+      for (const kind of TIMER_KINDS) s.handle(kind, async (id) => void fired.push({ id: `${kind}:${id}`, at: now }));
+      open.push(s);
+      await s.start();
+      const due = new Date(now + 3_600_000);
+      for (const kind of TIMER_KINDS) await s.arm(`${kind}:lost`, due);
+      await harness.loseFastPath();
+      expect(await s.sweep()).toBe(0);
+      // The hour passes (pinned clock); the triggers now exist only in the database.
+      now = due.getTime() + 60_000;
+      await s.sweep();
+      await until(() => fired.length >= TIMER_KINDS.length);
+      expect(fired.map((f) => f.id).sort()).toEqual(TIMER_KINDS.map((k) => `${k}:lost`).sort());
+      expect(await s.sweep()).toBe(0);
     });
 
     it("refuses a key without a kind", async () => {

@@ -45,6 +45,8 @@ describe("Redis outage in scale mode", () => {
     });
     const past = new Date(Date.now() - 60_000);
     await prisma.slaClock.update({ where: { id: clock.id }, data: { warnAt: past, dueAt: past, nextFireAt: past } });
+    // Time passes for its database timer row too (the sweep reads the Timer table, every kind alike).
+    await prisma.timer.update({ where: { key: `sla:${clock.id}` }, data: { dueAt: past } });
     await expect
       .poll(async () => (await prisma.slaClock.findUniqueOrThrow({ where: { id: clock.id } })).state, {
         timeout: 40_000,
