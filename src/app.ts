@@ -38,8 +38,10 @@ import { ConversationService } from "./conversation/conversation.service.js";
 import type { Flow } from "./conversation/flow.js";
 import { ComplaintFlow } from "./conversation/flows/complaint.flow.js";
 import { HandoffFlow } from "./conversation/flows/handoff.flow.js";
+import { KnowledgeFlow } from "./conversation/flows/knowledge.flow.js";
 import { ProgressFlow } from "./conversation/flows/progress.flow.js";
 import { SmallTalkFlow } from "./conversation/flows/small-talk.flow.js";
+import { SuggestionFlow } from "./conversation/flows/suggestion.flow.js";
 import { SurveyFlow } from "./conversation/flows/survey.flow.js";
 import { TrackFlow } from "./conversation/flows/track.flow.js";
 import { IntentRouter } from "./conversation/router.js";
@@ -47,10 +49,14 @@ import { toLocale } from "./conversation/texts.js";
 import { TurnAdapter } from "./conversation/turn.adapter.js";
 import { type Database, openDatabase } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
+import { FeedbackService } from "./feedback/feedback.service.js";
 import { installErrorHandler } from "./http/error-handler.js";
 import { createMetrics, healthRoutes, type Metrics } from "./http/health.routes.js";
 import { nluRoutes } from "./http/nlu.routes.js";
 import { installTextGuard } from "./http/storable-text.js";
+import { warmTokeniser } from "./knowledge/kb.tokeniser.js";
+import { KnowledgeService } from "./knowledge/knowledge.service.js";
+import { MiniSearchRetriever } from "./knowledge/minisearch.retriever.js";
 import { createLogger } from "./logger.js";
 import { OutboxService } from "./outbox/outbox.service.js";
 import { RetentionService } from "./privacy/retention.service.js";
@@ -93,6 +99,8 @@ export interface App {
   surveys: SurveyService;
   reports: ReportService;
   tracking: Tracking;
+  knowledge: KnowledgeService;
+  feedback: FeedbackService;
   channels: ChannelAdapter[];
   metrics: Metrics;
   /** First admin login, present only on the start that created it. */
@@ -196,6 +204,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   const nlu = createNlu();
   const tracking = buildTracking(config, prisma, db, log.child({ component: "tracking" }));
+  // Issue 14: 咨询 answered from the knowledge base, 建议 kept as records.
+  warmTokeniser();
+  const knowledge = new KnowledgeService({
+    db: prisma,
+    retriever: new MiniSearchRetriever(),
+    bus,
+    log: log.child({ component: "knowledge" }),
+    ...(config.KB_ANSWER_THRESHOLD !== undefined ? { threshold: config.KB_ANSWER_THRESHOLD } : {}),
+  });
+  const feedback = new FeedbackService(prisma);
   const flows: Flow[] = [
     new SmallTalkFlow(),
     // Queue position comes from the console service, built once the runtime exists.
@@ -204,6 +222,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     new ComplaintFlow({ tickets, customerPhone }),
     new ProgressFlow({ tickets, customerPhone }),
     new SurveyFlow(surveys),
+    new KnowledgeFlow({ kb: knowledge, feedback }),
+    new SuggestionFlow({ feedback }),
   ];
   const hasOpenTicket = async (customerId: string) =>
     (await prisma.ticket.count({ where: { customerId, status: { in: ["new", "open", "pending_customer"] } } })) > 0;
@@ -332,8 +352,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await tickets.seedGroups();
     await sla.seed();
     await tracking.seedDemoIfFirstStart();
+    await knowledge.seedDefaults();
     return auth.bootstrapAdmin(config.ADMIN_PASSWORD);
   });
+  await knowledge.start();
   for (const channel of channels)
     await channel.start({ server, conversations, bus, log: log.child({ component: channel.name }) });
 
@@ -360,6 +382,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     surveys,
     reports,
     tracking,
+    knowledge,
+    feedback,
     channels,
     metrics,
     ...(firstAdmin ? { firstAdmin } : {}),
@@ -398,6 +422,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       // BullMQ holds a Redis connection for arming even on a web-only instance.
       if (workersStarted || scheduler instanceof BullmqScheduler) await scheduler.stop();
       for (const channel of channels) await channel.stop().catch(() => {});
+      knowledge.stop();
       await bus.close();
       await db.close();
     },

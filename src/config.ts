@@ -44,6 +44,8 @@ export const configSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(0).default(365),
   /** Human service hours, told to customers who ask for a person while nobody is online. */
   OFFICE_HOURS: z.string().min(1).default("每天 09:00–21:00"),
+  /** Knowledge base: answer only at or above this retrieval confidence (default measured, README). */
+  KB_ANSWER_THRESHOLD: optional(z.coerce.number().min(0).max(1)),
   /** How often the embedded scheduler polls the database for due timers. */
   SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),

@@ -13,4 +13,11 @@ export interface Flow {
   start(context: TurnContext, parsed: NluResult, text: string): Promise<void>;
   /** Handles a message while this flow is active; returns false to let the router treat it as new. */
   resume?(context: TurnContext, parsed: NluResult, text: string): Promise<boolean>;
+  /**
+   * Before the intent picks a flow: may take a message another intent would get (a question
+   * worded like a complaint); returns true when it answered.
+   */
+  claim?(context: TurnContext, parsed: NluResult, text: string): Promise<boolean>;
+  /** When no intent is confident: may still answer (returns true when it did). */
+  fallback?(context: TurnContext, parsed: NluResult, text: string): Promise<boolean>;
 }

@@ -16,6 +16,8 @@ export type OpenTicketCheck = (customerId: string) => Promise<boolean>;
 export class IntentRouter implements MessageRouter {
   private readonly byIntent = new Map<IntentName, Flow>();
   private readonly byName = new Map<string, Flow>();
+  private readonly claimers: Flow[];
+  private readonly fallbacks: Flow[];
 
   constructor(
     private readonly nlu: Nlu,
@@ -26,6 +28,8 @@ export class IntentRouter implements MessageRouter {
       this.byName.set(flow.name, flow);
       for (const intent of flow.intents) this.byIntent.set(intent, flow);
     }
+    this.claimers = flows.filter((f) => f.claim);
+    this.fallbacks = flows.filter((f) => f.fallback);
   }
 
   async route(context: TurnContext, text: string): Promise<void> {
@@ -65,6 +69,12 @@ export class IntentRouter implements MessageRouter {
       await tracking.start(context, parsed, text);
       return;
     }
+    for (const claimer of this.claimers) {
+      if (await claimer.claim?.(context, parsed, text)) {
+        info.state.misunderstood = 0;
+        return;
+      }
+    }
     const flow = this.byIntent.get(parsed.intent.name);
     if (confident && flow && parsed.intent.name !== "none") {
       info.state.misunderstood = 0;
@@ -73,12 +83,23 @@ export class IntentRouter implements MessageRouter {
       await flow.start(context, parsed, text);
       return;
     }
-    await this.notUnderstood(context, parsed, confident);
+    await this.notUnderstood(context, parsed, confident, text);
   }
 
   /** Off-topic or unsure: say what the bot can do, or ask which of the likely intents was meant. */
-  private async notUnderstood(context: TurnContext, parsed: NluResult, confident: boolean): Promise<void> {
+  private async notUnderstood(
+    context: TurnContext,
+    parsed: NluResult,
+    confident: boolean,
+    text: string,
+  ): Promise<void> {
     const info = turnInfo(context);
+    for (const f of this.fallbacks) {
+      if (await f.fallback?.(context, parsed, text)) {
+        info.state.misunderstood = 0;
+        return;
+      }
+    }
     // Confidently off-topic is understood (the answer is "here is what I can do"); only
     // messages the engine is unsure about count towards the handoff.
     if (!confident) info.state.misunderstood += 1;

@@ -1,0 +1,213 @@
+import type { TurnContext } from "botbuilder";
+import type { NluResult } from "../../../intents/index.js";
+import type { FeedbackInput } from "../../feedback/feedback.service.js";
+import { answerBudget, splitAnswer } from "../../knowledge/answer.text.js";
+import type { UnansweredInput } from "../../knowledge/knowledge.service.js";
+import type { Article, KbMatch } from "../../knowledge/knowledge.types.js";
+import { reply } from "../bot.js";
+import type { QuickReply } from "../channel.js";
+import type { Flow } from "../flow.js";
+import { type Locale, t } from "../texts.js";
+import { type TurnInfo, turnInfo } from "../turn-state.js";
+import { HELPFUL_RE, kt, MORE_RE, QUESTION_RE, UNHELPFUL_RE } from "./knowledge.texts.js";
+
+/** What the flow needs from the knowledge base and the feedback records. */
+export interface KnowledgeDeps {
+  kb: {
+    readonly threshold: number;
+    search(question: string, limit?: number): KbMatch[];
+    recordView(articleId: string): Promise<void>;
+    recordVerdict(articleId: string, helpful: boolean): Promise<void>;
+    recordUnanswered(input: UnansweredInput): Promise<void>;
+    article(id: string): Article | undefined;
+  };
+  feedback: { record(input: FeedbackInput): Promise<string> };
+}
+
+interface AnsweredData {
+  articleId: string;
+  question: string;
+  rest: string;
+  /** Next best articles, offered one by one on 没帮助. */
+  others: string[];
+}
+
+/** A runner-up below the answer threshold is still worth offering after 没帮助, above this share of it. */
+const NEXT_BEST_RATIO = 0.75;
+/** Intent share that makes a complaint-worded question worth answering from the knowledge base. */
+const INQUIRY_RUNNER_UP = 0.25;
+
+/**
+ * 咨询 (003 §8.2): a question is answered from the knowledge base, channel-sized, with 更多,
+ * 有帮助 / 没帮助 / 转人工; 没帮助 offers the next best article or a person. Below the
+ * measured threshold the bot says it does not know and keeps the question (the KB's to-do list).
+ */
+export class KnowledgeFlow implements Flow {
+  readonly name = "knowledge";
+  readonly intents = ["inquiry"] as const;
+
+  constructor(private readonly deps: KnowledgeDeps) {}
+
+  async start(context: TurnContext, _parsed: NluResult, text: string): Promise<void> {
+    const info = turnInfo(context);
+    const matches = this.deps.kb.search(text, 3);
+    const best = matches[0];
+    if (best && best.score >= this.deps.kb.threshold) {
+      await this.answer(context, text, best, matches.slice(1));
+      return;
+    }
+    info.state.flow = undefined;
+    await this.deps.kb.recordUnanswered({
+      question: text,
+      locale: info.locale,
+      channel: info.channel,
+      conversationId: info.conversationId,
+      reason: "no_match",
+      ...(best ? { articleId: best.article.id } : {}),
+      score: best?.score ?? 0,
+    });
+    await this.recordInquiry(info, text, undefined);
+    await context.sendActivity(reply(kt(info.locale, "kb.dont.know"), [{ title: t(info.locale, "quick.human") }]));
+  }
+
+  /**
+   * Before the intent decides: a question that merely uses complaint words ("上门取件是不是要多收钱")
+   * and that an article answers confidently is a question, not a complaint (issue 14).
+   */
+  async claim(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
+    if (parsed.intent.name !== "complaint" || parsed.entities.some((e) => e.type === "waybill")) return false;
+    const inquiry = parsed.ranking.find((r) => r.name === "inquiry")?.confidence ?? 0;
+    if (inquiry < INQUIRY_RUNNER_UP || !QUESTION_RE.test(text.trim())) return false;
+    const matches = this.deps.kb.search(text, 3);
+    const best = matches[0];
+    if (!best || best.score < this.deps.kb.threshold) return false;
+    turnInfo(context).intent = "inquiry";
+    await this.answer(context, text, best, matches.slice(1));
+    return true;
+  }
+
+  /** The engine was unsure or found no intent: a confident article match is still the best answer. */
+  async fallback(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
+    // Most likely a question, even if unsure: answered, or honestly not, and kept.
+    if (parsed.intent.name === "inquiry") {
+      turnInfo(context).intent = "inquiry";
+      await this.start(context, parsed, text);
+      return true;
+    }
+    const matches = this.deps.kb.search(text, 3);
+    const best = matches[0];
+    if (!best || best.score < this.deps.kb.threshold) return false;
+    turnInfo(context).intent = "inquiry";
+    await this.answer(context, text, best, matches.slice(1));
+    return true;
+  }
+
+  async resume(context: TurnContext, _parsed: NluResult, text: string): Promise<boolean> {
+    const info = turnInfo(context);
+    const data = info.state.flow?.data as AnsweredData | undefined;
+    if (!data) return false;
+    const said = text.trim();
+    if (MORE_RE.test(said)) {
+      await context.sendActivity(
+        reply(data.rest || kt(info.locale, "kb.no.more"), this.verdictReplies(info.locale, false)),
+      );
+      info.state.flow = { name: this.name, step: "answered", data: { ...data, rest: "" } };
+      return true;
+    }
+    if (HELPFUL_RE.test(said)) {
+      info.state.flow = undefined;
+      await this.deps.kb.recordVerdict(data.articleId, true);
+      await context.sendActivity(reply(kt(info.locale, "kb.helpful.thanks")));
+      return true;
+    }
+    if (UNHELPFUL_RE.test(said)) {
+      await this.deps.kb.recordVerdict(data.articleId, false);
+      await this.deps.kb.recordUnanswered({
+        question: data.question,
+        locale: info.locale,
+        channel: info.channel,
+        conversationId: info.conversationId,
+        reason: "unhelpful",
+        articleId: data.articleId,
+        score: 0,
+      });
+      const [nextId, ...others] = data.others;
+      const next = nextId ? this.deps.kb.article(nextId) : undefined;
+      if (next) {
+        await this.present(context, data.question, next, others, kt(info.locale, "kb.next"));
+        return true;
+      }
+      info.state.flow = undefined;
+      await context.sendActivity(reply(kt(info.locale, "kb.offer.human"), [{ title: t(info.locale, "quick.human") }]));
+      return true;
+    }
+    // Anything else is a new message for the router (转人工, a waybill, another question …).
+    info.state.flow = undefined;
+    return false;
+  }
+
+  private async answer(context: TurnContext, question: string, best: KbMatch, rest: KbMatch[]): Promise<void> {
+    const info = turnInfo(context);
+    const floor = this.deps.kb.threshold * NEXT_BEST_RATIO;
+    const others = rest.filter((m) => m.score >= floor).map((m) => m.article.id);
+    await this.recordInquiry(info, question, best.article.id);
+    await this.present(context, question, best.article, others);
+  }
+
+  /** Sends an article's short answer and remembers the rest for 更多. */
+  private async present(
+    context: TurnContext,
+    question: string,
+    article: Article,
+    others: string[],
+    lead?: string,
+  ): Promise<void> {
+    const info = turnInfo(context);
+    const { text, fallback } = localised(article, info.locale);
+    const budget = answerBudget(info.channel) - (lead ? [...lead].length + 1 : 0);
+    const split = splitAnswer(text, budget);
+    const source = article.source ? kt(info.locale, "kb.source", { source: article.source }) : "";
+    const rest = [split.rest, source].filter(Boolean).join("\n");
+    const head = [lead, fallback ? kt(info.locale, "kb.fallback.note") : undefined, split.now]
+      .filter(Boolean)
+      .join("\n");
+    await this.deps.kb.recordView(article.id);
+    info.state.flow = {
+      name: this.name,
+      step: "answered",
+      data: { articleId: article.id, question, rest, others } satisfies AnsweredData,
+    };
+    await context.sendActivity(reply(head, this.verdictReplies(info.locale, rest.length > 0)));
+  }
+
+  private verdictReplies(locale: Locale, more: boolean): QuickReply[] {
+    return [
+      ...(more ? [{ title: kt(locale, "quick.more") }] : []),
+      { title: kt(locale, "quick.helpful") },
+      { title: kt(locale, "quick.unhelpful") },
+      { title: t(locale, "quick.human") },
+    ];
+  }
+
+  private async recordInquiry(info: TurnInfo, text: string, articleId: string | undefined): Promise<void> {
+    await this.deps.feedback.record({
+      type: "inquiry",
+      text,
+      customerId: info.customerId,
+      conversationId: info.conversationId,
+      channel: info.channel,
+      locale: info.locale,
+      articleId,
+      status: articleId ? "answered" : "unanswered",
+    });
+  }
+}
+
+/** English text when there is one; otherwise Chinese with a note (issue 14). */
+function localised(article: Article, locale: Locale): { text: string; fallback: boolean } {
+  if (locale === "en") {
+    if (article.answerEn) return { text: article.answerEn, fallback: false };
+    return { text: article.answer, fallback: true };
+  }
+  return { text: article.answer, fallback: false };
+}

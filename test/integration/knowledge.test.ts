@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { type ChatReply, WebchatClient } from "../support/webchat-client.js";
+
+const titles = (r: ChatReply[]) => r.flatMap((m) => m.quickReplies ?? []).map((q) => q.title);
+const joined = (r: ChatReply[]) => r.map((m) => m.text).join("\n");
+
+describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)", (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("answers an everyday question from the default articles, with 更多 and the verdict buttons", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const replies = await chat.say("能寄液体吗");
+    expect(joined(replies)).toMatch(/液体/);
+    expect(joined(replies)).not.toMatch(/暂时回答不了/);
+    expect(titles(replies)).toEqual(["更多", "有帮助", "没帮助", "转人工"]);
+    const more = await chat.say("更多");
+    expect(joined(more)).toMatch(/依据：.*禁止寄递物品指导目录/);
+    const thanks = await chat.say("有帮助");
+    expect(joined(thanks)).toMatch(/很高兴/);
+    const article = await t.app.db.prisma.kbArticle.findUniqueOrThrow({ where: { title: "能寄液体吗？" } });
+    expect(article.views).toBe(1);
+    expect(article.helpful).toBe(1);
+    const inquiry = await t.app.db.prisma.feedback.findFirstOrThrow({ where: { type: "inquiry", text: "能寄液体吗" } });
+    expect(inquiry).toMatchObject({ status: "answered", articleId: article.id, channel: "webchat" });
+  });
+
+  it("没帮助 offers the next best article, then a person, and keeps the question for the KB's to-do list", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const first = await chat.say("驿站放几天会退回");
+    expect(joined(first)).toMatch(/驿站/);
+    const next = await chat.say("没帮助");
+    const nextText = joined(next);
+    expect(nextText).toMatch(/您问的是不是这个|需要为您转人工/);
+    expect(titles(next)).toContain("转人工");
+    const row = await t.app.db.prisma.kbUnanswered.findFirstOrThrow({ where: { question: "驿站放几天会退回" } });
+    expect(row.reason).toBe("unhelpful");
+  });
+
+  it("says it does not know below the threshold, offers a person, and records the question", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const replies = await chat.say("可以寄到月球吗");
+    expect(joined(replies)).toMatch(/不能确定答案/);
+    expect(titles(replies)).toContain("转人工");
+    const row = await t.app.db.prisma.kbUnanswered.findFirstOrThrow({ where: { question: "可以寄到月球吗" } });
+    expect(row.reason).toBe("no_match");
+    const inquiry = await t.app.db.prisma.feedback.findFirstOrThrow({ where: { text: "可以寄到月球吗" } });
+    expect(inquiry).toMatchObject({ type: "inquiry", status: "unanswered", articleId: null });
+  });
+
+  it("a waybill question still goes to tracking, a complaint to intake, a complaint-worded question is answered", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    expect(joined(await chat.say("SF1438829301576到哪了"))).toContain("SF1438829301576");
+    const priced = await chat.say("上门取件是不是要多收钱");
+    expect(joined(priced)).toMatch(/公示价格/);
+    expect(titles(priced)).toContain("有帮助");
+    const complaint = await (await WebchatClient.open(t.baseUrl)).say("快递员态度太差了，我要投诉");
+    expect(joined(complaint)).toMatch(/投诉|运单号|描述/);
+    expect(joined(complaint)).not.toMatch(/公示价格/);
+  });
+
+  it("answers in English, and falls back to Chinese with a note when an article has no English text", async () => {
+    const chat = await WebchatClient.open(t.baseUrl, "en");
+    const replies = await chat.say("can I ship a power bank");
+    expect(joined(replies)).toMatch(/power bank/i);
+    expect(titles(replies)).toContain("Helpful");
+    await t.app.db.prisma.kbArticle.update({ where: { title: "刀具能寄吗？" }, data: { answerEn: null } });
+    await t.app.knowledge.reload();
+    const knife = await chat.say("can I send a kitchen knife");
+    expect(joined(knife)).toMatch(/No English version yet/);
+    expect(joined(knife)).toMatch(/菜刀/);
+  });
+
+  it("a suggestion is thanked, kept, and the next message is added to it", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const thanks = await chat.say("建议你们周末也派件");
+    expect(joined(thanks)).toMatch(/谢谢您的建议/);
+    const added = await chat.say("最好周日上午也能送");
+    expect(joined(added)).toMatch(/已补充/);
+    const row = await t.app.db.prisma.feedback.findFirstOrThrow({ where: { type: "suggestion" } });
+    expect(row.text).toBe("建议你们周末也派件\n最好周日上午也能送");
+    expect(row.status).toBe("new");
+    expect(row.tags.length).toBeGreaterThan(0);
+  });
+});
