@@ -1,11 +1,11 @@
 import type { TurnContext } from "botbuilder";
 import type { NluResult } from "../../../intents/index.js";
+import type { QuickReply } from "../../channel/channel.js";
 import type { FeedbackInput } from "../../feedback/feedback.service.js";
 import { answerBudget, splitAnswer } from "../../knowledge/answer.text.js";
 import type { UnansweredInput } from "../../knowledge/knowledge.service.js";
 import type { Article, KbMatch } from "../../knowledge/knowledge.types.js";
 import { reply } from "../bot.js";
-import type { QuickReply } from "../../channel/channel.js";
 import type { Flow } from "../flow.js";
 import { type Locale, t } from "../texts.js";
 import { type TurnInfo, turnInfo } from "../turn-state.js";
