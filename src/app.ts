@@ -329,10 +329,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       metrics,
       channels: () => channels,
       mode: config.mode,
-      extra: () => ({
-        scheduler: { state: "ready", detail: scheduler.name },
-        bus: { state: "ready", detail: bus.name },
-      }),
+      extra: () => ({ scheduler: scheduler.health(), bus: bus.health() }),
     }),
   );
   await server.register(authRoutes(auth, config.RATE_LIMIT_LOGINS_PER_MINUTE));

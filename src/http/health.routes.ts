@@ -35,6 +35,7 @@ export interface HealthDeps {
   db: Database;
   metrics: Metrics;
   channels: () => ChannelAdapter[];
+  /** Workers (scheduler, bus): a "degraded" one makes the whole answer "degraded" (still 200: it serves). */
   extra: () => Record<string, { state: string; detail?: string }>;
   mode: string;
 }
@@ -71,14 +72,14 @@ export const healthRoutes =
           summary: "Ready to serve: database reachable; state of every channel and worker",
           response: {
             200: z.object({
-              status: z.enum(["ready", "unavailable"]),
+              status: z.enum(["ready", "degraded", "unavailable"]),
               mode: z.string(),
               database: component,
               channels: z.record(z.string(), component),
               components: z.record(z.string(), component),
             }),
             503: z.object({
-              status: z.enum(["ready", "unavailable"]),
+              status: z.enum(["ready", "degraded", "unavailable"]),
               mode: z.string(),
               database: component,
               channels: z.record(z.string(), component),
@@ -97,12 +98,16 @@ export const healthRoutes =
         }
         const channels = Object.fromEntries(deps.channels().map((c) => [c.name, c.status()]));
         const ok = database.state === "ready";
+        const components = deps.extra();
+        // Redis down: chats and tickets still work (the database sweep fires timers), so the
+        // instance stays in the load balancer (200) but says which part is degraded.
+        const degraded = Object.values(components).some((c) => c.state !== "ready");
         return reply.code(ok ? 200 : 503).send({
-          status: ok ? "ready" : "unavailable",
+          status: !ok ? "unavailable" : degraded ? "degraded" : "ready",
           mode: deps.mode,
           database,
           channels,
-          components: deps.extra(),
+          components,
         });
       },
     );

@@ -9,6 +9,14 @@ export interface EventBus {
   /** Returns an unsubscribe function. */
   subscribe(topic: string, listener: (event: RealtimeEvent) => void): () => void;
   close(): Promise<void>;
+  /** For /readyz: "degraded" while the transport (Redis) is unreachable. */
+  health(): ComponentHealth;
+}
+
+/** A part's state on /readyz. */
+export interface ComponentHealth {
+  state: "ready" | "degraded";
+  detail: string;
 }
 
 export interface RealtimeEvent {

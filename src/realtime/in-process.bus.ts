@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { EventBus, RealtimeEvent } from "./event-bus.js";
+import type { ComponentHealth, EventBus, RealtimeEvent } from "./event-bus.js";
 
 export class InProcessBus implements EventBus {
   readonly name = "in-process";
@@ -16,6 +16,10 @@ export class InProcessBus implements EventBus {
   subscribe(topic: string, listener: (event: RealtimeEvent) => void): () => void {
     this.emitter.on(topic, listener);
     return () => this.emitter.off(topic, listener);
+  }
+
+  health(): ComponentHealth {
+    return { state: "ready", detail: this.name };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { EventBus, RealtimeEvent } from "./event-bus.js";
+import type { ComponentHealth, EventBus, RealtimeEvent } from "./event-bus.js";
 
 /**
  * Redis pub/sub: one subscriber connection per instance, topics subscribed on demand.
@@ -36,6 +36,15 @@ export class RedisBus implements EventBus {
         this.log.warn({ err }, "malformed realtime event ignored");
       }
     });
+  }
+
+  health(): ComponentHealth {
+    // ioredis says "ready" only while connected; "connecting"/"reconnecting" while Redis is away.
+    if (this.pub.status === "ready" && this.sub.status === "ready") return { state: "ready", detail: this.name };
+    return {
+      state: "degraded",
+      detail: "redis: unreachable; realtime events reach only consoles on this instance",
+    };
   }
 
   async publish(topic: string, event: RealtimeEvent): Promise<void> {

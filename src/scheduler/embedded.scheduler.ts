@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Db } from "../db/client.js";
+import type { ComponentHealth } from "../realtime/event-bus.js";
 import type { Scheduler, TriggerHandler } from "./scheduler.js";
 import { TimerTable, type TimerTableOptions } from "./timer-table.js";
 
@@ -64,6 +65,10 @@ export class EmbeddedScheduler implements Scheduler {
   /** The poll is the database sweep: everything due fires. */
   sweep(): Promise<number> {
     return this.pollOnce();
+  }
+
+  health(): ComponentHealth {
+    return { state: "ready", detail: this.name };
   }
 
   private schedule(delay: number): void {

@@ -1,3 +1,5 @@
+import type { ComponentHealth } from "../realtime/event-bus.js";
+
 /**
  * Triggers work at a time. The database stays the source of truth for every clock:
  * a scheduler only *wakes* a handler, which re-reads the row and acts once, so a late,
@@ -25,6 +27,8 @@ export interface Scheduler {
    * Returns how many fired. Handlers are idempotent, so one fired twice acts once.
    */
   sweep(): Promise<number>;
+  /** For /readyz: "degraded" while the trigger transport (Redis) is unreachable. */
+  health(): ComponentHealth;
 }
 
 export type TriggerHandler = (id: string, key: string) => Promise<void>;

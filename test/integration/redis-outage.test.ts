@@ -32,7 +32,26 @@ describe("Redis outage in scale mode", () => {
     });
     expect(created.status).toBe(201);
 
+    const readyz = async () =>
+      (await (await fetch(`${t.baseUrl}/readyz`)).json()) as {
+        status: string;
+        components: Record<string, { state: string; detail: string }>;
+      };
+    const parts = (r: Awaited<ReturnType<typeof readyz>>) => [
+      r.status,
+      r.components.scheduler?.state,
+      r.components.bus?.state,
+    ];
+    expect(parts(await readyz())).toEqual(["ready", "ready", "ready"]);
+
     await proxy.cut();
+    // Issue 20: /readyz said "ready" while Redis was down; it names the degraded parts.
+    await expect
+      .poll(async () => parts(await readyz()), { timeout: 10_000 })
+      .toEqual(["degraded", "degraded", "degraded"]);
+    expect((await fetch(`${t.baseUrl}/readyz`)).status).toBe(200);
+    expect((await readyz()).components.scheduler?.detail).toContain("Redis");
+
     const chat = await WebchatClient.open(t.baseUrl);
     const started = Date.now();
     expect((await chat.say("你好")).length).toBeGreaterThan(0);
@@ -56,5 +75,6 @@ describe("Redis outage in scale mode", () => {
 
     await proxy.restore();
     expect((await chat.say("谢谢")).length).toBeGreaterThan(0);
+    await expect.poll(async () => parts(await readyz()), { timeout: 30_000 }).toEqual(["ready", "ready", "ready"]);
   });
 });
