@@ -219,6 +219,31 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
     expect(await ticketStatus(number)).toBe("closed");
   });
 
+  it("once per ticket: resolve → reopen → resolve asks the customer once", async () => {
+    const { chat, number } = await resolvedComplaint("JD0012345678901");
+    const survey = await eventually(async () => {
+      const s = await surveyOf(number);
+      return s?.status === "sent" ? s : undefined;
+    });
+    await lastBotMessage(chat, "满意吗");
+    expect((await api(t.baseUrl, "POST", `/api/tickets/${number}/reopen`, li.token, {})).status).toBe(200);
+    await resolve(number);
+    // Run the survey's trigger now, with the scheduler held still (stop() waits for a poll in
+    // progress), so a second question, if one were scheduled, is in the chat before we look.
+    await t.app.scheduler.stop();
+    try {
+      await t.app.surveys.fire(survey.id);
+      const questions = (await chat.history()).filter(
+        (m) => m.direction === "out" && m.text.includes("满意吗") && !m.text.includes("温馨提示"),
+      );
+      expect(questions).toHaveLength(1);
+      expect(await t.app.db.prisma.survey.count({ where: { ticketId: survey.ticketId } })).toBe(1);
+      expect((await surveyOf(number))?.sentAt?.getTime()).toBe(survey.sentAt?.getTime());
+    } finally {
+      await t.app.scheduler.start();
+    }
+  });
+
   it("reminds once when unanswered, then the window closes the survey and the ticket", async () => {
     const { chat, number } = await resolvedComplaint("JT1234567890123");
     await lastBotMessage(chat, "满意吗");
