@@ -213,6 +213,39 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
     expect((await get(views[0] as string, admin.token)).body).toEqual(live[0]);
   });
 
+  it("counts an NPS of 9 as a promoter and 6 as a detractor (boundaries, 002 §4.4)", async () => {
+    const db = t.app.db.prisma;
+    // Four tickets of the fixture without a survey get one each, sent on a day of their own.
+    const tickets = await db.ticket.findMany({ where: { survey: null }, orderBy: { number: "asc" }, take: 4 });
+    const conv = await db.survey.findFirstOrThrow({ select: { conversationId: true } });
+    const scores = [9, 9, 6, 7]; // two promoters, one detractor, one passive
+    for (const [i, tk] of tickets.entries()) {
+      const sentAt = new Date(`2026-04-15T1${i}:00:00+08:00`);
+      await db.survey.create({
+        data: {
+          ticketId: tk.id,
+          conversationId: conv.conversationId,
+          channel: "webchat",
+          status: "completed",
+          sendAt: sentAt,
+          sentAt,
+          closesAt: new Date(sentAt.getTime() + 72 * 3_600_000),
+          answeredAt: new Date(sentAt.getTime() + 600_000),
+          agentId: li.id,
+          groupCode: "logistics",
+          category: "DELAY",
+          overall: "satisfied",
+          nps: scores[i] ?? null,
+        },
+      });
+    }
+    const { status, body } = await get("/api/reports/summary?from=2026-04-15&to=2026-04-15", sup.token);
+    expect(status).toBe(200);
+    // (2 promoters − 1 detractor) / 4 answers = 25 (9 not a promoter: −25; 6 not a detractor: 50).
+    expect(body.surveys).toMatchObject({ npsResponses: 4, nps: 25 });
+    expect(body.agents.find((a: { agentId: string }) => a.agentId === li.id)).toMatchObject({ nps: 25 });
+  });
+
   it("refuses anonymous callers (401) and agents (403), and bad periods (400)", async () => {
     expect((await get(`/api/reports/summary?${PERIOD}`)).status).toBe(401);
     const asAgent = await get(`/api/reports/summary?${PERIOD}`, li.token);
