@@ -43,11 +43,55 @@ describe("reading the overall answer on every channel", () => {
       expect(overall(text)).toBe("no");
   });
 
-  it("never throws and never invents a value on arbitrary text", () => {
+  it("reads every valid answer however it is padded, full-width or punctuated", () => {
+    // Valid by construction: each generated input is an answer with a known meaning, so every
+    // run checks the reading (an `if (p.ok)` guard held for ~0.5% of arbitrary strings).
+    const answers: [string, string, number | null][] = [
+      ["满意", "satisfied", null],
+      ["很满意", "satisfied", null],
+      ["不错", "satisfied", null],
+      ["Satisfied", "satisfied", null],
+      ["基本满意", "basically_satisfied", null],
+      ["还可以", "basically_satisfied", null],
+      ["so-so", "basically_satisfied", null],
+      ["不满意", "dissatisfied", null],
+      ["太差了", "dissatisfied", null],
+      ["Dissatisfied", "dissatisfied", null],
+      ["1", "satisfied", null],
+      ["2", "basically_satisfied", null],
+      ["3", "dissatisfied", null],
+      ["4", "satisfied", 4],
+      ["5", "satisfied", 5],
+      ["5星", "satisfied", 5],
+      ["4 stars", "satisfied", 4],
+      ["3分", "basically_satisfied", 3],
+      ["2颗星", "dissatisfied", 2],
+      ["1 star", "dissatisfied", 1],
+      ["★★★★★", "satisfied", 5],
+      ["★★★", "basically_satisfied", 3],
+      ["⭐", "dissatisfied", 1],
+    ];
+    const fullWidth = (t: string) => t.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...answers),
+        fc.constantFrom("", " ", "\u3000", "\n"),
+        fc.constantFrom("", " ", "！", "。", "!", "~", "？", "\u3000"),
+        fc.boolean(),
+        ([answer, want, stars], before, after, wide) => {
+          const p = parseOverall(cfg, before + (wide ? fullWidth(answer) : answer) + after);
+          expect(p).toMatchObject({ ok: true, patch: { overall: want } });
+          expect(p.ok && (p.patch.stars ?? null)).toBe(stars);
+        },
+      ),
+    );
+  });
+
+  it("never throws on arbitrary text, and what it reads is one of the three levels", () => {
     fc.assert(
       fc.property(fc.string(), (text) => {
         const p = parseOverall(cfg, text);
-        if (p.ok) expect(["satisfied", "basically_satisfied", "dissatisfied"]).toContain(p.patch.overall);
+        expect([false, "satisfied", "basically_satisfied", "dissatisfied"]).toContain(p.ok && p.patch.overall);
       }),
     );
   });
