@@ -108,6 +108,15 @@ export const configSchema = z.object({
   ALIYUN_SMS_SIGN_NAME: optional(z.string().min(1)),
   ALIYUN_SMS_TEMPLATE_CODE: optional(z.string().min(1)),
   ALIYUN_SMS_API_BASE: z.url().default("https://dysmsapi.aliyuncs.com"),
+  /** The most characters the approved template's variable carries (longer texts: numbered parts). */
+  ALIYUN_SMS_MAX_CHARS: z.coerce.number().int().min(20).max(1000).default(300),
+  /** The most separate SMS one message may become; an agent's longer text is refused before sending. */
+  SMS_MAX_PARTS: z.coerce.number().int().min(1).max(20).default(5),
+  /**
+   * Behind a proxy that rewrites the host: verify Twilio signatures against the URL rebuilt from
+   * X-Forwarded-Proto/-Host/-Port instead of PUBLIC_URL. Off by default (the headers are spoofable).
+   */
+  TWILIO_TRUST_FORWARDED: optional(bool),
   /** Inbound SMS per number per minute before the bot stops answering (auto-responder loops). */
   SMS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(10),
   /** Bot Framework (/api/messages): with app id + password, or BOTFRAMEWORK_ENABLED=true for the local Emulator. */

@@ -21,6 +21,8 @@ export const ERRORS = {
   CONFLICT: { status: 409, message: "Conflict" },
   SLA_POLICY_LOCKED: { status: 409, message: "This SLA policy is fixed and cannot be changed" },
   TICKET_NO_CHANNEL: { status: 409, message: "This ticket has no customer conversation to reply on" },
+  /** The conversation's channel cannot carry this text whole (SMS parts); nothing was stored or sent. */
+  MESSAGE_TOO_LONG_FOR_CHANNEL: { status: 422, message: "Too long for the customer's channel" },
   TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Unsupported content type" },

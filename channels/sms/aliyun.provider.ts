@@ -27,6 +27,11 @@ export interface AliyunSmsOptions {
   signName: string;
   /** An approved template whose text is `${content}`: mainland gateways only send templates. */
   templateCode: string;
+  /**
+   * The most characters the template's variable may carry (ALIYUN_SMS_MAX_CHARS): the limit the
+   * template was approved with in the Aliyun console. Longer texts go as numbered parts.
+   */
+  maxContentChars?: number | undefined;
   /** Template variable that carries the reply text. */
   templateParam?: string;
   /** https://dysmsapi.aliyuncs.com by default; a fake server in tests. */
@@ -34,6 +39,12 @@ export interface AliyunSmsOptions {
   regionId?: string;
   timeoutMs?: number;
 }
+
+/**
+ * A long SMS (长短信) is at most 500 characters including the 【签名】 and the template's own text;
+ * 300 leaves room for both. Operators set their template's real limit.
+ */
+export const ALIYUN_DEFAULT_CONTENT_CHARS = 300;
 
 /** Codes where resending the same request cannot help. */
 const PERMANENT_CODES = new Set([
@@ -51,14 +62,13 @@ const OPTED_OUT_CODES = new Set(["isv.DENY_IP_RANGE_UNSUBSCRIBE", "isv.UNSUBSCRI
 /** Outbound SMS through Aliyun's Dysmsapi SendSms (signed RPC API). */
 export class AliyunSmsProvider implements SmsProvider {
   readonly name = "aliyun";
-  readonly maxSegmentChars: number;
+  readonly maxMessageChars: number;
 
   constructor(
     private readonly opts: AliyunSmsOptions,
     private readonly now: () => Date = () => new Date(),
   ) {
-    // The gateway prefixes 【签名】 and counts it against the 70 characters.
-    this.maxSegmentChars = Math.max(20, 70 - (opts.signName.length + 2));
+    this.maxMessageChars = opts.maxContentChars ?? ALIYUN_DEFAULT_CONTENT_CHARS;
   }
 
   /** The signed query for one SendSms call (exposed for tests). */

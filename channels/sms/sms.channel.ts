@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -8,15 +9,17 @@ import {
   type ChannelStatus,
   type OutboundMessage,
   PermanentSendError,
+  type RecordSentParts,
   type SendResult,
 } from "../../src/channel/channel.js";
+import { numberedChoices } from "../../src/channel/choices.js";
+import { splitText } from "../../src/channel/split.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import { type Locale, toLocale } from "../../src/conversation/texts.js";
 import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
 import { maskPhone } from "../../src/logger.js";
 import { type SmsProvider, SmsSendError } from "./sms.provider.js";
-import { splitSms } from "./sms.segments.js";
 import { smsText } from "./sms.texts.js";
 import { twilioSignatureValid } from "./twilio.provider.js";
 
@@ -30,27 +33,52 @@ export interface SmsChannelOptions {
   publicUrl: string;
   /** Inbound messages one number may send per window before the bot stops answering (auto-responder loops). */
   rateLimit?: { max: number; windowSec: number };
+  /** The most separate messages one text may become (an agent's longer text is refused before sending). */
   maxParts?: number;
+  /** Verify signatures against the URL rebuilt from X-Forwarded-* (a proxy in front), not publicUrl. */
+  trustForwarded?: boolean | undefined;
 }
 
-/** Replies that opt out (TD/退订 is the mainland convention, STOP the Twilio one). */
-const OPT_OUT = new Set(["TD", "T", "N", "退订", "取消", "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]);
-const OPT_IN = new Set(["START", "UNSTOP", "YES", "订阅", "恢复"]);
+/**
+ * Opt-out words, only when the message is just that word (domain.md "Channel conventions"):
+ * TD/退订 in mainland China, and Twilio's own list. 取消 is not one: it cancels the running flow.
+ */
+export const OPT_OUT_WORDS = new Set([
+  "TD",
+  "退订",
+  "STOP",
+  "STOPALL",
+  "UNSUBSCRIBE",
+  "CANCEL",
+  "END",
+  "QUIT",
+  "REVOKE",
+  "OPTOUT",
+]);
+/** Opting back in (Twilio's START/UNSTOP, 订阅). */
+export const OPT_IN_WORDS = new Set(["START", "UNSTOP", "订阅"]);
+
+/** The message as a keyword: trimmed, case-folded, without trailing punctuation ("Stop." → STOP). */
+function keywordOf(text: string): string {
+  return text
+    .trim()
+    .replace(/[\s。.!！]+$/u, "")
+    .toUpperCase();
+}
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 /**
  * SMS through a Twilio-compatible webhook (inbound) and an SmsProvider (outbound). The
  * customer is their phone number, so an SMS sender is linked to the customer who gave that
- * number elsewhere. Replies are split into ≤70-character segments; TD/退订/STOP opts out.
+ * number elsewhere. Long replies go whole up to the provider's limit, beyond it as numbered
+ * parts; TD/退订 and Twilio's words opt out (OPT_OUT_WORDS).
  */
 export class SmsChannel implements ChannelAdapter {
   readonly name = SMS;
   private ctx: ChannelContext | undefined;
   private stopped = false;
   private log: Logger | undefined;
-  /** Segments already accepted by the provider for a message whose send failed midway. */
-  private readonly partsSent = new Map<string, string[]>();
   private lastError: string | undefined;
 
   constructor(
@@ -76,8 +104,9 @@ export class SmsChannel implements ChannelAdapter {
         { parseAs: "string", bodyLimit: 64 * 1024 },
         (_req, body, done) => done(null, [...new URLSearchParams(body as string)]),
       );
-      const verify = (url: string, pairs: [string, string][], signature: string | string[] | undefined) => {
-        if (!twilioSignatureValid(authToken, `${this.opts.publicUrl}${url}`, pairs, first(signature)))
+      const verify = (request: FastifyRequest, pairs: [string, string][]) => {
+        const signed = `${this.signedBase(request)}${request.url}`;
+        if (!twilioSignatureValid(authToken, signed, pairs, first(request.headers["x-twilio-signature"])))
           throw new AppError("WEBHOOK_SIGNATURE_REJECTED");
       };
       const formBody = z.array(z.tuple([z.string(), z.string()]));
@@ -92,7 +121,7 @@ export class SmsChannel implements ChannelAdapter {
           },
         },
         async (request, reply) => {
-          verify(request.url, request.body, request.headers["x-twilio-signature"]);
+          verify(request, request.body);
           const form = new Map(request.body);
           const from = form.get("From")?.trim();
           const sid = form.get("MessageSid") ?? form.get("SmsSid");
@@ -115,7 +144,7 @@ export class SmsChannel implements ChannelAdapter {
           },
         },
         async (request, reply) => {
-          verify(request.url, request.body, request.headers["x-twilio-signature"]);
+          verify(request, request.body);
           const form = new Map(request.body);
           const sid = form.get("MessageSid") ?? form.get("SmsSid");
           const status = form.get("MessageStatus") ?? form.get("SmsStatus");
@@ -125,6 +154,20 @@ export class SmsChannel implements ChannelAdapter {
         },
       );
     };
+  }
+
+  /**
+   * The scheme, host and port Twilio called: PUBLIC_URL, or, only when TWILIO_TRUST_FORWARDED is
+   * set (a proxy in front that rewrites them), X-Forwarded-Proto/-Host/-Port.
+   */
+  private signedBase(request: FastifyRequest): string {
+    if (!this.opts.trustForwarded) return this.opts.publicUrl;
+    const h = (name: string) => first(request.headers[name])?.split(",")[0]?.trim() || undefined;
+    const proto = h("x-forwarded-proto") ?? request.protocol;
+    const host = h("x-forwarded-host") ?? h("host") ?? "";
+    const port = h("x-forwarded-port");
+    const hasPort = /:\d+$/.test(host);
+    return `${proto}://${host}${port && !hasPort ? `:${port}` : ""}`;
   }
 
   /** Returns TwiML to answer with (opt-out confirmation), or undefined for the empty response. */
@@ -138,23 +181,24 @@ export class SmsChannel implements ChannelAdapter {
     const ctx = this.ctx!;
     const e164 = from.startsWith("+") ? from : `+${from}`;
     const phone = customerPhone(e164);
-    const keyword = text.toUpperCase().replace(/[\s。.!！]/g, "");
+    const keyword = keywordOf(text);
     const identity = await this.db.channelIdentity.findUnique({
       where: { channel_externalId: { channel: SMS, externalId: e164 } },
       select: { id: true, optedOutAt: true, customer: { select: { locale: true } } },
     });
     const locale: Locale = toLocale(identity?.customer.locale ?? (/[\u4e00-\u9fff]/.test(text) ? "zh-CN" : undefined));
 
-    if (OPT_OUT.has(keyword)) {
+    if (OPT_OUT_WORDS.has(keyword)) {
       const ref = await ctx.conversations.ensureIdentity(SMS, e164, { phone: e164 }, { phone });
       await this.setOptOut(ref.identityId, ref.customerId, new Date(), `keyword ${keyword}`);
       return twiml(smsText(locale, "optedOut"));
     }
-    if (identity?.optedOutAt) {
-      // Writing to us again (START or any question) is consent to be answered.
-      await this.setOptOut(identity.id, undefined, null, OPT_IN.has(keyword) ? `keyword ${keyword}` : "wrote again");
-      if (OPT_IN.has(keyword)) return twiml(smsText(locale, "optedIn"));
+    if (OPT_IN_WORDS.has(keyword)) {
+      if (identity?.optedOutAt) await this.setOptOut(identity.id, undefined, null, `keyword ${keyword}`);
+      return twiml(smsText(locale, "optedIn"));
     }
+    // An opted-out number that writes anything else stays opted out: its message is kept for the
+    // agents, but nothing is sent to it (send() refuses) until it sends an opt-in word.
     if (identity && (await this.overRate(identity.id))) {
       this.log?.warn({ phone: maskPhone(e164) }, "sms rate limit reached; not answering (auto-responder loop?)");
       await this.db.auditEvent.create({
@@ -234,7 +278,27 @@ export class SmsChannel implements ChannelAdapter {
     }
   }
 
-  async send(address: ChannelAddress, message: OutboundMessage): Promise<SendResult> {
+  /**
+   * The parts a text is sent as: one API call carries up to the provider's limit (Twilio
+   * concatenates 1,600 characters itself); beyond it, numbered parts "(1/2)…", split at
+   * grapheme boundaries, never truncated.
+   */
+  private partsOf(message: Pick<OutboundMessage, "text" | "quickReplies">): string[] {
+    return splitText(renderSms(message), { max: this.opts.provider.maxMessageChars, numbered: true });
+  }
+
+  cannotFit(message: Pick<OutboundMessage, "text" | "quickReplies">): string | undefined {
+    const n = this.partsOf(message).length;
+    const max = this.opts.maxParts ?? 5;
+    if (n <= max) return undefined;
+    return `an SMS through ${this.opts.provider.name} carries ${this.opts.provider.maxMessageChars} characters and at most ${max} parts; this text needs ${n}`;
+  }
+
+  async send(
+    address: ChannelAddress,
+    message: OutboundMessage,
+    recordSentParts?: RecordSentParts,
+  ): Promise<SendResult> {
     const to = typeof address.phone === "string" ? address.phone : undefined;
     if (!to) throw new PermanentSendError("sms address has no phone number");
     const identity = await this.db.channelIdentity.findUnique({
@@ -242,8 +306,9 @@ export class SmsChannel implements ChannelAdapter {
       select: { id: true, optedOutAt: true },
     });
     if (identity?.optedOutAt) throw new PermanentSendError("recipient opted out of SMS");
-    const parts = splitSms(renderSms(message), this.opts.provider.maxSegmentChars, this.opts.maxParts ?? 5);
-    const done = this.partsSent.get(message.messageId) ?? [];
+    const parts = this.partsOf(message);
+    // Parts the provider already accepted (recorded durably by the outbox) are not sent again.
+    const done = [...(message.sentParts ?? [])];
     try {
       for (let i = done.length; i < parts.length; i++) {
         const { providerId } = await this.opts.provider.send({
@@ -255,19 +320,15 @@ export class SmsChannel implements ChannelAdapter {
             : undefined,
         });
         done.push(providerId);
-        this.partsSent.set(message.messageId, done);
+        if (i < parts.length - 1) await recordSentParts?.(done);
       }
     } catch (err) {
       if (!(err instanceof SmsSendError)) throw err;
       this.lastError = err.message;
       if (err.optedOut && identity) await this.setOptOut(identity.id, undefined, new Date(), err.message);
-      if (!err.retryable) {
-        this.partsSent.delete(message.messageId);
-        throw new PermanentSendError(err.message);
-      }
+      if (!err.retryable) throw new PermanentSendError(err.message);
       throw err;
     }
-    this.partsSent.delete(message.messageId);
     this.lastError = undefined;
     return { providerId: done.join(",") };
   }
@@ -282,7 +343,6 @@ export class SmsChannel implements ChannelAdapter {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.partsSent.clear();
   }
 }
 
@@ -295,11 +355,11 @@ function twiml(message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escaped}</Message></Response>`;
 }
 
-/** Quick replies become one short line of options to reply with (SMS has no buttons). */
+/** Quick replies become one short line of numbered options to reply with (SMS has no buttons). */
 export function renderSms(message: Pick<OutboundMessage, "text" | "quickReplies">): string {
   const qr = message.quickReplies ?? [];
   if (!qr.length) return message.text;
-  return `${message.text}\n[${qr.map((q) => q.value ?? q.title).join("|")}]`;
+  return `${message.text}\n[${numberedChoices(qr).join("|")}]`;
 }
 
 /**

@@ -40,6 +40,7 @@ export function smsFromConfig(config: Config, db: Db): SmsChannel | undefined {
       signName: config.ALIYUN_SMS_SIGN_NAME!,
       templateCode: config.ALIYUN_SMS_TEMPLATE_CODE!,
       apiBase: config.ALIYUN_SMS_API_BASE,
+      maxContentChars: config.ALIYUN_SMS_MAX_CHARS,
     });
   }
   return new SmsChannel(db, {
@@ -48,5 +49,7 @@ export function smsFromConfig(config: Config, db: Db): SmsChannel | undefined {
     twilioAuthToken: config.TWILIO_AUTH_TOKEN,
     publicUrl: config.publicUrl,
     rateLimit: { max: config.SMS_RATE_LIMIT_PER_MINUTE, windowSec: 60 },
+    maxParts: config.SMS_MAX_PARTS,
+    trustForwarded: config.TWILIO_TRUST_FORWARDED,
   });
 }

@@ -1,16 +1,18 @@
 /**
  * An SMS gateway: Twilio-compatible REST API or a Chinese gateway (Aliyun-style signed API).
- * The SMS channel splits replies into segments and calls send() once per segment.
+ * Both concatenate a long text into one message on the handset themselves (segments of 67/153
+ * characters joined by the phone); the SMS channel splits only what exceeds one API call into
+ * numbered parts and calls send() once per part.
  */
 export interface SmsProvider {
   /** Implementation name for /readyz and logs. */
   readonly name: string;
   /**
-   * The longest body one segment may carry in UCS-2 (Chinese) text. A gateway that adds its
-   * own signature (【签名】) to every message has less room than the 70 characters of a
-   * single UCS-2 SMS.
+   * The longest body one send() may carry, in UTF-16 units (how the gateways count). Twilio:
+   * 1,600 characters. Aliyun: what the template's variable may hold (configured; the gateway
+   * adds 【签名】 and the template's own text).
    */
-  readonly maxSegmentChars: number;
+  readonly maxMessageChars: number;
   /** Sends one SMS; resolves with the provider's id for it, throws SmsSendError on failure. */
   send(request: SmsSendRequest): Promise<{ providerId: string }>;
 }
@@ -19,7 +21,7 @@ export interface SmsSendRequest {
   /** E.164 (+8613800138000, +14155550100). */
   to: string;
   body: string;
-  /** Stable per segment (message id + index): gateways that deduplicate use it. */
+  /** Stable per part (message id + index): gateways that deduplicate use it. */
   idempotencyKey: string;
   /** Where the provider should post delivery reports, when it supports them. */
   statusCallbackUrl?: string | undefined;

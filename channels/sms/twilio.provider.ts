@@ -1,16 +1,29 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { parse, stringify } from "node:querystring";
 import { type SmsProvider, SmsSendError, type SmsSendRequest } from "./sms.provider.js";
 
 /**
  * Twilio's webhook signature: HMAC-SHA1 (key: auth token) over the full URL followed by every
- * POST parameter, sorted by name, as name+value; base64.
+ * POST parameter sorted by name, as name+value (a repeated name: its distinct values, sorted);
+ * base64. The same as `getExpectedTwilioSignature` in the twilio package.
  */
 export function twilioSignature(authToken: string, url: string, params: [string, string][]): string {
-  const sorted = [...params].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  const data = url + sorted.map(([k, v]) => k + v).join("");
+  const byName = new Map<string, string[]>();
+  for (const [k, v] of params) byName.set(k, [...(byName.get(k) ?? []), v]);
+  const data = [...byName.keys()].sort().reduce((acc, k) => {
+    const values = byName.get(k)!;
+    // One value: as is; several (an array to twilio's helper): distinct, sorted.
+    const list = values.length === 1 ? values : [...new Set(values)].sort();
+    return acc + list.map((v) => k + v).join("");
+  }, url);
   return createHmac("sha1", authToken).update(Buffer.from(data, "utf8")).digest("base64");
 }
 
+/**
+ * Accepts exactly what the twilio package's `validateRequest` accepts: the URL as given, with
+ * and without its default port (Twilio may sign either form), and its WHATWG-normalised form
+ * with the query string also re-encoded the legacy way.
+ */
 export function twilioSignatureValid(
   authToken: string,
   url: string,
@@ -18,9 +31,55 @@ export function twilioSignatureValid(
   given: string | undefined,
 ): boolean {
   if (!given) return false;
-  const expected = Buffer.from(twilioSignature(authToken, url, params));
+  const candidates = [removePort(url), addPort(url)];
+  let normalised: string | undefined;
+  try {
+    normalised = new URL(url).toString();
+  } catch {
+    normalised = undefined;
+  }
+  if (normalised) {
+    for (const u of [removePort(normalised), addPort(normalised)]) candidates.push(u, withLegacyQuerystring(u));
+  }
   const actual = Buffer.from(given);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  return [...new Set(candidates)].some((u) => {
+    const expected = Buffer.from(twilioSignature(authToken, u, params));
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  });
+}
+
+/** scheme://userinfo@host:port + rest, split without normalising (what Twilio signed, byte for byte). */
+function splitUrl(url: string) {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i.exec(url);
+  if (!m) return undefined;
+  const [prefix, scheme, authority] = m as unknown as [string, string, string];
+  const userEnd = authority.lastIndexOf("@");
+  const hostPort = authority.slice(userEnd + 1);
+  const portAt = hostPort.indexOf(":", hostPort.lastIndexOf("]") + 1);
+  return {
+    scheme,
+    user: authority.slice(0, userEnd + 1),
+    host: portAt === -1 ? hostPort : hostPort.slice(0, portAt),
+    port: portAt === -1 ? "" : hostPort.slice(portAt),
+    rest: url.slice(prefix.length),
+  };
+}
+
+function addPort(url: string): string {
+  const p = splitUrl(url);
+  if (!p || p.port) return url;
+  return `${p.scheme}${p.user}${p.host}${p.scheme.toLowerCase() === "https://" ? ":443" : ":80"}${p.rest}`;
+}
+
+function removePort(url: string): string {
+  const p = splitUrl(url);
+  return p ? `${p.scheme}${p.user}${p.host}${p.rest}` : url;
+}
+
+function withLegacyQuerystring(url: string): string {
+  const q = url.indexOf("?");
+  if (q === -1 || q === url.length - 1) return url;
+  return `${url.slice(0, q)}?${stringify(parse(url.slice(q + 1)))}`;
 }
 
 export interface TwilioOptions {
@@ -40,7 +99,8 @@ const OPTED_OUT_CODE = 21610;
 /** Outbound SMS through Twilio's REST API (Messages resource). */
 export class TwilioSmsProvider implements SmsProvider {
   readonly name = "twilio";
-  readonly maxSegmentChars = 70;
+  /** Twilio concatenates a Body of up to 1,600 characters itself (its Messages resource limit). */
+  readonly maxMessageChars = 1600;
 
   constructor(private readonly opts: TwilioOptions) {}
 

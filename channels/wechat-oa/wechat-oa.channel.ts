@@ -361,14 +361,14 @@ function parseXml(body: string): WechatPush {
 
 /**
  * Quick replies become WeChat's tappable menu links (bizmsgmenu): tapping one sends its text
- * as the customer's message, like a button in the web chat.
+ * as the customer's message, like a button in the web chat; numbered, so typing the number works too.
  */
 export function renderText(message: Pick<OutboundMessage, "text" | "quickReplies">): string {
   const qr = message.quickReplies ?? [];
   if (!qr.length) return message.text;
   const links = qr.map((q, i) => {
     const value = (q.value ?? q.title).replace(/["<>&]/g, "");
-    return `<a href="weixin://bizmsgmenu?msgmenucontent=${value}&msgmenuid=${i + 1}">${q.title.replace(/[<>&]/g, "")}</a>`;
+    return `${i + 1}. <a href="weixin://bizmsgmenu?msgmenucontent=${value}&msgmenuid=${i + 1}">${q.title.replace(/[<>&]/g, "")}</a>`;
   });
   return `${message.text}\n\n${links.join("\n")}`;
 }

@@ -12,6 +12,7 @@ import {
   PermanentSendError,
   type SendResult,
 } from "../../src/channel/channel.js";
+import { numberedChoices } from "../../src/channel/choices.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import type { Db } from "../../src/db/client.js";
 import { errorResponses } from "../../src/http/schemas.js";
@@ -315,11 +316,13 @@ export class WechatyChannel implements ChannelAdapter {
   }
 }
 
-/** Quick replies as a line of options (personal WeChat has no buttons). */
+/** Quick replies as a line of numbered options (personal WeChat has no buttons). */
 export function renderWechatyText(message: Pick<OutboundMessage, "text" | "quickReplies">): string {
   const qr = message.quickReplies ?? [];
   if (!qr.length) return message.text;
-  return `${message.text}\n\n${qr.map((q) => `「${q.value ?? q.title}」`).join(" ")}`;
+  return `${message.text}\n\n${numberedChoices(qr)
+    .map((c) => `「${c}」`)
+    .join(" ")}`;
 }
 
 function qrImageUrl(qrcode: string): string {

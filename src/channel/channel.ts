@@ -59,7 +59,15 @@ export interface OutboundMessage {
   author: "bot" | "agent" | "system";
   createdAt: string;
   seq: string;
+  /**
+   * Provider ids of the parts of this message already accepted (a long SMS sent in several
+   * messages): recorded durably, so a retry, also after a restart, sends only the rest.
+   */
+  sentParts?: string[] | undefined;
 }
+
+/** Lets an adapter record, durably, the parts of a message the provider has accepted so far. */
+export type RecordSentParts = (providerIds: string[]) => Promise<void>;
 
 export interface SendResult {
   /** The provider's id for the sent message (Twilio SID, WeChat msgid …). */
@@ -126,8 +134,16 @@ export interface ChannelAdapter {
   readonly deliveredOnCommit?: boolean;
   /** Registers routes/webhooks and connects to the provider. */
   start(ctx: ChannelContext): Promise<void>;
-  /** Delivers one message; throws to have the outbox retry it with backoff. */
-  send(address: ChannelAddress, message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Delivers one message; throws to have the outbox retry it with backoff. The outbox calls it
+   * for one conversation at a time, in the order the messages were committed.
+   */
+  send(address: ChannelAddress, message: OutboundMessage, recordSentParts?: RecordSentParts): Promise<SendResult>;
+  /**
+   * Why a text cannot be delivered on this channel whole (too long for its limits), or
+   * undefined when it can: an agent is told before the message is stored and sent.
+   */
+  cannotFit?(message: Pick<OutboundMessage, "text" | "quickReplies">): string | undefined;
   status(): ChannelStatus;
   stop(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { ActionTypes, type Activity, ActivityHandler, MessageFactory, type TurnContext } from "botbuilder";
 import type { QuickReply } from "../channel/channel.js";
 import { type Locale, t } from "./texts.js";
-import { turnInfo } from "./turn-state.js";
+import { type DialogState, turnInfo } from "./turn-state.js";
 
 /** Builds a message activity with quick replies (botbuilder suggested actions). */
 export function reply(text: string, quickReplies?: QuickReply[]): Partial<Activity> {
@@ -21,6 +21,17 @@ export function mainMenu(locale: Locale): QuickReply[] {
   ];
 }
 
+/**
+ * A reply that is just the number of one of the choices the bot last offered means that choice
+ * (the welcome lists "1. 查询快递进度 … 4. 转人工客服"; SMS and WeChat text show choices numbered).
+ * Not inside a survey: its questions ask for numbers (1–5 stars, 0–10) themselves.
+ */
+export function choiceByNumber(state: DialogState, text: string): string {
+  const m = /^\s*(\d{1,2})\s*[.、。．)）]?\s*$/u.exec(text.normalize("NFKC"));
+  if (!m || state.flow?.name === "survey") return text;
+  return state.choices?.[Number(m[1]) - 1] ?? text;
+}
+
 /** Handles one customer message; the flows plug in through a MessageRouter. */
 export interface MessageRouter {
   route(context: TurnContext, text: string): Promise<void>;
@@ -30,9 +41,22 @@ export interface MessageRouter {
 export class KuaidiBot extends ActivityHandler {
   constructor(private readonly router: MessageRouter) {
     super();
+    this.onTurn(async (context, next) => {
+      // Remember the choices of the last reply sent (none: numbers mean nothing next turn).
+      context.onSendActivities(async (ctx, activities, send) => {
+        const state = turnInfo(ctx).state;
+        for (const a of activities) {
+          if (a.type !== "message") continue;
+          const values = (a.suggestedActions?.actions ?? []).map((x) => String(x.value ?? x.title));
+          state.choices = values.length ? values : undefined;
+        }
+        return send();
+      });
+      await next();
+    });
     this.onMessage(async (context, next) => {
       const info = turnInfo(context);
-      const text = (context.activity.text ?? "").trim();
+      const text = choiceByNumber(info.state, (context.activity.text ?? "").trim());
       const kind = (context.activity.channelData as { kind?: string } | undefined)?.kind;
       if (kind === "unsupported") {
         await context.sendActivity(reply(t(info.locale, "error.unsupported")));

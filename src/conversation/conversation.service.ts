@@ -326,15 +326,13 @@ export class ConversationService implements ChannelConversations {
       return replies;
     }
     // Deliver now (this instance holds the fresh rows' lease); failures retry with backoff.
-    await Promise.all(
-      stored.map((r, i) =>
-        this.deps.outbox.deliverFresh({
-          outboxId: r.outboxId,
-          channel: input.channel,
-          address: input.address,
-          message: { ...(replies[i] as MessageDto), conversationId: input.conversationId },
-        }),
-      ),
+    await this.deps.outbox.deliverFresh(
+      stored.map((r, i) => ({
+        outboxId: r.outboxId,
+        channel: input.channel,
+        address: input.address,
+        message: { ...(replies[i] as MessageDto), conversationId: input.conversationId },
+      })),
     );
     return replies;
   }
@@ -364,6 +362,7 @@ export class ConversationService implements ChannelConversations {
       select: { address: true },
     });
     const address = identity.address as ChannelAddress;
+    if (!message.internal) this.deps.outbox.assertFits(conv.channel, message);
     const { row, outboxId } = await db.$transaction(async (tx) => {
       const row = await tx.message.create({
         data: {

@@ -112,13 +112,22 @@ export class IntentRouter implements MessageRouter {
       }
     }
     if (!confident && parsed.intent.name !== "none") {
-      const options = parsed.ranking
-        .filter((r) => r.name !== "none" && this.byIntent.has(r.name))
-        .slice(0, 3)
-        .map((r) => ({ title: intentLabel(info.locale, r.name) }));
-      if (options.length) {
+      // Distinct labels only (greeting and thanks share one; "转人工" is always offered last).
+      const human = t(info.locale, "quick.human");
+      const titles = [
+        ...new Set(
+          parsed.ranking
+            .filter((r) => r.name !== "none" && this.byIntent.has(r.name))
+            .map((r) => intentLabel(info.locale, r.name))
+            .filter((title) => title !== human),
+        ),
+      ].slice(0, 3);
+      if (titles.length) {
         await context.sendActivity(
-          reply(t(info.locale, "clarify"), [...options, { title: t(info.locale, "quick.human") }]),
+          reply(
+            t(info.locale, "clarify"),
+            [...titles, human].map((title) => ({ title })),
+          ),
         );
         return;
       }

@@ -49,10 +49,10 @@ const en: Record<TextKey, string> = {
   "handoff.ended": 'The agent has finished; the assistant is with you again. Reply "agent" to talk to a person.',
 };
 
-const TABLES: Record<Locale, Record<TextKey, string>> = { "zh-CN": zh, en };
+export const BOT_TEXTS: Record<Locale, Record<TextKey, string>> = { "zh-CN": zh, en };
 
 export function t(locale: Locale, key: TextKey, vars?: Record<string, string | number>): string {
-  const template = TABLES[locale][key] ?? zh[key];
+  const template = BOT_TEXTS[locale][key] ?? zh[key];
   return vars ? template.replace(/\{(\w+)\}/g, (m, name: string) => String(vars[name] ?? m)) : template;
 }
 

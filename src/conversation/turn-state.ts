@@ -14,6 +14,11 @@ export interface DialogState {
    * flow pre-fills the category and waybill from it when the customer accepts.
    */
   suggestedComplaint?: { category: string; waybill?: string | undefined; at: string } | undefined;
+  /**
+   * The choices the bot's last reply offered (their values): on text channels they are shown
+   * numbered, and a reply that is just a number picks one.
+   */
+  choices?: string[] | undefined;
 }
 
 export const emptyDialogState = (): DialogState => ({ misunderstood: 0 });

@@ -2,10 +2,27 @@ import type { Logger } from "pino";
 import type { ChannelAdapter, ChannelAddress, MessageDto, OutboundMessage, QuickReply } from "../channel/channel.js";
 import { PermanentSendError } from "../channel/channel.js";
 import type { Db } from "../db/client.js";
+import { AppError } from "../errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { ADMINS_TOPIC, conversationTopic } from "../realtime/topics.js";
 import { runLimited } from "../scheduler/embedded.scheduler.js";
 import { backoffMs, type Scheduler } from "../scheduler/scheduler.js";
+
+export interface FreshReply {
+  outboxId: string;
+  channel: string;
+  address: ChannelAddress;
+  message: MessageDto & { conversationId: string };
+}
+
+interface ClaimedRow {
+  id: string;
+  channel: string;
+  address: unknown;
+  attempts: number;
+  messageId: string;
+  sentParts: string[];
+}
 
 export interface OutboxOptions {
   maxAttempts: number;
@@ -42,58 +59,79 @@ export class OutboxService {
   }
 
   /**
-   * Fast path right after a turn commits: this instance wrote the row with a lease, so it can
-   * send without re-reading it. One UPDATE marks it sent; a failure joins the retry path.
+   * Fast path right after a turn commits: this instance wrote the rows with a lease, so it can
+   * send without re-reading them. A turn's replies go one after another, in order; when an
+   * earlier message of the conversation is still owed (being retried), or one of these fails,
+   * the rest wait (their lease released) and follow it once it is sent or dead-lettered.
    */
-  deliverFresh(fresh: {
-    outboxId: string;
-    channel: string;
-    address: ChannelAddress;
-    message: MessageDto & { conversationId: string };
-  }): Promise<void> {
-    const { message } = fresh;
-    const outbound: OutboundMessage = {
-      messageId: message.id,
-      conversationId: message.conversationId,
-      text: message.text,
-      quickReplies: message.quickReplies,
-      author: message.author === "customer" ? "bot" : message.author,
-      createdAt: message.createdAt,
-      seq: message.seq,
-    };
-    const p = this.sendAndRecord(fresh.outboxId, fresh.channel, fresh.address, outbound, 1).finally(() =>
-      this.inFlight.delete(p),
-    );
+  deliverFresh(fresh: FreshReply[]): Promise<void> {
+    const p = this.deliverFreshInOrder(fresh).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
     return p;
   }
 
-  /** Sends one outbox row if it is pending and due; safe to call twice or concurrently. */
+  private async deliverFreshInOrder(fresh: FreshReply[]): Promise<void> {
+    if (!fresh.length) return;
+    const conversationId = fresh[0]!.message.conversationId;
+    let waiting = (await this.earlierPending(fresh[0]!.message.id)) ? fresh : [];
+    for (let i = 0; i < fresh.length && !waiting.length; i++) {
+      const { outboxId, channel, address, message } = fresh[i]!;
+      const outbound: OutboundMessage = {
+        messageId: message.id,
+        conversationId,
+        text: message.text,
+        quickReplies: message.quickReplies,
+        author: message.author === "customer" ? "bot" : message.author,
+        createdAt: message.createdAt,
+        seq: message.seq,
+      };
+      const last = i === fresh.length - 1;
+      const sent = await this.sendAndRecord(outboxId, channel, address, outbound, 1, last);
+      if (!sent) waiting = fresh.slice(i + 1);
+    }
+    if (!waiting.length) return;
+    const ids = waiting.map((w) => w.outboxId);
+    await this.db.outbox.updateMany({
+      where: { id: { in: ids }, status: "pending" },
+      data: { nextAttemptAt: new Date() },
+    });
+    // The message they wait for may have been sent meanwhile: the claim checks again.
+    await this.deliverOnce(ids[0]!);
+  }
+
+  /** Sends one outbox row if it is pending, due and first in its conversation; safe to call twice or concurrently. */
   deliver(outboxId: string): Promise<void> {
     const p = this.deliverOnce(outboxId).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
     return p;
   }
 
+  /** Whether a message committed earlier in the same conversation is still owed. */
+  private async earlierPending(messageId: string): Promise<boolean> {
+    const rows = await this.db.$queryRaw<{ one: number }[]>`
+      SELECT 1 AS one FROM "Message" m
+      JOIN "Message" e ON e."conversationId" = m."conversationId" AND e.seq < m.seq
+      JOIN "Outbox" eo ON eo."messageId" = e.id AND eo.status = 'pending'
+      WHERE m.id = ${messageId}::uuid LIMIT 1`;
+    return rows.length > 0;
+  }
+
   private async deliverOnce(outboxId: string): Promise<void> {
     const now = this.now();
     const leaseUntil = new Date(now.getTime() + (this.opts.leaseMs ?? 30_000));
-    // Claim: only one sender gets the row; the lease expires if this process dies mid-send.
-    const claimed = await this.db.outbox.updateMany({
-      where: { id: outboxId, status: "pending", nextAttemptAt: { lte: now } },
-      data: { nextAttemptAt: leaseUntil, attempts: { increment: 1 } },
-    });
-    if (claimed.count === 0) return;
-    const row = await this.db.outbox.findUniqueOrThrow({
-      where: { id: outboxId },
-      select: {
-        id: true,
-        channel: true,
-        address: true,
-        attempts: true,
-        messageId: true,
-      },
-    });
+    // Claim: only one sender gets the row (the lease expires if this process dies mid-send), and
+    // only while no earlier message of its conversation is owed: per conversation, in order.
+    const claimed = await this.db.$queryRaw<ClaimedRow[]>`
+      UPDATE "Outbox" o SET "nextAttemptAt" = ${leaseUntil}, attempts = o.attempts + 1
+      WHERE o.id = ${outboxId}::uuid AND o.status = 'pending' AND o."nextAttemptAt" <= ${now}
+        AND NOT EXISTS (
+          SELECT 1 FROM "Message" m
+          JOIN "Message" e ON e."conversationId" = m."conversationId" AND e.seq < m.seq
+          JOIN "Outbox" eo ON eo."messageId" = e.id AND eo.status = 'pending'
+          WHERE m.id = o."messageId")
+      RETURNING o.id, o.channel, o.address, o.attempts, o."messageId", o."sentParts"`;
+    const row = claimed[0];
+    if (!row) return;
     const message = await this.db.message.findUniqueOrThrow({
       where: { id: row.messageId },
       select: { id: true, seq: true, conversationId: true, text: true, payload: true, author: true, createdAt: true },
@@ -106,31 +144,63 @@ export class OutboxService {
       author: message.author as OutboundMessage["author"],
       createdAt: message.createdAt.toISOString(),
       seq: message.seq.toString(),
+      sentParts: row.sentParts,
     };
-    await this.sendAndRecord(row.id, row.channel, row.address as ChannelAddress, outbound, row.attempts);
+    await this.sendAndRecord(row.id, row.channel, row.address as ChannelAddress, outbound, row.attempts, true);
   }
 
+  /** Sends; records sent or the failure. True when sent. `next`: then send what waited behind it. */
   private async sendAndRecord(
     outboxId: string,
     channel: string,
     address: ChannelAddress,
     outbound: OutboundMessage,
     attempts: number,
-  ): Promise<void> {
+    next: boolean,
+  ): Promise<boolean> {
     const adapter = this.channels.get(channel);
     let providerId: string | undefined;
     try {
       if (!adapter) throw new Error(`channel "${channel}" is not enabled`);
-      providerId = (await adapter.send(address, outbound)).providerId;
+      providerId = (await adapter.send(address, outbound, (ids) => this.recordSentParts(outboxId, ids))).providerId;
     } catch (err) {
-      await this.recordFailure(outboxId, channel, attempts, err);
-      return;
+      const dead = await this.recordFailure(outboxId, channel, attempts, err);
+      if (dead && next) this.deliverNext(outbound.conversationId);
+      return false;
     }
     await this.db.$executeRaw`
       UPDATE "Outbox" SET status = 'sent', "sentAt" = now(), "providerId" = ${providerId ?? null}, "lastError" = NULL,
         attempts = GREATEST(attempts, 1)
       WHERE id = ${outboxId}::uuid AND status = 'pending'`;
     await this.announce(outbound);
+    if (next) this.deliverNext(outbound.conversationId);
+    return true;
+  }
+
+  private async recordSentParts(outboxId: string, providerIds: string[]): Promise<void> {
+    await this.db.outbox.update({ where: { id: outboxId }, data: { sentParts: providerIds } });
+  }
+
+  /** The conversation's next owed message, which may have been waiting for the one just finished. */
+  private deliverNext(conversationId: string): void {
+    const p = (async () => {
+      const rows = await this.db.$queryRaw<{ id: string }[]>`
+        SELECT o.id FROM "Message" m JOIN "Outbox" o ON o."messageId" = m.id AND o.status = 'pending'
+        WHERE m."conversationId" = ${conversationId}::uuid ORDER BY m.seq LIMIT 1`;
+      if (rows[0]) await this.deliverOnce(rows[0].id);
+    })()
+      .catch((err) => this.log.warn({ err, conversationId }, "sending the next message of a conversation failed"))
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /**
+   * Refuses, before anything is stored, a message the conversation's channel cannot deliver
+   * whole (an agent's reply too long for SMS parts): the agent is told now, not after sending.
+   */
+  assertFits(channel: string, message: Pick<OutboundMessage, "text" | "quickReplies">): void {
+    const reason = this.channels.get(channel)?.cannotFit?.(message);
+    if (reason) throw new AppError("MESSAGE_TOO_LONG_FOR_CHANNEL", `Too long for ${channel}: ${reason}`, { channel });
   }
 
   /**
@@ -161,7 +231,8 @@ export class OutboxService {
       .catch((err) => this.log.warn({ err }, "realtime publish failed"));
   }
 
-  private async recordFailure(outboxId: string, channel: string, attempts: number, err: unknown): Promise<void> {
+  /** True when the row is now dead-lettered. */
+  private async recordFailure(outboxId: string, channel: string, attempts: number, err: unknown): Promise<boolean> {
     const permanent = err instanceof PermanentSendError;
     const dead = permanent || attempts >= this.opts.maxAttempts;
     const nextAttemptAt = new Date(this.now().getTime() + backoffMs(attempts));
@@ -177,9 +248,10 @@ export class OutboxService {
       this.log.warn({ outboxId, channel, attempts, lastError }, "outbound send failed; will retry");
       await this.scheduler.arm(`outbox:${outboxId}`, nextAttemptAt);
     }
+    return dead;
   }
 
-  /** Dead letter → pending again (admin "retry" button). */
+  /** Dead letter → pending again (admin "retry" button); parts already accepted are not sent again. */
   async retry(outboxId: string): Promise<boolean> {
     const res = await this.db.outbox.updateMany({
       where: { id: outboxId, status: "dead" },

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
+import twilio from "twilio";
 import { types } from "wechaty";
 import type { PuppetMock } from "wechaty-puppet-mock";
-import { twilioSignature } from "../../channels/sms/twilio.provider.js";
 import type { WechatyChannel } from "../../channels/wechat/wechaty.channel.js";
 import { aesKeyFrom, decryptMessage, encryptMessage, wechatSignature } from "../../channels/wechat-oa/wechat.crypto.js";
 import type { TestApp } from "../support/app.js";
@@ -140,19 +140,25 @@ export function phoneOf(label: string): string {
   return `+86139${String(n).padStart(8, "0")}`;
 }
 
-/** Posts a form to one of the Twilio webhooks, signed as Twilio signs it (or with `signature`). */
+/**
+ * Posts a form to one of the Twilio webhooks, signed by the twilio package as Twilio signs it,
+ * for `signedUrl` (default: PUBLIC_URL + path), or with a given `signature`.
+ */
 export async function postTwilio(
   baseUrl: string,
   path: string,
   form: Record<string, string>,
   signature?: string,
+  opts: { signedUrl?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const pairs = Object.entries(form);
+  const signedUrl = opts.signedUrl ?? `${TWILIO.publicUrl}${path}`;
   return fetch(`${baseUrl}${path}`, {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": signature ?? twilioSignature(TWILIO.authToken, `${TWILIO.publicUrl}${path}`, pairs),
+      "x-twilio-signature": signature ?? twilio.getExpectedTwilioSignature(TWILIO.authToken, signedUrl, form),
+      ...opts.headers,
     },
     body: new URLSearchParams(pairs).toString(),
   });

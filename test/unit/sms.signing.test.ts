@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AliyunSmsProvider, aliyunRpcSignature, percentEncode } from "../../channels/sms/aliyun.provider.js";
 import { customerPhone, renderSms } from "../../channels/sms/sms.channel.js";
-import { splitSms } from "../../channels/sms/sms.segments.js";
 import { twilioSignature, twilioSignatureValid } from "../../channels/sms/twilio.provider.js";
+import { graphemes, splitText, utf8Bytes } from "../../src/channel/split.js";
 
 describe("Twilio webhook signature", () => {
   // Twilio's documented example (auth token 12345).
@@ -56,15 +56,17 @@ describe("Aliyun RPC signature", () => {
     expect(JSON.parse(q.TemplateParam!)).toEqual({ content: "您好" });
     const { Signature, ...rest } = q;
     expect(Signature).toBe(aliyunRpcSignature("s", "GET", rest));
-    expect(p.maxSegmentChars).toBe(70 - "【快递客服】".length);
+    expect(p.maxMessageChars).toBe(300);
   });
 });
 
-describe("SMS segments", () => {
-  it("keeps a short reply in one segment", () => {
-    expect(splitSms("您好，请发送运单号。", 70)).toEqual(["您好，请发送运单号。"]);
+const split70 = (text: string) => splitText(text, { max: 70, numbered: true });
+
+describe("splitting long texts (every channel)", () => {
+  it("keeps a short text in one part", () => {
+    expect(split70("您好，请发送运单号。")).toEqual(["您好，请发送运单号。"]);
   });
-  it("splits long Chinese replies into numbered parts of at most 70 characters", () => {
+  it("splits long Chinese texts into numbered parts within the limit, losing nothing", () => {
     fc.assert(
       fc.property(
         fc.string({
@@ -73,32 +75,43 @@ describe("SMS segments", () => {
           maxLength: 600,
         }),
         (text) => {
-          const parts = splitSms(text, 70);
-          if (text.replace(/\n{2,}/g, "\n").trim().length <= 70) return;
+          const parts = split70(text);
+          const clean = text.replace(/\n{2,}/g, "\n").trim();
+          if (clean.length <= 70) return;
           expect(parts.length).toBeGreaterThan(1);
-          expect(parts.length).toBeLessThanOrEqual(5);
           parts.forEach((p, i) => {
             expect(p.length).toBeLessThanOrEqual(70);
             expect(p.startsWith(`(${i + 1}/${parts.length})`)).toBe(true);
           });
+          const joined = parts.map((p) => p.replace(/^\(\d+\/\d+\)/, "")).join("");
+          expect(joined.replace(/\s/g, "")).toBe(clean.replace(/\s/g, ""));
         },
       ),
     );
   });
-  it("loses nothing when the reply fits in the part limit", () => {
-    const text =
-      "第一句话很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。第二句话也很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。第三句。";
-    const joined = splitSms(text, 70)
-      .map((p) => p.replace(/^\(\d+\/\d+\)/, ""))
-      .join("");
-    expect(joined).toBe(text);
+  it("never breaks a grapheme: a flag or a ZWJ family at the cut moves whole to the next part", () => {
+    for (const emoji of ["🇨🇳", "👨‍👩‍👧‍👦", "e\u0301"]) {
+      for (let pad = 55; pad <= 70; pad++) {
+        const text = `${"快".repeat(pad)}${emoji}${"递".repeat(40)}`;
+        const parts = split70(text);
+        for (const p of parts) {
+          expect(p.length).toBeLessThanOrEqual(70);
+          // Every part is whole graphemes: the emoji appears intact in exactly one part.
+          expect(graphemes(p).join("")).toBe(p);
+        }
+        expect(parts.filter((p) => p.includes(emoji))).toHaveLength(1);
+      }
+    }
   });
-  it("gives pure ASCII text the 160-character GSM-7 segment", () => {
-    expect(splitSms("a".repeat(150), 70)).toHaveLength(1);
+  it("measures WeChat's limit in UTF-8 bytes", () => {
+    const parts = splitText("快".repeat(1000), { max: 2048, measure: utf8Bytes });
+    expect(parts).toHaveLength(2);
+    for (const p of parts) expect(utf8Bytes(p)).toBeLessThanOrEqual(2048);
+    expect(parts.join("")).toBe("快".repeat(1000));
   });
-  it("renders quick replies as one line of options", () => {
+  it("renders quick replies as one line of numbered options", () => {
     expect(renderSms({ text: "请选择", quickReplies: [{ title: "查快递" }, { title: "转人工" }] })).toBe(
-      "请选择\n[查快递|转人工]",
+      "请选择\n[1 查快递|2 转人工]",
     );
   });
 });

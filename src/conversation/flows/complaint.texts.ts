@@ -50,7 +50,7 @@ export type ComplaintTextKey = keyof typeof zh;
 
 const en: Record<ComplaintTextKey, string> = {
   "ask.category": "What is the complaint about? Please choose:",
-  "ask.category.again": "Sorry, I couldn't match that to a type. Please pick one below (or reply “cancel”):",
+  "ask.category.again": "Sorry, I couldn't match that to a type. Please pick one below (or reply “never mind”):",
   "ask.waybill.required": "Please send the waybill (tracking) number so we can look into it.",
   "ask.waybill.optional": "If there is a waybill number, please send it; otherwise reply “no waybill”.",
   "ask.waybill.again":
@@ -64,8 +64,8 @@ const en: Record<ComplaintTextKey, string> = {
     "I couldn't find a phone number. Please enter an 11-digit mobile number or a landline with area code.",
   "ask.edit": "Which item would you like to change?",
   summary:
-    "Please confirm your complaint:\nType: {category}\nWaybill: {waybill}\nWhat happened: {description}\nPhone: {phone}\nReply “submit” if it is correct, “change” to edit, or “cancel” to drop it.",
-  "summary.hint": "Please reply “submit”, “change” or “cancel”.",
+    "Please confirm your complaint:\nType: {category}\nWaybill: {waybill}\nWhat happened: {description}\nPhone: {phone}\nReply “submit” if it is correct, “change” to edit, or “never mind” to drop it.",
+  "summary.hint": "Please reply “submit”, “change” or “never mind”.",
   "none.waybill": "none",
   cancelled: "OK, the complaint is cancelled and nothing was submitted. Ask me any time.",
   opened:
@@ -74,7 +74,8 @@ const en: Record<ComplaintTextKey, string> = {
     "This is the same problem as ticket {number}, resolved recently, so we have reopened it with priority. An agent will contact you within {firstResponse} and give you a result within {resolution}.",
   "quick.confirm": "Submit",
   "quick.edit": "Change",
-  "quick.cancel": "Cancel",
+  // Not "Cancel": on SMS that word alone unsubscribes the number (Twilio).
+  "quick.cancel": "Never mind",
   "quick.noWaybill": "No waybill",
   "field.category": "Type",
   "field.waybill": "Waybill",
@@ -96,10 +97,10 @@ const en: Record<ComplaintTextKey, string> = {
   "time.done": "",
 };
 
-const TABLES: Record<Locale, Record<ComplaintTextKey, string>> = { "zh-CN": zh, en };
+export const COMPLAINT_TEXTS: Record<Locale, Record<ComplaintTextKey, string>> = { "zh-CN": zh, en };
 
 export function ct(locale: Locale, key: ComplaintTextKey, vars?: Record<string, string | number>): string {
-  const template = TABLES[locale][key] ?? zh[key];
+  const template = COMPLAINT_TEXTS[locale][key] ?? zh[key];
   return vars ? template.replace(/\{(\w+)\}/g, (m, name: string) => String(vars[name] ?? m)) : template;
 }
 

@@ -81,10 +81,10 @@ const en: Record<TrackTextKey, string> = {
   "quick.another": "Track another parcel",
 };
 
-const TABLES: Record<Locale, Record<TrackTextKey, string>> = { "zh-CN": zh, en };
+export const TRACK_TEXTS: Record<Locale, Record<TrackTextKey, string>> = { "zh-CN": zh, en };
 
 export function tt(locale: Locale, key: TrackTextKey, vars?: Record<string, string | number>): string {
-  const template = TABLES[locale][key];
+  const template = TRACK_TEXTS[locale][key];
   return vars ? template.replace(/\{(\w+)\}/g, (m, name: string) => String(vars[name] ?? m)) : template;
 }
 
