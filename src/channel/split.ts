@@ -61,7 +61,10 @@ function cut(gs: string[], sizes: number[], room: number): string[] {
     if (start >= gs.length) break;
     let end = start;
     let used = 0;
-    while (end < gs.length && used + sizes[end]! <= room) used += sizes[end++]!;
+    while (end < gs.length && used + sizes[end]! <= room) {
+      used += sizes[end]!;
+      end++;
+    }
     if (end === start)
       end = start + 1; // one grapheme larger than a part: alone, never broken
     else if (end < gs.length) end = naturalBreak(gs, sizes, start, end, room) ?? end;
@@ -75,7 +78,10 @@ function cut(gs: string[], sizes: number[], room: number): string[] {
 function naturalBreak(gs: string[], sizes: number[], start: number, end: number, room: number): number | undefined {
   const usedBefore: number[] = [];
   let used = 0;
-  for (let i = start; i < end; i++) usedBefore.push((used += sizes[i]!));
+  for (let i = start; i < end; i++) {
+    used += sizes[i]!;
+    usedBefore.push(used);
+  }
   const fullEnough = (i: number) => usedBefore[i - start]! >= room / 2;
   for (const cls of BREAK_CLASSES) {
     for (let i = end - 1; i > start && fullEnough(i); i--) if (cls.has(gs[i]!)) return i + 1;
