@@ -363,6 +363,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   let workersStarted = false;
   let fallbackSweep: NodeJS.Timeout | undefined;
+  let replaySweep: NodeJS.Timeout | undefined;
   const app: App = {
     config,
     log,
@@ -407,12 +408,20 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
             void conversations.replayPending(60_000).catch((err) => log.warn({ err }, "replay sweep failed"));
           }, FALLBACK_SWEEP_MS);
           fallbackSweep.unref();
+        } else {
+          // Embedded: a turn the database failed mid-way stays `received` (issue 20); answer it
+          // once the database is back, as scale mode's sweep above does.
+          replaySweep = setInterval(() => {
+            void conversations.replayPending(60_000).catch((err) => log.warn({ err }, "replay sweep failed"));
+          }, FALLBACK_SWEEP_MS);
+          replaySweep.unref();
         }
       }
       return address;
     },
     async close() {
       if (fallbackSweep) clearInterval(fallbackSweep);
+      if (replaySweep) clearInterval(replaySweep);
       await server.close();
       await conversations.drain();
       await outbox.flush();

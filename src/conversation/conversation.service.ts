@@ -10,7 +10,7 @@ import type {
   ReceiveResult,
 } from "../channel/channel.js";
 import { toMessageDto } from "../channel/message.dto.js";
-import { type Database, type Db, isUniqueViolation } from "../db/client.js";
+import { type Database, type Db, isTransientError, isUniqueViolation } from "../db/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { OutboxService } from "../outbox/outbox.service.js";
 import type { EventBus } from "../realtime/event-bus.js";
@@ -267,6 +267,10 @@ export class ConversationService implements ChannelConversations {
         });
         outgoing = activities.map(fromActivity).filter((o) => o.text.length > 0);
       } catch (err) {
+        // The database failed mid-turn (issue 20): committing the apology would make it the
+        // permanent answer to this message. Leave it `received`: the caller gets 503, a re-send
+        // (same clientMessageId, a webhook's retry) or the replay sweep runs the turn again.
+        if (isTransientError(err)) throw err;
         log.error({ err, conversationId: input.conversationId, messageId: input.inboundId }, "bot turn failed");
         outgoing = [{ text: t(locale, "error.internal") }];
       }

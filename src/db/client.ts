@@ -139,6 +139,53 @@ export function isConnectionError(err: unknown): boolean {
   );
 }
 
+/** SQLSTATEs and Prisma codes of failures that pass: retrying the same work later can succeed. */
+const TRANSIENT_CODES = new Set([
+  "40001", // serialization_failure
+  "40P01", // deadlock_detected
+  "53300", // too_many_connections
+  "57P01", // admin_shutdown (a killed backend)
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+  "P1001", // can't reach the database
+  "P1002", // timed out reaching it
+  "P1008", // operation timed out
+  "P1017", // server closed the connection
+  "P2024", // timed out fetching a connection from the pool
+  "P2034", // write conflict or deadlock
+]);
+const TRANSIENT_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TransactionWriteConflict",
+]);
+
+/**
+ * The database failed for a reason that passes (connection lost, pool exhausted, deadlock):
+ * the request answers 503 and a turn is left `received` to run again, never answered with an
+ * apology as if that were its answer (issue 20). Looks through Prisma's and the adapters' wrapping.
+ */
+export function isTransientError(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    if (isConnectionError(e)) return true;
+    const x = e as {
+      code?: unknown;
+      originalCode?: unknown;
+      kind?: unknown;
+      cause?: unknown;
+      meta?: { driverAdapterError?: unknown };
+    };
+    for (const c of [x.code, x.originalCode])
+      if (typeof c === "string" && (TRANSIENT_CODES.has(c) || c.startsWith("08"))) return true;
+    if (typeof x.kind === "string" && TRANSIENT_KINDS.has(x.kind)) return true;
+    e = x.meta?.driverAdapterError ?? x.cause;
+  }
+  return false;
+}
+
 /**
  * A user's search text for Prisma's contains/startsWith (LIKE underneath): `%` and `_` are
  * literal characters, not wildcards (issue 20: `text=%` listed everything in scope).

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { isConnectionError } from "../db/client.js";
+import { isTransientError } from "../db/client.js";
 import { AppError, errorBody } from "../errors.js";
 
 /** Every error leaves as `{ error: { code, message } }` with a stable code; 5xx never leak internals. */
@@ -27,7 +27,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       appError = new AppError("RATE_LIMITED", err.message);
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       appError = new AppError("BAD_REQUEST", err.message);
-    } else if (isConnectionError(err)) {
+    } else if (isTransientError(err)) {
       request.log.error({ err }, "database unavailable");
       reply.header("retry-after", "5");
       appError = new AppError("UNAVAILABLE", "Database temporarily unavailable, please retry");
