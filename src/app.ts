@@ -49,6 +49,7 @@ import { toLocale } from "./conversation/texts.js";
 import { TurnAdapter } from "./conversation/turn.adapter.js";
 import { type Database, openDatabase } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
+import { feedbackRoutes } from "./feedback/feedback.routes.js";
 import { FeedbackService } from "./feedback/feedback.service.js";
 import { installErrorHandler } from "./http/error-handler.js";
 import { createMetrics, healthRoutes, type Metrics } from "./http/health.routes.js";
@@ -341,7 +342,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));
   // Issue 8: per-day rollups of the dashboard summary, refreshed every 5 minutes (report.rollup.ts).
   await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));
-  await server.register(reportRoutes(reports, auth));
+  await server.register(reportRoutes(reports, auth, feedback));
+  await server.register(
+    feedbackRoutes(feedback, auth, {
+      notify: async (conversationId, text) => {
+        await conversations.sendToConversation(conversationId, { text, author: "system" });
+      },
+    }),
+  );
   await server.register(tracking.routes(auth));
   // Several instances starting on a fresh database at once (INSTANCES, docker-compose): one
   // seeds and creates the first admin, the others find it done.

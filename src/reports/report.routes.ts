@@ -40,6 +40,28 @@ const slaSchema = z.object({
   complianceRate: nullableRate,
 });
 
+/** Issue 14: the three kinds of feedback (003 §8.2) side by side, and the suggestions' hot topics (§8.3). */
+const feedbackSchema = z.object({
+  complaint: z.number(),
+  suggestion: z.number(),
+  inquiry: z.number(),
+  inquiryAnswerRate: nullableRate,
+  byDay: z.array(z.object({ day: z.string(), complaint: z.number(), suggestion: z.number(), inquiry: z.number() })),
+  hotTopics: z.array(z.object({ term: z.string(), count: z.number(), previous: z.number() })),
+});
+
+/** What the summary needs from the feedback records (src/feedback). */
+export interface FeedbackFiguresSource {
+  figures(
+    from: Date,
+    to: Date,
+  ): Promise<
+    Omit<z.infer<typeof feedbackSchema>, "complaint" | "byDay"> & {
+      byDay: { day: string; suggestion: number; inquiry: number }[];
+    }
+  >;
+}
+
 const summarySchema = z.object({
   period: z.object({ from: z.string(), to: z.string(), group: z.string().nullable(), agentId: z.string().nullable() }),
   surveys: z.object({
@@ -155,7 +177,7 @@ function echartsPath(): string | undefined {
 
 /** Supervisor dashboard API: figures, drill-down, CSV export (supervisor and admin roles). */
 export const reportRoutes =
-  (reports: ReportService, auth: AuthService): FastifyPluginAsyncZod =>
+  (reports: ReportService, auth: AuthService, feedback?: FeedbackFiguresSource): FastifyPluginAsyncZod =>
   async (app) => {
     const readers = requireRole(auth, "supervisor", "admin");
 
@@ -169,10 +191,29 @@ export const reportRoutes =
             "Headline figures for a period (default: last 30 days), a group or an agent: satisfaction, NPS, complaints, SLA, per agent",
           security: [{ bearer: [] }],
           querystring: filterQuery,
-          response: { 200: summarySchema, ...errorResponses(400, 401, 403) },
+          response: {
+            200: summarySchema.extend({ feedback: feedbackSchema.optional() }),
+            ...errorResponses(400, 401, 403),
+          },
         },
       },
-      async (request) => reports.summary(await toFilter(request.query, reports)),
+      async (request) => {
+        const f = await toFilter(request.query, reports);
+        const summary = await reports.summary(f);
+        if (!feedback) return summary;
+        const fb = await feedback.figures(f.from, f.to);
+        const days = new Map<string, { complaint: number; suggestion: number; inquiry: number }>();
+        for (const d of summary.complaints.trend) days.set(d.day, { complaint: d.total, suggestion: 0, inquiry: 0 });
+        for (const d of fb.byDay) days.set(d.day, { complaint: days.get(d.day)?.complaint ?? 0, ...d });
+        return {
+          ...summary,
+          feedback: {
+            ...fb,
+            complaint: summary.complaints.total,
+            byDay: [...days].sort(([a], [b]) => a.localeCompare(b)).map(([day, c]) => ({ day, ...c })),
+          },
+        };
+      },
     );
 
     app.get(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { createStaff, staffApi } from "../support/staff.js";
 import { type ChatReply, WebchatClient } from "../support/webchat-client.js";
 
 const titles = (r: ChatReply[]) => r.flatMap((m) => m.quickReplies ?? []).map((q) => q.title);
@@ -87,5 +88,56 @@ describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)
     expect(row.text).toBe("建议你们周末也派件\n最好周日上午也能送");
     expect(row.status).toBe("new");
     expect(row.tags.length).toBeGreaterThan(0);
+  });
+
+  it("supervisors list, search, mark and export suggestions; the summary counts 投诉/建议/咨询 with hot topics", async () => {
+    const sup = await createStaff(t.app, t.baseUrl, { username: `sup-${kind}`, role: "supervisor" });
+    const agent = await createStaff(t.app, t.baseUrl, { username: `agent-${kind}`, role: "agent" });
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("建议快递员送货前打电话，我的号码13812345678");
+    expect((await staffApi(t.baseUrl, agent.token, "GET", "/api/feedback?type=suggestion")).status).toBe(403);
+    expect((await staffApi(t.baseUrl, undefined, "GET", "/api/feedback")).status).toBe(401);
+    const list = await staffApi<{ total: number; items: { id: string; text: string; customer: string }[] }>(
+      t.baseUrl,
+      sup.token,
+      "GET",
+      `/api/feedback?type=suggestion&q=${encodeURIComponent("打电话")}`,
+    );
+    expect(list.status).toBe(200);
+    expect(list.body.total).toBe(1);
+    const item = list.body.items[0]!;
+    expect(item.text).toContain("138****5678");
+    expect(item.text).not.toContain("13812345678");
+    expect(item.customer).toMatch(/^C-/);
+
+    const marked = await staffApi(t.baseUrl, sup.token, "PATCH", `/api/feedback/${item.id}`, {
+      status: "adopted",
+      reply: "您的建议已被采纳，谢谢！",
+    });
+    expect(marked.status).toBe(200);
+    expect(marked.body).toMatchObject({ status: "adopted" });
+    expect((await chat.history()).map((m) => m.text)).toContain("您的建议已被采纳，谢谢！");
+    const missing = await staffApi(t.baseUrl, sup.token, "PATCH", `/api/feedback/${crypto.randomUUID()}`, {
+      status: "adopted",
+    });
+    expect(missing.status).toBe(404);
+
+    const csv = await fetch(`${t.baseUrl}/api/feedback/export.csv?type=suggestion`, {
+      headers: { authorization: `Bearer ${sup.token}` },
+    });
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const body = bytes.toString("utf8");
+    expect(body).toContain("138****5678");
+    expect(body).not.toContain("13812345678");
+
+    const summary = await staffApi<{
+      feedback: { suggestion: number; inquiry: number; complaint: number; hotTopics: { term: string }[] };
+    }>(t.baseUrl, sup.token, "GET", "/api/reports/summary");
+    expect(summary.status).toBe(200);
+    expect(summary.body.feedback.suggestion).toBeGreaterThanOrEqual(2);
+    expect(summary.body.feedback.inquiry).toBeGreaterThanOrEqual(3);
+    expect(typeof summary.body.feedback.complaint).toBe("number");
+    expect(summary.body.feedback.hotTopics.length).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,8 @@
 // Supervisor dashboard: headline figures for a period, group or agent from /api/reports/summary,
 // charts with ECharts (served from the installed package at /vendor/echarts.min.js), drill-down
 // to the tickets behind a figure, CSV export. Every text goes through textContent.
+
+import { renderFeedback } from "/static/dashboard/feedback.panel.js";
 import { applyI18n, categoryLabel, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
 
 const I18N = {
@@ -29,6 +31,7 @@ const I18N = {
     slaCompliance: "SLA 达成率",
     agents: "客服绩效",
     comments: "客户原话",
+    feedback: "投诉 · 建议 · 咨询",
     close: "关闭",
     noCharts: "图表组件（echarts）未安装，仅显示表格。",
     total: "合计",
@@ -113,6 +116,7 @@ const I18N = {
     slaCompliance: "SLA compliance",
     agents: "Agents",
     comments: "Customers' words",
+    feedback: "Complaints · suggestions · questions",
     close: "Close",
     noCharts: "The chart library (echarts) is not installed; tables only.",
     total: "Total",
@@ -277,6 +281,7 @@ function render(s) {
   renderAgentsSelect(s.agents);
   renderAgents(s.agents);
   renderComments(s.comments);
+  renderFeedback($("feedback"), s.feedback);
   if (charts) renderCharts(s);
   else $("no-charts").hidden = false;
 }
