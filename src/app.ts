@@ -261,7 +261,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const server = Fastify({
     loggerInstance: log.child({ component: "http" }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For only from a configured proxy (issue 20: rotating it dodged the per-IP limits).
+    trustProxy: config.TRUST_PROXY ?? false,
     logController: new LogController({
       disableRequestLogging: config.LOG_LEVEL !== "debug" && config.LOG_LEVEL !== "trace",
     }),

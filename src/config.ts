@@ -38,6 +38,21 @@ export const configSchema = z.object({
   /** Public endpoints: new chat sessions per client IP, and messages per chat session, per minute. */
   RATE_LIMIT_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /**
+   * Which proxies may set X-Forwarded-For (the client IP used by rate limits): unset trusts
+   * none (the socket's address counts, so a rotated header cannot dodge the limit); `true`
+   * (every hop: only behind a proxy that overwrites the header), or comma-separated
+   * addresses/CIDRs of the load balancer.
+   */
+  TRUST_PROXY: optional(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .transform((v): boolean | string[] =>
+        v === "true" ? true : v === "false" ? false : v.split(",").map((a) => a.trim()),
+      ),
+  ),
   /** Login attempts per client IP per minute (on top of the per-account lockout). */
   RATE_LIMIT_LOGINS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   /** Customers silent this many days are anonymised by a daily job (PIPL); 0 keeps data forever. */

@@ -27,7 +27,7 @@ export const authRoutes =
                 groups: z.array(z.string()),
               }),
             }),
-            ...errorResponses(400, 401, 423),
+            ...errorResponses(400, 401),
           },
         },
       },

@@ -44,33 +44,35 @@ export class AuthService {
       where: { username },
       include: { groups: { select: { groupCode: true } } },
     });
-    if (!agent?.active) {
+    // An unknown, disabled or locked account answers exactly like a wrong password (same 401,
+    // same code) after the same work (one argon2 verify), so neither the answer nor its timing
+    // tells an attacker which accounts exist or are locked.
+    const attempt = agent?.active ? await this.countAttempt(agent.id) : "refused";
+    if (!agent || attempt !== "counted") {
       dummyHash ??= hash("not-a-real-password");
       await verify(await dummyHash, password).catch(() => false);
+      if (attempt === "locked" && agent) await this.audit(agent.id, "login.locked");
       throw new AppError("INVALID_CREDENTIALS");
     }
-    if (agent.lockedUntil && agent.lockedUntil > new Date()) throw new AppError("ACCOUNT_LOCKED");
     const ok = await verify(agent.passwordHash, password).catch(() => false);
+    const id = agent.id;
     if (!ok) {
-      const failures = agent.failedLogins + 1;
-      const lock = failures >= this.opts.maxFailures;
-      await this.db.agent.update({
-        where: { id: agent.id },
-        data: {
-          failedLogins: lock ? 0 : failures,
-          lockedUntil: lock ? new Date(Date.now() + this.opts.lockoutMinutes * 60_000) : agent.lockedUntil,
-        },
-      });
-      await this.audit(agent.id, lock ? "login.locked" : "login.failed");
+      await this.audit(id, "login.failed");
       throw new AppError("INVALID_CREDENTIALS");
     }
     const token = randomBytes(32).toString("base64url");
     const expiresAt = new Date(Date.now() + this.opts.tokenTtlHours * 3_600_000);
-    await this.db.$transaction([
-      this.db.authSession.create({ data: { id: sha256(token), agentId: agent.id, expiresAt } }),
-      this.db.agent.update({ where: { id: agent.id }, data: { failedLogins: 0, lockedUntil: null } }),
-    ]);
-    await this.audit(agent.id, "login");
+    // Accepted only if no concurrent guess locked the account meanwhile; clears this attempt's count.
+    const accepted = await this.db.$transaction(async (tx) => {
+      const cleared = await tx.$executeRaw`
+        UPDATE "Agent" SET "failedLogins" = 0, "lockedUntil" = NULL
+        WHERE id = ${id}::uuid AND ("lockedUntil" IS NULL OR "lockedUntil" <= now() AT TIME ZONE 'UTC')`;
+      if (cleared === 0) return false;
+      await tx.authSession.create({ data: { id: sha256(token), agentId: id, expiresAt } });
+      return true;
+    });
+    if (!accepted) throw new AppError("INVALID_CREDENTIALS");
+    await this.audit(id, "login");
     return {
       token,
       expiresAt,
@@ -82,6 +84,25 @@ export class AuthService {
         groups: agent.groups.map((g) => g.groupCode),
       },
     };
+  }
+
+  /**
+   * Counts an attempt before its password is checked, in one statement, so concurrent guesses
+   * cannot all read "not locked" (issue 20: 40 at once, the right one among them, were
+   * accepted and nothing locked). The attempt beyond LOGIN_MAX_FAILURES locks the account and
+   * is refused; a success clears the count. In-flight attempts count as failures until then.
+   */
+  private async countAttempt(agentId: string): Promise<"counted" | "locked" | "refused"> {
+    const until = new Date(Date.now() + this.opts.lockoutMinutes * 60_000);
+    const rows = await this.db.$queryRaw<{ locked: boolean }[]>`
+      UPDATE "Agent" SET
+        "failedLogins" = CASE WHEN "failedLogins" + 1 > ${this.opts.maxFailures} THEN 0 ELSE "failedLogins" + 1 END,
+        "lockedUntil" = CASE WHEN "failedLogins" + 1 > ${this.opts.maxFailures} THEN ${until}::timestamp ELSE NULL END
+      WHERE id = ${agentId}::uuid AND ("lockedUntil" IS NULL OR "lockedUntil" <= now() AT TIME ZONE 'UTC')
+      RETURNING "lockedUntil" IS NOT NULL AS locked`;
+    const row = rows[0];
+    if (!row) return "refused";
+    return row.locked ? "locked" : "counted";
   }
 
   /** Resolves a bearer token; cached for a few seconds to keep the hot path off the database. */

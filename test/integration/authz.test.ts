@@ -172,7 +172,65 @@ describe("roles on every route", () => {
       username: "agent1",
       password: "staff-pass-123",
     });
-    expect(locked.status).toBe(423);
-    expect(locked.body.error.code).toBe("ACCOUNT_LOCKED");
+    // Issue 20: a locked account answered 423 while an unknown user got 401 (enumeration).
+    expect(locked.status).toBe(401);
+    expect(locked.body).toEqual(wrongUser.body);
+  });
+});
+
+describe("login under attack", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // A per-IP limit above the burst, so the account lockout alone is under test.
+    t = await startTestApp("pglite", { DEMO_DATA: "false", RATE_LIMIT_LOGINS_PER_MINUTE: "100" });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const attempt = (username: string, password: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.baseUrl}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ username, password }),
+    });
+
+  it("40 concurrent guesses including the right one: none accepted, the account ends locked", async () => {
+    await createStaff(t.app, t.baseUrl, { username: "burst", password: "right-pass-123" });
+    const guesses = Array.from({ length: 39 }, (_, i) => `wrong-pass-${i}`).concat("right-pass-123");
+    const statuses = await Promise.all(guesses.map(async (p) => (await attempt("burst", p)).status));
+    expect(statuses.filter((s) => s === 200)).toEqual([]);
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    expect((await attempt("burst", "right-pass-123")).status).toBe(401);
+    const agent = await t.app.db.prisma.agent.findUniqueOrThrow({ where: { username: "burst" } });
+    expect(agent.lockedUntil).not.toBeNull();
+  });
+
+  it("X-Forwarded-For is ignored unless a proxy is configured: rotating it does not dodge the per-IP limit", async () => {
+    const limited = await startTestApp("pglite", { DEMO_DATA: "false", RATE_LIMIT_LOGINS_PER_MINUTE: "3" });
+    const trusting = await startTestApp("pglite", {
+      DEMO_DATA: "false",
+      RATE_LIMIT_LOGINS_PER_MINUTE: "3",
+      TRUST_PROXY: "127.0.0.1",
+    });
+    try {
+      const burst = async (baseUrl: string) => {
+        const out: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const res = await fetch(`${baseUrl}/api/auth/login`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-forwarded-for": `203.0.113.${i + 1}` },
+            body: JSON.stringify({ username: "nobody", password: "whatever-123" }),
+          });
+          out.push(res.status);
+        }
+        return out;
+      };
+      expect(await burst(limited.baseUrl)).toEqual([401, 401, 401, 429, 429, 429]);
+      // Behind the configured load balancer, each forwarded client has its own budget.
+      expect(await burst(trusting.baseUrl)).toEqual([401, 401, 401, 401, 401, 401]);
+    } finally {
+      await limited.close();
+      await trusting.close();
+    }
   });
 });

@@ -63,8 +63,8 @@ const I18N = {
     why: "转交说明",
     takenBy: "处理人",
     unassigned: "未分配",
-    failed: "用户名或密码错误",
-    locked: "登录失败次数过多，账号已临时锁定",
+    // One text for a wrong password, an unknown user and a locked account (the API does not tell them apart).
+    failed: "用户名或密码错误，或多次失败后账号已临时锁定",
     handoff: "新的转人工会话",
     newTicket: "新工单",
     slaWarn: "SLA 即将超时",
@@ -149,8 +149,7 @@ const I18N = {
     why: "Note",
     takenBy: "Owner",
     unassigned: "Unassigned",
-    failed: "Wrong username or password",
-    locked: "Too many failed attempts; account temporarily locked",
+    failed: "Wrong username or password, or the account is locked for a while after repeated failures",
     handoff: "New handoff",
     newTicket: "New ticket",
     slaWarn: "SLA warning",
@@ -202,8 +201,8 @@ $("login").addEventListener("submit", async (e) => {
   const form = Object.fromEntries(new FormData(e.target));
   try {
     await login(form.username, form.password);
-  } catch (err) {
-    $("login-error").textContent = err.status === 423 ? T.locked : T.failed;
+  } catch {
+    $("login-error").textContent = T.failed;
     $("login-error").hidden = false;
     return;
   }

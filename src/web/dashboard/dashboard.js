@@ -13,8 +13,8 @@ const I18N = {
     login: "登录",
     logout: "退出",
     console: "客服工作台",
-    failed: "用户名或密码错误",
-    locked: "登录失败次数过多，账号已临时锁定",
+    // One text for a wrong password, an unknown user and a locked account (the API does not tell them apart).
+    failed: "用户名或密码错误，或多次失败后账号已临时锁定",
     forbidden: "数据看板仅对主管和管理员开放。",
     last7: "近7天",
     last30: "近30天",
@@ -98,8 +98,7 @@ const I18N = {
     login: "Log in",
     logout: "Log out",
     console: "Agent console",
-    failed: "Wrong username or password",
-    locked: "Too many failed attempts; account temporarily locked",
+    failed: "Wrong username or password, or the account is locked for a while after repeated failures",
     forbidden: "The dashboard is for supervisors and admins.",
     last7: "Last 7 days",
     last30: "Last 30 days",
@@ -200,8 +199,8 @@ $("login").addEventListener("submit", async (e) => {
     await login(form.get("username"), form.get("password"));
     $("login-error").hidden = true;
     await start();
-  } catch (err) {
-    $("login-error").textContent = err.status === 423 ? T.locked : T.failed;
+  } catch {
+    $("login-error").textContent = T.failed;
     $("login-error").hidden = false;
   }
 });
