@@ -324,6 +324,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   ].filter((c): c is NonNullable<typeof c> => c !== undefined);
   const channels: ChannelAdapter[] = [webchat, ...configuredChannels, ...(opts.channels ?? [])];
   for (const channel of channels) outbox.register(channel);
+  outbox.onDeadLetter((dead) => surveys.onUndelivered(dead));
 
   await server.register(
     healthRoutes({

@@ -354,6 +354,8 @@ export class ConversationService implements ChannelConversations {
       agentId?: string;
       quickReplies?: QuickReply[];
       internal?: boolean;
+      /** Opaque reference kept with the message and handed to dead-letter listeners (`survey:<id>`). */
+      ref?: string;
     },
   ): Promise<MessageDto> {
     const { db } = this.deps;
@@ -376,9 +378,13 @@ export class ConversationService implements ChannelConversations {
           agentId: message.agentId ?? null,
           channel: conv.channel,
           text: message.text,
-          payload: message.quickReplies?.length
-            ? ({ quickReplies: message.quickReplies } as unknown as Prisma.InputJsonValue)
-            : undefined,
+          payload:
+            message.quickReplies?.length || message.ref
+              ? ({
+                  ...(message.quickReplies?.length ? { quickReplies: message.quickReplies } : {}),
+                  ...(message.ref ? { ref: message.ref } : {}),
+                } as unknown as Prisma.InputJsonValue)
+              : undefined,
           status: message.internal ? "internal" : "queued",
           internal: message.internal ?? false,
         },

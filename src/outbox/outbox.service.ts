@@ -32,6 +32,9 @@ export interface OutboxOptions {
   now?: () => Date;
 }
 
+/** A message dead-lettered, with the reference its sender stored (`sendToConversation`'s `ref`). */
+export type DeadLetterListener = (dead: { messageId: string; conversationId: string; ref?: string }) => Promise<void>;
+
 /**
  * Delivers outbound messages written to the Outbox table in the same transaction as the
  * Message. At-least-once: a row is claimed with a lease, sent, then marked sent; a failure
@@ -42,6 +45,7 @@ export class OutboxService {
   private readonly channels = new Map<string, ChannelAdapter>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => Date;
+  private readonly deadListeners: DeadLetterListener[] = [];
 
   constructor(
     private readonly db: Db,
@@ -56,6 +60,11 @@ export class OutboxService {
 
   register(adapter: ChannelAdapter): void {
     this.channels.set(adapter.name, adapter);
+  }
+
+  /** Told of every message the channel refused for good (a survey that never arrived is not "sent"). */
+  onDeadLetter(listener: DeadLetterListener): void {
+    this.deadListeners.push(listener);
   }
 
   /**
@@ -237,13 +246,25 @@ export class OutboxService {
     const dead = permanent || attempts >= this.opts.maxAttempts;
     const nextAttemptAt = new Date(this.now().getTime() + backoffMs(attempts));
     const lastError = String((err as Error)?.message ?? err).slice(0, 500);
-    await this.db.outbox.update({
+    const row = await this.db.outbox.update({
       where: { id: outboxId },
       data: { status: dead ? "dead" : "pending", nextAttemptAt, lastError, attempts: Math.max(attempts, 1) },
+      select: { messageId: true },
     });
     if (dead) {
       this.log.error({ outboxId, channel, attempts, lastError }, "outbound message dead-lettered");
       await this.bus.publish(ADMINS_TOPIC, { type: "outbox.dead", outboxId, channel }).catch(() => {});
+      const message = await this.db.message.findUniqueOrThrow({
+        where: { id: row.messageId },
+        select: { id: true, conversationId: true, payload: true },
+      });
+      const ref = (message.payload as { ref?: unknown } | null)?.ref;
+      for (const listener of this.deadListeners)
+        await listener({
+          messageId: message.id,
+          conversationId: message.conversationId,
+          ...(typeof ref === "string" ? { ref } : {}),
+        }).catch((e) => this.log.error({ err: e, outboxId }, "dead-letter listener failed"));
     } else {
       this.log.warn({ outboxId, channel, attempts, lastError }, "outbound send failed; will retry");
       await this.scheduler.arm(`outbox:${outboxId}`, nextAttemptAt);

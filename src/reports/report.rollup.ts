@@ -128,7 +128,8 @@ const FCR = Prisma.sql`COALESCE(s.fcr, s.overall IN ('satisfied', 'basically_sat
 /** Surveys (alias s) matching `where`, per (day sent, group, agent). */
 export const surveyGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
   SELECT (s."sentAt" + ${CST})::date AS day, s."groupCode", s."agentId",
-    count(*)::int AS sent,
+    -- Delivered only: a question the channel refused (failed) was never asked.
+    count(*) FILTER (WHERE s.status <> 'failed')::int AS sent,
     count(s."answeredAt")::int AS answered,
     count(*) FILTER (WHERE s.overall = 'satisfied')::int AS satisfied,
     count(*) FILTER (WHERE s.overall = 'basically_satisfied')::int AS basically,

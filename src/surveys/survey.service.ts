@@ -14,6 +14,8 @@ import { type SurveyConfig, surveyText } from "./survey.config.js";
 import { type AnswerPatch, nextStep, type Overall, type Step } from "./survey.rules.js";
 
 export const SURVEY_FLOW = "survey";
+/** Outbox reference of a survey question (`survey:<id>`), handed back on a dead letter. */
+const SURVEY_REF = "survey:";
 const HOUR = 3_600_000;
 
 export interface SurveyDeps {
@@ -204,6 +206,7 @@ export class SurveyService {
         author: "bot",
         text: q.text,
         ...(q.quickReplies ? { quickReplies: q.quickReplies } : {}),
+        ref: `${SURVEY_REF}${s.id}`,
       });
     } catch (err) {
       // Not sent: give the row back to the scheduler, which retries with backoff.
@@ -231,6 +234,28 @@ export class SurveyService {
     const later = new Date(now.getTime() + ms);
     await db.survey.updateMany({ where: { id: s.id, status: "scheduled" }, data: { sendAt: later } });
     await this.deps.scheduler.arm(`survey:${s.id}`, later);
+  }
+
+  /**
+   * The outbox's dead-letter listener: a survey question the channel refused for good (WeChat
+   * 45015 outside the 48-hour window) was never delivered, so the survey is `failed`, not
+   * `sent` — the response rate counts delivered surveys only — and the ticket closes as it
+   * would when the window ends unanswered.
+   */
+  async onUndelivered(dead: { ref?: string }): Promise<void> {
+    if (!dead.ref?.startsWith(SURVEY_REF)) return;
+    const id = dead.ref.slice(SURVEY_REF.length);
+    const { db, log } = this.deps;
+    const failed = await db.survey.updateMany({
+      where: { id, status: "sent", answeredAt: null },
+      data: { status: "failed", step: null },
+    });
+    if (failed.count === 0) return;
+    const s = await this.load(id);
+    if (!s) return;
+    log.warn({ surveyId: id, ticketNumber: s.ticket.number, channel: s.channel }, "survey not delivered");
+    await this.deps.conversations.setFlow(s.conversationId, undefined, SURVEY_FLOW);
+    await this.closeTicket(s.ticket.number);
   }
 
   private async remind(s: SurveyRow, now: Date): Promise<void> {

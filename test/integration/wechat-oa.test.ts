@@ -12,6 +12,7 @@ import {
   wechatTextXml,
 } from "../contract/channel.harnesses.js";
 import { DB_KINDS, type DbKind, startTestApp, type TestApp } from "../support/app.js";
+import { api, staffLogin, TICKET_NUMBER } from "./ticket.helpers.js";
 
 async function push(t: TestApp, p: { query: string; body: string }, contentType = "text/xml") {
   const res = await fetch(`${t.baseUrl}/webhooks/wechat?${p.query}`, {
@@ -31,7 +32,8 @@ describe.each(DB_KINDS)("WeChat Official Account webhook (%s)", (kind: DbKind) =
 
   beforeAll(async () => {
     h = wechatOaHarness();
-    t = await startTestApp(kind, await h.setup());
+    // Surveys go out as soon as a ticket is resolved (the refused-survey case below).
+    t = await startTestApp(kind, { ...(await h.setup()), SURVEY_DELAY_SECONDS: "0" });
     await h.attach!(t);
   });
   afterAll(async () => {
@@ -207,6 +209,41 @@ describe.each(DB_KINDS)("WeChat Official Account webhook (%s)", (kind: DbKind) =
     expect(row.status).toBe("dead");
     expect(row.attempts).toBe(1);
     expect(row.lastError).toContain("45015");
+  });
+
+  it("a survey WeChat refuses (45015) is failed, not sent, and the response rate counts delivered surveys only", async () => {
+    const say = async (content: string, n: string) =>
+      passiveContent((await push(t, wechatPush(wechatTextXml({ from: "o_survey", content, msgId: msgIdOf(n) })))).text);
+    await say("我要投诉，快递三天了还没送到，物流一直不动，单号SF1234567890123，电话13800001111", `sv1-${kind}`);
+    const number = TICKET_NUMBER.exec((await say("确认", `sv2-${kind}`)) ?? "")?.[0];
+    expect(number).toBeTruthy();
+    const li = await staffLogin(t.app, t.baseUrl, `li-${kind}`, "agent", ["logistics"]);
+    const boss = await staffLogin(t.app, t.baseUrl, `boss-${kind}`, "supervisor");
+    expect((await api(t.baseUrl, "POST", `/api/tickets/${number}/take`, li.token, {})).status).toBe(200);
+    // The customer-service window has closed by the time the survey goes out.
+    h.api.failNext((r) => r.path === "/cgi-bin/message/custom/send" && r.body.includes("满意"), 1, {
+      status: 200,
+      body: { errcode: 45015, errmsg: "response out of time limit" },
+    });
+    const resolved = await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, li.token, { resolution: "已送达" });
+    expect(resolved.status).toBe(200);
+    // The question was dead-lettered: the survey follows its delivery, and the ticket closes.
+    await eventually(() =>
+      t.app.db.prisma.outbox.findFirst({
+        where: { status: "dead", address: { path: ["openid"], equals: "o_survey" } },
+      }),
+    );
+    await eventually(() => t.app.db.prisma.survey.findFirst({ where: { ticket: { number }, status: "failed" } }));
+    await eventually(() => t.app.db.prisma.ticket.findFirst({ where: { number, status: "closed" } }));
+    // The chat is not stuck in a survey nobody saw: the next message is an ordinary request.
+    expect(await say("你好", `sv3-${kind}`)).not.toContain("没能看懂");
+    const summary = await api<{ surveys: { sent: number; responseRate: number | null } }>(
+      t.baseUrl,
+      "GET",
+      `/api/reports/summary?agent=li-${kind}`,
+      boss.token,
+    );
+    expect(summary.body.surveys).toMatchObject({ sent: 0, responseRate: null });
   });
 });
 
