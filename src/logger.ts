@@ -1,4 +1,4 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import type { Config } from "./config.js";
 
 /** Masks a mainland mobile number for logs and lists: 138****5678. */
@@ -32,11 +32,67 @@ const REDACT = [
   'req.headers["x-signature"]',
 ];
 
-export function createLogger(config: Pick<Config, "LOG_LEVEL" | "LOG_PRETTY" | "NODE_ENV">): Logger {
-  const pretty = config.LOG_PRETTY ?? (process.stdout.isTTY && config.NODE_ENV !== "production");
-  return pino({
+/** Query parameters that carry a credential: web chat and staff WebSocket tokens, webhook signatures. */
+const SECRET_PARAMS = /^(token|access_token|signature|msg_signature|echostr)$/i;
+
+/**
+ * A URL as it may be logged (issue 20: at debug, request logs carried WebSocket tokens and the
+ * phones customers and agents searched for): credentials in the query are replaced, and every
+ * other query value has its phone numbers masked.
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  const out: string[] = [];
+  for (const [k, v] of params)
+    out.push(
+      `${encodeURIComponent(k)}=${SECRET_PARAMS.test(k) ? "[redacted]" : encodeURIComponent(maskPhonesInText(v))}`,
+    );
+  return `${url.slice(0, q)}?${out.join("&")}`;
+}
+
+/**
+ * Properties drivers attach to errors that hold a statement's bound values (PGlite adds
+ * `params` and `queryOptions` to every failed query: customer text, phones, addresses).
+ */
+const ERROR_DATA_KEYS = new Set(["params", "parameters", "queryOptions", "values", "args"]);
+
+function stripErrorData(value: unknown, depth = 0): unknown {
+  if (!value || typeof value !== "object" || depth > 4) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (ERROR_DATA_KEYS.has(k)) out[k] = "[redacted]";
+    else out[k] = typeof v === "object" ? stripErrorData(v, depth + 1) : v;
+  }
+  return out;
+}
+
+const serializers = {
+  err: (err: Error) => stripErrorData(pino.stdSerializers.err(err)),
+  // Fastify's request log (debug): its own fields, with the URL redacted.
+  req: (req: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+    method: req.method,
+    url: req.url === undefined ? undefined : redactUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  }),
+};
+
+/**
+ * The product's logger (main.ts via buildApp). `destination` is where JSON lines go (stdout by
+ * default; tests capture it).
+ */
+export function createLogger(
+  config: Pick<Config, "LOG_LEVEL" | "LOG_PRETTY" | "NODE_ENV">,
+  destination?: DestinationStream,
+): Logger {
+  const pretty = !destination && (config.LOG_PRETTY ?? (process.stdout.isTTY && config.NODE_ENV !== "production"));
+  const options = {
     level: config.LOG_LEVEL,
     redact: { paths: REDACT, censor: "[redacted]" },
+    serializers,
     ...(pretty
       ? {
           transport: {
@@ -45,5 +101,6 @@ export function createLogger(config: Pick<Config, "LOG_LEVEL" | "LOG_PRETTY" | "
           },
         }
       : {}),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
