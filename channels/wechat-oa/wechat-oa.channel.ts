@@ -10,8 +10,10 @@ import {
   type InboundMessage,
   type OutboundMessage,
   PermanentSendError,
+  type RecordSentParts,
   type SendResult,
 } from "../../src/channel/channel.js";
+import { splitText, utf8Bytes } from "../../src/channel/split.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
@@ -251,24 +253,30 @@ export class WechatOfficialAccountChannel implements ChannelAdapter {
     const type = push.MsgType;
     if (type === "text") {
       const text = (push.Content ?? "").slice(0, MAX_TEXT_LENGTH);
-      return { ...base, channelMessageId: push.MsgId ?? `${openId}:${push.CreateTime}`, text, kind: "text" };
+      return { ...base, channelMessageId: messageKey(openId, push), text, kind: "text" };
     }
     if (type === "voice" && push.Recognition) {
       // WeChat's own speech recognition (when enabled for the account) turns voice into text.
-      return { ...base, channelMessageId: push.MsgId, text: push.Recognition.slice(0, MAX_TEXT_LENGTH), kind: "text" };
+      return {
+        ...base,
+        channelMessageId: messageKey(openId, push),
+        text: push.Recognition.slice(0, MAX_TEXT_LENGTH),
+        kind: "text",
+      };
     }
     if (type && UNSUPPORTED_TYPES.has(type)) {
       return {
         ...base,
-        channelMessageId: push.MsgId ?? `${openId}:${push.CreateTime}`,
+        channelMessageId: messageKey(openId, push),
         text: `[${type}]`,
         kind: "unsupported",
       };
     }
     if (type === "event") {
       const event = (push.Event ?? "").toLowerCase();
-      // Events have no MsgId: WeChat's retries repeat FromUserName + CreateTime.
-      const channelMessageId = `${openId}:${push.CreateTime ?? ""}:${event}`;
+      // Events have no MsgId: WeChat's documentation dedupes them by FromUserName + CreateTime +
+      // Event + EventKey (two different menu clicks in the same second are two messages).
+      const channelMessageId = `${openId}:${push.CreateTime ?? ""}:${event}${push.EventKey ? `:${push.EventKey}` : ""}`;
       if (event === "subscribe") {
         void this.setOptOut(openId, null);
         // The runtime runs every stored inbound as a message turn: a subscribe is the customer's
@@ -287,7 +295,7 @@ export class WechatOfficialAccountChannel implements ChannelAdapter {
     }
     return {
       ...base,
-      channelMessageId: push.MsgId ?? `${openId}:${push.CreateTime}`,
+      channelMessageId: messageKey(openId, push),
       text: `[${type}]`,
       kind: "unsupported",
     };
@@ -299,7 +307,11 @@ export class WechatOfficialAccountChannel implements ChannelAdapter {
       .catch((err) => this.log?.warn({ err }, "cannot record wechat (un)subscribe"));
   }
 
-  async send(address: ChannelAddress, message: OutboundMessage): Promise<SendResult> {
+  async send(
+    address: ChannelAddress,
+    message: OutboundMessage,
+    recordSentParts?: RecordSentParts,
+  ): Promise<SendResult> {
     const text = renderText(message);
     if (this.windows.size > 0) {
       const key = await this.inboundKeyOf(message.messageId);
@@ -311,10 +323,17 @@ export class WechatOfficialAccountChannel implements ChannelAdapter {
     }
     const openId = typeof address.openid === "string" ? address.openid : undefined;
     if (!openId) throw new PermanentSendError("wechat address has no openid");
+    const parts = wechatParts(message);
+    // Parts WeChat already accepted (recorded durably by the outbox) are not sent again.
+    const done = [...(message.sentParts ?? [])];
     try {
-      const msgId = await this.api.sendText(openId, text);
+      for (let i = done.length; i < parts.length; i++) {
+        const msgId = await this.api.sendText(openId, parts[i]!);
+        done.push(msgId ? `wechat:${msgId}` : "wechat");
+        if (i < parts.length - 1) await recordSentParts?.(done);
+      }
       this.lastApiError = undefined;
-      return { providerId: msgId ? `wechat:${msgId}` : undefined };
+      return { providerId: done.join(",") };
     } catch (err) {
       if (err instanceof WechatApiError) {
         this.lastApiError = err.message;
@@ -357,6 +376,32 @@ function parseXml(body: string): WechatPush {
     if (err instanceof WechatXmlError) throw new AppError("INVALID_XML", err.message);
     throw err;
   }
+}
+
+/**
+ * A message's dedupe key, as WeChat documents it: (openid, MsgId). A MsgId alone is not unique
+ * across customers; without one, the sender and CreateTime.
+ */
+function messageKey(openId: string, push: WechatPush): string {
+  return push.MsgId ? `${openId}:${push.MsgId}` : `${openId}:${push.CreateTime}`;
+}
+
+/** WeChat refuses a customer-service text over 2,048 bytes (45002): longer texts go as several. */
+export const WECHAT_TEXT_MAX_BYTES = 2048;
+
+/**
+ * The customer-service messages a reply is sent as: the text split at grapheme boundaries into
+ * parts of at most 2,048 bytes, in order; the menu links end the last part (or follow it).
+ */
+export function wechatParts(message: Pick<OutboundMessage, "text" | "quickReplies">): string[] {
+  const whole = renderText(message);
+  if (utf8Bytes(whole) <= WECHAT_TEXT_MAX_BYTES) return [whole];
+  const parts = splitText(message.text, { max: WECHAT_TEXT_MAX_BYTES, measure: utf8Bytes });
+  const links = renderText({ text: "", quickReplies: message.quickReplies }).trim();
+  if (!links) return parts;
+  const last = `${parts.at(-1)}\n\n${links}`;
+  if (utf8Bytes(last) <= WECHAT_TEXT_MAX_BYTES) return [...parts.slice(0, -1), last];
+  return [...parts, links];
 }
 
 /**

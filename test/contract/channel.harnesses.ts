@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
 import twilio from "twilio";
+import WXBizMsgCrypt from "wechat-crypto";
 import { types } from "wechaty";
 import type { PuppetMock } from "wechaty-puppet-mock";
 import type { WechatyChannel } from "../../channels/wechat/wechaty.channel.js";
-import { aesKeyFrom, decryptMessage, encryptMessage, wechatSignature } from "../../channels/wechat-oa/wechat.crypto.js";
+import { wechatSignature } from "../../channels/wechat-oa/wechat.crypto.js";
 import type { TestApp } from "../support/app.js";
 import type { ChannelHarness } from "./channel.contract.js";
 import { eventually, FakeServer } from "./channel.fakes.js";
@@ -25,15 +26,19 @@ export function wechatTextXml(p: { from: string; content: string; msgId: string;
   return `<xml><ToUserName><![CDATA[${WECHAT.account}]]></ToUserName><FromUserName><![CDATA[${p.from}]]></FromUserName><CreateTime>${p.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${p.content}]]></Content><MsgId>${p.msgId}</MsgId></xml>`;
 }
 
-/** A signed (plain mode) or encrypted (safe mode) push as WeChat's servers send it. */
+/**
+ * A signed (plain mode) or encrypted (safe mode) push as WeChat's servers send it; safe mode is
+ * encrypted and signed by the classic wechat-crypto library, not by our own code.
+ */
 export function wechatPush(body: string, mode: "plain" | "safe" = "plain", token = WECHAT.token) {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = randomBytes(5).toString("hex");
   const q = new URLSearchParams({ timestamp, nonce, signature: wechatSignature(token, timestamp, nonce), openid: "x" });
   if (mode === "plain") return { query: q.toString(), body };
-  const encrypt = encryptMessage(aesKeyFrom(WECHAT.aesKey), WECHAT.appId, body);
+  const cryptor = new WXBizMsgCrypt(token, WECHAT.aesKey, WECHAT.appId);
+  const encrypt = cryptor.encrypt(body);
   q.set("encrypt_type", "aes");
-  q.set("msg_signature", wechatSignature(token, timestamp, nonce, encrypt));
+  q.set("msg_signature", cryptor.getSignature(timestamp, nonce, encrypt));
   return {
     query: q.toString(),
     body: `<xml><ToUserName><![CDATA[${WECHAT.account}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
@@ -44,7 +49,11 @@ export function wechatPush(body: string, mode: "plain" | "safe" = "plain", token
 export function passiveContent(responseBody: string): string | undefined {
   if (!responseBody.startsWith("<xml>")) return undefined;
   let doc = xml.parse(responseBody).xml as Record<string, string>;
-  if (doc.Encrypt) doc = xml.parse(decryptMessage(aesKeyFrom(WECHAT.aesKey), WECHAT.appId, doc.Encrypt)).xml;
+  if (doc.Encrypt) {
+    const plain = new WXBizMsgCrypt(WECHAT.token, WECHAT.aesKey, WECHAT.appId).decrypt(doc.Encrypt);
+    if (plain.id !== WECHAT.appId) throw new Error(`reply encrypted for ${plain.id}`);
+    doc = xml.parse(plain.message).xml;
+  }
   return doc.Content;
 }
 
@@ -67,6 +76,9 @@ export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain"
       return { status: 200, body: { access_token: `TOKEN${++tokens}`, expires_in: 7200 } };
     if (r.path === "/cgi-bin/message/custom/send") {
       const body = JSON.parse(r.body) as { touser: string; text: { content: string } };
+      // As WeChat does: a text over 2,048 bytes is refused.
+      if (Buffer.byteLength(body.text.content, "utf8") > 2048)
+        return { status: 200, body: { errcode: 45002, errmsg: "content size out of limit" } };
       sent.push({ touser: body.touser, content: body.text.content });
       return { status: 200, body: { errcode: 0, errmsg: "ok", msgid: 1000 + sent.length } };
     }

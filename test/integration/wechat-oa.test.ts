@@ -132,7 +132,7 @@ describe.each(DB_KINDS)("WeChat Official Account webhook (%s)", (kind: DbKind) =
     expect(again.status).toBe(200);
     expect(again.text).toBe("success");
     const stored = await t.app.db.prisma.message.count({
-      where: { channel: "wechat_oa", channelMessageId: msgIdOf(`retry-${kind}`) },
+      where: { channel: "wechat_oa", channelMessageId: { endsWith: `:${msgIdOf(`retry-${kind}`)}` } },
     });
     expect(stored).toBe(1);
   });
@@ -171,7 +171,10 @@ describe.each(DB_KINDS)("WeChat Official Account webhook (%s)", (kind: DbKind) =
   it("sends agent replies through the customer-service API, refreshing an access token WeChat rejects", async () => {
     await push(t, wechatPush(wechatTextXml({ from: "o_agent", content: "你好", msgId: msgIdOf(`agent-${kind}`) })));
     const conv = await t.app.db.prisma.conversation.findFirstOrThrow({
-      where: { channel: "wechat_oa", messages: { some: { channelMessageId: msgIdOf(`agent-${kind}`) } } },
+      where: {
+        channel: "wechat_oa",
+        messages: { some: { channelMessageId: { endsWith: `:${msgIdOf(`agent-${kind}`)}` } } },
+      },
     });
     const tokenCalls = () => h.api.matching((r) => r.path === "/cgi-bin/token").length;
     await t.app.conversations.sendToConversation(conv.id, { text: "您好，请稍等。", author: "agent" });
@@ -195,7 +198,10 @@ describe.each(DB_KINDS)("WeChat Official Account webhook (%s)", (kind: DbKind) =
   it("dead-letters a reply WeChat refuses for good (48-hour window closed) instead of retrying", async () => {
     await push(t, wechatPush(wechatTextXml({ from: "o_late", content: "你好", msgId: msgIdOf(`late-${kind}`) })));
     const conv = await t.app.db.prisma.conversation.findFirstOrThrow({
-      where: { channel: "wechat_oa", messages: { some: { channelMessageId: msgIdOf(`late-${kind}`) } } },
+      where: {
+        channel: "wechat_oa",
+        messages: { some: { channelMessageId: { endsWith: `:${msgIdOf(`late-${kind}`)}` } } },
+      },
     });
     h.api.failNext((r) => r.path === "/cgi-bin/message/custom/send", 1, {
       status: 200,
