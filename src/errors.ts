@@ -14,7 +14,6 @@ export const ERRORS = {
   WEBHOOK_SIGNATURE_REJECTED: { status: 403, message: "Webhook signature invalid" },
   FORBIDDEN: { status: 403, message: "Not allowed for your role" },
   NOT_FOUND: { status: 404, message: "Not found" },
-  SESSION_NOT_FOUND: { status: 404, message: "Chat session not found" },
   TICKET_NOT_FOUND: { status: 404, message: "Ticket not found" },
   SHIPMENT_NOT_FOUND: { status: 404, message: "No tracking data for this waybill" },
   ILLEGAL_TRANSITION: { status: 409, message: "Illegal state transition" },

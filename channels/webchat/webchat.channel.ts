@@ -80,24 +80,27 @@ export class WebchatChannel implements ChannelAdapter {
     sessionId: string,
     token: string | undefined,
   ): Promise<{ identityId: string; conversationId: string }> {
+    // A session id that does not exist answers exactly like a wrong token (issue 20: 404 vs 401
+    // told which ids exist); the token (an HMAC, no database) is checked first.
+    const refused = () => new AppError("UNAUTHENTICATED", "Invalid or missing session token");
+    if (!this.verifyToken(sessionId, token)) throw refused();
     let s = this.sessions.get(sessionId);
     if (!s) {
       const identity = await this.db.channelIdentity.findUnique({
         where: { channel_externalId: { channel: WEBCHAT, externalId: sessionId } },
         select: { id: true, customerId: true },
       });
-      if (!identity) throw new AppError("SESSION_NOT_FOUND");
+      if (!identity) throw refused();
       const conv = await this.db.conversation.findFirst({
         where: { identityId: identity.id },
         orderBy: { lastMessageAt: "desc" },
         select: { id: true },
       });
-      if (!conv) throw new AppError("SESSION_NOT_FOUND");
+      if (!conv) throw refused();
       s = { identityId: identity.id, conversationId: conv.id };
       if (this.sessions.size > 50_000) this.sessions.clear();
       this.sessions.set(sessionId, s);
     }
-    if (!this.verifyToken(sessionId, token)) throw new AppError("UNAUTHENTICATED", "Invalid or missing session token");
     return s;
   }
 
@@ -164,7 +167,7 @@ export class WebchatChannel implements ChannelAdapter {
               text: textSchema,
               clientMessageId: z.string().min(1).max(100).optional(),
             }),
-            response: { 200: z.object({ replies: z.array(messageSchema) }), ...errorResponses(400, 401, 404, 429) },
+            response: { 200: z.object({ replies: z.array(messageSchema) }), ...errorResponses(400, 401, 429) },
           },
         },
         async (request) => {
@@ -191,7 +194,7 @@ export class WebchatChannel implements ChannelAdapter {
             security: [{ bearer: [] }],
             params: sessionParams,
             querystring: z.object({ after: int8String("after").optional() }),
-            response: { 200: z.object({ messages: z.array(messageSchema) }), ...errorResponses(400, 401, 404) },
+            response: { 200: z.object({ messages: z.array(messageSchema) }), ...errorResponses(400, 401) },
           },
         },
         async (request) => {

@@ -89,15 +89,17 @@ describe.each(DB_KINDS)("web chat API on %s", (kind) => {
     expect(res.status).toBe(200);
   });
 
-  it("401 for a wrong token, 404 for an unknown session", async () => {
+  it("401 for a wrong token, and the same 401 for a session id that does not exist", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const wrong = await chat.sendRaw({ text: "hi" }, "not-the-token");
     expect(wrong.status).toBe(401);
-    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
+    const wrongBody = (await wrong.json()) as { error: { code: string } };
+    expect(wrongBody.error.code).toBe("UNAUTHENTICATED");
     const other = new WebchatClient(t.baseUrl, "00000000-0000-4000-8000-000000000000", chat.token);
     const res = await other.sendRaw({ text: "hi" });
-    expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("SESSION_NOT_FOUND");
+    // Issue 20: 404 here told an attacker which session ids exist.
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual(wrongBody);
     expect(await chat.history()).toHaveLength(0);
   });
 
