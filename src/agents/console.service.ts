@@ -12,6 +12,8 @@ import type { Principal } from "./auth.service.js";
 
 export type Presence = "online" | "away" | "offline";
 
+const OPEN_STATUSES = ["new", "open", "pending_customer"];
+
 export interface ConversationSummary {
   id: string;
   channel: string;
@@ -145,8 +147,28 @@ export class ConsoleService {
       this.db.botState.findUnique({ where: { key: conversationId }, select: { data: true } }),
       this.agentNames([conv.agentId]),
     ]);
-    const waybill = (state?.data as DialogState | undefined)?.lastWaybill ?? null;
-    const context: Record<string, unknown> = { waybill };
+    // THE ticket of this conversation (the open one, else the latest), and the customer's others.
+    const tickets = await this.db.ticket.findMany({
+      where: { customerId: conv.customerId },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+      select: { number: true, category: true, status: true, waybill: true, conversationId: true, createdAt: true },
+    });
+    const own = tickets.filter((t) => t.conversationId === conv.id);
+    const linked = own.find((t) => OPEN_STATUSES.includes(t.status)) ?? own[0] ?? null;
+    const waybill = linked?.waybill ?? (state?.data as DialogState | undefined)?.lastWaybill ?? null;
+    const context: Record<string, unknown> = {
+      waybill,
+      ticket: linked ? { number: linked.number, category: linked.category, status: linked.status } : null,
+      tickets: tickets
+        .filter((t) => t.number !== linked?.number)
+        .map((t) => ({
+          number: t.number,
+          category: t.category,
+          status: t.status,
+          createdAt: t.createdAt.toISOString(),
+        })),
+    };
     for (const provider of this.contextProviders) {
       try {
         Object.assign(context, await provider({ customerId: conv.customerId, waybill }));

@@ -57,6 +57,8 @@ export interface SlaClockDto {
   targetMinutes: number;
   startedAt: string;
   dueAt: string;
+  /** Amber from here on (the policy's warning ratio on the clock's calendar). */
+  warnAt: string;
   pausedMs: number;
   state: string;
   warnedAt?: string;
@@ -534,6 +536,7 @@ export function toClockDto(r: SlaClock): SlaClockDto {
     targetMinutes: r.targetMinutes,
     startedAt: r.startedAt.toISOString(),
     dueAt: r.dueAt.toISOString(),
+    warnAt: r.warnAt.toISOString(),
     pausedMs: Number(r.pausedMs),
     state: r.state,
     ...(r.warnedAt ? { warnedAt: r.warnedAt.toISOString() } : {}),

@@ -22,6 +22,7 @@ const clockSchema = z.object({
   targetMinutes: z.number(),
   startedAt: z.string(),
   dueAt: z.string(),
+  warnAt: z.string(),
   pausedMs: z.number(),
   state: z.string(),
   warnedAt: z.string().optional(),
@@ -42,6 +43,7 @@ const summarySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   nextDueAt: z.string().nullable(),
+  nextWarnAt: z.string().nullable(),
   breached: z.boolean(),
 });
 

@@ -84,6 +84,8 @@ export interface TicketSummary {
   updatedAt: string;
   /** Earliest due time of a running clock. */
   nextDueAt: string | null;
+  /** That clock's warning time (amber from here on, as in the detail). */
+  nextWarnAt: string | null;
   breached: boolean;
 }
 
@@ -140,13 +142,15 @@ const SUMMARY_SELECT = {
   description: true,
   createdAt: true,
   updatedAt: true,
-  clocks: { select: { state: true, dueAt: true } },
+  clocks: { select: { state: true, dueAt: true, warnAt: true } },
 } satisfies Prisma.TicketSelect;
 
 type SummaryRow = Prisma.TicketGetPayload<{ select: typeof SUMMARY_SELECT }>;
 
 function toSummary(r: SummaryRow): TicketSummary {
-  const running = r.clocks.filter((c) => c.state === "running").map((c) => c.dueAt.getTime());
+  const next = r.clocks
+    .filter((c) => c.state === "running")
+    .reduce<SummaryRow["clocks"][number] | undefined>((a, c) => (!a || c.dueAt < a.dueAt ? c : a), undefined);
   return {
     number: r.number,
     category: r.category,
@@ -159,7 +163,8 @@ function toSummary(r: SummaryRow): TicketSummary {
     description: r.description,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-    nextDueAt: running.length ? new Date(Math.min(...running)).toISOString() : null,
+    nextDueAt: next?.dueAt.toISOString() ?? null,
+    nextWarnAt: next?.warnAt.toISOString() ?? null,
     breached: r.clocks.some((c) => c.state === "breached"),
   };
 }

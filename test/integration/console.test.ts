@@ -176,6 +176,32 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
     expect(await new Promise<number>((r) => refused.on("close", (c) => r(c)))).toBe(4401);
   });
 
+  it("context panel: THE ticket of the conversation (its category, not the last guess), its waybill, a link", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("我要投诉，快递三天了还没送到，物流一直不动，单号SF1234567890123，电话13800001111");
+    const done = await chat.say("确认");
+    const number = /\d{6}-\d{5}/.exec(done[0]?.text ?? "")?.[0] as string;
+    expect(number).toBeTruthy();
+    const ticket = await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number } });
+    expect(ticket.category).toBe("DELAY");
+    // The bot's guess on a later message is another category; the ticket stays 延误.
+    await t.app.db.prisma.conversation.update({
+      where: { id: ticket.conversationId as string },
+      data: { lastCategory: "ATTITUDE" },
+    });
+    const detail = await staffApi<{ context: Record<string, unknown> }>(
+      t.baseUrl,
+      alice.token,
+      "GET",
+      `/api/conversations/${ticket.conversationId}`,
+    );
+    expect(detail.body.context).toMatchObject({
+      waybill: "SF1234567890123",
+      ticket: { number, category: "DELAY", status: ticket.status },
+      tickets: [],
+    });
+  });
+
   it("every console route needs a token", async () => {
     for (const [method, path] of [
       ["GET", "/api/conversations"],

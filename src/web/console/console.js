@@ -45,6 +45,7 @@ const I18N = {
     waybill: "运单号",
     tracking: "物流轨迹",
     tickets: "历史工单",
+    ticket: "本会话工单",
     clocks: "SLA 时钟",
     events: "处理记录",
     description: "问题描述",
@@ -131,6 +132,7 @@ const I18N = {
     waybill: "Waybill",
     tracking: "Tracking",
     tickets: "Earlier tickets",
+    ticket: "This conversation's ticket",
     clocks: "SLA clocks",
     events: "History",
     description: "Description",
@@ -269,7 +271,12 @@ async function refreshList() {
           class: state.selected?.id === t.number ? "active" : "",
           onclick: () => openTicket(t.number),
         },
-        h("div", { class: "row1" }, h("strong", {}, t.number), dueBadge(t.nextDueAt, t.breached, t.status)),
+        h(
+          "div",
+          { class: "row1" },
+          h("strong", {}, t.number),
+          dueBadge(t.nextDueAt, t.breached, t.status, t.nextWarnAt),
+        ),
         h(
           "div",
           { class: "row1" },
@@ -299,9 +306,7 @@ async function refreshList() {
           "div",
           { class: "row1" },
           h("span", { class: "sub" }, T.reason[c.handoffReason] ?? c.handoffReason ?? ""),
-          c.queuedAt
-            ? h("span", { class: "badge warn" }, `${T.waiting} ${ago(c.queuedAt)}`)
-            : h("span", { class: "badge" }, T.mode[c.mode] ?? c.mode),
+          c.queuedAt ? waitingBadge(c.queuedAt) : h("span", { class: "badge" }, T.mode[c.mode] ?? c.mode),
         ),
         h("div", { class: "sub" }, c.lastMessage ?? ""),
       ),
@@ -330,28 +335,43 @@ function remaining(ms) {
   return hours ? `${hours}h${String(mins).padStart(2, "0")}m` : `${mins}m${String(secs).padStart(2, "0")}s`;
 }
 
-/** Countdown badge: amber from the warning point (80% used), red once breached. */
-function dueBadge(dueAt, breached, status, targetMinutes) {
+/**
+ * Countdown badge, the same rule in the list and the detail: amber from the clock's own warning
+ * time (the server's warnAt: the policy's ratio on the clock's calendar), red once breached.
+ */
+function dueBadge(dueAt, breached, status, warnAt) {
   if (!dueAt || status === "resolved" || status === "closed")
     return h("span", { class: "badge" }, T.status[status] ?? "");
   const el = h("span", {
     class: "badge countdown",
     "data-due": dueAt,
     "data-breached": breached ? "1" : "",
-    "data-target": targetMinutes ?? "",
+    "data-warn": warnAt ?? "",
   });
   paintCountdown(el);
   return el;
 }
 function paintCountdown(el) {
-  const left = Date.parse(el.dataset.due) - Date.now();
-  const target = Number(el.dataset.target) * 60_000;
+  const now = Date.now();
+  const left = Date.parse(el.dataset.due) - now;
   const breached = el.dataset.breached === "1" || left < 0;
-  const warn = !breached && (target ? left < target * 0.2 : left < 30 * 60_000);
+  const warn = !breached && el.dataset.warn !== "" && Date.parse(el.dataset.warn) <= now;
   el.className = `badge countdown ${breached ? "breach" : warn ? "warn" : "ok"}`;
   el.textContent = breached ? `${T.over} ${remaining(left)}` : `${T.left} ${remaining(left)}`;
 }
-setInterval(() => document.querySelectorAll(".countdown").forEach(paintCountdown), 1000);
+/** How long a conversation has waited in the queue; repainted every second like the countdowns. */
+function waitingBadge(since) {
+  const el = h("span", { class: "badge warn waiting", "data-since": since });
+  paintWaiting(el);
+  return el;
+}
+function paintWaiting(el) {
+  el.textContent = `${T.waiting} ${ago(el.dataset.since)}`;
+}
+setInterval(() => {
+  document.querySelectorAll(".countdown").forEach(paintCountdown);
+  document.querySelectorAll(".waiting").forEach(paintWaiting);
+}, 1000);
 
 function watch(conversationId) {
   if (state.watching && state.watching !== conversationId)
@@ -510,9 +530,22 @@ function renderContext(c) {
       h("dt", {}, T.intent),
       h("dd", {}, c.lastIntent ?? "—"),
       h("dt", {}, T.category),
-      h("dd", {}, catLabel(c.lastCategory) || "—"),
+      // The linked ticket's category, not the bot's guess on the last message.
+      h("dd", { id: "context-category" }, catLabel(ctx.ticket?.category ?? c.lastCategory) || "—"),
       h("dt", {}, T.waybill),
-      h("dd", {}, ctx.waybill ?? "—"),
+      h("dd", { id: "context-waybill" }, ctx.waybill ?? "—"),
+      h("dt", {}, T.ticket),
+      h(
+        "dd",
+        {},
+        ctx.ticket
+          ? h(
+              "button",
+              { class: "link", id: "context-ticket", onclick: () => openTicket(ctx.ticket.number) },
+              ctx.ticket.number,
+            )
+          : "—",
+      ),
     ),
   ];
   const shipment = ctx.shipment;
@@ -586,7 +619,7 @@ async function openTicket(number) {
               ? h("span", { class: "badge" }, T.paused)
               : k.state === "stopped"
                 ? h("span", { class: "badge" }, T.stopped)
-                : dueBadge(k.dueAt, k.state === "breached", t.status, k.targetMinutes),
+                : dueBadge(k.dueAt, k.state === "breached", t.status, k.warnedAt ?? k.warnAt),
         ),
       ),
     ),
@@ -656,7 +689,16 @@ async function openTicket(number) {
   );
   $("detail").replaceChildren(head, actions, info, messages, composer, events);
   messages.scrollTop = messages.scrollHeight;
-  renderContext({ ...ctx, context: { ...(ctx.context ?? {}), waybill: t.waybill ?? ctx.context?.waybill } });
+  renderContext({
+    ...ctx,
+    context: {
+      ...(ctx.context ?? {}),
+      waybill: t.waybill ?? ctx.context?.waybill,
+      // In a ticket's view, THE ticket is the one shown; the others stay under earlier tickets.
+      ticket: { number: t.number, category: t.category, status: t.status },
+      tickets: [ctx.context?.ticket, ...(ctx.context?.tickets ?? [])].filter((o) => o && o.number !== t.number),
+    },
+  });
 }
 
 async function act(fn, then) {
