@@ -11,6 +11,12 @@ export const INTENTS = [
   "human",
   "greeting",
   "thanks",
+  // Service requests (issue 15): 催件, 改地址/改派, 预约取件, 派送偏好, 理赔.
+  "urge",
+  "address_change",
+  "pickup",
+  "delivery_preference",
+  "claim",
   "none",
 ] as const;
 export type IntentName = (typeof INTENTS)[number];

@@ -1,9 +1,10 @@
 import type { TurnContext } from "botbuilder";
 import { ACTION_THRESHOLD, type IntentName, type Nlu, type NluResult } from "../../intents/index.js";
+import { isRequestType, typeLabel } from "../tickets/ticket-types.js";
 import { looksAngry } from "./anger.js";
 import { type MessageRouter, mainMenu, reply } from "./bot.js";
 import type { Flow } from "./flow.js";
-import { type Locale, t } from "./texts.js";
+import { type Locale, type TextKey, t } from "./texts.js";
 import { turnInfo } from "./turn-state.js";
 
 /** Two misunderstood messages in a row hand the conversation to a human (issue 7). */
@@ -137,6 +138,7 @@ export class IntentRouter implements MessageRouter {
 }
 
 function intentLabel(locale: Locale, intent: IntentName): string {
+  if (isRequestType(intent)) return typeLabel(locale, intent);
   const key = (
     {
       track: "quick.track",
@@ -148,7 +150,7 @@ function intentLabel(locale: Locale, intent: IntentName): string {
       greeting: "quick.hello",
       thanks: "quick.hello",
       none: "quick.human",
-    } as const
+    } as const satisfies Partial<Record<IntentName, TextKey>>
   )[intent];
   return t(locale, key);
 }

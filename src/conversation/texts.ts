@@ -3,7 +3,7 @@ export type Locale = "zh-CN" | "en";
 
 const zh = {
   greeting:
-    "您好！我是快递智能客服。我可以帮您：\n1. 查询快递进度（直接发送运单号即可）\n2. 投诉与建议\n3. 查询投诉处理进度\n4. 转人工客服",
+    "您好！我是快递智能客服。我可以帮您：\n1. 查询快递进度（直接发送运单号即可）\n2. 催件、改地址、预约取件、派送偏好、理赔\n3. 投诉与建议\n4. 查询投诉和请求的处理进度\n5. 转人工客服",
   capabilities: "抱歉，这个问题我暂时回答不了。我可以帮您查询快递、受理投诉和建议、查询投诉进度，或为您转接人工客服。",
   "quick.track": "查快递",
   "quick.complain": "我要投诉",
@@ -27,7 +27,7 @@ export type TextKey = keyof typeof zh;
 
 const en: Record<TextKey, string> = {
   greeting:
-    "Hello! I'm the delivery service assistant. I can help you:\n1. Track a parcel (just send the waybill number)\n2. Make a complaint or suggestion\n3. Check the progress of a complaint\n4. Talk to a human agent",
+    "Hello! I'm the delivery service assistant. I can help you:\n1. Track a parcel (just send the waybill number)\n2. Hurry a parcel, change its address, book a pickup, set how it is delivered, claim compensation\n3. Make a complaint or suggestion\n4. Check the progress of a complaint or request\n5. Talk to a human agent",
   capabilities:
     "Sorry, I can't answer that one. I can track parcels, take complaints and suggestions, check a complaint's progress, or put you through to an agent.",
   "quick.track": "Track a parcel",

@@ -87,7 +87,7 @@ export function inDays(col: Prisma.Sql, runs: readonly { first: string; last: st
 
 const CST = Prisma.sql`interval '8 hours'`;
 
-/** The ticket counters, as columns of every ticket grain. */
+/** The ticket counters, as columns of every ticket grain (complaints only; requests have their own report). */
 export const TICKET_COUNTERS = Prisma.sql`total, resolved, "within24h", "within48h", "firstTime", "frCount", "frSeconds",
   "resCount", "resSeconds"`;
 const SUM_COUNTERS = Prisma.sql`sum(total)::int, sum(resolved)::int, sum("within24h")::int, sum("within48h")::int,
@@ -106,7 +106,7 @@ export const ticketGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
     COALESCE(sum(extract(epoch FROM t."firstResponseAt" - t."createdAt")), 0)::float8 AS "frSeconds",
     count(t."resolvedAt")::int AS "resCount",
     COALESCE(sum(extract(epoch FROM t."resolvedAt" - t."createdAt")), 0)::float8 AS "resSeconds"
-  FROM "Ticket" t WHERE ${where} GROUP BY 1, 2, 3, 4`;
+  FROM "Ticket" t WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4`;
 
 export const SLA_COLUMNS = Prisma.sql`day, "groupCode", "assigneeId", kind, met, breached, running, paused`;
 
@@ -117,7 +117,7 @@ export const slaGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
     count(*) FILTER (WHERE c.state = 'breached')::int AS breached,
     count(*) FILTER (WHERE c.state = 'running')::int AS running,
     count(*) FILTER (WHERE c.state = 'paused')::int AS paused
-  FROM "Ticket" t JOIN "SlaClock" c ON c."ticketId" = t.id WHERE ${where} GROUP BY 1, 2, 3, 4`;
+  FROM "Ticket" t JOIN "SlaClock" c ON c."ticketId" = t.id WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4`;
 
 export const SURVEY_COLUMNS = Prisma.sql`day, "groupCode", "agentId", sent, answered, satisfied, basically,
   dissatisfied, rated, "starsN", "stars45", "ratingsN", "ratings45", "speedSum", "speedN", "effectSum", "effectN",

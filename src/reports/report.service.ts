@@ -156,7 +156,12 @@ export class ReportService {
   }
 
   private ticketWhere(f: ReportFilter): Prisma.Sql {
-    const conds = [Prisma.sql`t."createdAt" >= ${f.from}`, Prisma.sql`t."createdAt" < ${f.to}`];
+    // Complaint figures; service requests (issue 15) are reported by requestSummary.
+    const conds = [
+      Prisma.sql`t.type = 'complaint'`,
+      Prisma.sql`t."createdAt" >= ${f.from}`,
+      Prisma.sql`t."createdAt" < ${f.to}`,
+    ];
     if (f.group) conds.push(Prisma.sql`t."groupCode" = ${f.group}`);
     if (f.agentId) conds.push(Prisma.sql`t."assigneeId" = ${f.agentId}::uuid`);
     return Prisma.join(conds, " AND ");
@@ -470,7 +475,7 @@ export class ReportService {
         count(*) FILTER (WHERE t."createdAt" >= ${recentStart})::int AS recent,
         count(*) FILTER (WHERE t."createdAt" < ${recentStart})::int AS baseline
       FROM "Ticket" t
-      WHERE t."createdAt" >= ${baseStart} AND t."createdAt" < ${end}
+      WHERE t.type = 'complaint' AND t."createdAt" >= ${baseStart} AND t."createdAt" < ${end}
         ${group ? Prisma.sql`AND t."groupCode" = ${group}` : Prisma.empty}
       GROUP BY t.category`;
     return detectSpikes(rows, rule);

@@ -5,11 +5,13 @@ import { requireRole } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { errorResponses } from "../http/schemas.js";
 import { PRIORITIES } from "../tickets/ticket-state.js";
+import { TICKET_TYPES } from "../tickets/ticket-types.js";
 import type { SlaService } from "./sla.service.js";
 import { CLOCK_KINDS } from "./sla-policy.js";
 
 const policySchema = z.object({
   name: z.string(),
+  ticketType: z.enum(TICKET_TYPES),
   kind: z.enum(CLOCK_KINDS),
   category: z.enum(CATEGORY_CODES).nullable(),
   priority: z.enum(PRIORITIES).nullable(),
@@ -67,6 +69,7 @@ export const slaRoutes =
           security: [{ bearer: [] }],
           params: z.object({ name: z.string().regex(/^[a-z0-9_.-]{1,60}$/, "lower-case letters, digits, _ . -") }),
           body: z.object({
+            ticketType: z.enum(TICKET_TYPES).default("complaint"),
             kind: z.enum(CLOCK_KINDS),
             category: z.enum(CATEGORY_CODES).nullable().default(null),
             priority: z.enum(PRIORITIES).nullable().default(null),

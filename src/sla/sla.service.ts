@@ -18,6 +18,7 @@ import {
   type ClockKind,
   type ClockState,
   type ClockTimes,
+  clockKindsFor,
   decide,
   defaultPolicies,
   meetClock,
@@ -187,6 +188,7 @@ export class SlaService {
     const rows = await tx.slaPolicy.findMany({ orderBy: [{ kind: "asc" }, { rank: "desc" }, { name: "asc" }] });
     return rows.map((r) => ({
       name: r.name,
+      ticketType: r.ticketType,
       kind: r.kind as ClockKind,
       category: r.category,
       priority: r.priority,
@@ -251,7 +253,7 @@ export class SlaService {
     tx: Tx,
     ticketId: string,
     subject: PolicySubject,
-    kinds: readonly ClockKind[] = ["first_response", "resolution", "regulatory"],
+    kinds: readonly ClockKind[] = clockKindsFor(subject.type),
   ): Promise<ArmRequest[]> {
     const now = this.now();
     const [policies, calendars] = [await this.policies(tx), await this.calendars(tx)];

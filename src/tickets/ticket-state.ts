@@ -16,6 +16,13 @@ export const TICKET_ACTIONS = [
   "reopen",
   "transfer",
   "close",
+  // Service requests (issue 15): done, refused with a reason, turned into a complaint; claims
+  // also record the proposed compensation and the customer's agreement.
+  "complete",
+  "reject",
+  "convert",
+  "propose",
+  "agree",
 ] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
@@ -80,6 +87,17 @@ export function transition(status: TicketStatus, action: TicketAction, ctx: Tran
     case "transfer":
       if (status === "resolved" || status === "closed") return refuse(`a ${status} ticket cannot be transferred`);
       return guardOwner() ?? { ok: true, to: status };
+    case "complete":
+    case "reject":
+      if (status === "open" || status === "pending_customer") return guardOwner() ?? { ok: true, to: "resolved" };
+      if (status === "new") return refuse("take the request before completing or rejecting it");
+      return refuse(`request is already ${status}`);
+    case "convert":
+    case "propose":
+    case "agree":
+      if (status === "open" || status === "pending_customer") return guardOwner() ?? { ok: true, to: status };
+      if (status === "new") return refuse(`take the request before you ${action} it`);
+      return refuse(`a ${status} request cannot be changed; reopen it first`);
     case "close":
       if (status === "resolved") return { ok: true, to: "closed" };
       return refuse(`only a resolved ticket can be closed (ticket is ${status})`);

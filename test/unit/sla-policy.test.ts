@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CALENDAR_24X7, CALENDAR_BUSINESS } from "../../src/sla/business-calendar.js";
 import { formatDuration } from "../../src/sla/duration.js";
 import {
+  clockKindsFor,
   decide,
   defaultPolicies,
   meetClock,
@@ -27,6 +28,28 @@ describe("SLA policies and clocks", () => {
     expect(selectPolicy(policies, "resolution", { ...subject, priority: "urgent" })?.targetMinutes).toBe(2880);
     const reg = selectPolicy(policies, "regulatory", subject)!;
     expect([reg.targetMinutes, reg.pausable]).toEqual([7 * 1440, false]);
+  });
+
+  it("a ticket type gets only its own policies: a 催件 promises 2 h and no complaint clocks; a claim runs the national claim steps", () => {
+    const urge = { ...subject, type: "urge" };
+    expect(clockKindsFor("urge")).toEqual(["resolution"]);
+    expect(selectPolicy(policies, "resolution", urge)?.targetMinutes).toBe(120);
+    expect(selectPolicy(policies, "first_response", urge)).toBeUndefined();
+    expect(selectPolicy(policies, "regulatory", urge)).toBeUndefined();
+    // A complaint never picks up a request's promise.
+    expect(selectPolicy(policies, "resolution", subject)?.name).toBe("resolution");
+    const claim = { ...subject, type: "claim" };
+    expect(clockKindsFor("claim")).toEqual(["claim_ack", "claim_proposal"]);
+    expect(
+      (["claim_ack", "claim_proposal", "claim_payment"] as const).map((k) => {
+        const p = selectPolicy(policies, k, claim);
+        return [p?.targetMinutes, p?.pausable];
+      }),
+    ).toEqual([
+      [24 * 60, false],
+      [30 * 24 * 60, false],
+      [7 * 24 * 60, false],
+    ]);
   });
 
   it("higher rank wins, then the more specific policy; inactive ones never match", () => {
