@@ -40,6 +40,7 @@ import { ComplaintFlow } from "./conversation/flows/complaint.flow.js";
 import { HandoffFlow } from "./conversation/flows/handoff.flow.js";
 import { KnowledgeFlow } from "./conversation/flows/knowledge.flow.js";
 import { ProgressFlow } from "./conversation/flows/progress.flow.js";
+import { RequestFlow } from "./conversation/flows/request.flow.js";
 import { SmallTalkFlow } from "./conversation/flows/small-talk.flow.js";
 import { SuggestionFlow } from "./conversation/flows/suggestion.flow.js";
 import { SurveyFlow } from "./conversation/flows/survey.flow.js";
@@ -221,6 +222,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     new HandoffFlow(() => consoleService.queueStatus(), config.OFFICE_HOURS),
     new TrackFlow(tracking.service),
     new ComplaintFlow({ tickets, customerPhone }),
+    new RequestFlow({
+      tickets,
+      tracking: tracking.service,
+      customerPhone,
+      claimMaxAmount: config.CLAIM_MAX_AMOUNT,
+      ...(opts.now ? { now: opts.now } : {}),
+    }),
     new ProgressFlow({ tickets, customerPhone }),
     new SurveyFlow(surveys),
     new KnowledgeFlow({ kb: knowledge, feedback }),

@@ -84,6 +84,8 @@ export const configSchema = z.object({
   TICKET_HIGH_AMOUNT: z.coerce.number().positive().default(500),
   /** A claim above this many yuan is urgent and routed to 法务 (003 §3.1.3). */
   TICKET_LEGAL_AMOUNT: z.coerce.number().positive().default(5000),
+  /** A claim's declared value above this (yuan) is refused in the chat and needs a person (issue 15). */
+  CLAIM_MAX_AMOUNT: z.coerce.number().positive().default(50000),
   /** Repeat-complaint window and reopen window after resolution, in days. */
   TICKET_REOPEN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   SURVEY_DELAY_SECONDS: z.coerce.number().int().min(0).default(300),

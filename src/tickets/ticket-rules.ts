@@ -64,6 +64,8 @@ export interface TriageInput {
   /** Other complaints by this customer within `repeatDays`. */
   recentComplaints: number;
   requestedPriority?: Priority | undefined;
+  /** The group a service request type routes to (src/tickets/ticket-types.ts); else by category. */
+  groupCode?: GroupCode | undefined;
 }
 
 export interface Triage {
@@ -76,7 +78,7 @@ export interface Triage {
 /** Priority and routing group of a new complaint. */
 export function triage(input: TriageInput, t: PriorityThresholds = DEFAULT_THRESHOLDS): Triage {
   let priority: Priority = input.requestedPriority ?? "normal";
-  let groupCode: GroupCode = groupForCategory(input.category);
+  let groupCode: GroupCode = input.groupCode ?? groupForCategory(input.category);
   const reasons: string[] = [];
   const amount = input.claimedAmount ?? 0;
   if (amount > t.legalAmount) {

@@ -23,6 +23,7 @@ export const TICKET_ACTIONS = [
   "convert",
   "propose",
   "agree",
+  "cancel",
 ] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
@@ -98,6 +99,9 @@ export function transition(status: TicketStatus, action: TicketAction, ctx: Tran
       if (status === "open" || status === "pending_customer") return guardOwner() ?? { ok: true, to: status };
       if (status === "new") return refuse(`take the request before you ${action} it`);
       return refuse(`a ${status} request cannot be changed; reopen it first`);
+    case "cancel": // the customer withdraws an open request (a booked pickup)
+      if (status === "new" || status === "open" || status === "pending_customer") return { ok: true, to: "closed" };
+      return refuse(`a ${status} request cannot be cancelled`);
     case "close":
       if (status === "resolved") return { ok: true, to: "closed" };
       return refuse(`only a resolved ticket can be closed (ticket is ${status})`);

@@ -15,8 +15,8 @@ export function isRequestType(value: string): value is RequestType {
   return (REQUEST_TYPES as readonly string[]).includes(value);
 }
 
-/** Request outcomes an agent records; "converted" became a complaint. */
-export const REQUEST_OUTCOMES = ["done", "rejected", "converted"] as const;
+/** Request outcomes: done or rejected by an agent, cancelled by the customer (a converted request is a complaint). */
+export const REQUEST_OUTCOMES = ["done", "rejected", "cancelled"] as const;
 export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
 
 /**
@@ -56,4 +56,26 @@ export const URGE_JOIN_MS = 24 * 3_600_000;
 export function typeLabel(locale: string, type: string): string {
   const l = TYPE_LABELS[type as TicketType];
   return l ? (locale === "en" ? l.en : l.zh) : type;
+}
+
+/**
+ * Which request actions fit which ticket (pure; the state machine has already checked the
+ * status): request actions only on requests, the claim steps only on claims and in order
+ * (propose → agree → complete with the paid amount).
+ */
+export function requestStep(
+  t: { type: string; proposedAmount: unknown },
+  body: { action: string; paidAmount?: number | undefined },
+): { refuse?: string } {
+  const requestOnly = ["complete", "reject", "convert", "cancel", "propose", "agree"];
+  if (!requestOnly.includes(body.action)) return {};
+  if (t.type === "complaint")
+    return { refuse: "complaints are resolved, not completed; this is not a service request" };
+  if ((body.action === "propose" || body.action === "agree") && t.type !== "claim")
+    return { refuse: `only a claim has a compensation proposal (this is ${t.type})` };
+  if (body.action === "agree" && t.proposedAmount === null)
+    return { refuse: "propose an amount before recording agreement" };
+  if (body.action === "complete" && t.type === "claim" && body.paidAmount === undefined)
+    return { refuse: "a claim is completed with the amount paid (paidAmount)" };
+  return {};
 }

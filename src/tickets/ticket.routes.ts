@@ -7,6 +7,7 @@ import { errorResponses } from "../http/schemas.js";
 import { type ActionBody, actorOf, type TicketService } from "./ticket.service.js";
 import { TICKET_NUMBER_RE } from "./ticket-number.js";
 import { PRIORITIES, TICKET_STATUSES } from "./ticket-state.js";
+import { TICKET_TYPES } from "./ticket-types.js";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const phone = z
@@ -32,6 +33,7 @@ const clockSchema = z.object({
 
 const summarySchema = z.object({
   number: z.string(),
+  type: z.string().describe("complaint | urge | address_change | pickup | delivery_preference | claim (issue 15)"),
   category: z.string(),
   priority: z.string(),
   status: z.string(),
@@ -54,6 +56,10 @@ const detailSchema = summarySchema.extend({
   conversationId: z.string().nullable(),
   contactPhone: z.string().nullable(),
   claimedAmount: z.number().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable().describe("request data (new address, pickup slot, consent …)"),
+  outcome: z.string().nullable().describe("requests: done | rejected | cancelled"),
+  proposedAmount: z.number().nullable(),
+  paidAmount: z.number().nullable(),
   complex: z.boolean(),
   resolution: z.string().nullable(),
   rootCause: z.string().nullable(),
@@ -90,6 +96,13 @@ const ACTION_BODIES = {
     group: z.string().trim().min(1).max(50).optional(),
     note: text(2000),
   }),
+  complete: z
+    .object({ resolution: text(4000).optional(), paidAmount: z.number().positive().max(10_000_000).optional() })
+    .nullish(),
+  reject: z.object({ reason: text(2000) }),
+  convert: z.object({ note: text(2000).optional() }).nullish(),
+  propose: z.object({ amount: z.number().positive().max(10_000_000), note: text(1000).optional() }),
+  agree: z.object({}).strict().nullish(),
 } as const;
 
 const ACTION_SUMMARY: Record<keyof typeof ACTION_BODIES, string> = {
@@ -100,6 +113,11 @@ const ACTION_SUMMARY: Record<keyof typeof ACTION_BODIES, string> = {
   resolve: "Resolve with the resolution and the root cause (quality / non_quality, 001 第五条)",
   reopen: "Reopen a resolved ticket (resolution clock restarts)",
   transfer: "Transfer to an agent (username or id) and/or a group, with a note",
+  complete: "Service request done (→ resolved, outcome done); a claim with paidAmount. The customer is told",
+  reject: "Refuse a service request with a reason (→ resolved, outcome rejected). The customer is told",
+  convert: "Turn a service request into a complaint (complaint clocks start now). The customer is told",
+  propose: "Claim: the proposed compensation (meets the acknowledge and 30-day proposal clocks). The customer is told",
+  agree: "Claim: the customer agreed to the proposal (starts the 7-day payment clock). The customer is told",
 };
 
 export const ticketRoutes =
@@ -157,6 +175,7 @@ export const ticketRoutes =
               .pipe(z.array(z.enum(TICKET_STATUSES)).optional())
               .describe("comma-separated statuses"),
             category: z.enum(CATEGORY_CODES).optional(),
+            type: z.enum(TICKET_TYPES).optional(),
             group: z.string().max(50).optional(),
             assignee: z.union([z.literal("me"), z.literal("none"), z.uuid()]).optional(),
             breached: z

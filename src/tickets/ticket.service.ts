@@ -1,18 +1,23 @@
 import type { Logger } from "pino";
 import type { Principal, Role } from "../agents/auth.service.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
+import { rt } from "../conversation/flows/request.texts.js";
+import { toLocale } from "../conversation/texts.js";
 import { type Database, type Db, escapeLike } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { AGENTS_TOPIC } from "../realtime/topics.js";
+import { formatDuration } from "../sla/duration.js";
 import type { ArmRequest, SlaClockDto, SlaService } from "../sla/sla.service.js";
 import { TX_OPTIONS, toClockDto } from "../sla/sla.service.js";
+import { CLOCK_KINDS } from "../sla/sla-policy.js";
 import { type AssignmentCandidate, pickAssignee } from "./assignment.js";
 import { formatTicketNumber, periodOf } from "./ticket-number.js";
 import { DEFAULT_THRESHOLDS, GROUPS, type PriorityThresholds, triage } from "./ticket-rules.js";
 import { type Priority, type TicketAction, type TicketStatus, transition } from "./ticket-state.js";
+import { isRequestType, REQUEST_GROUP, requestStep, type TicketType, typeLabel, URGE_JOIN_MS } from "./ticket-types.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -49,6 +54,10 @@ export interface CreateTicketInput {
 }
 
 export interface BotComplaint {
+  /** complaint (default) or a service request type (issue 15). */
+  type?: TicketType | undefined;
+  /** Per-type request data (new address, pickup slot, preference and consent, claim facts). */
+  details?: Record<string, unknown> | undefined;
   conversationId: string;
   customerId: string;
   channel: string;
@@ -72,6 +81,7 @@ export interface TicketEventDto {
 
 export interface TicketSummary {
   number: string;
+  type: string;
   category: string;
   priority: string;
   status: string;
@@ -96,6 +106,11 @@ export interface TicketDetail extends TicketSummary {
   conversationId: string | null;
   contactPhone: string | null;
   claimedAmount: number | null;
+  /** Request data; addresses in full for the staff who may see this ticket (lists show masked text). */
+  details: Record<string, unknown> | null;
+  outcome: string | null;
+  proposedAmount: number | null;
+  paidAmount: number | null;
   complex: boolean;
   resolution: string | null;
   rootCause: string | null;
@@ -109,6 +124,7 @@ export interface TicketDetail extends TicketSummary {
 
 export interface TicketFilter {
   status?: TicketStatus[] | undefined;
+  type?: TicketType | undefined;
   category?: string | undefined;
   group?: string | undefined;
   /** "me", "none" or an agent id. */
@@ -127,11 +143,17 @@ export type ActionBody =
   | { action: "resolve"; resolution: string; rootCause?: "quality" | "non_quality" | undefined }
   | { action: "reopen"; reason?: string | undefined }
   | { action: "transfer"; agent?: string | undefined; group?: string | undefined; note: string }
-  | { action: "close" };
+  | { action: "close" }
+  | { action: "complete"; resolution?: string | undefined; paidAmount?: number | undefined }
+  | { action: "reject"; reason: string }
+  | { action: "convert"; note?: string | undefined }
+  | { action: "propose"; amount: number; note?: string | undefined }
+  | { action: "agree" };
 
 const SUMMARY_SELECT = {
   id: true,
   number: true,
+  type: true,
   category: true,
   priority: true,
   status: true,
@@ -153,6 +175,7 @@ function toSummary(r: SummaryRow): TicketSummary {
     .reduce<SummaryRow["clocks"][number] | undefined>((a, c) => (!a || c.dueAt < a.dueAt ? c : a), undefined);
   return {
     number: r.number,
+    type: r.type,
     category: r.category,
     priority: r.priority,
     status: r.status,
@@ -281,25 +304,63 @@ export class TicketService {
    * after a crash returns the ticket it already opened). A complaint about the same thing
    * within the reopen window reopens the resolved ticket instead of opening a second one.
    */
-  async openFromBot(c: BotComplaint): Promise<{ ticket: TicketDetail; reopened: boolean }> {
+  async openFromBot(c: BotComplaint): Promise<{ ticket: TicketDetail; reopened: boolean; joined?: boolean }> {
+    const type = c.type ?? "complaint";
     const existing = await this.db.ticket.findFirst({
       where: {
         customerId: c.customerId,
         events: {
           some: {
-            type: { in: ["created", "reopened"] },
+            type: { in: ["created", "reopened", "joined"] },
             data: { path: ["sourceMessageId"], equals: c.sourceMessageId },
           },
         },
       },
-      select: { id: true, reopenedCount: true, events: { where: { type: "reopened" }, select: { id: true }, take: 1 } },
+      select: {
+        id: true,
+        reopenedCount: true,
+        events: {
+          where: {
+            type: { in: ["reopened", "joined"] },
+            data: { path: ["sourceMessageId"], equals: c.sourceMessageId },
+          },
+          select: { type: true },
+          take: 1,
+        },
+      },
     });
-    if (existing) return { ticket: await this.detailById(existing.id), reopened: existing.events.length > 0 };
+    if (existing) {
+      const how = existing.events[0]?.type;
+      return { ticket: await this.detailById(existing.id), reopened: how === "reopened", joined: how === "joined" };
+    }
+    if (type === "urge" && c.waybill) {
+      const joined = await this.joinUrge(c.waybill, c);
+      if (joined) return { ticket: joined, reopened: false, joined: true };
+    }
+    if (type !== "complaint") {
+      const id = await this.insert({
+        type,
+        details: c.details,
+        customerId: c.customerId,
+        conversationId: c.conversationId,
+        channel: c.channel,
+        category: c.category,
+        description: c.description,
+        waybill: c.waybill,
+        contactPhone: c.contactPhone,
+        claimedAmount: c.claimedAmount,
+        complex: false,
+        actor: { type: "customer", id: c.customerId },
+        sourceMessageId: c.sourceMessageId,
+      });
+      return { ticket: await this.detailById(id), reopened: false };
+    }
 
     const since = new Date(this.now().getTime() - this.thresholds.repeatDays * DAY);
     const resolved = await this.db.ticket.findFirst({
       where: {
         customerId: c.customerId,
+        type: "complaint",
         category: c.category,
         status: { in: ["resolved", "closed"] },
         resolvedAt: { gte: since },
@@ -333,7 +394,51 @@ export class TicketService {
     return { ticket: await this.detailById(id), reopened: false };
   }
 
+  /** The customer withdraws their latest booked pickup (issue 15); returns its number, if any. */
+  async cancelPickup(customerId: string): Promise<string | undefined> {
+    const t = await this.db.ticket.findFirst({
+      where: { customerId, type: "pickup", status: { in: ["new", "open", "pending_customer"] } },
+      orderBy: { createdAt: "desc" },
+      select: { number: true },
+    });
+    if (!t) return undefined;
+    await this.applyAction(t.number, { action: "cancel" }, { type: "customer", id: customerId });
+    return t.number;
+  }
+
+  /**
+   * 催件: a second one for the same waybill within URGE_JOIN_MS joins the open one (issue 15)
+   * instead of opening another; the join is an event, so the agent sees how often it was asked.
+   */
+  private async joinUrge(waybill: string, c: BotComplaint): Promise<TicketDetail | undefined> {
+    const open = await this.db.ticket.findFirst({
+      where: {
+        type: "urge",
+        waybill,
+        status: { in: ["new", "open", "pending_customer"] },
+        createdAt: { gte: new Date(this.now().getTime() - URGE_JOIN_MS) },
+      },
+      orderBy: { createdAt: "desc" },
+      select: { id: true },
+    });
+    if (!open) return undefined;
+    await this.db.ticketEvent.create({
+      data: {
+        ticketId: open.id,
+        at: this.now(),
+        actorType: "customer",
+        actorId: c.customerId,
+        type: "joined",
+        data: { sourceMessageId: c.sourceMessageId, conversationId: c.conversationId },
+      },
+    });
+    await this.publish("ticket.updated", open.id, "joined");
+    return this.detailById(open.id);
+  }
+
   private async insert(a: {
+    type?: TicketType | undefined;
+    details?: Record<string, unknown> | undefined;
     customerId: string;
     conversationId: string | null;
     channel: string;
@@ -348,12 +453,18 @@ export class TicketService {
     sourceMessageId?: string | undefined;
   }): Promise<string> {
     const now = this.now();
-    const recentComplaints = await this.db.ticket.count({
-      where: {
-        customerId: a.customerId,
-        createdAt: { gte: new Date(now.getTime() - this.thresholds.repeatDays * DAY) },
-      },
-    });
+    const type = a.type ?? "complaint";
+    // A repeat complaint raises priority; requests are not complaints (a second 催件 joins instead).
+    const recentComplaints =
+      type === "complaint"
+        ? await this.db.ticket.count({
+            where: {
+              customerId: a.customerId,
+              type: "complaint",
+              createdAt: { gte: new Date(now.getTime() - this.thresholds.repeatDays * DAY) },
+            },
+          })
+        : 0;
     const t = triage(
       {
         category: a.category,
@@ -361,6 +472,7 @@ export class TicketService {
         claimedAmount: a.claimedAmount,
         recentComplaints,
         requestedPriority: a.requestedPriority,
+        ...(isRequestType(type) ? { groupCode: REQUEST_GROUP[type] } : {}),
       },
       this.thresholds,
     );
@@ -369,6 +481,7 @@ export class TicketService {
       const ticket = await tx.ticket.create({
         data: {
           number,
+          type,
           category: a.category,
           priority: t.priority,
           groupCode: t.groupCode,
@@ -379,6 +492,7 @@ export class TicketService {
           contactPhone: a.contactPhone ?? null,
           description: a.description,
           claimedAmount: a.claimedAmount === undefined ? null : new Prisma.Decimal(a.claimedAmount),
+          details: (a.details ?? Prisma.DbNull) as Prisma.InputJsonValue,
           complex: a.complex,
           createdAt: now,
         },
@@ -399,6 +513,7 @@ export class TicketService {
         },
       });
       const arms = await this.sla.startClocks(tx, ticket.id, {
+        type,
         category: a.category,
         priority: t.priority,
         groupCode: t.groupCode,
@@ -410,6 +525,7 @@ export class TicketService {
     this.log.info(
       {
         ticketNumber: ticket.number,
+        type,
         category: ticket.category,
         priority: ticket.priority,
         groupCode: ticket.groupCode,
@@ -485,6 +601,7 @@ export class TicketService {
     const and: Prisma.TicketWhereInput[] = [this.scope(p)];
     if (filter.status?.length) and.push({ status: { in: filter.status } });
     if (filter.category) and.push({ category: filter.category });
+    if (filter.type) and.push({ type: filter.type });
     if (filter.group) and.push({ groupCode: filter.group });
     if (filter.assignee === "me") and.push({ assigneeId: p.agentId });
     else if (filter.assignee === "none") and.push({ assigneeId: null });
@@ -547,7 +664,7 @@ export class TicketService {
           select: { id: true, username: true, displayName: true },
         })
       : null;
-    const order = ["first_response", "resolution", "regulatory"];
+    const order = ["first_response", "resolution", "regulatory", "claim_ack", "claim_proposal", "claim_payment"];
     return {
       ...toSummary(r),
       id: r.id,
@@ -556,6 +673,10 @@ export class TicketService {
       conversationId: r.conversationId,
       contactPhone: r.contactPhone,
       claimedAmount: r.claimedAmount === null ? null : Number(r.claimedAmount),
+      details: (r.details as Record<string, unknown> | null) ?? null,
+      outcome: r.outcome,
+      proposedAmount: r.proposedAmount === null ? null : Number(r.proposedAmount),
+      paidAmount: r.paidAmount === null ? null : Number(r.paidAmount),
       complex: r.complex,
       resolution: r.resolution,
       rootCause: r.rootCause,
@@ -680,7 +801,7 @@ export class TicketService {
 
   private async applyAction(
     number: string,
-    body: ActionBody | { action: "customer_reply" },
+    body: ActionBody | { action: "customer_reply" } | { action: "cancel" },
     actor: Actor,
     extra: Record<string, unknown> = {},
   ): Promise<void> {
@@ -709,6 +830,13 @@ export class TicketService {
     if (body.action === "transfer") transferTo = await this.transferTarget(body, ticket.groupCode);
     if ((body.action === "reply" || (body.action === "pend" && body.text)) && !ticket.conversationId)
       throw new AppError("TICKET_NO_CHANNEL");
+    const request = requestStep(ticket, body);
+    if (request.refuse)
+      throw new AppError("ILLEGAL_TRANSITION", request.refuse, {
+        status: ticket.status,
+        action,
+        reason: request.refuse,
+      });
 
     // The customer-facing message goes first: once it is in the outbox it will be delivered.
     let messageId: string | undefined;
@@ -729,6 +857,12 @@ export class TicketService {
         internal: true,
       });
       messageId = msg.id;
+    }
+    // The customer is told a request's outcome in their channel (issue 15).
+    if (ticket.conversationId && body.action !== "cancel") {
+      const notice = await this.requestNotice(ticket, body, now);
+      if (notice)
+        await this.conversations.sendToConversation(ticket.conversationId, { text: notice, author: "system" });
     }
 
     const arms: ArmRequest[] = await this.db.$transaction(async (tx) => {
@@ -793,6 +927,7 @@ export class TicketService {
               tx,
               ticket.id,
               {
+                type: ticket.type,
                 category: ticket.category,
                 priority: ticket.priority,
                 groupCode: ticket.groupCode,
@@ -822,6 +957,71 @@ export class TicketService {
           data.closedAt = now;
           eventType = "closed";
           break;
+        case "complete":
+        case "reject":
+          data.outcome = body.action === "complete" ? "done" : "rejected";
+          data.resolution = body.action === "complete" ? (body.resolution ?? null) : body.reason;
+          data.resolvedAt = now;
+          if (!ticket.firstResponseAt) data.firstResponseAt = now;
+          if (body.action === "complete" && body.paidAmount !== undefined) {
+            data.paidAmount = new Prisma.Decimal(body.paidAmount);
+            eventData.paidAmount = body.paidAmount;
+          }
+          eventData.resolution = data.resolution;
+          if (ticket.status === "pending_customer") arms.push(...(await this.sla.resume(tx, ticket.id)));
+          arms.push(...(await this.sla.meet(tx, ticket.id, CLOCK_KINDS)));
+          eventType = body.action === "complete" ? "completed" : "rejected";
+          break;
+        case "cancel":
+          data.outcome = "cancelled";
+          data.closedAt = now;
+          arms.push(...(await this.sla.meet(tx, ticket.id, CLOCK_KINDS)));
+          eventType = "cancelled";
+          break;
+        case "convert":
+          // One state machine: the request becomes a complaint where it stands, with a
+          // complaint's clocks from now (the request's own promise is closed as met).
+          data.type = "complaint";
+          eventData.fromType = ticket.type;
+          if (body.note) eventData.note = body.note;
+          arms.push(...(await this.sla.meet(tx, ticket.id, CLOCK_KINDS)));
+          arms.push(
+            ...(await this.sla.startClocks(tx, ticket.id, {
+              type: "complaint",
+              category: ticket.category,
+              priority: ticket.priority,
+              groupCode: ticket.groupCode,
+              complex: ticket.complex,
+            })),
+          );
+          eventType = "converted";
+          break;
+        case "propose":
+          data.proposedAmount = new Prisma.Decimal(body.amount);
+          if (!ticket.firstResponseAt) data.firstResponseAt = now;
+          eventData.amount = body.amount;
+          if (body.note) eventData.note = body.note;
+          arms.push(...(await this.sla.meet(tx, ticket.id, ["claim_ack", "claim_proposal"])));
+          eventType = "proposed";
+          break;
+        case "agree":
+          eventData.amount = ticket.proposedAmount === null ? null : Number(ticket.proposedAmount);
+          arms.push(
+            ...(await this.sla.startClocks(
+              tx,
+              ticket.id,
+              {
+                type: ticket.type,
+                category: ticket.category,
+                priority: ticket.priority,
+                groupCode: ticket.groupCode,
+                complex: ticket.complex,
+              },
+              ["claim_payment"],
+            )),
+          );
+          eventType = "agreed";
+          break;
       }
       // Conditional on the status and owner we checked: a concurrent change makes this a 409.
       const res = await tx.ticket.updateMany({
@@ -849,6 +1049,39 @@ export class TicketService {
       await this.onResolved(ticket.id).catch((err) =>
         this.log.error({ err, ticketNumber: ticket.number }, "onResolved hook failed"),
       );
+  }
+
+  /** What the customer is told when an agent acts on their request; undefined for other actions. */
+  private async requestNotice(
+    t: { number: string; type: string; conversationId: string | null; proposedAmount: Prisma.Decimal | null },
+    body: ActionBody | { action: "customer_reply" },
+    now: Date,
+  ): Promise<string | undefined> {
+    if (!["complete", "reject", "convert", "propose", "agree"].includes(body.action) || !t.conversationId)
+      return undefined;
+    const conv = await this.db.conversation.findUnique({ where: { id: t.conversationId }, select: { locale: true } });
+    const locale = toLocale(conv?.locale);
+    const vars = { number: t.number, type: typeLabel(locale, t.type), payment: formatDuration(7 * DAY, locale) };
+    switch (body.action) {
+      case "complete":
+        if (t.type === "claim" && body.paidAmount !== undefined)
+          return rt(locale, "notice.paid", { ...vars, amount: body.paidAmount });
+        return rt(locale, "notice.done", { ...vars, resolution: body.resolution ?? "" }).trim();
+      case "reject":
+        return rt(locale, "notice.rejected", { ...vars, reason: body.reason });
+      case "convert":
+        return rt(locale, "notice.converted", vars);
+      case "propose":
+        return rt(locale, "notice.proposed", { ...vars, amount: body.amount, note: body.note ? `${body.note} ` : "" });
+      case "agree": {
+        const due = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", dateStyle: "medium" }).format(
+          new Date(now.getTime() + 7 * DAY),
+        );
+        return rt(locale, "notice.agreed", { ...vars, amount: Number(t.proposedAmount ?? 0), due });
+      }
+      default:
+        return undefined;
+    }
   }
 
   private async transferTarget(

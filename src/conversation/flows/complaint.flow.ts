@@ -9,6 +9,7 @@ import type { Flow } from "../flow.js";
 import type { Locale } from "../texts.js";
 import { type DialogState, turnInfo } from "../turn-state.js";
 import { CANCEL_RE, CONFIRM_RE, ct, EDIT_RE, NO_WAYBILL_RE } from "./complaint.texts.js";
+import { leavesIntake, phoneIn, summaryReplies } from "./intake.js";
 
 export interface ComplaintFlowDeps {
   tickets: Pick<TicketService, "openFromBot">;
@@ -36,7 +37,6 @@ const FLOW = "complaint";
 export const SUGGESTION_TTL_MS = 30 * 60_000;
 /** A guessed category is used only when the engine is this sure, and never "OTHER". */
 const CATEGORY_MIN_CONFIDENCE = 0.6;
-const PHONE_RE = /^(?:\+?86)?(1[3-9]\d{9})$|^(0\d{2,3}-?\d{7,8})$/;
 /** Words that only say "I want to complain", not what happened. */
 const FILLER_ZH =
   /我要|我想|我需要|要|想|投诉|申诉|举报|一下|你们|您好|你好|请问|客服|快递|包裹|单号|运单号|电话|的|了|啊|吧|呢/g;
@@ -67,11 +67,6 @@ export function isSubstantive(text: string, parsed: NluResult): boolean {
   const cjk = (rest.replace(FILLER_ZH, "").match(/[\u4e00-\u9fff]/g) ?? []).length;
   const latinWords = (rest.toLowerCase().match(/[a-z']{2,}/g) ?? []).filter((w) => !FILLER_EN.has(w)).length;
   return cjk >= 4 || latinWords >= 3;
-}
-
-function normalisePhone(value: string): string | undefined {
-  const m = PHONE_RE.exec(value.replace(/[\s()]/g, ""));
-  return m ? (m[1] ?? m[2]) : undefined;
 }
 
 function categoryLabel(locale: Locale, code: string): string {
@@ -140,13 +135,7 @@ export class ComplaintFlow implements Flow {
       await context.sendActivity(reply(ct(locale, "cancelled")));
       return true;
     }
-    // A confident different request (an agent, another tracking query) leaves the dialog.
-    const other = parsed.intent.name;
-    if (
-      parsed.intent.confidence >= ACTION_THRESHOLD &&
-      (other === "human" || other === "complaint_progress" || (other === "track" && step !== "waybill")) &&
-      step !== "description"
-    ) {
+    if (leavesIntake(parsed, { freeText: step === "description", askingWaybill: step === "waybill" })) {
       info.state.flow = undefined;
       return false;
     }
@@ -202,7 +191,7 @@ export class ComplaintFlow implements Flow {
         break;
       }
       case "phone": {
-        const phone = parsed.entities.find((e) => e.type === "phone")?.value ?? normalisePhone(answer);
+        const phone = phoneIn(parsed, answer);
         if (!phone) {
           await context.sendActivity(reply(ct(locale, "ask.phone.again")));
           return true;
@@ -223,13 +212,7 @@ export class ComplaintFlow implements Flow {
           await this.open(context, d);
           return true;
         }
-        await context.sendActivity(
-          reply(`${this.summary(d, locale)}`, [
-            { title: ct(locale, "quick.confirm") },
-            { title: ct(locale, "quick.edit") },
-            { title: ct(locale, "quick.cancel") },
-          ]),
-        );
+        await context.sendActivity(reply(this.summary(d, locale), summaryReplies(locale)));
         return true;
       }
       default:
@@ -300,13 +283,7 @@ export class ComplaintFlow implements Flow {
         await context.sendActivity(reply(ct(locale, "ask.phone")));
         return;
       case "confirm":
-        await context.sendActivity(
-          reply(this.summary(d, locale), [
-            { title: ct(locale, "quick.confirm") },
-            { title: ct(locale, "quick.edit") },
-            { title: ct(locale, "quick.cancel") },
-          ]),
-        );
+        await context.sendActivity(reply(this.summary(d, locale), summaryReplies(locale)));
         return;
       case "edit":
         await context.sendActivity(reply(ct(locale, "ask.edit"), this.fieldReplies(locale)));

@@ -2,6 +2,7 @@ import type { TurnContext } from "botbuilder";
 import { CATEGORY_LABELS, type NluResult } from "../../../intents/index.js";
 import { formatDuration } from "../../sla/duration.js";
 import type { TicketDetail, TicketService } from "../../tickets/ticket.service.js";
+import { typeLabel } from "../../tickets/ticket-types.js";
 import { mainMenu, reply } from "../bot.js";
 import type { Flow } from "../flow.js";
 import type { Locale } from "../texts.js";
@@ -68,7 +69,15 @@ export class ProgressFlow implements Flow {
     const group = g ? (locale === "en" ? `the ${g.nameEn} team` : `${g.nameZh}组`) : t.groupCode;
     return ct(locale, "progress.line", {
       number: t.number,
-      category: label ? (locale === "en" ? label.en : label.zh) : t.category,
+      // A service request (issue 15) is named by its type: "工单 …（催件）".
+      category:
+        t.type !== "complaint"
+          ? typeLabel(locale, t.type)
+          : label
+            ? locale === "en"
+              ? label.en
+              : label.zh
+            : t.category,
       status: ct(locale, `status.${t.status}` as "status.new"),
       group,
       time: this.timeText(t, locale),
@@ -78,7 +87,10 @@ export class ProgressFlow implements Flow {
   private timeText(t: TicketDetail, locale: Locale): string {
     if (t.status === "resolved" || t.status === "closed")
       return t.resolution ? ct(locale, "time.result", { resolution: t.resolution }) : "";
-    const clock = t.slaClocks.find((c) => c.kind === "resolution");
+    // Requests and claims run other clocks; the one due first is the promise that matters now.
+    const clock =
+      t.slaClocks.find((c) => c.kind === "resolution") ??
+      [...t.slaClocks].filter((c) => c.state !== "met").sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
     if (!clock) return "";
     if (clock.state === "breached") return ct(locale, "time.breached");
     if (clock.state === "paused") return ct(locale, "time.paused");

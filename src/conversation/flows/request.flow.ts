@@ -1,0 +1,542 @@
+import type { TurnContext } from "botbuilder";
+import type { NluResult } from "../../../intents/index.js";
+import type { QuickReply } from "../../channel/channel.js";
+import { formatDuration } from "../../sla/duration.js";
+import {
+  canChangeAddress,
+  canSetPreference,
+  canUrge,
+  checkClaimAmount,
+  MAX_PICKUP_KG,
+  maskAddress,
+  type Preference,
+  parseAddress,
+  parseClaimKind,
+  parsePreference,
+  parseSlot,
+  parseWeight,
+  parseYesNo,
+  prohibitedItem,
+  SLOT_DAYS,
+  SLOT_PARTS,
+  type Slot,
+  slotWindow,
+} from "../../tickets/request-rules.js";
+import type { TicketDetail, TicketService } from "../../tickets/ticket.service.js";
+import { REQUEST_CATEGORY, type RequestType, typeLabel } from "../../tickets/ticket-types.js";
+import type { TrackingService } from "../../tracking/tracking.service.js";
+import type { ShipmentStatus } from "../../tracking/tracking.types.js";
+import { reply } from "../bot.js";
+import type { Flow } from "../flow.js";
+import type { Locale } from "../texts.js";
+import { turnInfo } from "../turn-state.js";
+import { isSubstantive, SUGGESTION_TTL_MS } from "./complaint.flow.js";
+import { CANCEL_RE, CONFIRM_RE, EDIT_RE } from "./complaint.texts.js";
+import { leavesIntake, phoneIn, summaryReplies } from "./intake.js";
+import { CANCEL_PICKUP_RE, type RequestTextKey, rt } from "./request.texts.js";
+import { statusLabel } from "./track.texts.js";
+
+export interface RequestFlowDeps {
+  tickets: Pick<TicketService, "openFromBot" | "cancelPickup">;
+  tracking: Pick<TrackingService, "lookup">;
+  customerPhone(customerId: string): Promise<string | null>;
+  /** A claim's declared value above this (yuan) is refused in the chat (CLAIM_MAX_AMOUNT). */
+  claimMaxAmount: number;
+  /** Extra closed days for pickups (ISO dates), besides China's public holidays. */
+  closedDays?: () => Promise<readonly string[]>;
+  now?: () => Date;
+}
+
+type Field =
+  | "waybill"
+  | "address"
+  | "slot"
+  | "item"
+  | "weight"
+  | "phone"
+  | "preference"
+  | "when"
+  | "consent"
+  | "claimKind"
+  | "amount"
+  | "insured"
+  | "description";
+
+/** The request being collected; lives in DialogState (the BotState table), never in memory. */
+export interface RequestDraft {
+  type: RequestType;
+  waybill?: string;
+  /** The parcel's status and latest event when the waybill was checked. */
+  tracking?: { status: ShipmentStatus; latest: string };
+  address?: string;
+  slot?: Slot & { date: string; start: string; end: string };
+  item?: string;
+  weightKg?: number;
+  phone?: string;
+  preference?: Preference;
+  when?: Slot & { date: string };
+  consent?: { given: true; at: string };
+  claimKind?: "LOSS" | "DAMAGE";
+  amount?: number;
+  insured?: boolean;
+  description?: string;
+  editing?: boolean;
+}
+
+/** The questions of each request type, in the order they are asked (only the missing ones). */
+const FIELDS: Record<RequestType, Field[]> = {
+  urge: ["waybill"],
+  address_change: ["waybill", "address"],
+  pickup: ["address", "slot", "item", "weight", "phone"],
+  delivery_preference: ["waybill", "preference", "when", "consent"],
+  claim: ["waybill", "claimKind", "amount", "insured", "description", "phone"],
+};
+
+const FLOW = "request";
+
+function needed(d: RequestDraft, f: Field): boolean {
+  if (f === "when") return d.preference === "reschedule";
+  if (f === "consent") return d.preference === "station" || d.preference === "locker";
+  return true;
+}
+
+function has(d: RequestDraft, f: Field): boolean {
+  switch (f) {
+    case "weight":
+      return d.weightKg !== undefined;
+    default:
+      return d[f] !== undefined;
+  }
+}
+
+export function nextField(d: RequestDraft): Field | "confirm" {
+  return FIELDS[d.type].find((f) => needed(d, f) && !has(d, f)) ?? "confirm";
+}
+
+/** The part of a message from its first province/city mention on ("改到 北京市朝阳区…" → "北京市朝阳区…"). */
+function addressIn(text: string): string | undefined {
+  const m = /[\u4e00-\u9fff]{2,}(省|市|自治区)/.exec(text);
+  if (!m) return undefined;
+  const candidate = text.slice(m.index).trim();
+  return "error" in parseAddress(candidate) ? undefined : candidate;
+}
+
+type Outcome = { ok: true } | { ok: false; key: RequestTextKey; vars?: Record<string, string | number>; end?: boolean };
+
+/**
+ * 催件, 改地址/改派, 预约取件, 派送偏好, 理赔 (issue 15): one dialog engine in the style of the
+ * complaint intake — asks only what is missing, one question at a time with quick replies,
+ * 取消/修改, a summary to confirm — then opens the request (a ticket of its type, idempotent per
+ * inbound message) and answers with its number and the promise of its type in plain words.
+ */
+export class RequestFlow implements Flow {
+  readonly name = FLOW;
+  readonly intents = ["urge", "address_change", "pickup", "delivery_preference", "claim"] as const;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: RequestFlowDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async start(context: TurnContext, parsed: NluResult, text: string): Promise<void> {
+    const info = turnInfo(context);
+    const type = parsed.intent.name as RequestType;
+    if (type === "pickup" && CANCEL_PICKUP_RE.test(text)) return this.cancelPickup(context);
+    const d: RequestDraft = { type };
+    const suggested = info.state.suggestedComplaint;
+    const fresh =
+      suggested && this.now().getTime() - Date.parse(suggested.at) < SUGGESTION_TTL_MS ? suggested : undefined;
+    const waybill =
+      parsed.entities.find((e) => e.type === "waybill")?.value ??
+      (type === "claim" ? fresh?.waybill : undefined) ??
+      (type !== "pickup" && FIELDS[type].includes("waybill") ? undefined : undefined);
+    info.state.flow = { name: FLOW, step: "waybill", data: { ...d } };
+    if (waybill && FIELDS[type].includes("waybill")) {
+      const res = await this.checkWaybill(d, waybill);
+      if (!res.ok) return this.refuse(context, res);
+    }
+    // Whatever else the first message already says.
+    const address = addressIn(text);
+    if (address && FIELDS[type].includes("address")) d.address = address;
+    const slot = parseSlot(text);
+    if (slot.day && slot.part && type === "pickup") await this.takeSlot(d, slot as Slot);
+    const pref = parsePreference(text);
+    if (pref && type === "delivery_preference") d.preference = pref;
+    if (type === "claim") {
+      const kind =
+        parseClaimKind(text) ??
+        (fresh?.category === "LOSS" || fresh?.category === "DAMAGE" ? fresh.category : undefined);
+      if (kind) d.claimKind = kind;
+      const amount = parsed.entities.find((e) => e.type === "amount");
+      if (amount && checkClaimAmount(Number(amount.value), this.deps.claimMaxAmount) === "ok")
+        d.amount = Number(amount.value);
+      if (isSubstantive(text, parsed) && parseClaimKind(text)) d.description = text.trim();
+    }
+    const phone = parsed.entities.find((e) => e.type === "phone")?.value;
+    if (FIELDS[type].includes("phone")) {
+      const known =
+        phone ??
+        (info.customerPhone !== undefined ? info.customerPhone : await this.deps.customerPhone(info.customerId));
+      if (known) d.phone = known;
+    }
+    if (type === "claim") info.state.suggestedComplaint = undefined;
+    await this.ask(context, d);
+  }
+
+  async resume(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
+    const info = turnInfo(context);
+    const step = info.state.flow?.step as Field | "confirm" | "edit" | undefined;
+    const d = { ...(info.state.flow?.data as unknown as RequestDraft) };
+    const answer = text.trim();
+    const { locale } = info;
+    if (CANCEL_RE.test(answer)) {
+      info.state.flow = undefined;
+      await context.sendActivity(reply(rt(locale, "cancelled")));
+      return true;
+    }
+    if (step !== "description" && step !== "edit" && EDIT_RE.test(answer)) {
+      info.state.flow = { name: FLOW, step: "edit", data: { ...d } };
+      await context.sendActivity(reply(rt(locale, "ask.edit"), this.fieldReplies(d, locale)));
+      return true;
+    }
+    if (step === "edit") {
+      const field = FIELDS[d.type].find((f) => rt(locale, `field.${f}` as RequestTextKey) === answer);
+      if (!field) {
+        await context.sendActivity(reply(rt(locale, "ask.edit"), this.fieldReplies(d, locale)));
+        return true;
+      }
+      const next: RequestDraft = { ...d, editing: true };
+      this.clear(next, field);
+      info.state.flow = { name: FLOW, step: field, data: { ...next } };
+      await this.askField(context, next, field);
+      return true;
+    }
+    if (step === "confirm") {
+      if (CONFIRM_RE.test(answer)) {
+        await this.open(context, d);
+        return true;
+      }
+      await context.sendActivity(reply(this.summary(d, locale), summaryReplies(locale)));
+      return true;
+    }
+    if (!step) {
+      info.state.flow = undefined;
+      return false;
+    }
+    const res = await this.take(d, step, parsed, answer);
+    // An answer that fits the question is an answer ("不同意" is not a request for an agent);
+    // one that does not may be a new request, which leaves the dialog.
+    if (!res.ok && leavesIntake(parsed, { freeText: false, askingWaybill: step === "waybill" })) {
+      info.state.flow = undefined;
+      return false;
+    }
+    if (!res.ok) {
+      if (res.end) return this.refuse(context, res).then(() => true);
+      await context.sendActivity(reply(rt(locale, res.key, res.vars), this.quickFor(d, step, locale)));
+      return true;
+    }
+    d.editing = false;
+    await this.ask(context, d);
+    return true;
+  }
+
+  // ───────────────────────── answers ─────────────────────────
+
+  private async take(d: RequestDraft, f: Field, parsed: NluResult, answer: string): Promise<Outcome> {
+    switch (f) {
+      case "waybill": {
+        const waybill = parsed.entities.find((e) => e.type === "waybill")?.value;
+        if (!waybill) return { ok: false, key: "ask.waybill.again" };
+        return this.checkWaybill(d, waybill);
+      }
+      case "address": {
+        const a = parseAddress(answer);
+        if ("error" in a) return { ok: false, key: a.error === "no_city" ? "address.noCity" : "address.tooShort" };
+        d.address = a.text;
+        return { ok: true };
+      }
+      case "slot":
+      case "when": {
+        const s = parseSlot(answer);
+        if (!s.day || !s.part) return { ok: false, key: "ask.slot.again" };
+        return f === "slot" ? this.takeSlot(d, s as Slot) : this.takeWhen(d, s as Slot);
+      }
+      case "item": {
+        if (answer.length < 1) return { ok: false, key: "ask.item" };
+        const banned = prohibitedItem(answer);
+        if (banned) return { ok: false, key: "item.prohibited", vars: { item: answer, kind: banned.zh } };
+        d.item = answer;
+        return { ok: true };
+      }
+      case "weight": {
+        const kg = parseWeight(answer);
+        if (kg === undefined || kg <= 0) return { ok: false, key: "weight.again" };
+        if (kg > MAX_PICKUP_KG) return { ok: false, key: "weight.tooHeavy", vars: { max: MAX_PICKUP_KG } };
+        d.weightKg = kg;
+        return { ok: true };
+      }
+      case "phone": {
+        const phone = phoneIn(parsed, answer);
+        if (!phone) return { ok: false, key: "ask.phone.again" };
+        d.phone = phone;
+        return { ok: true };
+      }
+      case "preference": {
+        const p = parsePreference(answer);
+        if (!p) return { ok: false, key: "ask.preference.again" };
+        d.preference = p;
+        return { ok: true };
+      }
+      case "consent": {
+        const yes = parseYesNo(answer);
+        if (yes === undefined) return { ok: false, key: "ask.insured.again" };
+        if (yes) d.consent = { given: true, at: this.now().toISOString() };
+        else d.preference = "home"; // no consent: the parcel comes to the door
+        return { ok: true };
+      }
+      case "claimKind": {
+        const kind = parseClaimKind(answer);
+        if (!kind) return { ok: false, key: "ask.claimKind" };
+        d.claimKind = kind;
+        return { ok: true };
+      }
+      case "amount": {
+        const entity = parsed.entities.find((e) => e.type === "amount")?.value;
+        const raw = entity ?? /-?\d+(?:\.\d+)?/.exec(answer.replace(/,/g, ""))?.[0];
+        if (raw === undefined) return { ok: false, key: "amount.again" };
+        const amount = /^-|负/.test(answer.trim()) ? -Math.abs(Number(raw)) : Number(raw);
+        const verdict = checkClaimAmount(amount, this.deps.claimMaxAmount);
+        if (verdict === "not_positive") return { ok: false, key: "amount.notPositive" };
+        if (verdict === "too_large")
+          return { ok: false, key: "amount.tooLarge", vars: { max: this.deps.claimMaxAmount } };
+        d.amount = amount;
+        return { ok: true };
+      }
+      case "insured": {
+        const yes = parseYesNo(answer.replace(/^(保价了|买了保价|有保价)/, "是").replace(/^(没保价|没有保价)/, "否"));
+        if (yes === undefined) return { ok: false, key: "ask.insured.again" };
+        d.insured = yes;
+        return { ok: true };
+      }
+      case "description": {
+        if (answer.length < 2) return { ok: false, key: "ask.description.again" };
+        d.description = answer; // verbatim: the agent reads the customer's own words
+        return { ok: true };
+      }
+    }
+  }
+
+  /** The waybill must exist, and its status must allow the request (issue 15). */
+  private async checkWaybill(d: RequestDraft, waybill: string): Promise<Outcome> {
+    const { results } = await this.deps.tracking.lookup(waybill);
+    const r = results[0];
+    if (!r) return { ok: false, key: "waybill.unknown", vars: { waybill } };
+    const vars = { waybill: r.waybill, status: r.status };
+    if (d.type === "urge" && !canUrge(r.status)) return { ok: false, key: "urge.notMoving", vars, end: true };
+    if (d.type === "address_change" && !canChangeAddress(r.status))
+      return { ok: false, key: "address.tooLate", vars, end: true };
+    if (d.type === "delivery_preference" && !canSetPreference(r.status))
+      return { ok: false, key: "preference.tooLate", vars, end: true };
+    const e = r.events[0];
+    d.waybill = r.waybill;
+    d.tracking = { status: r.status, latest: e ? `${e.location ? `${e.location} ` : ""}${e.description}` : "" };
+    return { ok: true };
+  }
+
+  private async takeSlot(d: RequestDraft, slot: Slot): Promise<Outcome> {
+    const w = slotWindow(slot, this.now(), (await this.deps.closedDays?.()) ?? []);
+    if ("error" in w) {
+      if (w.error === "past") return { ok: false, key: "slot.past" };
+      return { ok: false, key: "slot.closed", vars: { date: this.slotDate(slot) } };
+    }
+    d.slot = { ...slot, date: w.date, start: w.start.toISOString(), end: w.end.toISOString() };
+    return { ok: true };
+  }
+
+  private async takeWhen(d: RequestDraft, slot: Slot): Promise<Outcome> {
+    const w = slotWindow(slot, this.now());
+    if ("error" in w && w.error === "past") return { ok: false, key: "slot.past" };
+    d.when = { ...slot, date: "error" in w ? this.slotDate(slot) : w.date };
+    return { ok: true };
+  }
+
+  private slotDate(slot: Slot): string {
+    const day = new Date(this.now().getTime() + (slot.day === "tomorrow" ? 86_400_000 : 0));
+    return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(day);
+  }
+
+  private clear(d: RequestDraft, f: Field): void {
+    if (f === "weight") delete d.weightKg;
+    else delete d[f];
+    if (f === "waybill") delete d.tracking;
+    if (f === "preference") {
+      delete d.when;
+      delete d.consent;
+    }
+  }
+
+  // ───────────────────────── questions ─────────────────────────
+
+  private async ask(context: TurnContext, d: RequestDraft): Promise<void> {
+    const step = nextField(d);
+    turnInfo(context).state.flow = { name: FLOW, step, data: { ...d } };
+    if (step === "confirm") {
+      const { locale } = turnInfo(context);
+      await context.sendActivity(reply(this.summary(d, locale), summaryReplies(locale)));
+      return;
+    }
+    await this.askField(context, d, step);
+  }
+
+  private async askField(context: TurnContext, d: RequestDraft, f: Field): Promise<void> {
+    const { locale } = turnInfo(context);
+    const place = rt(locale, d.preference === "locker" ? "place.locker" : "place.station");
+    const key: RequestTextKey =
+      f === "address"
+        ? d.type === "pickup"
+          ? "ask.address.pickup"
+          : "ask.address.new"
+        : (`ask.${f}` as RequestTextKey);
+    await context.sendActivity(
+      reply(rt(locale, key, { place, waybill: d.waybill ?? "" }), this.quickFor(d, f, locale)),
+    );
+  }
+
+  private quickFor(d: RequestDraft, f: Field, locale: Locale): QuickReply[] | undefined {
+    const yesNo = [{ title: rt(locale, "value.yes") }, { title: rt(locale, "value.no") }];
+    switch (f) {
+      case "slot":
+      case "when":
+        return SLOT_DAYS.flatMap((day) => SLOT_PARTS.map((part) => ({ day, part })))
+          .filter((s) => !("error" in slotWindow(s, this.now())) || f === "when")
+          .map((s) => ({ title: rt(locale, `slot.${s.day}.${s.part}` as RequestTextKey) }));
+      case "preference":
+        return (["home", "station", "locker", "reschedule"] as const).map((p) => ({ title: rt(locale, `pref.${p}`) }));
+      case "consent":
+        return locale === "en" ? [{ title: "I agree" }, { title: "No" }] : [{ title: "同意" }, { title: "不同意" }];
+      case "insured":
+        return yesNo;
+      case "claimKind":
+        return [{ title: rt(locale, "value.LOSS") }, { title: rt(locale, "value.DAMAGE") }];
+      default:
+        return undefined;
+    }
+  }
+
+  private fieldReplies(d: RequestDraft, locale: Locale): QuickReply[] {
+    return FIELDS[d.type]
+      .filter((f) => needed(d, f))
+      .map((f) => ({ title: rt(locale, `field.${f}` as RequestTextKey) }));
+  }
+
+  private summary(d: RequestDraft, locale: Locale): string {
+    const lines = [rt(locale, "summary.header", { type: typeLabel(locale, d.type) })];
+    const line = (f: RequestTextKey, value: string | undefined) => {
+      if (value !== undefined && value !== "") lines.push(`${rt(locale, f)}：${value}`);
+    };
+    line("field.waybill", d.waybill);
+    if (d.type === "urge") line("field.latest", d.tracking?.latest);
+    line("field.address", d.address);
+    if (d.slot)
+      line("field.slot", `${d.slot.date} ${rt(locale, `slot.${d.slot.day}.${d.slot.part}` as RequestTextKey)}`);
+    line("field.item", d.item);
+    if (d.weightKg !== undefined) line("field.weight", rt(locale, "value.kg", { kg: d.weightKg }));
+    if (d.preference) line("field.preference", rt(locale, `pref.${d.preference}`));
+    if (d.when)
+      line("field.when", `${d.when.date} ${rt(locale, `slot.${d.when.day}.${d.when.part}` as RequestTextKey)}`);
+    if (d.consent) line("field.consent", rt(locale, "value.yes"));
+    if (d.claimKind) line("field.claimKind", rt(locale, `value.${d.claimKind}`));
+    if (d.amount !== undefined) line("field.amount", rt(locale, "value.yuan", { amount: d.amount }));
+    if (d.insured !== undefined) line("field.insured", rt(locale, d.insured ? "value.yes" : "value.no"));
+    line("field.description", d.description);
+    line("field.phone", d.phone);
+    lines.push(rt(locale, "summary.footer"));
+    return lines.join("\n");
+  }
+
+  private async refuse(context: TurnContext, res: Outcome & { ok: false }): Promise<void> {
+    const info = turnInfo(context);
+    const { locale } = info;
+    const vars = { ...res.vars };
+    if (typeof vars.status === "string") vars.status = statusLabel(locale, vars.status as ShipmentStatus);
+    if (res.end) info.state.flow = undefined;
+    const quick = res.end ? [{ title: locale === "en" ? "Talk to an agent" : "转人工" }] : undefined;
+    await context.sendActivity(reply(rt(locale, res.key, vars), quick));
+  }
+
+  // ───────────────────────── submission ─────────────────────────
+
+  private async open(context: TurnContext, d: RequestDraft): Promise<void> {
+    const info = turnInfo(context);
+    const { locale } = info;
+    const details = { ...d } as Record<string, unknown>;
+    delete details.editing;
+    delete details.type;
+    const { ticket, joined } = await this.deps.tickets.openFromBot({
+      type: d.type,
+      details,
+      conversationId: info.conversationId,
+      customerId: info.customerId,
+      channel: info.channel,
+      sourceMessageId: info.inboundMessageId,
+      category: d.type === "claim" ? (d.claimKind ?? "LOSS") : REQUEST_CATEGORY[d.type],
+      description: this.listText(d),
+      waybill: d.waybill,
+      contactPhone: d.phone,
+      claimedAmount: d.amount,
+    });
+    info.state.flow = undefined;
+    info.category = ticket.category;
+    await context.sendActivity(reply(openedText(ticket, d, !!joined, locale)));
+  }
+
+  /**
+   * The ticket's description, shown in lists and searched: what was asked, with the new
+   * address masked (issue 15: stored in full in details, masked in lists and logs).
+   */
+  private listText(d: RequestDraft): string {
+    const zh = (k: RequestTextKey, v?: Record<string, string | number>) => rt("zh-CN", k, v);
+    switch (d.type) {
+      case "urge":
+        return `催件：${d.tracking?.latest ?? ""}`.trim();
+      case "address_change":
+        return `改地址：${d.address ? maskAddress(d.address) : ""}`;
+      case "pickup":
+        return `预约取件：${d.address ? maskAddress(d.address) : ""} ${d.slot ? `${d.slot.date} ${zh(`slot.${d.slot.day}.${d.slot.part}` as RequestTextKey)}` : ""} ${d.item ?? ""} ${d.weightKg ?? ""}kg`;
+      case "delivery_preference":
+        return `派送偏好：${d.preference ? zh(`pref.${d.preference}`) : ""}${d.when ? ` ${d.when.date} ${zh(`slot.${d.when.day}.${d.when.part}` as RequestTextKey)}` : ""}${d.consent ? "（客户已同意）" : ""}`;
+      case "claim":
+        return d.description ?? `理赔：${d.claimKind ? zh(`value.${d.claimKind}`) : ""}`;
+    }
+  }
+
+  /** "取消取件": the customer's latest booked pickup is withdrawn (issue 15: cancellable by the customer). */
+  private async cancelPickup(context: TurnContext): Promise<void> {
+    const info = turnInfo(context);
+    info.state.flow = undefined;
+    const number = await this.deps.tickets.cancelPickup(info.customerId);
+    await context.sendActivity(
+      reply(number ? rt(info.locale, "pickup.cancelled", { number }) : rt(info.locale, "pickup.noneOpen")),
+    );
+  }
+}
+
+/** The reply once a request is open: its number and the promise of its clocks, in plain words. */
+export function openedText(ticket: TicketDetail, d: RequestDraft, joined: boolean, locale: Locale): string {
+  const minutes = (kind: string, fallback: number) =>
+    ticket.slaClocks.find((c) => c.kind === kind)?.targetMinutes ?? fallback;
+  const dur = (m: number) => formatDuration(m * 60_000, locale);
+  const slot = d.slot ? `${d.slot.date} ${rt(locale, `slot.${d.slot.day}.${d.slot.part}` as RequestTextKey)}` : "";
+  const vars = {
+    number: ticket.number,
+    promise: dur(minutes("resolution", 120)),
+    latest: d.tracking?.latest ?? "",
+    slot,
+    preference: d.preference ? rt(locale, `pref.${d.preference}`) : "",
+    ack: dur(minutes("claim_ack", 1440)),
+    proposal: dur(minutes("claim_proposal", 43_200)),
+    payment: dur(7 * 1440),
+  };
+  if (joined) return rt(locale, "joined.urge", vars);
+  return rt(locale, `opened.${d.type}`, vars);
+}

@@ -1,0 +1,282 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemoShipments } from "../../src/tracking/demo-data.js";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { WebchatClient } from "../support/webchat-client.js";
+import { api, eventually, staffLogin, TICKET_NUMBER, type TicketJson } from "./ticket.helpers.js";
+
+// Monday 2026-11-30 11:30 in Shanghai: the requests' clock (pickup slots depend on the time of day).
+const NOW = new Date("2026-11-30T03:30:00Z");
+
+type RequestJson = TicketJson & {
+  type: string;
+  details: Record<string, unknown> | null;
+  outcome: string | null;
+  proposedAmount: number | null;
+  paidAmount: number | null;
+};
+
+describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) => {
+  let t: TestApp;
+  let sup: { id: string; token: string };
+  let li: { id: string; token: string }; // 物流配送
+  let wang: { id: string; token: string }; // 售后服务
+
+  beforeAll(async () => {
+    t = await startTestApp(kind, {}, { now: () => NOW });
+    await seedDemoShipments(t.app.db.prisma, t.app.tracking.ingest, { force: true });
+    sup = await staffLogin(t.app, t.baseUrl, "sup", "supervisor");
+    li = await staffLogin(t.app, t.baseUrl, "li", "agent", ["logistics"]);
+    wang = await staffLogin(t.app, t.baseUrl, "wang", "agent", ["after_sales"]);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const get = async (number: string) => {
+    const res = await api<RequestJson>(t.baseUrl, "GET", `/api/tickets/${number}`, sup.token);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const numberIn = (text: string) => TICKET_NUMBER.exec(text)?.[0] ?? "";
+  const count = () => t.app.db.prisma.ticket.count();
+  const act = (number: string, action: string, token: string, body?: unknown) =>
+    api<RequestJson>(t.baseUrl, "POST", `/api/tickets/${number}/${action}`, token, body);
+  /** The customer's channel shows the agent's outcome (through the outbox). */
+  const noticed = (chat: WebchatClient, words: string) =>
+    eventually(async () => (await chat.history()).find((m) => m.direction === "out" && m.text.includes(words)));
+
+  it("催件: shows the latest event and the promise, opens an urge request, and the agent's completion reaches the customer", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("帮我催一下");
+    expect(r[0]!.text).toContain("运单号");
+    r = await chat.say("75312345678901");
+    expect(r[0]!.text).toContain("请确认催件信息");
+    expect(r[0]!.text).toContain("最新物流");
+    expect(r[0]!.quickReplies?.map((q) => q.title)).toEqual(["确认提交", "修改", "取消"]);
+    r = await chat.say("确认提交");
+    expect(r[0]!.text).toMatch(/^已为您催促派送网点，2小时内给您回复。请求编号：\d{6}-\d{5}。最新物流：/);
+    const req = await get(numberIn(r[0]!.text));
+    expect(req).toMatchObject({ type: "urge", status: "new", groupCode: "logistics", waybill: "75312345678901" });
+    expect(req.slaClocks.map((c) => [c.kind, c.targetMinutes])).toEqual([["resolution", 120]]);
+    // The request is listed by type, next to tickets.
+    const list = await api<{ items: { number: string; type: string }[] }>(
+      t.baseUrl,
+      "GET",
+      "/api/tickets?type=urge",
+      li.token,
+    );
+    expect(list.body.items.map((i) => i.number)).toContain(req.number);
+
+    // The agent completes it; the customer is told.
+    expect((await act(req.number, "complete", li.token, { resolution: "网点今天下午派送" })).status).toBe(409);
+    expect((await act(req.number, "take", li.token)).status).toBe(200);
+    const done = await act(req.number, "complete", li.token, { resolution: "网点今天下午派送" });
+    expect(done.body).toMatchObject({ status: "resolved", outcome: "done" });
+    expect(done.body.slaClocks[0]!.state).toBe("met");
+    await noticed(chat, "已办理完成。网点今天下午派送");
+  });
+
+  it("催件 needs a parcel in transit and a waybill that exists; nothing is stored otherwise", async () => {
+    const before = await count();
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("帮我催一下 SF9999999999999");
+    expect(r[0]!.text).toContain("没有查到运单 SF9999999999999");
+    r = await chat.say("帮我催一下 SF1438829301583");
+    expect(r[0]!.text).toContain("不在运输途中，无法催件");
+    expect(r[0]!.quickReplies?.map((q) => q.title)).toEqual(["转人工"]);
+    expect(await count()).toBe(before);
+  });
+
+  it("a second 催件 for the same waybill within 24 h joins the first; after 24 h it opens another", async () => {
+    const urge = async () => {
+      const chat = await WebchatClient.open(t.baseUrl);
+      await chat.say("帮我催一下 773012345678901");
+      return (await chat.say("确认"))[0]!.text;
+    };
+    const first = numberIn(await urge());
+    const db = t.app.db.prisma;
+    // Just inside the window: joins.
+    await db.ticket.update({
+      where: { number: first },
+      data: { createdAt: new Date(NOW.getTime() - 24 * 3_600_000 + 60_000) },
+    });
+    const again = await urge();
+    expect(again).toContain(`该运单已在催促中（请求编号：${first}）`);
+    expect((await get(first)).events.filter((e) => e.type === "joined")).toHaveLength(1);
+    // Just outside: a new request.
+    await db.ticket.update({
+      where: { number: first },
+      data: { createdAt: new Date(NOW.getTime() - 24 * 3_600_000 - 60_000) },
+    });
+    const third = numberIn(await urge());
+    expect(third).not.toBe(first);
+  });
+
+  it("a re-sent confirmation (same clientMessageId) never opens two requests", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("帮我催一下 431234567890126");
+    const before = await count();
+    const a = await chat.say("确认", "resend-1");
+    const b = await chat.say("确认", "resend-1");
+    expect(b[0]!.text).toBe(a[0]!.text);
+    expect(await count()).toBe(before + 1);
+  });
+
+  it("改地址: allowed before out-for-delivery, refused once it is out; the new address is kept in full, masked in lists", async () => {
+    const before = await count();
+    const late = await WebchatClient.open(t.baseUrl);
+    const refused = await late.say("我想改一下收货地址 SF1438829301576");
+    expect(refused[0]!.text).toContain("派送中");
+    expect(refused[0]!.text).toContain("无法在线修改地址");
+    expect(await count()).toBe(before);
+
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("我想改一下收货地址");
+    expect(r[0]!.text).toContain("运单号");
+    r = await chat.say("YT7001234567891"); // arrived at the destination city: still changeable
+    expect(r[0]!.text).toContain("新的收货地址");
+    r = await chat.say("朝阳区建国路88号");
+    expect(r[0]!.text).toContain("没有找到省份和城市");
+    r = await chat.say("湖北省武汉市洪山区珞喻路1037号华中科技大学东校区");
+    expect(r[0]!.text).toContain("请确认改地址信息");
+    r = await chat.say("确认提交");
+    expect(r[0]!.text).toContain("已提交改地址申请");
+    const req = await get(numberIn(r[0]!.text));
+    expect(req.type).toBe("address_change");
+    expect(req.details?.address).toBe("湖北省武汉市洪山区珞喻路1037号华中科技大学东校区");
+    expect(req.description).toBe("改地址：湖北省武汉市****");
+    const list = await api<{ items: { number: string; description: string }[] }>(
+      t.baseUrl,
+      "GET",
+      "/api/tickets?type=address_change",
+      li.token,
+    );
+    const row = list.body.items.find((i) => i.number === req.number)!;
+    expect(row.description).not.toContain("珞喻路");
+    // The agent cannot do it after all: rejects with a reason, the customer is told why.
+    await act(req.number, "take", li.token);
+    const rej = await act(req.number, "reject", li.token, { reason: "包裹已在派送途中" });
+    expect(rej.body.outcome).toBe("rejected");
+    await noticed(chat, "未能办理：包裹已在派送途中");
+  });
+
+  it("预约取件: address, a slot in service hours, a permitted item, weight and phone; past slots and prohibited items are refused; the customer can cancel", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("我要寄快递，上门取件");
+    expect(r[0]!.text).toContain("上门取件的地址");
+    r = await chat.say("上海市徐汇区漕溪北路88号3楼");
+    expect(r[0]!.text).toContain("上门时间");
+    // 11:30 now: this morning can no longer be booked (it ends at 12:00; an hour's notice is needed).
+    expect(r[0]!.quickReplies?.map((q) => q.title)).toEqual(["今天下午", "明天上午", "明天下午"]);
+    r = await chat.say("今天上午");
+    expect(r[0]!.text).toContain("已经过去或来不及");
+    r = await chat.say("明天上午");
+    expect(r[0]!.text).toContain("什么物品");
+    r = await chat.say("两桶汽油");
+    expect(r[0]!.text).toContain("不能寄递");
+    r = await chat.say("衣服");
+    expect(r[0]!.text).toContain("多重");
+    r = await chat.say("3公斤");
+    expect(r[0]!.text).toContain("联系电话");
+    r = await chat.say("13912345678");
+    expect(r[0]!.text).toContain("2026-12-01 明天上午");
+    r = await chat.say("确认");
+    expect(r[0]!.text).toContain("快递员将在2026-12-01 明天上午上门");
+    const number = numberIn(r[0]!.text);
+    const req = await get(number);
+    expect(req).toMatchObject({ type: "pickup", groupCode: "logistics", contactPhone: "13912345678" });
+    expect(req.details).toMatchObject({ item: "衣服", weightKg: 3, slot: { date: "2026-12-01", part: "morning" } });
+
+    r = await chat.say("取消取件");
+    expect(r[0]!.text).toContain(`已为您取消上门取件预约（请求编号：${number}）`);
+    expect(await get(number)).toMatchObject({ status: "closed", outcome: "cancelled" });
+  });
+
+  it("派送偏好: 放驿站 needs the customer's explicit consent, recorded with the request", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("75312345678918 放驿站吧");
+    expect(r[0]!.text).toContain("需要您的同意");
+    expect(r[0]!.quickReplies?.map((q) => q.title)).toEqual(["同意", "不同意"]);
+    r = await chat.say("同意");
+    expect(r[0]!.text).toContain("同意放置：是");
+    r = await chat.say("确认提交");
+    expect(r[0]!.text).toContain("已记录您的派送要求（放驿站）");
+    const req = await get(numberIn(r[0]!.text));
+    expect(req.type).toBe("delivery_preference");
+    expect(req.details).toMatchObject({ preference: "station", consent: { given: true } });
+
+    // Declining consent means delivery to the door.
+    const other = await WebchatClient.open(t.baseUrl);
+    await other.say("75312345678918 放快递柜");
+    r = await other.say("不同意");
+    expect(r[0]!.text).toContain("派送方式：送货上门");
+  });
+
+  it("理赔: declared value within limits, insured, description; the claim's national clocks run and each step reaches the customer", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("快递丢了，我要理赔");
+    expect(r[0]!.text).toContain("运单号");
+    r = await chat.say("SF1438829301590");
+    expect(r[0]!.text).toContain("价值");
+    r = await chat.say("-50");
+    expect(r[0]!.text).toContain("需要大于0元");
+    r = await chat.say("900000元");
+    expect(r[0]!.text).toContain("超过50000元");
+    r = await chat.say("800元");
+    expect(r[0]!.text).toContain("保价");
+    r = await chat.say("是");
+    expect(r[0]!.text).toContain("描述");
+    r = await chat.say("一副蓝牙耳机，物流显示在杭州后就没有动静了");
+    expect(r[0]!.text).toContain("联系电话");
+    r = await chat.say("13812345678");
+    expect(r[0]!.text).toContain("请确认理赔信息");
+    r = await chat.say("确认提交");
+    expect(r[0]!.text).toContain("24小时内确认受理，30天内给出赔偿方案，您同意方案后7天内完成支付");
+    const number = numberIn(r[0]!.text);
+    let req = await get(number);
+    expect(req).toMatchObject({ type: "claim", category: "LOSS", groupCode: "after_sales", priority: "high" });
+    expect(req.details).toMatchObject({ amount: 800, insured: true, claimKind: "LOSS" });
+    expect(req.slaClocks.map((c) => [c.kind, c.targetMinutes])).toEqual([
+      ["claim_ack", 1440],
+      ["claim_proposal", 43_200],
+    ]);
+
+    await act(number, "take", wang.token);
+    expect((await act(number, "agree", wang.token)).status).toBe(409); // nothing proposed yet
+    req = (await act(number, "propose", wang.token, { amount: 600 })).body;
+    expect(req.proposedAmount).toBe(600);
+    expect(req.slaClocks.filter((c) => c.kind !== "claim_payment").every((c) => c.state === "met")).toBe(true);
+    await noticed(chat, "赔偿方案为600元");
+    req = (await act(number, "agree", wang.token)).body;
+    expect(req.slaClocks.find((c) => c.kind === "claim_payment")).toMatchObject({
+      state: "running",
+      targetMinutes: 10_080,
+    });
+    await noticed(chat, "已确认您同意赔偿方案（600元）");
+    expect((await act(number, "complete", wang.token)).status).toBe(409); // a claim ends with the amount paid
+    req = (await act(number, "complete", wang.token, { paidAmount: 600 })).body;
+    expect(req).toMatchObject({ status: "resolved", outcome: "done", paidAmount: 600 });
+    await noticed(chat, "赔偿款600元已支付");
+
+    // "我的理赔怎么样了" answers like 投诉进度.
+    r = await chat.say("我的理赔进度怎么样了");
+    expect(r[0]!.text).toContain(`工单 ${number}（理赔）`);
+  });
+
+  it("an agent converts a request into a complaint: complaint clocks start and the customer is told", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("帮我催一下 75312345678918");
+    const number = numberIn((await chat.say("确认"))[0]!.text);
+    await act(number, "take", li.token);
+    const res = await act(number, "convert", li.token, { note: "客户多次催件未果" });
+    expect(res.body.type).toBe("complaint");
+    expect(res.body.slaClocks.filter((c) => c.state === "running").map((c) => c.kind)).toEqual([
+      "first_response",
+      "resolution",
+      "regulatory",
+    ]);
+    await noticed(chat, "已转为投诉处理");
+    // Complaints are not "completed": the request actions refuse them.
+    expect((await act(number, "complete", li.token)).status).toBe(409);
+  });
+});

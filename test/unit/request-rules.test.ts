@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import {
+  canChangeAddress,
+  canUrge,
+  checkClaimAmount,
+  maskAddress,
+  parseAddress,
+  parsePreference,
+  prohibitedItem,
+  slotWindow,
+} from "../../src/tickets/request-rules.js";
+import { requestStep } from "../../src/tickets/ticket-types.js";
+import { SHIPMENT_STATUSES } from "../../src/tracking/tracking.types.js";
+
+// Monday 2026-11-30, 11:00 in Shanghai.
+const at = (iso: string) => new Date(iso);
+
+describe("service request rules (issue 15)", () => {
+  it("改地址 is allowed up to arrival in the destination city and refused from out-for-delivery on", () => {
+    const allowed = SHIPMENT_STATUSES.filter(canChangeAddress);
+    expect(allowed).toEqual(["pending_pickup", "picked_up", "in_transit", "arrived_destination"]);
+    for (const s of ["out_for_delivery", "delivered", "at_locker", "returned"] as const)
+      expect(canChangeAddress(s)).toBe(false);
+  });
+
+  it("催件 needs a parcel on its way", () => {
+    expect(canUrge("in_transit")).toBe(true);
+    expect(canUrge("out_for_delivery")).toBe(true);
+    expect(canUrge("pending_pickup")).toBe(false);
+    expect(canUrge("delivered")).toBe(false);
+  });
+
+  it("an address needs its province and city (GB/T 2260) and more than that; lists keep only province and city", () => {
+    expect(parseAddress("广东省深圳市南山区科技园1栋")).toMatchObject({
+      province: "广东省",
+      city: "深圳市",
+      cityCode: "440300",
+    });
+    expect(parseAddress("上海浦东新区世纪大道100号")).toMatchObject({ city: "上海市" });
+    expect(parseAddress("深圳市福田区深南大道100号")).toMatchObject({ province: "广东省" });
+    expect(parseAddress("朝阳区建国路88号")).toEqual({ error: "no_city" }); // 朝阳区 is not 朝阳市
+    expect(parseAddress("广州市")).toEqual({ error: "too_short" });
+    expect(maskAddress("湖北省武汉市洪山区珞喻路1037号")).toBe("湖北省武汉市****");
+    expect(maskAddress("北京市朝阳区建国路88号")).toBe("北京市****");
+  });
+
+  it("a pickup slot: bookable until an hour before it ends; never on a public holiday; weekends are fine", () => {
+    const monday11 = at("2026-11-30T03:00:00Z");
+    // The morning slot ends at 12:00: bookable until just before 11:00.
+    expect(slotWindow({ day: "today", part: "morning" }, at("2026-11-30T02:59:59Z"))).toMatchObject({
+      date: "2026-11-30",
+    });
+    expect(slotWindow({ day: "today", part: "morning" }, monday11)).toEqual({ error: "past" });
+    expect(slotWindow({ day: "today", part: "afternoon" }, monday11)).toMatchObject({ date: "2026-11-30" });
+    expect(slotWindow({ day: "tomorrow", part: "morning" }, at("2026-09-30T03:00:00Z"))).toEqual({ error: "closed" }); // 国庆
+    expect(slotWindow({ day: "tomorrow", part: "morning" }, at("2026-12-04T03:00:00Z"))).toMatchObject({
+      date: "2026-12-05",
+    }); // Saturday
+    expect(slotWindow({ day: "tomorrow", part: "morning" }, monday11, ["2026-12-01"])).toEqual({ error: "closed" });
+  });
+
+  it("claim amounts: positive and at most the configured maximum", () => {
+    expect(checkClaimAmount(-1, 50000)).toBe("not_positive");
+    expect(checkClaimAmount(0, 50000)).toBe("not_positive");
+    expect(checkClaimAmount(50000, 50000)).toBe("ok");
+    expect(checkClaimAmount(50000.01, 50000)).toBe("too_large");
+  });
+
+  it("prohibited items and delivery preferences are read from everyday words", () => {
+    expect(prohibitedItem("两桶汽油")?.zh).toBe("易燃易爆物品");
+    expect(prohibitedItem("衣服")).toBeUndefined();
+    expect(parsePreference("不要放驿站")).toBe("home");
+    expect(parsePreference("放驿站吧")).toBe("station");
+    expect(parsePreference("别放快递柜")).toBe("home");
+    expect(parsePreference("明天再送")).toBe("reschedule");
+  });
+
+  it("request actions fit only requests, and a claim goes propose → agree → complete with the amount paid", () => {
+    expect(requestStep({ type: "complaint", proposedAmount: null }, { action: "complete" }).refuse).toBeDefined();
+    expect(requestStep({ type: "urge", proposedAmount: null }, { action: "propose" }).refuse).toBeDefined();
+    expect(requestStep({ type: "claim", proposedAmount: null }, { action: "agree" }).refuse).toBeDefined();
+    expect(requestStep({ type: "claim", proposedAmount: 600 }, { action: "complete" }).refuse).toBeDefined();
+    expect(requestStep({ type: "claim", proposedAmount: 600 }, { action: "complete", paidAmount: 600 })).toEqual({});
+    expect(requestStep({ type: "complaint", proposedAmount: null }, { action: "resolve" })).toEqual({});
+  });
+});
