@@ -69,6 +69,7 @@ import { loadReportConfig } from "./reports/report.config.js";
 import { scheduleRollup } from "./reports/report.rollup.js";
 import { reportRoutes } from "./reports/report.routes.js";
 import { ReportService } from "./reports/report.service.js";
+import { RequestReport } from "./reports/request.report.js";
 import { BullmqScheduler, queueNameFor } from "./scheduler/bullmq.scheduler.js";
 import { EmbeddedScheduler } from "./scheduler/embedded.scheduler.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
@@ -352,7 +353,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));
   // Issue 8: per-day rollups of the dashboard summary, refreshed every 5 minutes (report.rollup.ts).
   await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));
-  await server.register(reportRoutes(reports, auth, feedback));
+  await server.register(reportRoutes(reports, auth, new RequestReport(prisma), feedback));
   await server.register(
     feedbackRoutes(feedback, auth, {
       notify: async (conversationId, text) => {

@@ -9,6 +9,7 @@ import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import { CLOCK_KINDS, DRILLS, type ReportFilter, type ReportService } from "./report.service.js";
+import type { RequestReport } from "./request.report.js";
 
 const DAY = 86_400_000;
 /** The longest period one request may cover (a year and a bit, for year-on-year views). */
@@ -32,6 +33,33 @@ const filterQuery = z.object({
 });
 
 const nullableRate = z.number().nullable();
+const requestSummarySchema = z.object({
+  byType: z.array(
+    z.object({
+      type: z.string(),
+      total: z.number(),
+      open: z.number(),
+      done: z.number(),
+      rejected: z.number(),
+      cancelled: z.number(),
+      withinPromiseShare: nullableRate,
+      avgHoursToFirstResponse: nullableRate,
+      avgHoursToResolution: nullableRate,
+    }),
+  ),
+  trend: z.array(z.object({ day: z.string(), type: z.string(), total: z.number() })),
+  claims: z.object({
+    total: z.number(),
+    claimedTotal: z.number(),
+    proposedCount: z.number(),
+    proposedTotal: z.number(),
+    paidCount: z.number(),
+    paidTotal: z.number(),
+    avgHoursToProposal: nullableRate,
+    avgHoursToAgreement: nullableRate,
+    avgHoursToPayment: nullableRate,
+  }),
+});
 const slaSchema = z.object({
   met: z.number(),
   breached: z.number(),
@@ -177,7 +205,12 @@ function echartsPath(): string | undefined {
 
 /** Supervisor dashboard API: figures, drill-down, CSV export (supervisor and admin roles). */
 export const reportRoutes =
-  (reports: ReportService, auth: AuthService, feedback?: FeedbackFiguresSource): FastifyPluginAsyncZod =>
+  (
+    reports: ReportService,
+    auth: AuthService,
+    requests: RequestReport,
+    feedback?: FeedbackFiguresSource,
+  ): FastifyPluginAsyncZod =>
   async (app) => {
     const readers = requireRole(auth, "supervisor", "admin");
 
@@ -287,6 +320,48 @@ export const reportRoutes =
         },
       );
     }
+
+    app.get(
+      "/api/reports/requests",
+      {
+        preHandler: readers,
+        schema: {
+          tags: ["reports"],
+          summary:
+            "Service requests (issue 15) in a period: per type and day, share done within the promise, claim amounts proposed and paid, average time per step",
+          security: [{ bearer: [] }],
+          querystring: filterQuery,
+          response: { 200: requestSummarySchema, ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request) => requests.summary(await toFilter(request.query, reports)),
+    );
+
+    app.get(
+      "/api/reports/export/requests.csv",
+      {
+        preHandler: readers,
+        schema: {
+          tags: ["reports"],
+          summary: "CSV of the period's service requests (UTF-8 with BOM; addresses and phones masked)",
+          security: [{ bearer: [] }],
+          querystring: filterQuery,
+          response: { 200: z.string(), ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request, reply) => {
+        const f = await toFilter(request.query, reports);
+        const rows = requests.csv(f);
+        async function* withBom() {
+          yield "\uFEFF";
+          yield* rows;
+        }
+        return reply
+          .header("content-type", "text/csv; charset=utf-8")
+          .header("content-disposition", 'attachment; filename="requests.csv"')
+          .send(Readable.from(withBom()) as unknown as string);
+      },
+    );
 
     app.get("/vendor/echarts.min.js", { schema: { hide: true } }, async (_request, reply) => {
       const file = echartsPath();

@@ -75,6 +75,8 @@ const ROUTES: Record<string, Policy> = {
   "GET /api/reports/summary": supervisors,
   "GET /api/reports/tickets": supervisors,
   "GET /api/reports/export/tickets.csv": supervisors,
+  "GET /api/reports/requests": supervisors,
+  "GET /api/reports/export/requests.csv": supervisors,
   "GET /api/reports/export/surveys.csv": supervisors,
 };
 

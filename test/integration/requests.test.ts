@@ -279,4 +279,35 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     // Complaints are not "completed": the request actions refuse them.
     expect((await act(number, "complete", li.token)).status).toBe(409);
   });
+
+  it("the dashboard reports requests per type, the share done within the promise and the claims' money; the CSV masks addresses", async () => {
+    const period = "from=2026-11-29&to=2026-12-01";
+    const res = await api<{
+      byType: { type: string; total: number; done: number; withinPromiseShare: number | null }[];
+      claims: { proposedTotal: number; paidTotal: number; paidCount: number };
+    }>(t.baseUrl, "GET", `/api/reports/requests?${period}`, sup.token);
+    expect(res.status).toBe(200);
+    const urge = res.body.byType.find((x) => x.type === "urge")!;
+    expect(urge.done).toBe(1);
+    expect(urge.withinPromiseShare).toBe(1);
+    expect(res.body.byType.map((x) => x.type)).toEqual(
+      expect.arrayContaining(["urge", "address_change", "pickup", "delivery_preference", "claim"]),
+    );
+    expect(res.body.claims).toMatchObject({ proposedTotal: 600, paidTotal: 600, paidCount: 1 });
+    expect((await api(t.baseUrl, "GET", `/api/reports/requests?${period}`, li.token)).status).toBe(403);
+    const csv = await fetch(`${t.baseUrl}/api/reports/export/requests.csv?${period}`, {
+      headers: { authorization: `Bearer ${sup.token}` },
+    });
+    const body = await csv.text();
+    expect(body).toContain("改地址：湖北省武汉市****");
+    expect(body).not.toContain("珞喻路");
+    // Complaint figures do not count requests.
+    const summary = await api<{ complaints: { total: number } }>(
+      t.baseUrl,
+      "GET",
+      `/api/reports/summary?${period}`,
+      sup.token,
+    );
+    expect(summary.body.complaints.total).toBe(1); // the converted 催件
+  });
 });

@@ -1,4 +1,5 @@
 import { applyI18n, categoryLabel, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
+import { R, requestActions, requestInfo, typeLabel, typeSelect } from "./requests.js";
 
 // Agent console: queue of handed-off conversations, own conversations, tickets sorted by time
 // to breach with live SLA countdowns, conversation and ticket views, realtime over WebSocket.
@@ -225,6 +226,7 @@ $("search").addEventListener(
   debounce(() => refreshList(), 250),
 );
 $("ticket-scope").addEventListener("change", () => refreshList());
+$("ticket-scope").after(typeSelect(() => refreshList()));
 
 function debounce(fn, ms) {
   let t;
@@ -255,6 +257,8 @@ async function refreshList() {
       q.set("status", "new,open,pending_customer");
     }
     if (scope === "breached") q.set("breached", "true");
+    const type = $("ticket-type")?.value;
+    if (type) q.set("type", type);
     const text = $("search").value.trim();
     if (text) q.set("text", text);
     const { items: tickets } = await api(`/api/tickets?${q}`);
@@ -280,7 +284,14 @@ async function refreshList() {
         h(
           "div",
           { class: "row1" },
-          h("span", {}, catLabel(t.category), " · ", T.status[t.status] ?? t.status),
+          h(
+            "span",
+            {},
+            t.type && t.type !== "complaint" ? `${typeLabel(t.type)} · ` : "",
+            catLabel(t.category),
+            " · ",
+            T.status[t.status] ?? t.status,
+          ),
           t.priority !== "normal" ? h("span", { class: `badge ${t.priority}` }, T.priority[t.priority]) : "",
         ),
         h("div", { class: "sub" }, t.waybill ? `${t.waybill} · ` : "", t.description),
@@ -601,6 +612,7 @@ async function openTicket(number) {
     "div",
     { class: "detail-head" },
     h("h2", {}, t.number),
+    h("span", { class: "badge", id: "ticket-type-badge" }, typeLabel(t.type ?? "complaint")),
     h("span", { class: "badge" }, catLabel(t.category)),
     h("span", { class: `badge ${t.priority}` }, T.priority[t.priority] ?? t.priority),
     h("span", { class: "badge" }, T.status[t.status] ?? t.status),
@@ -612,7 +624,7 @@ async function openTicket(number) {
         h(
           "span",
           { title: k.policy },
-          `${T[k.kind === "resolution" ? "resolution_clock" : k.kind] ?? k.kind} `,
+          `${T[k.kind === "resolution" ? "resolution_clock" : k.kind] ?? R[k.kind] ?? k.kind} `,
           k.state === "met"
             ? h("span", { class: "badge ok" }, T.met)
             : k.state === "paused"
@@ -632,7 +644,10 @@ async function openTicket(number) {
     open && t.status !== "pending_customer"
       ? h("button", { class: "secondary", onclick: () => post("pend") }, T.pend)
       : "",
-    open ? h("button", { id: "ticket-resolve", onclick: () => resolveTicket(number) }, T.resolve) : "",
+    ...requestActions(t, post, dialog),
+    open && (t.type ?? "complaint") === "complaint"
+      ? h("button", { id: "ticket-resolve", onclick: () => resolveTicket(number) }, T.resolve)
+      : "",
     open ? h("button", { class: "secondary", onclick: () => transferTicket(number) }, T.transfer) : "",
     t.status === "resolved" || t.status === "closed"
       ? h("button", { class: "secondary", onclick: () => post("reopen") }, T.reopen)
@@ -643,6 +658,7 @@ async function openTicket(number) {
     { class: "actions" },
     h("div", {}, h("strong", {}, `${T.description}: `), t.description),
     t.resolution ? h("div", {}, h("strong", {}, `${T.resolution}: `), t.resolution) : "",
+    requestInfo(t),
   );
   let messages = h("ol", { class: "messages", id: "messages" });
   const composer = buildComposer({

@@ -4,6 +4,7 @@
 
 import { renderFeedback } from "/static/dashboard/feedback.panel.js";
 import { applyI18n, categoryLabel, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
+import { renderRequests } from "./requests.js";
 
 const I18N = {
   "zh-CN": {
@@ -25,6 +26,7 @@ const I18N = {
     apply: "查询",
     exportTickets: "导出工单",
     exportSurveys: "导出评价",
+    exportRequests: "导出服务请求",
     trend: "投诉趋势",
     byCategory: "投诉类别",
     satisfaction: "满意度构成",
@@ -109,6 +111,7 @@ const I18N = {
     apply: "Apply",
     exportTickets: "Export tickets",
     exportSurveys: "Export surveys",
+    exportRequests: "Export requests",
     trend: "Complaints over time",
     byCategory: "Complaints by category",
     satisfaction: "Satisfaction",
@@ -257,6 +260,7 @@ async function download(what) {
 }
 $("export-tickets").addEventListener("click", () => download("tickets"));
 $("export-surveys").addEventListener("click", () => download("surveys"));
+$("export-requests")?.addEventListener("click", () => download("requests"));
 
 // ───────── rendering ─────────
 async function load() {
@@ -271,6 +275,7 @@ async function load() {
     return;
   }
   render(last);
+  await renderRequests(api, query()).catch((err) => toast(`${T.loadFailed}${err.message}`, "error"));
 }
 
 function render(s) {
