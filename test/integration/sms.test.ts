@@ -4,6 +4,7 @@ import { SmsSendError } from "../../channels/sms/sms.provider.js";
 import { eventually, type FakeResponse, FakeServer, type Recorded } from "../contract/channel.fakes.js";
 import { phoneOf, postTwilio, type SmsHarness, smsHarness, TWILIO } from "../contract/channel.harnesses.js";
 import { DB_KINDS, type DbKind, startTestApp, type TestApp } from "../support/app.js";
+import { outboxSettled } from "../support/outbox.js";
 
 describe.each(DB_KINDS)("SMS through Twilio (%s)", (kind: DbKind) => {
   let h: SmsHarness;
@@ -102,8 +103,9 @@ describe.each(DB_KINDS)("SMS through Twilio (%s)", (kind: DbKind) => {
       });
     expect(await stored()).toBe(4);
     const sends = sendsTo("loop").length;
+    // The webhook answers once its turn, if any, is committed; then every reply it queued is sent.
     await h.sendInbound("谢谢", `loop-${kind}-x`, "loop");
-    await new Promise((r) => setTimeout(r, 500));
+    await outboxSettled(t.app, { channel: "sms", address: { path: ["phone"], equals: phoneOf("loop") } });
     expect(await stored()).toBe(4);
     expect(sendsTo("loop").length).toBe(sends);
   });
