@@ -64,7 +64,7 @@ async function run(mode: "embedded" | "scale") {
   await migrate(db);
   const sla = new SlaService(
     db.prisma,
-    new EmbeddedScheduler(db.prisma, log, { pollMs: 1000 }),
+    new EmbeddedScheduler(db.prisma, log, { pollMs: 1000, sql: db }),
     new InProcessBus(),
     log,
     {

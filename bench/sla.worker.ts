@@ -19,7 +19,7 @@ const scheduler: Scheduler =
         { url: process.env.BENCH_REDIS_URL, queueName: queueNameFor(url), concurrency: 50 },
         log,
       )
-    : new EmbeddedScheduler(db.prisma, log, { pollMs: 100, batchSize: 500 });
+    : new EmbeddedScheduler(db.prisma, log, { pollMs: 100, batchSize: 500, sql: db });
 const sla = new SlaService(db.prisma, scheduler, new InProcessBus(), log, { warnRatio: 0.8, sql: db });
 const t0 = Date.now();
 await scheduler.start();

@@ -150,6 +150,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         )
       : new EmbeddedScheduler(prisma, log.child({ component: "scheduler" }), {
           pollMs: config.SCHEDULER_POLL_MS,
+          sql: db,
         });
   const outbox = new OutboxService(prisma, scheduler, bus, log.child({ component: "outbox" }), {
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,

@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Db } from "../db/client.js";
 import type { ComponentHealth } from "../realtime/event-bus.js";
-import { backoffMs, kindOf, type Scheduler, type TriggerHandler } from "./scheduler.js";
+import { type BatchTriggerHandler, backoffMs, kindOf, type Scheduler, type TriggerHandler } from "./scheduler.js";
 import { TimerTable } from "./timer-table.js";
 
 export interface BullmqSchedulerOptions {
@@ -62,6 +62,11 @@ export class BullmqScheduler implements Scheduler {
 
   handle(kind: string, handler: TriggerHandler): void {
     this.handlers.set(kind, handler);
+  }
+
+  /** One job is one trigger here: the batch is that one id. */
+  handleBatch(kind: string, handler: BatchTriggerHandler): void {
+    this.handlers.set(kind, (id) => handler([id]));
   }
 
   /**

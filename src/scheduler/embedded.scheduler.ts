@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Db } from "../db/client.js";
 import type { ComponentHealth } from "../realtime/event-bus.js";
-import type { Scheduler, TriggerHandler } from "./scheduler.js";
+import type { BatchTriggerHandler, Scheduler, TriggerHandler } from "./scheduler.js";
 import { TimerTable, type TimerTableOptions } from "./timer-table.js";
 
 export { runLimited } from "./timer-table.js";
@@ -17,6 +17,7 @@ export interface EmbeddedSchedulerOptions extends TimerTableOptions {
 export class EmbeddedScheduler implements Scheduler {
   readonly name = "embedded";
   private readonly handlers = new Map<string, TriggerHandler>();
+  private readonly batchHandlers = new Map<string, BatchTriggerHandler>();
   private readonly table: TimerTable;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -27,11 +28,16 @@ export class EmbeddedScheduler implements Scheduler {
     private readonly log: Logger,
     private readonly opts: EmbeddedSchedulerOptions,
   ) {
-    this.table = new TimerTable(db, log, this.handlers, opts);
+    this.table = new TimerTable(db, log, this.handlers, opts, this.batchHandlers);
   }
 
   handle(kind: string, handler: TriggerHandler): void {
     this.handlers.set(kind, handler);
+  }
+
+  /** Everything of the kind one poll claimed, in one call (issue 19). */
+  handleBatch(kind: string, handler: BatchTriggerHandler): void {
+    this.batchHandlers.set(kind, handler);
   }
 
   arm(key: string, dueAt: Date): Promise<void> {

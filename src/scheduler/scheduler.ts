@@ -11,6 +11,12 @@ export interface Scheduler {
   readonly name: string;
   /** Registers the handler for keys `<kind>:…`. Must be called before start(). */
   handle(kind: string, handler: TriggerHandler): void;
+  /**
+   * Registers a handler that takes many due keys of a kind at once, so it can act on them in one
+   * statement (the embedded poller passes everything of the kind it claimed in a poll; BullMQ,
+   * which runs one job at a time, passes one id). A throw retries the whole batch.
+   */
+  handleBatch(kind: string, handler: BatchTriggerHandler): void;
   /** Arms (or re-arms, replacing an earlier due time) a trigger for key at dueAt. */
   arm(key: string, dueAt: Date): Promise<void>;
   /** Arms many triggers at once (reconcile after a restart); same semantics as arm(). */
@@ -32,6 +38,7 @@ export interface Scheduler {
 }
 
 export type TriggerHandler = (id: string, key: string) => Promise<void>;
+export type BatchTriggerHandler = (ids: string[]) => Promise<void>;
 
 export function kindOf(key: string): { kind: string; id: string } {
   const i = key.indexOf(":");

@@ -201,21 +201,6 @@ export function startClock(
   return c;
 }
 
-export type ClockDecision = "warn" | "breach" | "wait";
-
-/**
- * What a trigger should do now. The database row decides, so a late trigger breaches at
- * once and a duplicate or early one waits. A clock whose warning was never sent before
- * its breach (e.g. the service was down across both) only breaches: a warning after the
- * fact helps nobody.
- */
-export function decide(c: Pick<ClockTimes, "state" | "warnedAt" | "warnAt" | "dueAt">, now: Date): ClockDecision {
-  if (c.state !== "running") return "wait";
-  if (c.dueAt.getTime() <= now.getTime()) return "breach";
-  if (!c.warnedAt && c.warnAt.getTime() <= now.getTime()) return "warn";
-  return "wait";
-}
-
 /** Pending on the customer: a pausable running clock stops counting. */
 export function pauseClock(c: ClockTimes, now: Date): ClockTimes | undefined {
   if (c.state !== "running" || !c.pausable) return undefined;

@@ -19,7 +19,6 @@ import {
   type ClockState,
   type ClockTimes,
   clockKindsFor,
-  decide,
   defaultPolicies,
   meetClock,
   type PolicySpec,
@@ -69,50 +68,91 @@ export interface SlaClockDto {
 
 export type SlaNotice = "sla.warning" | "sla.breached";
 
-/** Optional on a scheduler: arm many keys at once (BullMQ addBulk); reconcile uses it when present. */
-interface BulkArm {
-  armMany(entries: { key: string; dueAt: Date }[]): Promise<void>;
-}
-
 /** Under load, wait for a pooled connection rather than fail the change (Prisma's default is 2 s). */
 export const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
 
 const WEBHOOK_GIVE_UP_MS = 24 * 3_600_000;
 
 /**
- * A trigger's change in one statement (10,000 clocks due in one minute need hundreds of these a
- * second; an interactive transaction took seven round trips): the conditional clock update
- * decides who wins, a breach raises the ticket's priority one level (escalation, domain.md),
- * and the event is recorded. Two clocks of one ticket breaching at once raise it twice: the
- * second UPDATE waits for the first's row lock and re-reads the raised priority (READ
- * COMMITTED), and priorityFrom is derived from priorityTo for the same reason.
- * $1 clock id, $2 'warn' | 'breach', $3 now (ISO, UTC), $4 event type, $5 event data.
+ * The triggers of many clocks in one statement (issue 19: embedded mode fires everything a poll
+ * claimed at once; one trigger is a batch of one). Each running clock among $1 whose warning
+ * is due is warned, and breached when its due time has passed too: a warning whose breach is
+ * also due is still recorded, before the breach. A breach raises the ticket's priority one
+ * level (escalation, domain.md), once per breach: two clocks of one ticket breaching in one
+ * batch raise it twice, and each breach event says which step it took. The clock rows are
+ * locked first and re-read (a concurrent pause, reply or trigger wins or waits), then the
+ * tickets in id order, so concurrent batches cannot deadlock on them; the state conditions
+ * make a duplicate or concurrent trigger act at most once. Running clocks not due yet come
+ * back as `wait` with their next fire time (an early or stale trigger re-arms the real one).
+ * $1 clock ids, $2 now (ISO, UTC).
  */
-const FIRE_SQL = `
-  WITH won AS (
-    UPDATE "SlaClock" SET
-      "warnedAt" = CASE WHEN $2 = 'warn' THEN ($3::timestamptz AT TIME ZONE 'UTC') ELSE "warnedAt" END,
-      "nextFireAt" = CASE WHEN $2 = 'warn' THEN "dueAt" END,
-      state = CASE WHEN $2 = 'warn' THEN state ELSE 'breached' END,
-      "breachedAt" = CASE WHEN $2 = 'warn' THEN "breachedAt" ELSE ($3::timestamptz AT TIME ZONE 'UTC') END
-    WHERE id = $1::uuid AND state = 'running' AND CASE WHEN $2 = 'warn'
-      THEN "warnedAt" IS NULL AND "warnAt" <= ($3::timestamptz AT TIME ZONE 'UTC') AND "dueAt" > ($3::timestamptz AT TIME ZONE 'UTC')
-      ELSE "dueAt" <= ($3::timestamptz AT TIME ZONE 'UTC') END
-    RETURNING "ticketId"),
+const FIRE_MANY_SQL = `
+  WITH cand AS (
+    SELECT c.id, c."ticketId", c.kind, c."dueAt", c."warnAt", c."nextFireAt",
+           (c."warnedAt" IS NULL AND c."warnAt" < c."dueAt" AND c."warnAt" <= ($2::timestamptz AT TIME ZONE 'UTC')) AS warn,
+           (c."dueAt" <= ($2::timestamptz AT TIME ZONE 'UTC')) AS breach
+    FROM "SlaClock" c WHERE c.id = ANY($1::uuid[]) AND c.state = 'running'
+    ORDER BY c.id FOR UPDATE),
+  won AS (
+    UPDATE "SlaClock" c SET
+      "warnedAt" = CASE WHEN cand.warn THEN ($2::timestamptz AT TIME ZONE 'UTC') ELSE c."warnedAt" END,
+      state = CASE WHEN cand.breach THEN 'breached' ELSE c.state END,
+      "breachedAt" = CASE WHEN cand.breach THEN ($2::timestamptz AT TIME ZONE 'UTC') ELSE c."breachedAt" END,
+      "nextFireAt" = CASE WHEN cand.breach THEN NULL ELSE c."dueAt" END
+    FROM cand WHERE c.id = cand.id AND (cand.warn OR cand.breach)
+    RETURNING c.id, c."ticketId", c.kind, c."dueAt", c."warnAt", cand.warn, cand.breach),
+  hits AS (
+    SELECT won.id, won."ticketId", row_number() OVER (PARTITION BY won."ticketId" ORDER BY won.kind, won.id) AS k
+    FROM won WHERE won.breach),
+  cur AS (
+    SELECT t.id, CASE t.priority WHEN 'normal' THEN 1 WHEN 'high' THEN 2 ELSE 3 END AS lvl
+    FROM "Ticket" t WHERE t.id IN (SELECT "ticketId" FROM hits)
+    ORDER BY t.id FOR UPDATE),
   raised AS (
-    UPDATE "Ticket" t SET priority = CASE WHEN t.priority = 'normal' THEN 'high' ELSE 'urgent' END
-    FROM won WHERE t.id = won."ticketId" AND $2 = 'breach' AND t.priority <> 'urgent'
+    UPDATE "Ticket" t SET priority = (ARRAY['normal', 'high', 'urgent'])[LEAST(3, cur.lvl + h.n)]
+    FROM cur JOIN (SELECT "ticketId", count(*)::int AS n FROM hits GROUP BY 1) h ON h."ticketId" = cur.id
+    WHERE t.id = cur.id AND cur.lvl < 3
     RETURNING t.id, t.priority),
+  fired AS (
+    SELECT won.*, 'sla.warning' AS type, 1 AS seq FROM won WHERE won.warn
+    UNION ALL
+    SELECT won.*, 'sla.breached', 2 FROM won WHERE won.breach),
   ev AS (
     INSERT INTO "TicketEvent" ("ticketId", at, "actorType", type, data)
-    SELECT won."ticketId", (now() AT TIME ZONE 'UTC'), 'system', $4, $5::jsonb || COALESCE((
-      SELECT jsonb_build_object('priorityFrom', CASE raised.priority WHEN 'high' THEN 'normal' ELSE 'high' END,
-                                'priorityTo', raised.priority) FROM raised), '{}'::jsonb)
-    FROM won
-    RETURNING id)
-  SELECT ev.id::text AS "eventId", t.number, COALESCE(raised.priority, t.priority) AS priority, t."groupCode",
-         t."assigneeId", t.category
-  FROM ev CROSS JOIN won JOIN "Ticket" t ON t.id = won."ticketId" LEFT JOIN raised ON raised.id = t.id`;
+    SELECT f."ticketId", (now() AT TIME ZONE 'UTC'), 'system', f.type,
+           jsonb_build_object('clockId', f.id, 'kind', f.kind, 'dueAt', to_char(f."dueAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+           || CASE WHEN f.type = 'sla.breached' AND cur.lvl + h.k <= 3 THEN jsonb_build_object(
+                'priorityFrom', (ARRAY['normal', 'high', 'urgent'])[cur.lvl + h.k - 1],
+                'priorityTo', (ARRAY['normal', 'high', 'urgent'])[cur.lvl + h.k]) ELSE '{}'::jsonb END
+    FROM fired f LEFT JOIN hits h ON h.id = f.id AND f.type = 'sla.breached' LEFT JOIN cur ON cur.id = f."ticketId"
+    ORDER BY f.seq, f.kind, f.id
+    RETURNING id, type, (data->>'clockId')::uuid AS "clockId")
+  SELECT ev.id::text AS "eventId", ev.type, won.id::text AS "clockId", won.kind, won.breach,
+         (EXTRACT(EPOCH FROM won."dueAt") * 1000)::float8 AS "dueAt",
+         (EXTRACT(EPOCH FROM won."warnAt") * 1000)::float8 AS "warnAt",
+         t.number, COALESCE(raised.priority, t.priority) AS priority, t."groupCode", t."assigneeId", t.category
+  FROM ev JOIN won ON won.id = ev."clockId" JOIN "Ticket" t ON t.id = won."ticketId"
+  LEFT JOIN raised ON raised.id = t.id
+  UNION ALL
+  SELECT NULL, 'wait', cand.id::text, cand.kind, false, (EXTRACT(EPOCH FROM cand."nextFireAt") * 1000)::float8,
+         NULL, NULL, NULL, NULL, NULL, NULL
+  FROM cand WHERE NOT cand.warn AND NOT cand.breach AND cand."nextFireAt" IS NOT NULL`;
+
+interface FiredRow {
+  eventId: string | null;
+  type: SlaNotice | "wait";
+  clockId: string;
+  kind: string;
+  breach: boolean;
+  /** Epoch ms; for `wait`, the clock's next fire time. */
+  dueAt: number;
+  warnAt: number | null;
+  number: string | null;
+  priority: string | null;
+  groupCode: string | null;
+  assigneeId: string | null;
+  category: string | null;
+}
 
 /**
  * SLA clocks: started with a ticket, paused while it waits on the customer, met by the
@@ -131,7 +171,7 @@ export class SlaService {
     private readonly opts: SlaOptions,
   ) {
     this.now = opts.now ?? (() => new Date());
-    scheduler.handle("sla", (clockId) => this.fire(clockId));
+    scheduler.handleBatch("sla", (clockIds) => this.fireMany(clockIds));
     scheduler.handle("slahook", (eventId) => this.deliverWebhook(eventId));
   }
 
@@ -362,65 +402,55 @@ export class SlaService {
 
   // ───────────────────────── triggers ─────────────────────────
 
-  /** A scheduler trigger for a clock: warn, breach, or re-arm for later. Safe to call any number of times. */
-  async fire(clockId: string): Promise<void> {
+  /** A scheduler trigger for one clock: warn, breach, or re-arm for later. Safe to call any number of times. */
+  fire(clockId: string): Promise<void> {
+    return this.fireMany([clockId]);
+  }
+
+  /**
+   * Triggers for many clocks in one statement (FIRE_MANY_SQL), then the follow-ups: warned
+   * clocks re-armed for their breach, early triggers re-armed, live notices, webhooks.
+   */
+  async fireMany(clockIds: readonly string[]): Promise<void> {
+    if (!clockIds.length) return;
     const now = this.now();
-    const clock = await this.db.slaClock.findUnique({ where: { id: clockId } });
-    if (!clock) return;
-    const decision = decide(fromRow(clock), now);
-    if (decision === "wait") {
-      // Early or stale trigger: make sure the real one is armed.
-      if (clock.state === "running" && clock.nextFireAt) await this.scheduler.arm(`sla:${clock.id}`, clock.nextFireAt);
-      return;
+    const rows = await this.opts.sql.query<FiredRow>(FIRE_MANY_SQL, [clockIds, now.toISOString()], "kd_sla_fire_many");
+    const rearm: { key: string; dueAt: Date }[] = [];
+    const hooks: { key: string; dueAt: Date }[] = [];
+    for (const r of rows) {
+      if (r.type === "wait") {
+        rearm.push({ key: `sla:${r.clockId}`, dueAt: new Date(Number(r.dueAt)) });
+        continue;
+      }
+      const dueAt = new Date(Number(r.dueAt));
+      if (r.type === "sla.warning" && !r.breach) rearm.push({ key: `sla:${r.clockId}`, dueAt });
+      if (this.opts.webhookUrl && r.eventId) hooks.push({ key: `slahook:${r.eventId}`, dueAt: now });
+      this.log.info(
+        {
+          clockId: r.clockId,
+          ticketNumber: r.number,
+          kind: r.kind,
+          lateMs: now.getTime() - (r.type === "sla.warning" ? Number(r.warnAt) : dueAt.getTime()),
+        },
+        r.type,
+      );
+      await this.bus
+        .publish(AGENTS_TOPIC, {
+          type: r.type,
+          ticketNumber: r.number,
+          groupCode: r.groupCode,
+          assigneeId: r.assigneeId,
+          priority: r.priority,
+          category: r.category,
+          clockKind: r.kind,
+          dueAt: dueAt.toISOString(),
+          // Consoles show it to the assignee and to every supervisor.
+          audience: ["assignee", "supervisors"],
+        })
+        .catch((err) => this.log.warn({ err }, "realtime publish failed"));
     }
-    const type: SlaNotice = decision === "warn" ? "sla.warning" : "sla.breached";
-    const rows = await this.opts.sql.query<{
-      eventId: string;
-      number: string;
-      priority: string;
-      groupCode: string;
-      assigneeId: string | null;
-      category: string;
-    }>(
-      FIRE_SQL,
-      [
-        clock.id,
-        decision,
-        now.toISOString(),
-        type,
-        JSON.stringify({ clockId: clock.id, kind: clock.kind, dueAt: clock.dueAt.toISOString() }),
-      ],
-      "kd_sla_fire",
-    );
-    const row = rows[0];
-    // Another trigger, a pause or a reply got there first.
-    const outcome = row ? { ticket: row, type, eventId: row.eventId } : undefined;
-    if (!outcome) return;
-    this.log.info(
-      {
-        clockId: clock.id,
-        ticketNumber: outcome.ticket.number,
-        kind: clock.kind,
-        lateMs: now.getTime() - (decision === "warn" ? clock.warnAt : clock.dueAt).getTime(),
-      },
-      outcome.type,
-    );
-    if (decision === "warn") await this.scheduler.arm(`sla:${clock.id}`, clock.dueAt);
-    await this.bus
-      .publish(AGENTS_TOPIC, {
-        type: outcome.type,
-        ticketNumber: outcome.ticket.number,
-        groupCode: outcome.ticket.groupCode,
-        assigneeId: outcome.ticket.assigneeId,
-        priority: outcome.ticket.priority,
-        category: outcome.ticket.category,
-        clockKind: clock.kind,
-        dueAt: clock.dueAt.toISOString(),
-        // Consoles show it to the assignee and to every supervisor.
-        audience: ["assignee", "supervisors"],
-      })
-      .catch((err) => this.log.warn({ err }, "realtime publish failed"));
-    if (this.opts.webhookUrl) await this.scheduler.arm(`slahook:${outcome.eventId}`, now);
+    if (rearm.length) await this.scheduler.armMany(rearm);
+    if (hooks.length) await this.scheduler.armMany(hooks);
   }
 
   /** Posts one SLA event to the company's webhook, signed; a failure throws so the scheduler retries. */
@@ -461,33 +491,29 @@ export class SlaService {
 
   /**
    * After a start: re-arm every running clock from its nextFireAt, so a clock that fell due
-   * while the service was down fires at once and one armed in a lost Redis fires at all.
+   * while the service was down fires at once and one armed in a lost Redis fires at all. In
+   * pages, soonest first, on the driver: the scheduler is already running, so what is due fires
+   * while later pages are still being armed (issue 19: embedded mode's single connection spent
+   * seconds arming 100,000 clocks before firing any).
    */
-  async reconcile(): Promise<number> {
-    // Soonest first, so overdue and imminent clocks are armed in the first moments after a start.
-    let cursor: { at: Date; id: string } | undefined;
+  async reconcile(pageSize = 2000): Promise<number> {
+    // The cursor is the timestamp's exact text: a float round trip could repeat the last row forever.
+    let cursor = { at: "-infinity", id: "00000000-0000-0000-0000-000000000000" };
     let total = 0;
-    const bulk = this.scheduler as Partial<BulkArm>;
     for (;;) {
-      const page = await this.db.slaClock.findMany({
-        where: {
-          state: "running",
-          nextFireAt: { not: null },
-          ...(cursor
-            ? { OR: [{ nextFireAt: { gt: cursor.at } }, { nextFireAt: cursor.at, id: { gt: cursor.id } }] }
-            : {}),
-        },
-        orderBy: [{ nextFireAt: "asc" }, { id: "asc" }],
-        select: { id: true, nextFireAt: true },
-        take: 2000,
-      });
+      const page = await this.opts.sql.query<{ id: string; at: number; cursor: string }>(
+        `SELECT id::text, (EXTRACT(EPOCH FROM "nextFireAt") * 1000)::float8 AS at, "nextFireAt"::text AS cursor
+         FROM "SlaClock"
+         WHERE state = 'running' AND "nextFireAt" IS NOT NULL AND ("nextFireAt", id) > ($1::timestamp, $2::uuid)
+         ORDER BY "nextFireAt", id LIMIT $3::int`,
+        [cursor.at, cursor.id, pageSize],
+        "kd_sla_reconcile_page",
+      );
       if (!page.length) break;
-      const entries = page.map((c) => ({ key: `sla:${c.id}`, dueAt: c.nextFireAt as Date }));
-      if (typeof bulk.armMany === "function") await bulk.armMany(entries);
-      else await runLimited(entries, 16, (e) => this.scheduler.arm(e.key, e.dueAt));
+      await this.scheduler.armMany(page.map((c) => ({ key: `sla:${c.id}`, dueAt: new Date(Number(c.at)) })));
       total += page.length;
-      const last = page[page.length - 1] as { id: string; nextFireAt: Date | null };
-      cursor = { at: last.nextFireAt as Date, id: last.id };
+      const last = page[page.length - 1] as { id: string; cursor: string };
+      cursor = { at: last.cursor, id: last.id };
     }
     return total;
   }

@@ -194,6 +194,9 @@ function toSummary(r: SummaryRow): TicketSummary {
 
 const DAY = 86_400_000;
 
+/** Rolls back a first response another reply recorded meanwhile. */
+const ANSWERED_MEANWHILE = new Error("answered meanwhile");
+
 /** How long bot replies may show a renamed group's old name. */
 const GROUP_NAMES_TTL_MS = 30_000;
 
@@ -765,25 +768,33 @@ export class TicketService {
       select: { id: true },
     });
     for (const t of unanswered) {
-      const arms = await this.db.$transaction(async (tx) => {
-        // Conditional: a concurrent reply through the ticket may have answered it first.
-        const res = await tx.ticket.updateMany({
-          where: { id: t.id, firstResponseAt: null },
-          data: { firstResponseAt: now },
+      const arms = await this.db
+        .$transaction(async (tx) => {
+          // Clock rows before the ticket row, the order SLA triggers lock them in (no deadlock).
+          const arms = await this.sla.meet(tx, t.id, ["first_response"]);
+          // Conditional: a concurrent reply through the ticket may have answered it first.
+          const res = await tx.ticket.updateMany({
+            where: { id: t.id, firstResponseAt: null },
+            data: { firstResponseAt: now },
+          });
+          if (res.count === 0) throw ANSWERED_MEANWHILE;
+          await tx.ticketEvent.create({
+            data: {
+              ticketId: t.id,
+              at: now,
+              actorType: "agent",
+              actorId: agentId,
+              type: "first_response",
+              data: { via: "conversation", messageId },
+            },
+          });
+          return arms;
+        }, TX_OPTIONS)
+        .catch((err) => {
+          if (err === ANSWERED_MEANWHILE) return undefined;
+          throw err;
         });
-        if (res.count === 0) return [];
-        await tx.ticketEvent.create({
-          data: {
-            ticketId: t.id,
-            at: now,
-            actorType: "agent",
-            actorId: agentId,
-            type: "first_response",
-            data: { via: "conversation", messageId },
-          },
-        });
-        return this.sla.meet(tx, t.id, ["first_response"]);
-      }, TX_OPTIONS);
+      if (!arms) continue;
       await this.sla.applyArms(arms);
       await this.publish("ticket.updated", t.id, "first_response");
     }

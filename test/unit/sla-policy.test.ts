@@ -3,7 +3,6 @@ import { CALENDAR_24X7, CALENDAR_BUSINESS } from "../../src/sla/business-calenda
 import { formatDuration } from "../../src/sla/duration.js";
 import {
   clockKindsFor,
-  decide,
   defaultPolicies,
   meetClock,
   nextFireAt,
@@ -63,18 +62,13 @@ describe("SLA policies and clocks", () => {
     );
   });
 
-  it("warns at 80%, then breaches; a trigger decides from the times, not from when it fires", () => {
+  it("warns at 80%, then breaches: the next fire time is the warning, then the due time", () => {
     const c = startClock({ targetMinutes: 30, warnRatio: 0.8, pausable: true }, CALENDAR_24X7, t0);
     expect(c.warnAt).toEqual(at(min(24)));
     expect(nextFireAt(c)).toEqual(c.warnAt);
-    expect(decide(c, at(min(23)))).toBe("wait");
-    expect(decide(c, at(min(25)))).toBe("warn");
     const warned = { ...c, warnedAt: at(min(25)) };
     expect(nextFireAt(warned)).toEqual(c.dueAt);
-    expect(decide(warned, at(min(26)))).toBe("wait"); // a duplicate trigger does nothing
-    expect(decide(warned, at(min(31)))).toBe("breach");
-    expect(decide(c, at(min(90)))).toBe("breach"); // late after downtime: straight to breach
-    expect(decide({ ...c, state: "met" }, at(min(90)))).toBe("wait");
+    expect(nextFireAt({ ...c, state: "met" })).toBeNull();
   });
 
   it("pause keeps the time left; resume adds the paused time", () => {
