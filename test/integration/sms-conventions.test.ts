@@ -151,6 +151,27 @@ describe("SMS conventions (Twilio webhook, PostgreSQL)", () => {
     expect(sent.providerId).toBe(`${first[0]!.sid},${second[0]!.sid}`);
   });
 
+  it("keeps a conversation in order: a later message waits while an earlier one is retried", async () => {
+    const release = h.failSendsTo!("order");
+    await say("order", "你好", "o1");
+    const rowOf = async (messageId: string) => t.app.db.prisma.outbox.findUniqueOrThrow({ where: { messageId } });
+    const identity = await t.app.db.prisma.channelIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: "sms", externalId: phoneOf("order") } },
+    });
+    const conv = await t.app.db.prisma.conversation.findFirstOrThrow({ where: { identityId: identity.id } });
+    const welcome = await t.app.db.prisma.message.findFirstOrThrow({
+      where: { conversationId: conv.id, direction: "out" },
+    });
+    await eventually(async () => (await rowOf(welcome.id)).lastError !== null);
+    const later = await t.app.conversations.sendToConversation(conv.id, { text: "第二条消息", author: "agent" });
+    // The later message is not even attempted while the earlier one is owed.
+    const waiting = await rowOf(later.id);
+    expect(waiting).toMatchObject({ status: "pending", attempts: 0, lastError: null });
+    release();
+    await eventually(async () => (await rowOf(later.id)).status === "sent", 20_000);
+    expect(sendsTo("order").map((s) => s.body.includes("第二条消息"))).toEqual([false, true]);
+  });
+
   it("accepts what twilio's validateRequest accepts: query strings, ports, and nothing else", async () => {
     const path = "/webhooks/sms/twilio?tenant=a%27b&x=1";
     const form = { MessageSid: "SMsig1", From: phoneOf("sig"), To: TWILIO.from, Body: "你好" };
