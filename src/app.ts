@@ -57,6 +57,7 @@ import { createMetrics, healthRoutes, type Metrics } from "./http/health.routes.
 import { nluRoutes } from "./http/nlu.routes.js";
 import { installTextGuard } from "./http/storable-text.js";
 import { warmTokeniser } from "./knowledge/kb.tokeniser.js";
+import { knowledgeRoutes } from "./knowledge/knowledge.routes.js";
 import { KnowledgeService } from "./knowledge/knowledge.service.js";
 import { MiniSearchRetriever } from "./knowledge/minisearch.retriever.js";
 import { createLogger } from "./logger.js";
@@ -355,6 +356,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // Issue 8: per-day rollups of the dashboard summary, refreshed every 5 minutes (report.rollup.ts).
   await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));
   await server.register(reportRoutes(reports, auth, new RequestReport(prisma), feedback));
+  await server.register(knowledgeRoutes(knowledge, auth));
   await server.register(
     feedbackRoutes(feedback, auth, {
       notify: async (conversationId, text) => {

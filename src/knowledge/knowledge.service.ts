@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { Db } from "../db/client.js";
+import { type Db, isUniqueViolation } from "../db/client.js";
+import { AppError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { DEFAULT_ARTICLES } from "./default-articles.js";
-import type { Article, ArticleInput, KbMatch } from "./knowledge.types.js";
+import { terms } from "./kb.tokeniser.js";
+import { type Article, type ArticleInput, articleInput, type KbMatch } from "./knowledge.types.js";
 import type { Retriever } from "./retriever.js";
 
 /** Realtime topic on which an edit tells every instance to rebuild its index. */
@@ -139,17 +141,205 @@ export class KnowledgeService {
     });
   }
 
-  async createArticle(
-    input: ArticleInput,
-    editedBy: string | null,
-    tx: Prisma.TransactionClient = this.deps.db,
-  ): Promise<Article> {
-    const row = await tx.kbArticle.create({ data: articleData(input) });
-    await tx.kbArticleVersion.create({
-      data: { articleId: row.id, version: 1, data: snapshot(input), editedBy },
+  async createArticle(input: ArticleInput, editedBy: string | null): Promise<Article> {
+    checkDates(input);
+    const article = await this.uniqueTitle(() =>
+      this.deps.db.$transaction(async (tx) => {
+        const row = await tx.kbArticle.create({ data: articleData(input) });
+        await tx.kbArticleVersion.create({ data: { articleId: row.id, version: 1, data: snapshot(input), editedBy } });
+        return row as Article;
+      }),
+    );
+    await this.changed();
+    return article;
+  }
+
+  /** Replaces an article's content; the previous content stays as a version. */
+  async updateArticle(id: string, input: ArticleInput, editedBy: string | null): Promise<Article> {
+    checkDates(input);
+    const article = await this.uniqueTitle(() =>
+      this.deps.db.$transaction(async (tx) => {
+        const found = await tx.kbArticle.findUnique({ where: { id }, select: { version: true } });
+        if (!found) throw new AppError("NOT_FOUND", "No such article");
+        const version = found.version + 1;
+        const row = await tx.kbArticle.update({ where: { id }, data: { ...articleData(input), version } });
+        await tx.kbArticleVersion.create({ data: { articleId: id, version, data: snapshot(input), editedBy } });
+        return row as Article;
+      }),
+    );
+    await this.changed();
+    return article;
+  }
+
+  /** Removes an article from the knowledge base; its versions stay for the audit trail. */
+  async deleteArticle(id: string): Promise<void> {
+    const { count } = await this.deps.db.kbArticle.deleteMany({ where: { id } });
+    if (!count) throw new AppError("NOT_FOUND", "No such article");
+    await this.changed();
+  }
+
+  async listArticles(filter: { q?: string | undefined; category?: string | undefined }): Promise<Article[]> {
+    const rows = await this.deps.db.kbArticle.findMany({
+      where: {
+        ...(filter.category ? { category: filter.category } : {}),
+        ...(filter.q
+          ? {
+              OR: [
+                { title: { contains: filter.q, mode: "insensitive" } },
+                { answer: { contains: filter.q, mode: "insensitive" } },
+                { tags: { has: filter.q } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ category: "asc" }, { title: "asc" }],
     });
+    return rows as Article[];
+  }
+
+  async getArticle(id: string): Promise<Article> {
+    const row = await this.deps.db.kbArticle.findUnique({ where: { id } });
+    if (!row) throw new AppError("NOT_FOUND", "No such article");
     return row as Article;
   }
+
+  /**
+   * Imports rows (parsed JSONL or CSV): every row is checked first and any bad row refuses the
+   * whole file with a reason per row; then all are written in one transaction. A title that
+   * exists already becomes a new version of that article.
+   */
+  async importArticles(rows: unknown[], editedBy: string | null): Promise<{ created: number; updated: number }> {
+    const errors: { row: number; message: string }[] = [];
+    const inputs: ArticleInput[] = [];
+    const seen = new Set<string>();
+    rows.forEach((raw, i) => {
+      const parsed = articleInput.safeParse(raw);
+      if (!parsed.success) {
+        errors.push({
+          row: i + 1,
+          message: parsed.error.issues.map((e) => `${e.path.join(".")}: ${e.message}`).join("; "),
+        });
+        return;
+      }
+      const a = parsed.data;
+      if (seen.has(a.title)) errors.push({ row: i + 1, message: `duplicate title in file: ${a.title}` });
+      else if (a.validFrom && a.validTo && a.validFrom >= a.validTo)
+        errors.push({ row: i + 1, message: "validFrom must be before validTo" });
+      seen.add(a.title);
+      inputs.push(a);
+    });
+    if (!rows.length) errors.push({ row: 0, message: "the file has no articles" });
+    if (errors.length) throw new AppError("VALIDATION_FAILED", "Import refused: fix these rows", { rows: errors });
+    const result = await this.deps.db.$transaction(
+      async (tx) => {
+        let created = 0;
+        let updated = 0;
+        for (const input of inputs) {
+          const found = await tx.kbArticle.findUnique({
+            where: { title: input.title },
+            select: { id: true, version: true },
+          });
+          if (found) {
+            const version = found.version + 1;
+            await tx.kbArticle.update({ where: { id: found.id }, data: { ...articleData(input), version } });
+            await tx.kbArticleVersion.create({
+              data: { articleId: found.id, version, data: snapshot(input), editedBy },
+            });
+            updated += 1;
+          } else {
+            const row = await tx.kbArticle.create({ data: articleData(input), select: { id: true } });
+            await tx.kbArticleVersion.create({
+              data: { articleId: row.id, version: 1, data: snapshot(input), editedBy },
+            });
+            created += 1;
+          }
+        }
+        return { created, updated };
+      },
+      { timeout: 60_000 },
+    );
+    await this.changed();
+    return result;
+  }
+
+  /**
+   * The to-do list: open unanswered and 没帮助 questions grouped by similarity (shared terms),
+   * biggest groups first, with counts and examples.
+   */
+  async unansweredGroups(limit = 50): Promise<UnansweredGroup[]> {
+    const rows = await this.deps.db.kbUnanswered.findMany({
+      where: { status: "open" },
+      orderBy: { createdAt: "desc" },
+      take: 2000,
+    });
+    const groups: (UnansweredGroup & { terms: Set<string> })[] = [];
+    for (const r of rows) {
+      const qt = new Set(terms(r.question));
+      let home: (typeof groups)[number] | undefined;
+      let best = 0;
+      for (const g of groups) {
+        let shared = 0;
+        for (const x of qt) if (g.terms.has(x)) shared += 1;
+        const sim = shared / Math.max(1, Math.min(qt.size, g.terms.size));
+        if (sim > best) {
+          best = sim;
+          home = g;
+        }
+      }
+      if (home && best >= GROUP_SIMILARITY) {
+        home.count += 1;
+        home.ids.push(r.id);
+        if (home.examples.length < 5 && !home.examples.includes(r.question)) home.examples.push(r.question);
+        if (r.reason === "unhelpful") home.unhelpful += 1;
+      } else {
+        groups.push({
+          question: r.question,
+          count: 1,
+          unhelpful: r.reason === "unhelpful" ? 1 : 0,
+          examples: [r.question],
+          ids: [r.id],
+          lastAt: r.createdAt.toISOString(),
+          terms: qt,
+        });
+      }
+    }
+    return groups
+      .sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt))
+      .slice(0, limit)
+      .map(({ terms: _t, ...g }) => g);
+  }
+
+  /** Marks to-do questions done (an article now answers them) or dismissed. */
+  async closeUnanswered(ids: string[], status: "resolved" | "dismissed"): Promise<number> {
+    const { count } = await this.deps.db.kbUnanswered.updateMany({ where: { id: { in: ids } }, data: { status } });
+    return count;
+  }
+
+  private async uniqueTitle<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError("CONFLICT", "An article with this title exists already");
+      throw err;
+    }
+  }
+}
+
+/** Share of the smaller question's terms two questions must share to be one group. */
+const GROUP_SIMILARITY = 0.5;
+
+export interface UnansweredGroup {
+  question: string;
+  count: number;
+  unhelpful: number;
+  examples: string[];
+  ids: string[];
+  lastAt: string;
+}
+
+function checkDates(input: ArticleInput): void {
+  if (input.validFrom && input.validTo && input.validFrom >= input.validTo)
+    throw new AppError("VALIDATION_FAILED", "validFrom must be before validTo");
 }
 
 function articleData(input: ArticleInput): Prisma.KbArticleCreateInput {

@@ -1,0 +1,68 @@
+/**
+ * `npm run kb -- eval [FILE]`: retrieval accuracy of the default articles on the held-out
+ * questions (src/knowledge/eval/heldout.txt): top-1, answer rate, wrong answers to questions no
+ * article answers, and p99 search latency with the index grown to 1,000 articles.
+ */
+import { fileURLToPath } from "node:url";
+import { DEFAULT_ARTICLES } from "./default-articles.js";
+import { evaluate, parseEvalFile } from "./kb.eval.js";
+import { DEFAULT_ANSWER_THRESHOLD } from "./knowledge.service.js";
+import { MiniSearchRetriever } from "./minisearch.retriever.js";
+import type { KbDocument } from "./retriever.js";
+
+const HELDOUT = fileURLToPath(new URL("./eval/heldout.txt", import.meta.url));
+
+const docs: KbDocument[] = DEFAULT_ARTICLES.map((a) => ({
+  id: a.title,
+  questions: [a.title, a.titleEn, ...a.questions],
+  body: [a.answer, a.answerEn, ...a.tags, a.category].join("\n"),
+}));
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function main(): void {
+  const [cmd, file = HELDOUT, thresholdArg] = process.argv.slice(2);
+  if (cmd !== "eval") {
+    console.error("usage: npm run kb -- eval [FILE] [THRESHOLD]");
+    process.exit(2);
+  }
+  const threshold = thresholdArg ? Number(thresholdArg) : DEFAULT_ANSWER_THRESHOLD;
+  const retriever = new MiniSearchRetriever();
+  retriever.index(docs);
+  const items = parseEvalFile(file);
+  const f = evaluate(retriever, items, (id) => id, threshold);
+  console.log(`questions: ${f.answerable} answerable, ${f.unanswerable} that no article answers (${file})`);
+  console.log(`threshold ${threshold}`);
+  console.log(`top-1 accuracy (answerable)            ${pct(f.top1)}`);
+  console.log(`answered right (above threshold)       ${pct(f.answeredRight)}`);
+  console.log(`answer rate (answerable)               ${pct(f.answerRate)}`);
+  console.log(`answered wrong (answerable)            ${pct(f.answeredWrong)}`);
+  console.log(`unanswerable answered anyway           ${pct(f.unanswerableAnswered)}`);
+  console.log(`no-answer precision                    ${pct(f.noAnswerPrecision)}`);
+
+  // Latency with 1,000 articles: the defaults plus synthetic ones built from their phrasings.
+  const big: KbDocument[] = [...docs];
+  for (let i = big.length; i < 1000; i++) {
+    const base = docs[i % docs.length]!;
+    big.push({ id: `synthetic-${i}`, questions: base.questions.map((q) => `${q} ${i}号`), body: base.body });
+  }
+  const large = new MiniSearchRetriever();
+  large.index(big);
+  const times: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const item of items) {
+      const t0 = process.hrtime.bigint();
+      large.search(item.question, 5);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  times.sort((a, b) => a - b);
+  const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2);
+  console.log(`search latency, 1,000 articles: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms (${times.length} searches)`);
+  if (process.env.KB_EVAL_MISSES)
+    for (const m of f.misses) console.log(m.score.toFixed(3), m.question, "→", m.got, "| want", m.expected);
+}
+
+main();
