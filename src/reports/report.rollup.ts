@@ -22,7 +22,7 @@ const CST_MS = 8 * 3_600_000;
 /** Arbitrary, fixed: one rollup batch at a time across instances. */
 const ROLLUP_LOCK_ID = 72_410_008;
 export const ROLLUP_KIND = "reportrollup";
-const ROLLUP_KEY = `${ROLLUP_KIND}:refresh`;
+export const ROLLUP_KEY = `${ROLLUP_KIND}:refresh`;
 
 /** The China-time calendar day of an instant, YYYY-MM-DD. */
 export const cstDay = (d: Date): string => new Date(d.getTime() + CST_MS).toISOString().slice(0, 10);
