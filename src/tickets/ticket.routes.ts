@@ -150,7 +150,7 @@ export const ticketRoutes =
             customerPhone: phone.optional(),
             customerName: text(100).optional(),
           }),
-          response: { 201: detailSchema, ...errorResponses(400, 401, 403) },
+          response: { 201: detailSchema, ...errorResponses(400, 401, 403, 409) },
         },
       },
       async (request, reply) => {

@@ -38,6 +38,17 @@ export type Actor =
 
 export const actorOf = (p: Principal): Actor => ({ type: "agent", id: p.agentId, role: p.role, groups: p.groups });
 
+/**
+ * 首问负责制 (001): while another agent holds a conversation, an agent reaches it through no
+ * path — not by linking it to a new ticket, not by replying on a ticket linked to it.
+ * Supervisors and admins may (they transfer and take over). Throws CONFLICT (409).
+ */
+function assertNotOthersConversation(actor: Actor, conv: { mode: string; agentId: string | null }): void {
+  if (actor.type !== "agent" || actor.role !== "agent") return;
+  if (conv.mode === "agent" && conv.agentId && conv.agentId !== actor.id)
+    throw new AppError("CONFLICT", "This conversation is held by another agent", { takenBy: conv.agentId });
+}
+
 export interface CreateTicketInput {
   category: string;
   description: string;
@@ -257,12 +268,13 @@ export class TicketService {
     if (input.conversationId) {
       const conv = await this.db.conversation.findUnique({
         where: { id: input.conversationId },
-        select: { id: true, customerId: true, channel: true },
+        select: { id: true, customerId: true, channel: true, mode: true, agentId: true },
       });
       if (!conv)
         throw new AppError("VALIDATION_FAILED", "conversationId: no such conversation", {
           issues: ["conversationId: no such conversation"],
         });
+      assertNotOthersConversation(actor, conv);
       customerId = conv.customerId;
       channel = conv.channel;
       conversationId = conv.id;
@@ -841,6 +853,13 @@ export class TicketService {
     if (body.action === "transfer") transferTo = await this.transferTarget(body, ticket.groupCode);
     if ((body.action === "reply" || (body.action === "pend" && body.text)) && !ticket.conversationId)
       throw new AppError("TICKET_NO_CHANNEL");
+    if ((body.action === "reply" || (body.action === "pend" && body.text)) && ticket.conversationId) {
+      const conv = await this.db.conversation.findUnique({
+        where: { id: ticket.conversationId },
+        select: { mode: true, agentId: true },
+      });
+      if (conv) assertNotOthersConversation(actor, conv);
+    }
     const request = requestStep(ticket, body);
     if (request.refuse)
       throw new AppError("ILLEGAL_TRANSITION", request.refuse, {

@@ -127,6 +127,41 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
     expect(read.status).toBe(403);
   });
 
+  it("first-contact ownership holds through tickets: no ticket opened on, no reply sent into, another agent's chat", async () => {
+    const { chat, conversationId } = await handedOff();
+    await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/take`);
+    const opened = await staffApi<{ error: { code: string } }>(t.baseUrl, bob.token, "POST", "/api/tickets", {
+      category: "DELAY",
+      description: "顺手开个工单",
+      conversationId,
+    });
+    expect(opened.status).toBe(409);
+    expect(opened.body.error.code).toBe("CONFLICT");
+    expect(await t.app.db.prisma.ticket.count({ where: { conversationId } })).toBe(0);
+
+    // A ticket linked to alice's chat that bob holds (e.g. assigned by routing) still cannot reach it.
+    const byAlice = await staffApi<{ number: string }>(t.baseUrl, alice.token, "POST", "/api/tickets", {
+      category: "DELAY",
+      description: "客户的快递延误了",
+      conversationId,
+    });
+    expect(byAlice.status).toBe(201);
+    await t.app.db.prisma.ticket.update({
+      where: { number: byAlice.body.number },
+      data: { assigneeId: bob.id, status: "open", groupCode: "售后服务" },
+    });
+    const replied = await staffApi<{ error: { code: string } }>(
+      t.baseUrl,
+      bob.token,
+      "POST",
+      `/api/tickets/${byAlice.body.number}/reply`,
+      { text: "我是小波，我来处理" },
+    );
+    expect(replied.status).toBe(409);
+    expect(replied.body.error.code).toBe("CONFLICT");
+    expect((await chat.history()).map((m) => m.text)).not.toContain("我是小波，我来处理");
+  });
+
   it("transfer needs a note and hands ownership over; release gives the conversation back to the bot", async () => {
     const { chat, conversationId } = await handedOff();
     await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/take`);
