@@ -52,6 +52,7 @@ export async function staffApi<T = Record<string, unknown>>(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  const isJson = res.headers.get("content-type")?.includes("json");
+  // application/json only: JSON Lines exports (application/x-ndjson) stay text.
+  const isJson = /^application\/json\b/.test(res.headers.get("content-type") ?? "");
   return { status: res.status, body: (text ? (isJson ? JSON.parse(text) : text) : null) as T };
 }
