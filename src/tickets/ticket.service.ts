@@ -12,7 +12,7 @@ import { AGENTS_TOPIC } from "../realtime/topics.js";
 import { formatDuration } from "../sla/duration.js";
 import type { ArmRequest, SlaClockDto, SlaService } from "../sla/sla.service.js";
 import { TX_OPTIONS, toClockDto } from "../sla/sla.service.js";
-import { CLOCK_KINDS } from "../sla/sla-policy.js";
+import { CLOCK_KINDS, type PolicySubject } from "../sla/sla-policy.js";
 import { type AssignmentCandidate, pickAssignee } from "./assignment.js";
 import { formatTicketNumber, periodOf } from "./ticket-number.js";
 import { DEFAULT_THRESHOLDS, GROUPS, type PriorityThresholds, triage } from "./ticket-rules.js";
@@ -37,6 +37,11 @@ export type Actor =
   | { type: "system" };
 
 export const actorOf = (p: Principal): Actor => ({ type: "agent", id: p.agentId, role: p.role, groups: p.groups });
+
+/** What selects a ticket's SLA policies (sla-policy.ts), as the ticket stands now. */
+function policySubject(t: PolicySubject): PolicySubject {
+  return { type: t.type, category: t.category, priority: t.priority, groupCode: t.groupCode, complex: t.complex };
+}
 
 /**
  * 首问负责制 (001): while another agent holds a conversation, an agent reaches it through no
@@ -952,20 +957,7 @@ export class TicketService {
           data.reopenedCount = { increment: 1 };
           if (body.reason) eventData.reason = body.reason;
           // A fresh resolution promise; the regulatory limit counts from the original complaint.
-          arms.push(
-            ...(await this.sla.startClocks(
-              tx,
-              ticket.id,
-              {
-                type: ticket.type,
-                category: ticket.category,
-                priority: ticket.priority,
-                groupCode: ticket.groupCode,
-                complex: ticket.complex,
-              },
-              ["resolution"],
-            )),
-          );
+          arms.push(...(await this.sla.startClocks(tx, ticket.id, policySubject(ticket), ["resolution"])));
           eventType = "reopened";
           break;
         case "transfer":
@@ -1015,15 +1007,7 @@ export class TicketService {
           eventData.fromType = ticket.type;
           if (body.note) eventData.note = body.note;
           arms.push(...(await this.sla.meet(tx, ticket.id, CLOCK_KINDS)));
-          arms.push(
-            ...(await this.sla.startClocks(tx, ticket.id, {
-              type: "complaint",
-              category: ticket.category,
-              priority: ticket.priority,
-              groupCode: ticket.groupCode,
-              complex: ticket.complex,
-            })),
-          );
+          arms.push(...(await this.sla.startClocks(tx, ticket.id, { ...policySubject(ticket), type: "complaint" })));
           eventType = "converted";
           break;
         case "propose":
@@ -1036,20 +1020,7 @@ export class TicketService {
           break;
         case "agree":
           eventData.amount = ticket.proposedAmount === null ? null : Number(ticket.proposedAmount);
-          arms.push(
-            ...(await this.sla.startClocks(
-              tx,
-              ticket.id,
-              {
-                type: ticket.type,
-                category: ticket.category,
-                priority: ticket.priority,
-                groupCode: ticket.groupCode,
-                complex: ticket.complex,
-              },
-              ["claim_payment"],
-            )),
-          );
+          arms.push(...(await this.sla.startClocks(tx, ticket.id, policySubject(ticket), ["claim_payment"])));
           eventType = "agreed";
           break;
       }
