@@ -92,6 +92,58 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     expect(answer!.text).not.toContain("当前状态");
   });
 
+  it("answers each of 8 waybills in one message: five compact lines, the late and problem ones flagged, the rest listed", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const eight = [
+      "SF1438829301576", // out for delivery
+      "SF1438829301590", // late
+      "YT7001234567892", // problem parcel
+      "75312345678918", // stuck
+      "SF1438829301583", // delivered
+      "75312345678925",
+      "JDVA12345678901",
+      "773012345678901",
+    ];
+    const [answer] = await chat.say(`帮我查下这些：${eight.join(" ")}`);
+    const lines = answer!.text.split("\n");
+    expect(lines[0]).toBe("您发送了8个单号，查询结果如下：");
+    for (const [i, w] of eight.slice(0, 5).entries()) {
+      const line = lines.find((l) => l.startsWith(`${i + 1}. `));
+      expect(line, w).toContain(w);
+    }
+    expect(lines.find((l) => l.startsWith("1. "))).toContain("派送中");
+    expect(lines.find((l) => l.startsWith("1. "))).not.toContain("⚠");
+    expect(lines.find((l) => l.startsWith("2. "))).toMatch(/⚠已超时效约\d+小时/);
+    expect(lines.find((l) => l.startsWith("3. "))).toContain("问题件");
+    expect(lines.find((l) => l.startsWith("3. "))).toContain("⚠");
+    expect(lines.find((l) => l.startsWith("4. "))).toMatch(/⚠\d+小时无新物流/);
+    expect(lines.find((l) => l.startsWith("5. "))).toContain("已签收");
+    expect(lines.some((l) => l.startsWith("6. "))).toBe(false);
+    expect(answer!.text).toContain(`另有3个单号这次没有查询（一次最多查5个）：${eight.slice(5).join(" ")}`);
+    const rest = answer!.quickReplies?.find((q) => q.title.startsWith("查询其余单号"));
+    expect(rest).toEqual({ title: "查询其余单号（3个）", value: eight.slice(5).join(" ") });
+    expect(answer!.quickReplies?.map((q) => q.title)).toContain("转人工");
+
+    const [more] = await chat.say(rest!.value!);
+    expect(more!.text.split("\n")[0]).toBe("您发送了3个单号，查询结果如下：");
+    for (const [i, w] of eight.slice(5).entries()) expect(more!.text).toMatch(new RegExp(`^${i + 1}\\. .*${w}`, "m"));
+    expect(more!.text).not.toContain("另有");
+  });
+
+  it("gives an unknown waybill among several its own not-found line, in English too", async () => {
+    const chat = await WebchatClient.open(t.baseUrl, "en");
+    const [answer] = await chat.say("SF1438829301583, SF9999999999999 and 75312345678901 please");
+    const lines = answer!.text.split("\n");
+    expect(lines[0]).toBe("You sent 3 waybills. Here is what I found:");
+    expect(lines[1]).toMatch(/^1\. SF Express SF1438829301583: Delivered/);
+    expect(lines[2]).toBe("2. SF9999999999999: not found, please check the number");
+    expect(lines[3]).toMatch(/^3\. .* 75312345678901: In transit, \d\d-\d\d \d\d:\d\d /);
+    expect(answer!.text).not.toContain("more (at most");
+    const zh = await WebchatClient.open(t.baseUrl);
+    const [zhAnswer] = await zh.say("SF1438829301583 SF9999999999999");
+    expect(zhAnswer!.text).toContain("2. SF9999999999999：未查到，请核对单号");
+  });
+
   it("offers a delay complaint with the waybill pre-filled for a late parcel", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const [answer] = await chat.say("SF1438829301590");

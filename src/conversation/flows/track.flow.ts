@@ -20,6 +20,9 @@ import type { Locale } from "../texts.js";
 import { turnInfo } from "../turn-state.js";
 import { formatTime, statusLabel, tt } from "./track.texts.js";
 
+/** A message with more waybills than this gets the first ones answered and the rest listed (issue 19). */
+export const MULTI_WAYBILL_LIMIT = 5;
+
 const RECENT = /^(我最近的快递|my recent parcels)$|最近.{0,4}(快递|包裹)|recent (parcels|packages|shipments)/i;
 
 function carrierName(locale: Locale, code: string): string {
@@ -48,6 +51,19 @@ function waybillAttempt(text: string): string | undefined {
   return w;
 }
 
+type WaybillEntity = NluResult["entities"][number];
+
+/** The message's waybills, each once, in the order written. */
+function distinctWaybills(parsed: NluResult): WaybillEntity[] {
+  const seen = new Set<string>();
+  return parsed.entities.filter((e) => e.type === "waybill" && !seen.has(e.value) && seen.add(e.value));
+}
+
+/** A carrier's event text cut to fit one line of a multi-waybill answer. */
+function shorten(text: string, max = 28): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /**
  * 查件: "where is my parcel". Answers from TrackingService in one short message (status and
  * place, the last three events, expected delivery), asks for the number or the carrier when
@@ -66,7 +82,9 @@ export class TrackFlow implements Flow {
   async start(context: TurnContext, parsed: NluResult, text: string): Promise<void> {
     const info = turnInfo(context);
     info.state.flow = undefined;
-    const entity = parsed.entities.find((e) => e.type === "waybill");
+    const waybills = distinctWaybills(parsed);
+    if (waybills.length > 1) return this.answerMany(context, waybills, text);
+    const entity = waybills[0];
     if (entity) return this.answer(context, entity.value, text, entity.carriers);
     if (RECENT.test(text.trim())) return this.recent(context);
     const attempt = parsed.entities.some((e) => e.type === "phone") ? undefined : waybillAttempt(text);
@@ -78,7 +96,8 @@ export class TrackFlow implements Flow {
     const info = turnInfo(context);
     const active = info.state.flow;
     if (!active || active.name !== this.name) return false;
-    const entity = parsed.entities.find((e) => e.type === "waybill");
+    const waybills = distinctWaybills(parsed);
+    const entity = waybills[0];
     if (active.step === "carrier") {
       const data = active.data as { waybill?: string; carriers?: string[] };
       const picked = data.waybill && data.carriers ? carrierIn(text, data.carriers) : undefined;
@@ -90,7 +109,8 @@ export class TrackFlow implements Flow {
     }
     if (entity) {
       info.state.flow = undefined;
-      await this.answer(context, entity.value, text, entity.carriers);
+      if (waybills.length > 1) await this.answerMany(context, waybills, text);
+      else await this.answer(context, entity.value, text, entity.carriers);
       return true;
     }
     if (RECENT.test(text.trim())) {
@@ -177,6 +197,92 @@ export class TrackFlow implements Flow {
       return;
     }
     await this.show(context, only, text, degraded);
+  }
+
+  /**
+   * Several waybills in one message: one compact line each (status, last event, a flag when
+   * the parcel is late or in trouble), "未查到" for the unknown ones, and the ones beyond
+   * MULTI_WAYBILL_LIMIT listed with a button that sends them as the next message.
+   */
+  private async answerMany(context: TurnContext, waybills: WaybillEntity[], text: string): Promise<void> {
+    const info = turnInfo(context);
+    const { locale } = info;
+    const shown = waybills.slice(0, MULTI_WAYBILL_LIMIT);
+    const rest = waybills.slice(MULTI_WAYBILL_LIMIT).map((e) => e.value);
+    const named = findCarrierMention(normaliseText(text));
+    const outcomes = await Promise.all(
+      shown.map((e) =>
+        this.tracking.lookup(e.value, {
+          carrier: named,
+          carriers: e.carriers?.length ? e.carriers : detectCarriers(e.value),
+          customerId: info.customerId,
+        }),
+      ),
+    );
+    const now = this.now();
+    const lines: string[] = [];
+    if (outcomes.some((o) => o.degraded)) lines.push(tt(locale, "degraded"));
+    lines.push(tt(locale, "multiHeader", { count: waybills.length }));
+    const troubled: { waybill: string; category: string }[] = [];
+    shown.forEach((e, i) => {
+      const n = i + 1;
+      const { results } = outcomes[i]!;
+      const [r] = results;
+      if (!r) {
+        lines.push(tt(locale, "multiNotFound", { n, waybill: e.value }));
+        return;
+      }
+      if (results.length > 1) {
+        lines.push(tt(locale, "multiAmbiguous", { n, waybill: e.value }));
+        return;
+      }
+      const latest = r.events[0];
+      const problem = assess(r, now, this.tracking.limits, text).problems[0];
+      if (problem) troubled.push({ waybill: r.waybill, category: problem.category });
+      lines.push(
+        tt(locale, "multiLine", {
+          n,
+          carrier: carrierName(locale, r.carrier),
+          waybill: r.waybill,
+          status: statusLabel(locale, r.status),
+          last: latest
+            ? tt(locale, "multiLast", { time: formatTime(latest.time), text: shorten(latest.description) })
+            : "",
+          flag: problem ? tt(locale, "multiFlag", { problem: this.problemTag(locale, problem) }) : "",
+        }),
+      );
+    });
+    if (troubled.length) lines.push("", tt(locale, "multiTrouble"));
+    if (rest.length)
+      lines.push("", tt(locale, "multiRest", { count: rest.length, limit: MULTI_WAYBILL_LIMIT, list: rest.join(" ") }));
+
+    info.state.lastWaybill = shown[0]!.value;
+    // "我要投诉" next pre-fills the one parcel in trouble; with several, the customer picks one first.
+    const [onlyTrouble] = troubled;
+    info.state.suggestedComplaint =
+      onlyTrouble && troubled.length === 1
+        ? { category: onlyTrouble.category, waybill: onlyTrouble.waybill, at: now.toISOString() }
+        : undefined;
+    const quick: QuickReply[] = [];
+    if (rest.length) quick.push({ title: tt(locale, "quick.rest", { count: rest.length }), value: rest.join(" ") });
+    for (const t of troubled.slice(0, 2)) quick.push({ title: t.waybill });
+    quick.push({ title: tt(locale, "quick.human") });
+    await context.sendActivity(reply(lines.join("\n"), quick));
+  }
+
+  private problemTag(locale: Locale, problem: Problem): string {
+    switch (problem.kind) {
+      case "delayed":
+        return tt(locale, "tag.delayed", { hours: Math.max(1, problem.overdueHours) });
+      case "stuck":
+        return tt(locale, "tag.stuck", { hours: problem.idleHours });
+      case "exception":
+        return tt(locale, "tag.exception");
+      case "signed_not_received":
+        return tt(locale, "tag.signedNotReceived");
+      case "locker_not_received":
+        return tt(locale, "tag.locker");
+    }
   }
 
   private async show(context: TurnContext, r: TrackingResult, text: string, degraded: boolean): Promise<void> {
