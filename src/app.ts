@@ -331,7 +331,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     wechatOaFromConfig(config, prisma, log),
     wechatyFromConfig(config, prisma, outbox, requireRole(auth, "admin")),
     smsFromConfig(config, prisma),
-    botFrameworkFromConfig(config),
+    botFrameworkFromConfig(config, prisma),
   ].filter((c): c is NonNullable<typeof c> => c !== undefined);
   const channels: ChannelAdapter[] = [webchat, ...configuredChannels, ...(opts.channels ?? [])];
   for (const channel of channels) outbox.register(channel);

@@ -21,6 +21,7 @@ import {
 } from "../../src/channel/channel.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import { toLocale } from "../../src/conversation/texts.js";
+import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
 
 export const BOTFRAMEWORK = "botframework";
@@ -49,7 +50,10 @@ export class BotFrameworkChannel implements ChannelAdapter {
   private readonly adapter: CloudAdapter;
   private lastError: string | undefined;
 
-  constructor(private readonly opts: BotFrameworkOptions) {
+  constructor(
+    private readonly db: Db,
+    private readonly opts: BotFrameworkOptions,
+  ) {
     const auth = new ConfigurationBotFrameworkAuthentication({
       MicrosoftAppId: opts.appId ?? "",
       MicrosoftAppPassword: opts.appPassword ?? "",
@@ -129,6 +133,8 @@ export class BotFrameworkChannel implements ChannelAdapter {
       botName: activity.recipient?.name ?? "",
       userId: activity.from.id,
       userName: activity.from.name ?? "",
+      // The locale the user's client reports (en-US, zh-CN …): replies declare the same one.
+      locale: activity.locale ?? null,
     };
     // Keyed by conversation too: a Direct Line user gets a new conversation (and serviceUrl
     // route) per session, and replies must reach the one they are in.
@@ -165,19 +171,24 @@ export class BotFrameworkChannel implements ChannelAdapter {
     const serviceUrl = str(address.serviceUrl);
     const conversationId = str(address.conversationId);
     if (!serviceUrl || !conversationId) throw new PermanentSendError("bot framework address incomplete");
+    const channelId = str(address.channelId) ?? "emulator";
+    const locale = str(address.locale);
+    // The conversation as the channel described it: its type only when the channel sent one.
+    const conversation = {
+      id: conversationId,
+      isGroup: address.isGroup === true,
+      ...(str(address.conversationType) ? { conversationType: str(address.conversationType) } : {}),
+      ...(str(address.tenantId) ? { tenantId: str(address.tenantId) } : {}),
+    } as ConversationReference["conversation"];
     const reference: Partial<ConversationReference> = {
       serviceUrl,
-      channelId: str(address.channelId) ?? "emulator",
-      conversation: {
-        id: conversationId,
-        isGroup: address.isGroup === true,
-        conversationType: str(address.conversationType) ?? "personal",
-        name: "",
-        ...(str(address.tenantId) ? { tenantId: str(address.tenantId) } : {}),
-      },
+      channelId,
+      conversation,
       bot: { id: str(address.botId) ?? "", name: str(address.botName) ?? "" },
       user: { id: str(address.userId) ?? "", name: str(address.userName) ?? "" },
+      ...(locale ? { locale } : {}),
     };
+    const replyToId = await this.inboundActivityId(message.messageId, `${channelId}:${conversationId}:`);
     const activity: Partial<Activity> = {
       type: ActivityTypes.Message,
       text: message.text,
@@ -198,6 +209,15 @@ export class BotFrameworkChannel implements ChannelAdapter {
     let id: string | undefined;
     try {
       await this.adapter.continueConversationAsync(this.opts.appId ?? "", reference, async (context) => {
+        // botbuilder stamps the proactive turn's random id as replyToId: a reply names the
+        // activity it answers instead, and a message that answers none (an agent's) names none.
+        context.onSendActivities(async (_ctx, activities, next) => {
+          for (const a of activities) {
+            if (replyToId) a.replyToId = replyToId;
+            else delete a.replyToId;
+          }
+          return next();
+        });
         id = (await context.sendActivity(activity))?.id;
       });
     } catch (err) {
@@ -209,6 +229,20 @@ export class BotFrameworkChannel implements ChannelAdapter {
     }
     this.lastError = undefined;
     return { providerId: id ? `botframework:${id}` : undefined };
+  }
+
+  /** The id of the inbound activity an outbound message answers (its channelMessageId is `<scope>:<id>`). */
+  private async inboundActivityId(messageId: string, scope: string): Promise<string | undefined> {
+    const out = await this.db.message.findUnique({ where: { id: messageId }, select: { replyToId: true } });
+    if (!out?.replyToId) return undefined;
+    const inbound = await this.db.message.findUnique({
+      where: { id: out.replyToId },
+      select: { channel: true, channelMessageId: true },
+    });
+    const key = inbound?.channel === BOTFRAMEWORK ? inbound.channelMessageId : undefined;
+    // A join (conversationUpdate) is keyed `<scope>:join:<member>`: its welcome answers no message.
+    if (!key?.startsWith(scope) || key.startsWith(`${scope}join:`)) return undefined;
+    return key.slice(scope.length);
   }
 
   status(): ChannelStatus {

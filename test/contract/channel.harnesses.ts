@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Activity, ConversationAccount } from "botbuilder";
 import { XMLParser } from "fast-xml-parser";
 import twilio from "twilio";
 import WXBizMsgCrypt from "wechat-crypto";
@@ -245,32 +246,37 @@ export function smsHarness(extraEnv: Record<string, string> = {}): SmsHarness {
 export interface BotFrameworkHarness extends ChannelHarness {
   connector: FakeServer;
   app(): TestApp;
-  activity(text: string, id: string, from?: string): Record<string, unknown>;
-  replies(): { conversationId: string; body: Record<string, unknown> }[];
+  activity(text: string, id: string, from?: string): Partial<Activity>;
+  replies(): { conversationId: string; path: string; body: Record<string, unknown> }[];
 }
 
 export function botFrameworkHarness(): BotFrameworkHarness {
-  const replies: { conversationId: string; body: Record<string, unknown> }[] = [];
+  const replies: { conversationId: string; path: string; body: Record<string, unknown> }[] = [];
   let t: TestApp | undefined;
   const connector = new FakeServer((r) => {
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(r.path);
     if (r.method === "POST" && m) {
-      replies.push({ conversationId: decodeURIComponent(m[1]!), body: JSON.parse(r.body) as Record<string, unknown> });
+      replies.push({
+        conversationId: decodeURIComponent(m[1]!),
+        path: r.path,
+        body: JSON.parse(r.body) as Record<string, unknown>,
+      });
       return { status: 200, body: { id: `reply-${replies.length}` } };
     }
     return { status: 404, body: {} };
   });
-  const activity = (text: string, id: string, from = "first") => ({
+  const activity = (text: string, id: string, from = "first"): Partial<Activity> => ({
     type: "message",
     id,
     text,
     channelId: "emulator",
     serviceUrl: connector.baseUrl,
-    timestamp: new Date().toISOString(),
+    timestamp: new Date(),
     locale: "zh-CN",
     from: { id: `user-${from}`, name: `User ${from}`, role: "user" },
     recipient: { id: "bot-1", name: "kuaidi-bot", role: "bot" },
-    conversation: { id: `conv-${from}` },
+    // As the Emulator sends it: no conversationType, isGroup or name.
+    conversation: { id: `conv-${from}` } as ConversationAccount,
   });
   return {
     channel: "botframework",

@@ -1,3 +1,4 @@
+import type { Activity } from "botbuilder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../contract/channel.fakes.js";
 import { type BotFrameworkHarness, botFrameworkHarness } from "../contract/channel.harnesses.js";
@@ -24,6 +25,53 @@ describe("Bot Framework /api/messages (emulator mode, no credentials)", () => {
     const actions = (reply.body.suggestedActions as { actions: { title: string; value: string }[] }).actions;
     expect(actions.map((a) => a.title)).toContain("转人工");
     expect((reply.body.recipient as { id: string }).id).toBe("user-qr");
+  });
+
+  it("answers each activity as a reply to it: replyToId, the conversation's type and the activity's locale", async () => {
+    // A Teams group chat in English, as botbuilder's Activity type describes it.
+    const inbound = (id: string, text: string): Partial<Activity> => ({
+      ...h.activity(text, id, "group"),
+      locale: "en-US",
+      conversation: { id: "conv-group", conversationType: "groupChat", isGroup: true, name: "Ops" },
+    });
+    const repliesIn = () => h.replies().filter((r) => r.conversationId === "conv-group");
+    for (const [i, id] of ["act-grp-1", "act-grp-2"].entries()) {
+      const res = await fetch(`${t.baseUrl}/api/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(inbound(id, i === 0 ? "hello" : "thanks")),
+      });
+      expect(res.status).toBeLessThan(300);
+      const reply = await eventually(() => repliesIn()[i]);
+      const body = reply.body as Partial<Activity>;
+      expect(body.replyToId).toBe(id);
+      expect(reply.path).toBe(`/v3/conversations/conv-group/activities/${id}`);
+      expect(body.conversation).toMatchObject({ id: "conv-group", conversationType: "groupChat", isGroup: true });
+      expect(body.locale).toBe("en-US");
+    }
+  });
+
+  it("does not invent a conversation type the channel did not send, nor reply to an activity for an agent's message", async () => {
+    await h.sendInbound("转人工", "act-plain", "plain");
+    const reply = await eventually(() => h.replies().find((r) => r.conversationId === "conv-plain"));
+    const body = reply.body as Partial<Activity>;
+    expect(body.replyToId).toBe("act-plain");
+    expect(body.conversation?.conversationType).toBeUndefined();
+    expect(body.locale).toBe("zh-CN");
+    const conv = await t.app.db.prisma.conversation.findFirstOrThrow({
+      where: { channel: "botframework", messages: { some: { channelMessageId: { endsWith: ":act-plain" } } } },
+    });
+    const before = h.replies().length;
+    await t.app.conversations.sendToConversation(conv.id, { text: "您好，我是客服小王。", author: "agent" });
+    const agent = await eventually(() =>
+      h
+        .replies()
+        .slice(before)
+        .find((r) => r.conversationId === "conv-plain"),
+    );
+    expect((agent.body as Partial<Activity>).replyToId).toBeUndefined();
+    expect(agent.path).toBe("/v3/conversations/conv-plain/activities");
+    expect((agent.body as Partial<Activity>).locale).toBe("zh-CN");
   });
 
   it("welcomes a user who joins (conversationUpdate)", async () => {
