@@ -9,6 +9,7 @@ import { maskPhone } from "../logger.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { AGENTS_TOPIC, conversationTopic } from "../realtime/topics.js";
 import type { Principal } from "./auth.service.js";
+import { mayViewConversation, type ScopedConversation } from "./conversation-scope.js";
 
 export type Presence = "online" | "away" | "offline";
 
@@ -125,7 +126,7 @@ export class ConsoleService {
       include: { customer: { select: { id: true, name: true, phone: true } } },
     });
     if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
-    this.assertCanView(principal, conv);
+    await this.assertCanView(principal, conv);
     const [messages, state, agentNames] = await Promise.all([
       this.db.message.findMany({
         where: { conversationId },
@@ -203,6 +204,15 @@ export class ConsoleService {
 
   /** Takes a queued conversation (or one already the agent's own). Refused when someone else has it. */
   async take(principal: Principal, conversationId: string): Promise<void> {
+    if (principal.role === "agent") {
+      // A conversation the bot holds is taken only within the agent's scope (see assertCanView).
+      const conv = await this.db.conversation.findUnique({
+        where: { id: conversationId },
+        select: { id: true, mode: true, agentId: true },
+      });
+      if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
+      if (conv.mode !== "agent") await this.assertCanView(principal, conv);
+    }
     const taken = await this.db.conversation.updateMany({
       where: {
         id: conversationId,
@@ -244,7 +254,7 @@ export class ConsoleService {
       select: { id: true, mode: true, agentId: true },
     });
     if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
-    this.assertCanView(principal, conv);
+    await this.assertCanView(principal, conv);
     const message = await this.conversations.sendToConversation(conversationId, {
       author: "agent",
       agentId: principal.agentId,
@@ -302,11 +312,11 @@ export class ConsoleService {
     return conversationTopic(conversationId);
   }
 
-  assertCanView(principal: Principal, conv: { mode: string; agentId: string | null }): void {
-    if (principal.role !== "agent") return;
-    // Agents see the queue and their own conversations; others' are for supervisors.
-    if (conv.mode === "queued" || conv.mode === "bot" || conv.agentId === principal.agentId) return;
-    throw new AppError("FORBIDDEN", "This conversation belongs to another agent");
+  /** Throws FORBIDDEN (403) unless the conversation is in the principal's scope (see mayViewConversation). */
+  async assertCanView(principal: Principal, conv: ScopedConversation): Promise<void> {
+    const viewer = { id: principal.agentId, role: principal.role, groups: principal.groups };
+    if (await mayViewConversation(this.db, viewer, conv)) return;
+    throw new AppError("FORBIDDEN", "This conversation is outside your groups or belongs to another agent");
   }
 
   private async assertOwner(principal: Principal, conversationId: string): Promise<void> {

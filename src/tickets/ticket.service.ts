@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Principal, Role } from "../agents/auth.service.js";
+import { mayViewConversation } from "../agents/conversation-scope.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
 import { rt } from "../conversation/flows/request.texts.js";
 import { toLocale } from "../conversation/texts.js";
@@ -280,6 +281,8 @@ export class TicketService {
           issues: ["conversationId: no such conversation"],
         });
       assertNotOthersConversation(actor, conv);
+      if (actor.type === "agent" && !(await mayViewConversation(this.db, actor, conv)))
+        throw new AppError("FORBIDDEN", "This conversation is outside your groups");
       customerId = conv.customerId;
       channel = conv.channel;
       conversationId = conv.id;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { createStaff, login, staffApi } from "../support/staff.js";
+import { WebchatClient } from "../support/webchat-client.js";
 
 type Role = "agent" | "supervisor" | "admin";
 type Policy =
@@ -252,5 +253,79 @@ describe("login under attack", () => {
       await limited.close();
       await trusting.close();
     }
+  });
+});
+
+describe("object-level scope: conversations like tickets (issue 20)", () => {
+  let t: TestApp;
+  let logistics: string;
+  let afterSales: string;
+  let supervisor: string;
+  beforeAll(async () => {
+    t = await startTestApp("pglite", { DEMO_DATA: "false" });
+    logistics = (await createStaff(t.app, t.baseUrl, { username: "logi", groups: ["logistics"] })).token;
+    afterSales = (await createStaff(t.app, t.baseUrl, { username: "sales", groups: ["after_sales"] })).token;
+    supervisor = (await createStaff(t.app, t.baseUrl, { username: "boss", role: "supervisor" })).token;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** A customer talking to the bot only: the conversation stays in bot mode. */
+  async function botConversation(): Promise<string> {
+    const chat = await WebchatClient.open(t.baseUrl);
+    expect((await chat.say("你好")).length).toBeGreaterThan(0);
+    const identity = await t.app.db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: chat.sessionId } });
+    const conv = await t.app.db.prisma.conversation.findFirstOrThrow({ where: { identityId: identity.id } });
+    expect(conv.mode).toBe("bot");
+    return conv.id;
+  }
+
+  it("a bot conversation with no ticket is the supervisors' alone: agents cannot read, take or link it (403)", async () => {
+    const id = await botConversation();
+    expect((await staffApi(t.baseUrl, logistics, "GET", `/api/conversations/${id}`)).status).toBe(403);
+    expect((await staffApi(t.baseUrl, logistics, "POST", `/api/conversations/${id}/take`)).status).toBe(403);
+    const linked = await staffApi(t.baseUrl, logistics, "POST", "/api/tickets", {
+      category: "DELAY",
+      description: "顺手开个工单",
+      conversationId: id,
+    });
+    expect(linked.status).toBe(403);
+    expect(await t.app.db.prisma.ticket.count({ where: { conversationId: id } })).toBe(0);
+    expect((await t.app.db.prisma.conversation.findUniqueOrThrow({ where: { id } })).mode).toBe("bot");
+    expect((await staffApi(t.baseUrl, supervisor, "GET", `/api/conversations/${id}`)).status).toBe(200);
+  });
+
+  it("another group's bot conversation: only agents of the ticket's group read and take it", async () => {
+    const id = await botConversation();
+    const ticket = await staffApi<{ number: string; groupCode: string }>(
+      t.baseUrl,
+      supervisor,
+      "POST",
+      "/api/tickets",
+      {
+        category: "DELAY",
+        description: "快递三天没动了，电话 13812345678",
+        conversationId: id,
+      },
+    );
+    expect(ticket.status).toBe(201);
+    expect(ticket.body.groupCode).toBe("logistics");
+
+    const outside = await staffApi<{ messages?: unknown }>(t.baseUrl, afterSales, "GET", `/api/conversations/${id}`);
+    expect(outside.status).toBe(403);
+    expect(JSON.stringify(outside.body)).not.toContain("1381234");
+    expect((await staffApi(t.baseUrl, afterSales, "POST", `/api/conversations/${id}/take`)).status).toBe(403);
+    expect((await staffApi(t.baseUrl, afterSales, "POST", `/api/conversations/${id}/note`, { text: "x" })).status).toBe(
+      403,
+    );
+
+    expect((await staffApi(t.baseUrl, logistics, "GET", `/api/conversations/${id}`)).status).toBe(200);
+    expect((await staffApi(t.baseUrl, logistics, "POST", `/api/conversations/${id}/take`)).status).toBe(204);
+    // Now another agent's live conversation: still closed to the other group.
+    expect((await staffApi(t.baseUrl, afterSales, "GET", `/api/conversations/${id}`)).status).toBe(403);
+    expect(
+      (await staffApi(t.baseUrl, afterSales, "POST", `/api/conversations/${id}/reply`, { text: "我也来" })).status,
+    ).toBe(409);
   });
 });

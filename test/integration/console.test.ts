@@ -18,8 +18,8 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
   let bob: { id: string; token: string };
   beforeAll(async () => {
     t = await startTestApp(kind);
-    alice = await createStaff(t.app, t.baseUrl, { username: "alice", displayName: "小爱", groups: ["物流配送"] });
-    bob = await createStaff(t.app, t.baseUrl, { username: "bob", displayName: "小波", groups: ["售后服务"] });
+    alice = await createStaff(t.app, t.baseUrl, { username: "alice", displayName: "小爱", groups: ["logistics"] });
+    bob = await createStaff(t.app, t.baseUrl, { username: "bob", displayName: "小波", groups: ["after_sales"] });
   });
   afterAll(async () => {
     await t?.close();
@@ -148,7 +148,7 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
     expect(byAlice.status).toBe(201);
     await t.app.db.prisma.ticket.update({
       where: { number: byAlice.body.number },
-      data: { assigneeId: bob.id, status: "open", groupCode: "售后服务" },
+      data: { assigneeId: bob.id, status: "open", groupCode: "after_sales" },
     });
     const replied = await staffApi<{ error: { code: string } }>(
       t.baseUrl,

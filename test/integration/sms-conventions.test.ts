@@ -18,7 +18,7 @@ describe("SMS conventions (Twilio webhook, PostgreSQL)", () => {
     h = smsHarness({ SMS_RATE_LIMIT_PER_MINUTE: "100" });
     t = await startTestApp("postgres", await h.setup());
     await h.attach!(t);
-    agent = await createStaff(t.app, t.baseUrl, { username: "sms-agent", groups: ["物流配送"] });
+    agent = await createStaff(t.app, t.baseUrl, { username: "sms-agent", role: "supervisor" });
   });
   afterAll(async () => {
     await t?.close();
@@ -256,7 +256,7 @@ describe("SMS behind a proxy (TWILIO_TRUST_FORWARDED=true)", () => {
       }),
     );
     const conv = await t.app.db.prisma.conversation.findFirstOrThrow({ where: { identityId: identity.id } });
-    const agent = await createStaff(t.app, t.baseUrl, { username: "fit-agent", groups: ["物流配送"] });
+    const agent = await createStaff(t.app, t.baseUrl, { username: "fit-agent", role: "supervisor" });
     expect((await staffApi(t.baseUrl, agent.token, "POST", `/api/conversations/${conv.id}/take`)).status).toBe(204);
     const count = () => t.app.db.prisma.message.count({ where: { conversationId: conv.id, author: "agent" } });
     const sendsBefore = h.sends().length;
