@@ -83,6 +83,8 @@ export class WechatyChannel implements ChannelAdapter {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** Inbound messages being handled (stop() and idle() wait for them). */
+  private readonly handling = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -189,9 +191,10 @@ export class WechatyChannel implements ChannelAdapter {
       this.log?.warn({ err }, "wechaty: puppet error");
     });
     bot.on("message", (msg) => {
-      this.onMessage(msg).catch((err) =>
-        this.log?.error({ err, messageId: msg.id }, "wechaty: inbound message failed"),
-      );
+      const p = this.onMessage(msg)
+        .catch((err) => this.log?.error({ err, messageId: msg.id }, "wechaty: inbound message failed"))
+        .finally(() => this.handling.delete(p));
+      this.handling.add(p);
     });
     return bot;
   }
@@ -233,12 +236,19 @@ export class WechatyChannel implements ChannelAdapter {
     if (talker.type() === types.Contact.Official) return; // other accounts' broadcasts, not customers
     if (msg.age() > MAX_AGE_SEC) return;
     const room = msg.room();
-    if (room && !(await msg.mentionSelf())) return;
     const type = msg.type();
+    // In a group, only messages that @-mention the bot. Many puppets report no mention list
+    // (mentionSelf() false) for a real mention: then the mention as WeChat writes it decides.
+    let unmentioned: string | undefined;
+    if (room && !(await msg.mentionSelf())) {
+      if (type !== types.Message.Text) return;
+      unmentioned = withoutMention(msg.text(), await this.namesInRoom(room));
+      if (unmentioned === undefined) return;
+    }
     let text: string;
     let kind: "text" | "unsupported";
     if (type === types.Message.Text) {
-      text = (room ? await msg.mentionText() : msg.text()).trim().slice(0, MAX_TEXT_LENGTH);
+      text = (unmentioned ?? (room ? await msg.mentionText() : msg.text())).trim().slice(0, MAX_TEXT_LENGTH);
       kind = "text";
     } else if (UNSUPPORTED.has(type)) {
       text = `[${types.Message[type]?.toLowerCase() ?? "media"}]`;
@@ -258,6 +268,14 @@ export class WechatyChannel implements ChannelAdapter {
       displayName: talker.name() || undefined,
       raw: { type: types.Message[type], roomId: room?.id },
     });
+  }
+
+  /** The names a member may @-mention the bot by in a room: its group nickname and its own name. */
+  private async namesInRoom(room: NonNullable<ReturnType<Message["room"]>>): Promise<string[]> {
+    const self = this.bot?.currentUser;
+    if (!self) return [];
+    const alias = await room.alias(self).catch(() => undefined);
+    return [alias, self.name()].filter((n): n is string => Boolean(n));
   }
 
   async send(address: ChannelAddress, message: OutboundMessage): Promise<SendResult> {
@@ -308,13 +326,35 @@ export class WechatyChannel implements ChannelAdapter {
     return { state: "degraded", detail };
   }
 
+  /** Resolves once every inbound message emitted so far has been handled (answered or ignored). */
+  async idle(): Promise<void> {
+    while (this.handling.size) await Promise.allSettled([...this.handling]);
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.idle();
     if (this.bot) await withTimeout(this.bot.stop(), 10_000, "wechaty stop").catch(() => {});
     this.setState("stopped");
   }
 }
+
+/**
+ * The text without its @-mention of one of `names`, or undefined when it mentions none of them.
+ * WeChat writes a mention as "@" + the name + U+2005 (FOUR-PER-EM SPACE); some clients type a
+ * plain space, and a mention may end the text. "@快递客服小王" does not mention "快递客服".
+ */
+export function withoutMention(text: string, names: string[]): string | undefined {
+  for (const name of names) {
+    const mention = new RegExp(`@${escapeRegExp(name)}(?:\\u2005|\\s|$)`, "gu");
+    const rest = text.replace(mention, " ");
+    if (rest !== text) return rest.trim();
+  }
+  return undefined;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^$()|[\]{}\\]/g, "\\$&");
 
 /** Quick replies as a line of numbered options (personal WeChat has no buttons). */
 export function renderWechatyText(message: Pick<OutboundMessage, "text" | "quickReplies">): string {

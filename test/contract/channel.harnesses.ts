@@ -326,6 +326,11 @@ export interface WechatyHarness extends ChannelHarness {
   app(): TestApp;
   /** Every message the bot sent: to whom (contact or room id) and the text. */
   outgoing(): { to: string; text: string; roomId?: string }[];
+  /**
+   * Has `say` a message to the bot (or a room) and returns its id once the channel has handled
+   * it: its turn committed, or ignored. Waits on the channel, not the clock.
+   */
+  deliver(say: () => void): Promise<string>;
 }
 
 export function wechatyHarness(): WechatyHarness {
@@ -335,6 +340,8 @@ export function wechatyHarness(): WechatyHarness {
   const contacts = new Map<string, ContactMock>();
   const nativeIds = new Map<string, string>();
   const outgoing: { to: string; text: string; roomId?: string }[] = [];
+  /** Ids of the messages Wechaty has emitted to its listeners (the channel's first). */
+  const emitted = new Set<string>();
   const channelOf = () => t!.app.channels.find((c) => c.name === "wechaty") as WechatyChannel;
   const contact = (label: string) => {
     let c = contacts.get(label);
@@ -343,6 +350,19 @@ export function wechatyHarness(): WechatyHarness {
       contacts.set(label, c);
     }
     return c;
+  };
+  /** Once Wechaty has emitted the message, the channel is handling it: wait for that, then for the channel. */
+  const handled = async (messageId: string) => {
+    await eventually(() => emitted.has(messageId));
+    await channelOf().idle();
+  };
+  const deliver = async (say: () => void) => {
+    const before = new Set(mocker!.cacheMessagePayload.keys());
+    say();
+    const created = [...mocker!.cacheMessagePayload.keys()].find((k) => !before.has(k));
+    if (!created) throw new Error("the mock puppet created no message");
+    await handled(created);
+    return created;
   };
   return {
     channel: "wechaty",
@@ -377,24 +397,28 @@ export function wechatyHarness(): WechatyHarness {
             ...(p.roomId ? { roomId: p.roomId } : {}),
           });
       });
+      // Registered after the channel's own listener, so the channel has begun handling a message when this sees it.
+      bot.on("message", (m) => {
+        emitted.add(m.id);
+      });
       mocker.scan("https://login.weixin.qq.com/l/kuaidi-test", types.ScanStatus.Waiting);
       await eventually(() => channel.loginState().state === "scanning");
       user = mocker.createContact({ name: "快递客服" });
       mocker.login(user);
       await eventually(() => channel.status().state === "ready");
     },
+    deliver,
     async sendInbound(text, id, from = "first") {
       const known = nativeIds.get(id);
       if (known) {
         // A puppet re-emitting a message it already delivered (reconnect replay).
+        emitted.delete(known);
         mocker!.puppet.emit("message", { messageId: known });
+        await handled(known);
         return;
       }
       const c = contact(from);
-      const before = new Set(mocker!.cacheMessagePayload.keys());
-      c.say(text).to(user!);
-      const created = [...mocker!.cacheMessagePayload.keys()].find((k) => !before.has(k));
-      if (created) nativeIds.set(id, created);
+      nativeIds.set(id, await deliver(() => c.say(text).to(user!)));
     },
     nativeId: (id) => nativeIds.get(id) ?? id,
     delivered: () => outgoing.map((o) => o.text),

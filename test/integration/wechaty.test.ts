@@ -4,6 +4,7 @@ import { LOGGED_OUT_ERROR } from "../../channels/wechat/wechaty.channel.js";
 import { eventually } from "../contract/channel.fakes.js";
 import { type WechatyHarness, wechatyHarness } from "../contract/channel.harnesses.js";
 import { startTestApp, type TestApp } from "../support/app.js";
+import { outboxSettled } from "../support/outbox.js";
 
 async function adminToken(t: TestApp): Promise<string> {
   const res = await fetch(`${t.baseUrl}/api/auth/login`, {
@@ -43,9 +44,9 @@ describe("Wechaty channel (wechaty-puppet-mock chosen by WECHATY_PUPPET)", () =>
     const alice = h.contact("alice");
     const room = h.mocker().createRoom({ topic: "顺丰售后群", memberIdList: [h.botUser().id, alice.id] });
     const before = h.outgoing().length;
-    alice.say("大家好").to(room);
-    await new Promise((r) => setTimeout(r, 600));
-    expect(h.outgoing().length).toBe(before);
+    await h.deliver(() => alice.say("大家好").to(room));
+    await outboxSettled(t.app, { channel: "wechaty" });
+    expect(h.outgoing().slice(before)).toEqual([]);
     alice.say("@快递客服 你好", [h.botUser()]).to(room);
     const reply = await eventually(() =>
       h
@@ -54,6 +55,27 @@ describe("Wechaty channel (wechaty-puppet-mock chosen by WECHATY_PUPPET)", () =>
         .find((o) => o.roomId === room.id),
     );
     expect(reply.text).toContain("快递");
+  });
+
+  it("recognises an @-mention by its text when the puppet's mention list misses the bot (U+2005 after the name)", async () => {
+    const dave = h.contact("dave");
+    const room = h.mocker().createRoom({ topic: "中通理赔群", memberIdList: [h.botUser().id, dave.id] });
+    const inGroup = () => h.outgoing().filter((o) => o.roomId === room.id);
+    // WeChat writes a mention as "@<name>" + U+2005; many puppets report no mentionIdList for it.
+    const id = await h.deliver(() => dave.say("@快递客服\u2005你好").to(room));
+    const msg = await h.channelOf().wechaty!.Message.find({ id });
+    expect(await msg!.mentionSelf()).toBe(false);
+    const reply = await eventually(() => inGroup()[0]);
+    expect(reply.text).toContain("快递");
+    const stored = await t.app.db.prisma.message.findFirstOrThrow({
+      where: { channel: "wechaty", direction: "in", channelMessageId: id },
+    });
+    expect(stored.text).toBe("你好");
+    // A longer name that only begins with the bot's, or "@" without a name, is not the bot.
+    await h.deliver(() => dave.say("@快递客服小王 你好").to(room));
+    await h.deliver(() => dave.say("邮箱是 a@快递客服.com").to(room));
+    await outboxSettled(t.app, { channel: "wechaty" });
+    expect(inGroup()).toHaveLength(1);
   });
 
   it("answers an image with the polite text-only reply", async () => {
@@ -108,7 +130,7 @@ describe("Wechaty channel (wechaty-puppet-mock chosen by WECHATY_PUPPET)", () =>
     const delivered = await eventually(() =>
       h.outgoing().find((o) => o.to === carol.id && o.text.includes("客服小王")),
     );
-    expect(delivered).toBeTruthy();
+    expect(delivered).toEqual({ to: carol.id, text: "您好，我是客服小王，已为您查询。" });
     const sent = await t.app.db.prisma.outbox.findUniqueOrThrow({ where: { messageId: msg.id } });
     expect(sent.status).toBe("sent");
     expect(h.outgoing().filter((o) => o.text.includes("客服小王"))).toHaveLength(1);
