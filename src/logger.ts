@@ -3,7 +3,8 @@ import type { Config } from "./config.js";
 
 /** Masks a mainland mobile number for logs and lists: 138****5678. */
 export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, "");
+  // "+86 137 1234 5678" is the mobile 13712345678: mask the number, not the country code.
+  const digits = phone.replace(/\D/g, "").replace(/^86(?=1[3-9]\d{9}$)/, "");
   if (digits.length < 7) return "***";
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }

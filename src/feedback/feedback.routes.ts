@@ -5,7 +5,7 @@ import { requireRole } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
-import { csvLine } from "../reports/report.service.js";
+import { beijingTime, csvLine, freeText, timeColumn } from "../reports/csv.format.js";
 import { FEEDBACK_TYPES, type FeedbackService } from "./feedback.service.js";
 
 const DAY = 86_400_000;
@@ -85,7 +85,8 @@ export const feedbackRoutes =
         onRequest: readers,
         schema: {
           tags: ["feedback"],
-          summary: "CSV of the period's suggestions and inquiries (UTF-8 with BOM; phone numbers masked)",
+          summary:
+            "CSV of the period's suggestions and inquiries (UTF-8 with BOM; times in Beijing time, UTC+08:00; phone numbers masked, notes included)",
           security: [{ bearer: [] }],
           querystring: periodQuery,
           response: { 200: z.string(), ...errorResponses(400, 401, 403) },
@@ -96,18 +97,28 @@ export const feedbackRoutes =
         const rows = feedback.csv({ ...q, ...period(q) });
         async function* lines() {
           yield "\uFEFF";
-          yield csvLine(["id", "type", "created_at", "channel", "customer", "status", "tags", "text", "note"]);
+          yield csvLine([
+            "id",
+            "type",
+            timeColumn("created_at"),
+            "channel",
+            "customer",
+            "status",
+            "tags",
+            "text",
+            "note",
+          ]);
           for await (const r of rows)
             yield csvLine([
               r.id,
               r.type,
-              r.createdAt,
+              beijingTime(r.createdAt),
               r.channel,
               r.customer,
               r.status,
               r.tags.join(" "),
               r.text,
-              r.note,
+              freeText(r.note),
             ]);
         }
         return reply

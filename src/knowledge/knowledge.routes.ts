@@ -4,7 +4,7 @@ import { requireRole, STAFF } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
-import { csvLine } from "../reports/report.service.js";
+import { csvLine } from "../reports/csv.format.js";
 import { CsvReader } from "../tracking/csv.parser.js";
 import type { KnowledgeService } from "./knowledge.service.js";
 import { type Article, articleInput } from "./knowledge.types.js";

@@ -299,7 +299,7 @@ export const reportRoutes =
           preHandler: readers,
           schema: {
             tags: ["reports"],
-            summary: `CSV of the period's ${what} (UTF-8 with BOM, so Excel shows Chinese correctly)`,
+            summary: `CSV of the period's ${what} (UTF-8 with BOM, so Excel shows Chinese correctly; times in Beijing time, UTC+08:00; phone numbers masked, free text included)`,
             security: [{ bearer: [] }],
             querystring: filterQuery,
             response: { 200: z.string(), ...errorResponses(400, 401, 403) },
@@ -343,7 +343,8 @@ export const reportRoutes =
         preHandler: readers,
         schema: {
           tags: ["reports"],
-          summary: "CSV of the period's service requests (UTF-8 with BOM; addresses and phones masked)",
+          summary:
+            "CSV of the period's service requests (UTF-8 with BOM; times in Beijing time, UTC+08:00; addresses and phones masked)",
           security: [{ bearer: [] }],
           querystring: filterQuery,
           response: { 200: z.string(), ...errorResponses(400, 401, 403) },

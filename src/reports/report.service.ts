@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
+import { beijingTime, csvLine, freeText, timeColumn } from "./csv.format.js";
 import { detectSpikes, type Spike } from "./early-warning.js";
 import type { ReportConfig } from "./report.config.js";
 import {
@@ -542,10 +543,10 @@ export class ReportService {
       "channel",
       "waybill",
       "contact_phone",
-      "created_at",
-      "first_response_at",
-      "resolved_at",
-      "closed_at",
+      timeColumn("created_at"),
+      timeColumn("first_response_at"),
+      timeColumn("resolved_at"),
+      timeColumn("closed_at"),
       "reopened",
       "root_cause",
       "description",
@@ -576,14 +577,14 @@ export class ReportService {
           r.channel,
           r.waybill,
           r.contactPhone ? maskPhone(r.contactPhone) : null,
-          iso(r.createdAt),
-          iso(r.firstResponseAt),
-          iso(r.resolvedAt),
-          iso(r.closedAt),
+          beijingTime(r.createdAt),
+          beijingTime(r.firstResponseAt),
+          beijingTime(r.resolvedAt),
+          beijingTime(r.closedAt),
           r.reopenedCount,
           r.rootCause,
-          r.description,
-          r.resolution,
+          freeText(r.description),
+          freeText(r.resolution),
           r.overall,
           r.nps,
         ]);
@@ -602,8 +603,8 @@ export class ReportService {
       "agent",
       "channel",
       "status",
-      "sent_at",
-      "answered_at",
+      timeColumn("sent_at"),
+      timeColumn("answered_at"),
       "overall",
       "stars",
       "fcr",
@@ -633,17 +634,17 @@ export class ReportService {
           r.agent,
           r.channel,
           r.status,
-          iso(r.sentAt),
-          iso(r.answeredAt),
+          beijingTime(r.sentAt),
+          beijingTime(r.answeredAt),
           r.overall,
           r.stars,
           r.fcr === null ? null : r.fcr ? "yes" : "no",
-          r.whatWentWrong,
+          freeText(r.whatWentWrong),
           r.speed,
           r.effect,
           r.attitude,
           r.nps,
-          r.comment,
+          freeText(r.comment),
         ]);
       const last = rows[rows.length - 1];
       if (!last?.sentAt || rows.length < 2000) return;
@@ -764,19 +765,4 @@ interface SurveyCsvRow {
   comment: string | null;
 }
 
-const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
 
-/**
- * One RFC 4180 line. A cell starting with = + - @ is prefixed with ' so a spreadsheet does
- * not run it as a formula (customer text ends up in these files).
- */
-export function csvLine(cells: readonly (string | number | null | undefined)[]): string {
-  return `${cells
-    .map((c) => {
-      if (c === null || c === undefined) return "";
-      let s = String(c);
-      if (typeof c === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    })
-    .join(",")}\r\n`;
-}

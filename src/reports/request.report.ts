@@ -6,7 +6,8 @@
 import type { Db } from "../db/client.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
-import { csvLine, type ReportFilter } from "./report.service.js";
+import { beijingTime, csvLine, freeText, timeColumn } from "./csv.format.js";
+import type { ReportFilter } from "./report.service.js";
 
 export interface RequestTypeFigures {
   type: string;
@@ -123,8 +124,8 @@ export class RequestReport {
       "group",
       "waybill",
       "contact_phone",
-      "created_at",
-      "resolved_at",
+      timeColumn("created_at"),
+      timeColumn("resolved_at"),
       "within_promise",
       "claimed_amount",
       "proposed_amount",
@@ -146,13 +147,13 @@ export class RequestReport {
         r.groupCode as string,
         r.waybill as string | null,
         r.contactPhone ? maskPhone(String(r.contactPhone)) : null,
-        (r.createdAt as Date).toISOString(),
-        r.resolvedAt ? (r.resolvedAt as Date).toISOString() : null,
+        beijingTime(r.createdAt as Date),
+        beijingTime(r.resolvedAt as Date | null),
         r.outcome === "done" ? (r.inTime ? "yes" : "no") : null,
         r.claimed as number | null,
         r.proposed as number | null,
         r.paid as number | null,
-        r.description as string,
+        freeText(r.description as string),
       ]);
   }
 }

@@ -112,6 +112,7 @@ describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)
 
     const marked = await staffApi(t.baseUrl, sup.token, "PATCH", `/api/feedback/${item.id}`, {
       status: "adopted",
+      note: "已回电 13812345678",
       reply: "您的建议已被采纳，谢谢！",
     });
     expect(marked.status).toBe(200);
@@ -130,6 +131,9 @@ describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)
     const body = bytes.toString("utf8");
     expect(body).toContain("138****5678");
     expect(body).not.toContain("13812345678");
+    expect(body).toContain("已回电 138****5678");
+    expect(body).toContain("id,type,created_at (UTC+08:00),");
+    expect(body).toMatch(/,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00,/);
 
     const summary = await staffApi<{
       feedback: { suggestion: number; inquiry: number; complaint: number; hotTopics: { term: string }[] };

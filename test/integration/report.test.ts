@@ -178,6 +178,52 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
     expect(surveys).toContain("'=太慢了");
   });
 
+  it("exports Beijing times with the offset written and in the header, and masks phones inside free text", async () => {
+    const db = t.app.db.prisma;
+    const t1 = await db.ticket.findUniqueOrThrow({ where: { number: "202603-00001" } });
+    const survey = await db.survey.findFirstOrThrow({ where: { comment: "很好，谢谢" } });
+    await db.ticket.update({
+      where: { id: t1.id },
+      data: {
+        description: "快递三天没到，电话13912345678打不通，备用 138-1234-5678",
+        resolution: "已致电收件人 +86 137 1234 5678 确认，明天派送",
+      },
+    });
+    await db.survey.update({ where: { id: survey.id }, data: { comment: "很好，谢谢，有事打15012345678" } });
+    try {
+      const text = async (path: string) =>
+        (
+          await (await fetch(`${t.baseUrl}${path}`, { headers: { authorization: `Bearer ${sup.token}` } })).text()
+        ).replace(/^\uFEFF/, "");
+      const tickets = (await text(`/api/reports/export/tickets.csv?${PERIOD}`)).split("\r\n");
+      expect(tickets[0]).toBe(
+        "number,category,status,priority,group,assignee,channel,waybill,contact_phone," +
+          "created_at (UTC+08:00),first_response_at (UTC+08:00),resolved_at (UTC+08:00),closed_at (UTC+08:00)," +
+          "reopened,root_cause,description,resolution,survey_overall,survey_nps",
+      );
+      const row = tickets.find((l) => l.startsWith("202603-00001,"))!;
+      // Created 10:00, first response 20 min later, resolved 5 h later, China time (report.fixture.ts).
+      expect(row).toContain(",2026-03-02 10:00:00 +08:00,2026-03-02 10:20:00 +08:00,2026-03-02 15:00:00 +08:00,");
+      expect(row).toContain("快递三天没到，电话139****5678打不通，备用 138****5678");
+      expect(row).toContain("已致电收件人 137****5678 确认，明天派送");
+      const all = tickets.join("\n");
+      expect(all).not.toMatch(/1391234567|138-1234|1371234|137 1234/);
+      expect(all).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/); // no bare UTC ISO times left
+
+      const surveys = (await text(`/api/reports/export/surveys.csv?${PERIOD}`)).split("\r\n");
+      expect(surveys[0]).toContain(",sent_at (UTC+08:00),answered_at (UTC+08:00),");
+      const answered = surveys.find((l) => l.includes("很好"))!;
+      expect(answered).toContain(",2026-03-02 16:00:00 +08:00,2026-03-02 16:10:00 +08:00,");
+      expect(answered).toContain("很好，谢谢，有事打150****5678");
+    } finally {
+      await db.ticket.update({
+        where: { id: t1.id },
+        data: { description: t1.description, resolution: t1.resolution },
+      });
+      await db.survey.update({ where: { id: survey.id }, data: { comment: "很好，谢谢" } });
+    }
+  });
+
   it("gives the same figures from the daily rollup, and shows a change to a rolled-up day at once", async () => {
     const views = [
       `/api/reports/summary?${PERIOD}`,

@@ -300,6 +300,9 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     });
     const body = await csv.text();
     expect(body).toContain("改地址：湖北省武汉市****");
+    expect(body).toContain(",created_at (UTC+08:00),resolved_at (UTC+08:00),");
+    expect(body).toMatch(/,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00,/);
+    expect(body).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     expect(body).not.toContain("珞喻路");
     // Complaint figures do not count requests.
     const summary = await api<{ complaints: { total: number } }>(

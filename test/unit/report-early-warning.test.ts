@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { csvLine } from "../../src/reports/csv.format.js";
 import { detectSpikes } from "../../src/reports/early-warning.js";
-import { csvLine } from "../../src/reports/report.service.js";
 
 const rule = { windowHours: 6, baselineDays: 7, factor: 2, minCount: 5 };
 

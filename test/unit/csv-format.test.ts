@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { beijingTime, csvLine, freeText, timeColumn } from "../../src/reports/csv.format.js";
+
+describe("CSV export format", () => {
+  it("writes times in Beijing time with the offset, across the date line", () => {
+    expect(beijingTime(new Date("2026-11-29T23:24:30.900Z"))).toBe("2026-11-30 07:24:30 +08:00");
+    expect(beijingTime("2026-12-31T16:00:00.000Z")).toBe("2027-01-01 00:00:00 +08:00");
+    expect(beijingTime(null)).toBeNull();
+    expect(timeColumn("created_at")).toBe("created_at (UTC+08:00)");
+  });
+
+  it("masks every mobile number in free text like contact_phone, +86 and separators included", () => {
+    expect(freeText("电话13912345678，备用 139-1234-5678，或 +86 137 1234 5678")).toBe(
+      "电话139****5678，备用 139****5678，或 137****5678",
+    );
+    expect(freeText("运单75312345678918，座机 010-12345678")).toBe("运单75312345678918，座机 010-12345678");
+    expect(freeText(null)).toBeNull();
+  });
+
+  it("quotes lone line breaks and defuses formulas in text cells only", () => {
+    expect(csvLine(["a\nb", "c\rd", "=1+1", -5, "-5", null])).toBe('"a\nb","c\rd",\'=1+1,-5,\'-5,\r\n');
+  });
+});
