@@ -4,10 +4,16 @@ import { type Locale, t } from "./texts.js";
 import { type DialogState, turnInfo } from "./turn-state.js";
 
 /** Builds a message activity with quick replies (botbuilder suggested actions). */
+/**
+ * A bot message, with its choices as suggested actions. Choices the customer sees are distinct:
+ * a label offered twice (greeting and thanks both read 你好) is shown once, the first kept.
+ */
 export function reply(text: string, quickReplies?: QuickReply[]): Partial<Activity> {
-  if (!quickReplies?.length) return MessageFactory.text(text);
+  const seen = new Set<string>();
+  const distinct = (quickReplies ?? []).filter((q) => !seen.has(q.title) && seen.add(q.title));
+  if (!distinct.length) return MessageFactory.text(text);
   return MessageFactory.suggestedActions(
-    quickReplies.map((q) => ({ type: ActionTypes.ImBack, title: q.title, value: q.value ?? q.title })),
+    distinct.map((q) => ({ type: ActionTypes.ImBack, title: q.title, value: q.value ?? q.title })),
     text,
   );
 }
