@@ -74,6 +74,8 @@ import { RequestReport } from "./reports/request.report.js";
 import { BullmqScheduler, queueNameFor } from "./scheduler/bullmq.scheduler.js";
 import { EmbeddedScheduler } from "./scheduler/embedded.scheduler.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
+import { holidayRoutes } from "./sla/holiday.routes.js";
+import { HolidayService } from "./sla/holiday.service.js";
 import { slaRoutes } from "./sla/sla.routes.js";
 import { SlaService } from "./sla/sla.service.js";
 import { loadSurveyConfig } from "./surveys/survey.config.js";
@@ -100,6 +102,8 @@ export interface App {
   auth: AuthService;
   tickets: TicketService;
   sla: SlaService;
+  /** China's holiday schedules admins load per year (issue 19), held in memory for the clocks. */
+  holidays: HolidayService;
   surveys: SurveyService;
   reports: ReportService;
   tracking: Tracking;
@@ -163,7 +167,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     config.RETENTION_DAYS,
   );
 
+  const holidays = new HolidayService(prisma, bus, scheduler, log.child({ component: "calendar" }), opts.now);
+  await holidays.start();
   const sla = new SlaService(prisma, scheduler, bus, log.child({ component: "sla" }), {
+    holidays: () => holidays.table(),
     warnRatio: config.SLA_WARN_RATIO,
     sql: db,
     webhookUrl: config.SLA_WEBHOOK_URL,
@@ -230,6 +237,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       tracking: tracking.service,
       customerPhone,
       claimMaxAmount: config.CLAIM_MAX_AMOUNT,
+      holidays: () => holidays.table(),
       ...(opts.now ? { now: opts.now } : {}),
     }),
     new ProgressFlow({ tickets, customerPhone }),
@@ -344,6 +352,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       channels: () => channels,
       mode: config.mode,
       extra: () => ({ scheduler: scheduler.health(), bus: bus.health() }),
+      calendar: () => holidays.coverage(),
     }),
   );
   await server.register(authRoutes(auth, config.RATE_LIMIT_LOGINS_PER_MINUTE));
@@ -352,6 +361,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await server.register(adminRoutes(prisma, auth, outbox));
   await server.register(ticketRoutes(tickets, auth));
   await server.register(slaRoutes(sla, auth));
+  await server.register(holidayRoutes(holidays, auth));
   const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));
   // Issue 8: per-day rollups of the dashboard summary, refreshed every 5 minutes (report.rollup.ts).
   await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));
@@ -399,6 +409,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     auth,
     tickets,
     sla,
+    holidays,
     surveys,
     reports,
     tracking,
@@ -417,6 +428,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await outbox.reconcile();
         outbox.startSweeper();
         await retention.arm();
+        // The holiday data's coverage, logged once a day (and now, when it runs out soon).
+        await holidays.arm();
+        if (holidays.coverage().status !== "ok") holidays.dailyCheck();
         // Every running SLA clock is re-armed; those that fell due while down fire at once.
         await sla.reconcile();
         // Surveys due to send, remind or close while down are re-armed from their rows.
@@ -444,6 +458,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     async close() {
       if (fallbackSweep) clearInterval(fallbackSweep);
       if (replaySweep) clearInterval(replaySweep);
+      holidays.stop();
       await server.close();
       await conversations.drain();
       await outbox.flush();

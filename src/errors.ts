@@ -19,6 +19,8 @@ export const ERRORS = {
   ILLEGAL_TRANSITION: { status: 409, message: "Illegal state transition" },
   CONFLICT: { status: 409, message: "Conflict" },
   SLA_POLICY_LOCKED: { status: 409, message: "This SLA policy is fixed and cannot be changed" },
+  /** An ICS import that is not an iCalendar file, or has no day of the year asked for. */
+  HOLIDAY_ICS_INVALID: { status: 400, message: "Not a holiday calendar for this year" },
   TICKET_NO_CHANNEL: { status: 409, message: "This ticket has no customer conversation to reply on" },
   /** The conversation's channel cannot carry this text whole (SMS parts); nothing was stored or sent. */
   MESSAGE_TOO_LONG_FOR_CHANNEL: { status: 422, message: "Too long for the customer's channel" },

@@ -3,6 +3,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client
 import { z } from "zod";
 import type { ChannelAdapter } from "../channel/channel.js";
 import type { Database } from "../db/client.js";
+import type { CalendarCoverage } from "../sla/holidays.js";
 
 export interface Metrics {
   registry: Registry;
@@ -37,6 +38,12 @@ export interface HealthDeps {
   channels: () => ChannelAdapter[];
   /** Workers (scheduler, bus): a "degraded" one makes the whole answer "degraded" (still 200: it serves). */
   extra: () => Record<string, { state: string; detail?: string }>;
+  /**
+   * How far the holiday data reaches (issue 19). A warning (the data ends within 60 days) is a
+   * detail and leaves the status alone; "expired" (this year has no data, business-calendar
+   * clocks count Monday–Friday) makes it "degraded". Both stay 200: the instance serves.
+   */
+  calendar?: () => CalendarCoverage;
   mode: string;
 }
 
@@ -64,12 +71,21 @@ export const healthRoutes =
     );
 
     const component = z.object({ state: z.string(), detail: z.string().optional() });
+    const calendar = z
+      .object({
+        status: z.enum(["ok", "warning", "expired"]),
+        coveredUntil: z.string().nullable(),
+        daysLeft: z.number().nullable(),
+        message: z.string(),
+      })
+      .optional();
     app.get(
       "/readyz",
       {
         schema: {
           tags: ["ops"],
-          summary: "Ready to serve: database reachable; state of every channel and worker",
+          summary:
+            "Ready to serve: database reachable; state of every channel and worker; how far the holiday calendar reaches",
           response: {
             200: z.object({
               status: z.enum(["ready", "degraded", "unavailable"]),
@@ -77,6 +93,7 @@ export const healthRoutes =
               database: component,
               channels: z.record(z.string(), component),
               components: z.record(z.string(), component),
+              calendar,
             }),
             503: z.object({
               status: z.enum(["ready", "degraded", "unavailable"]),
@@ -84,6 +101,7 @@ export const healthRoutes =
               database: component,
               channels: z.record(z.string(), component),
               components: z.record(z.string(), component),
+              calendar,
             }),
           },
         },
@@ -101,13 +119,15 @@ export const healthRoutes =
         const components = deps.extra();
         // Redis down: chats and tickets still work (the database sweep fires timers), so the
         // instance stays in the load balancer (200) but says which part is degraded.
-        const degraded = Object.values(components).some((c) => c.state !== "ready");
+        const cal = deps.calendar?.();
+        const degraded = Object.values(components).some((c) => c.state !== "ready") || cal?.status === "expired";
         return reply.code(ok ? 200 : 503).send({
           status: !ok ? "unavailable" : degraded ? "degraded" : "ready",
           mode: deps.mode,
           database,
           channels,
           components,
+          ...(cal ? { calendar: cal } : {}),
         });
       },
     );

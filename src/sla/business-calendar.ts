@@ -3,10 +3,11 @@
  *
  * A calendar is either 24×7 (the default: 001 quotes 24-hour online service) or business
  * hours on working days. Working days follow China's public holidays and make-up working
- * days (调休) from `chinese-days`, plus custom closed days. All wall-clock reasoning happens
- * in the calendar's own time zone (Asia/Shanghai by default), whatever the server's zone is.
+ * days (调休) — the admin-loaded schedule of the year, else `chinese-days`, else Monday–Friday
+ * (holidays.ts) — plus custom closed days. All wall-clock reasoning happens in the calendar's
+ * own time zone (Asia/Shanghai by default), whatever the server's zone is.
  */
-import chineseDays from "chinese-days";
+import { EMPTY_HOLIDAYS, type HolidayTable, officialDay, yearCovered } from "./holidays.js";
 
 export type CalendarMode = "twentyfour_seven" | "business_hours";
 
@@ -21,6 +22,8 @@ export interface CalendarSpec {
   useChinaHolidays: boolean;
   /** Extra closed days, ISO dates (YYYY-MM-DD) in the calendar's zone. */
   closedDays: readonly string[];
+  /** The holiday snapshot (admin-loaded years); without it only chinese-days' years are known. */
+  holidays?: HolidayTable;
 }
 
 export const DEFAULT_TIMEZONE = "Asia/Shanghai";
@@ -157,7 +160,10 @@ export function validateCalendar(spec: CalendarSpec): string[] {
 export function isWorkingDay(spec: CalendarSpec, date: LocalDate | string): boolean {
   const iso = typeof date === "string" ? date : isoDate(date);
   if (spec.closedDays.includes(iso)) return false;
-  if (spec.useChinaHolidays) return chineseDays.isWorkday(iso);
+  if (spec.useChinaHolidays) {
+    const official = officialDay(spec.holidays ?? EMPTY_HOLIDAYS, iso);
+    if (official.kind !== "normal") return official.kind === "workday";
+  }
   const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
   const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
   return weekday !== 0 && weekday !== 6;
@@ -214,4 +220,16 @@ export function workingMsBetween(spec: CalendarSpec, from: Date, to: Date): numb
     day = addDays(day, 1);
   }
   return total;
+}
+
+/**
+ * Did any day of [from, to] fall on a year without holiday data, so that it was counted
+ * Monday–Friday? Only a business-hours calendar that follows China's holidays can.
+ */
+export function spanUsesFallback(spec: CalendarSpec, from: Date, to: Date): boolean {
+  if (spec.mode !== "business_hours" || !spec.useChinaHolidays) return false;
+  const first = localDateOf(from, spec.timezone).y;
+  const last = localDateOf(to.getTime() < from.getTime() ? from : to, spec.timezone).y;
+  for (let y = first; y <= last; y++) if (!yearCovered(spec.holidays ?? EMPTY_HOLIDAYS, y)) return true;
+  return false;
 }

@@ -2,7 +2,7 @@
  * SLA policies and clock arithmetic: pure functions. The service (sla.service.ts) loads
  * rows, calls these, and writes the result; nothing here touches the database or a timer.
  */
-import { addWorkingMinutes, type CalendarSpec, workingMsBetween } from "./business-calendar.js";
+import { addWorkingMinutes, type CalendarSpec, spanUsesFallback, workingMsBetween } from "./business-calendar.js";
 
 /**
  * Complaints run first_response, resolution and regulatory; service requests run resolution (the
@@ -168,6 +168,8 @@ export interface ClockTimes {
   metAt: Date | null;
   breachedAt: Date | null;
   nextFireAt: Date | null;
+  /** Its due time was computed with a year that has no holiday data (Monday–Friday there). */
+  calendarFallback?: boolean;
 }
 
 /** When the scheduler must next wake this clock: the warning, then the breach; never once stopped. */
@@ -196,6 +198,7 @@ export function startClock(
     metAt: null,
     breachedAt: null,
     nextFireAt: null,
+    calendarFallback: spanUsesFallback(calendar, startedAt, dueAt),
   };
   c.nextFireAt = nextFireAt(c);
   return c;
@@ -226,6 +229,7 @@ export function resumeClock(c: ClockTimes, calendar: CalendarSpec, now: Date): C
     pausedAt: null,
     pausedMs: c.pausedMs + Math.max(0, now.getTime() - c.pausedAt.getTime()),
     nextFireAt: null,
+    calendarFallback: spanUsesFallback(calendar, c.startedAt, dueAt),
   };
   resumed.nextFireAt = nextFireAt(resumed);
   return resumed;

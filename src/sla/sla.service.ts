@@ -14,6 +14,7 @@ import {
   type CalendarSpec,
   validateCalendar,
 } from "./business-calendar.js";
+import type { HolidayTable } from "./holidays.js";
 import {
   type ClockKind,
   type ClockState,
@@ -41,6 +42,8 @@ export interface SlaOptions {
   webhookSecret?: string | undefined;
   /** Injectable clock for tests. */
   now?: () => Date;
+  /** The holiday snapshot business calendars count on (HolidayService.table). */
+  holidays?: () => HolidayTable;
 }
 
 /** A scheduler change to make once the transaction that decided it has committed. */
@@ -64,6 +67,8 @@ export interface SlaClockDto {
   warnedAt?: string;
   metAt?: string;
   breachedAt?: string;
+  /** Computed Monday–Friday on a year without holiday data (issue 19). */
+  calendarFallback: boolean;
 }
 
 export type SlaNotice = "sla.warning" | "sla.breached";
@@ -210,6 +215,7 @@ export class SlaService {
         dayEnd: r.dayEnd,
         useChinaHolidays: r.useChinaHolidays,
         closedDays: r.closedDays,
+        ...(this.opts.holidays ? { holidays: this.opts.holidays() } : {}),
       });
     return map;
   }
@@ -537,6 +543,7 @@ function fromRow(r: SlaClock): ClockTimes {
     metAt: r.metAt,
     breachedAt: r.breachedAt,
     nextFireAt: r.nextFireAt,
+    calendarFallback: r.calendarFallback,
   };
 }
 
@@ -552,6 +559,7 @@ function toRow(c: ClockTimes) {
     metAt: c.metAt,
     breachedAt: c.breachedAt,
     nextFireAt: c.nextFireAt,
+    ...(c.calendarFallback !== undefined ? { calendarFallback: c.calendarFallback } : {}),
   };
 }
 
@@ -570,5 +578,6 @@ export function toClockDto(r: SlaClock): SlaClockDto {
     ...(r.warnedAt ? { warnedAt: r.warnedAt.toISOString() } : {}),
     ...(r.metAt ? { metAt: r.metAt.toISOString() } : {}),
     ...(r.breachedAt ? { breachedAt: r.breachedAt.toISOString() } : {}),
+    calendarFallback: r.calendarFallback,
   };
 }

@@ -3,8 +3,8 @@
  * stored. The flows (src/conversation/flows/request.flow.ts) ask; these answer.
  */
 import { createRequire } from "node:module";
-import chineseDays from "chinese-days";
 import { localDateOf, zonedTime } from "../sla/business-calendar.js";
+import { EMPTY_HOLIDAYS, type HolidayTable, officialDay } from "../sla/holidays.js";
 import type { ShipmentStatus } from "../tracking/tracking.types.js";
 
 // ───────────────────────── tracking status gates ─────────────────────────
@@ -147,13 +147,15 @@ export interface SlotWindow {
 
 /**
  * The window of a slot as of `now`, or why it cannot be booked: in the past (or too late to
- * come), or a closed day — China's public holidays (chinese-days) and the operator's extra
- * closed days. Pickups run at weekends; 调休 does not matter to them.
+ * come), or a closed day — China's public holidays (the admin-loaded schedule of the year, else
+ * chinese-days: holidays.ts) and the operator's extra closed days. Pickups run at weekends;
+ * 调休 does not matter to them.
  */
 export function slotWindow(
   slot: Slot,
   now: Date,
   closedDays: readonly string[] = [],
+  holidays: HolidayTable = EMPTY_HOLIDAYS,
 ): SlotWindow | { error: "past" | "closed" } {
   const today = localDateOf(now, TZ);
   const base = new Date(Date.UTC(today.y, today.m - 1, today.d + (slot.day === "tomorrow" ? 1 : 0)));
@@ -163,14 +165,8 @@ export function slotWindow(
   const start = zonedTime(day, from * 60, TZ);
   const end = zonedTime(day, to * 60, TZ);
   if (end.getTime() - BOOK_BEFORE_END_MS <= now.getTime()) return { error: "past" };
-  if (closedDays.includes(iso) || isPublicHoliday(iso)) return { error: "closed" };
+  if (closedDays.includes(iso) || officialDay(holidays, iso).kind === "holiday") return { error: "closed" };
   return { date: iso, start, end };
-}
-
-function isPublicHoliday(iso: string): boolean {
-  const detail = chineseDays.getDayDetail(iso);
-  // Weekends are named by weekday; a public holiday's name is "English,中文,n".
-  return !detail.work && detail.name.includes(",");
 }
 
 // ───────────────────────── items, weight, amounts ─────────────────────────

@@ -29,6 +29,8 @@ const clockSchema = z.object({
   warnedAt: z.string().optional(),
   metAt: z.string().optional(),
   breachedAt: z.string().optional(),
+  /** Due time computed Monday–Friday on a year without holiday data (issue 19). */
+  calendarFallback: z.boolean(),
 });
 
 const summarySchema = z.object({

@@ -78,6 +78,11 @@ const ROUTES: Record<string, Policy> = {
   "PUT /api/sla/policies/{name}": admin,
   "GET /api/sla/calendars": supervisors,
   "PUT /api/sla/calendars/{id}": admin,
+  "GET /api/admin/holidays": admin,
+  "GET /api/admin/holidays/{year}": admin,
+  "PUT /api/admin/holidays/{year}": admin,
+  "POST /api/admin/holidays/{year}/ics": admin,
+  "DELETE /api/admin/holidays/{year}": admin,
   "GET /api/admin/agents": supervisors,
   "POST /api/admin/agents": admin,
   "PATCH /api/admin/agents/{id}": admin,
@@ -100,6 +105,7 @@ const PARAMS: Record<string, string> = {
   number: "202601-00001",
   waybill: "SF1438829301576",
   name: "first_response",
+  year: "2099",
 };
 
 describe("roles on every route", () => {

@@ -2,6 +2,7 @@ import type { TurnContext } from "botbuilder";
 import type { NluResult } from "../../../intents/index.js";
 import type { QuickReply } from "../../channel/channel.js";
 import { formatDuration } from "../../sla/duration.js";
+import type { HolidayTable } from "../../sla/holidays.js";
 import {
   canChangeAddress,
   canSetPreference,
@@ -44,6 +45,8 @@ export interface RequestFlowDeps {
   claimMaxAmount: number;
   /** Extra closed days for pickups (ISO dates), besides China's public holidays. */
   closedDays?: () => Promise<readonly string[]>;
+  /** China's public holidays as loaded (HolidayService.table); chinese-days' years without it. */
+  holidays?: () => HolidayTable;
   now?: () => Date;
 }
 
@@ -344,7 +347,7 @@ export class RequestFlow implements Flow {
   }
 
   private async takeSlot(d: RequestDraft, slot: Slot): Promise<Outcome> {
-    const w = slotWindow(slot, this.now(), (await this.deps.closedDays?.()) ?? []);
+    const w = slotWindow(slot, this.now(), (await this.deps.closedDays?.()) ?? [], this.deps.holidays?.());
     if ("error" in w) {
       if (w.error === "past") return { ok: false, key: "slot.past" };
       return { ok: false, key: "slot.closed", vars: { date: this.slotDate(slot) } };
@@ -354,7 +357,7 @@ export class RequestFlow implements Flow {
   }
 
   private async takeWhen(d: RequestDraft, slot: Slot): Promise<Outcome> {
-    const w = slotWindow(slot, this.now());
+    const w = slotWindow(slot, this.now(), [], this.deps.holidays?.());
     if ("error" in w && w.error === "past") return { ok: false, key: "slot.past" };
     d.when = { ...slot, date: "error" in w ? this.slotDate(slot) : w.date };
     return { ok: true };
@@ -408,7 +411,7 @@ export class RequestFlow implements Flow {
       case "slot":
       case "when":
         return SLOT_DAYS.flatMap((day) => SLOT_PARTS.map((part) => ({ day, part })))
-          .filter((s) => !("error" in slotWindow(s, this.now())) || f === "when")
+          .filter((s) => !("error" in slotWindow(s, this.now(), [], this.deps.holidays?.())) || f === "when")
           .map((s) => ({ title: rt(locale, `slot.${s.day}.${s.part}` as RequestTextKey) }));
       case "preference":
         return (["home", "station", "locker", "reschedule"] as const).map((p) => ({ title: rt(locale, `pref.${p}`) }));
