@@ -26,6 +26,7 @@ import { wechatyFromConfig } from "../channels/wechat/wechaty.factory.js";
 import { wechatOaFromConfig } from "../channels/wechat-oa/wechat-oa.factory.js";
 import { createNlu, type Nlu } from "../intents/index.js";
 import { adminRoutes } from "./agents/admin.routes.js";
+import { staffAudit } from "./agents/audit.js";
 import { requireRole } from "./agents/auth.plugin.js";
 import { authRoutes } from "./agents/auth.routes.js";
 import { AuthService } from "./agents/auth.service.js";
@@ -360,15 +361,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await server.register(consoleRoutes(auth, consoleService, bus));
   await server.register(adminRoutes(prisma, auth, outbox));
   await server.register(ticketRoutes(tickets, auth));
-  await server.register(slaRoutes(sla, auth));
+  const audit = staffAudit(prisma);
+  await server.register(slaRoutes(sla, auth, audit));
   await server.register(holidayRoutes(holidays, auth));
   const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));
   // Issue 8: per-day rollups of the dashboard summary, refreshed every 5 minutes (report.rollup.ts).
   await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));
   await server.register(reportRoutes(reports, auth, new RequestReport(prisma), feedback));
-  await server.register(knowledgeRoutes(knowledge, auth));
+  await server.register(knowledgeRoutes(knowledge, auth, audit));
   await server.register(
-    feedbackRoutes(feedback, auth, {
+    feedbackRoutes(feedback, auth, audit, {
       notify: async (conversationId, text) => {
         await conversations.sendToConversation(conversationId, { text, author: "system" });
       },

@@ -6,6 +6,7 @@ import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import { int8String } from "../http/storable-text.js";
 import type { OutboxService } from "../outbox/outbox.service.js";
+import { auditStaff } from "./audit.js";
 import { requireRole, STAFF } from "./auth.plugin.js";
 import { AuthService, ROLES } from "./auth.service.js";
 
@@ -19,6 +20,23 @@ const agentOut = z.object({
   maxOpenTickets: z.number(),
   groups: z.array(z.string()),
 });
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+const auditEventOut = z.object({
+  id: z.string(),
+  at: z.string(),
+  actorType: z.string().describe("agent | customer | system"),
+  actorId: z.string().nullable(),
+  actor: z
+    .object({ id: z.string(), username: z.string(), displayName: z.string() })
+    .nullable()
+    .describe("the staff member who acted, by name (null for the system, customers, or a deleted account)"),
+  action: z.string(),
+  subjectType: z.string().nullable(),
+  subjectId: z.string().nullable(),
+  data: z.unknown(),
+});
+
 const password = z.string().min(8, "password must be at least 8 characters").max(200);
 
 /** Admin pages' API: staff accounts, groups, canned replies, audit log, dead letters. */
@@ -235,6 +253,12 @@ export const adminRoutes =
       async (request, reply) => {
         if (request.body.groupCode) await assertGroups(db, [request.body.groupCode]);
         const row = await db.cannedReply.create({ data: request.body });
+        await auditStaff(db, request.principal!.agentId, {
+          action: "canned_reply.create",
+          subjectType: "canned_reply",
+          subjectId: row.id,
+          data: { title: row.title, groupCode: row.groupCode },
+        });
         return reply.code(201).send({ id: row.id, title: row.title, text: row.text, groupCode: row.groupCode });
       },
     );
@@ -251,8 +275,15 @@ export const adminRoutes =
         },
       },
       async (request, reply) => {
+        const row = await db.cannedReply.findUnique({ where: { id: request.params.id }, select: { title: true } });
         const res = await db.cannedReply.deleteMany({ where: { id: request.params.id } });
         if (!res.count) throw new AppError("NOT_FOUND", "Canned reply not found");
+        await auditStaff(db, request.principal!.agentId, {
+          action: "canned_reply.delete",
+          subjectType: "canned_reply",
+          subjectId: request.params.id,
+          data: { title: row?.title ?? null },
+        });
         return reply.code(204).send(null);
       },
     );
@@ -264,13 +295,14 @@ export const adminRoutes =
         schema: {
           tags: ["admin"],
           security,
-          summary: "Audit log of staff and system actions (append-only), newest first",
+          summary:
+            "Audit log of staff and system actions (append-only), newest first; a staff actor is named (actor: username and display name)",
           querystring: z.object({
             before: int8String("before").optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
           response: {
-            200: z.object({ events: z.array(z.record(z.string(), z.unknown())) }),
+            200: z.object({ events: z.array(auditEventOut) }),
             ...errorResponses(401, 403),
           },
         },
@@ -281,7 +313,27 @@ export const adminRoutes =
           orderBy: { id: "desc" },
           take: request.query.limit,
         });
-        return { events: rows.map((r) => ({ ...r, id: r.id.toString(), at: r.at.toISOString() })) };
+        // actorId is free text (agents, customers, the system): name the agents among them.
+        const agentIds = [
+          ...new Set(
+            rows.filter((r) => r.actorType === "agent" && r.actorId && isUuid(r.actorId)).map((r) => r.actorId!),
+          ),
+        ];
+        const agents = agentIds.length
+          ? await db.agent.findMany({
+              where: { id: { in: agentIds } },
+              select: { id: true, username: true, displayName: true },
+            })
+          : [];
+        const byId = new Map(agents.map((a) => [a.id, a]));
+        return {
+          events: rows.map((r) => ({
+            ...r,
+            id: r.id.toString(),
+            at: r.at.toISOString(),
+            actor: (r.actorType === "agent" && r.actorId && byId.get(r.actorId)) || null,
+          })),
+        };
       },
     );
 

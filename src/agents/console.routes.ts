@@ -16,6 +16,9 @@ const textBody = z.object({
     .transform((s) => s.trim())
     .pipe(z.string().min(1, "text must not be empty").max(2000, "text must be at most 2000 characters")),
 });
+const replyBody = textBody.extend({
+  cannedReplyId: z.uuid().optional().describe("the canned reply this text came from (recorded in the audit log)"),
+});
 const messageOut = z.object({
   id: z.string(),
   seq: z.string(),
@@ -111,12 +114,21 @@ export const consoleRoutes =
           security,
           summary: "Reply to the customer on their channel",
           params: idParams,
-          body: textBody,
+          body: replyBody,
           response: { 201: messageOut, ...errorResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await consoleService.reply(request.principal!, request.params.id, request.body.text)),
+        reply
+          .code(201)
+          .send(
+            await consoleService.reply(
+              request.principal!,
+              request.params.id,
+              request.body.text,
+              request.body.cannedReplyId,
+            ),
+          ),
     );
 
     app.post(

@@ -8,6 +8,7 @@ import { AppError } from "../errors.js";
 import { maskPhone } from "../logger.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { AGENTS_TOPIC, conversationTopic } from "../realtime/topics.js";
+import { auditCannedReply } from "./audit.js";
 import type { Principal } from "./auth.service.js";
 import { mayViewConversation, type ScopedConversation } from "./conversation-scope.js";
 
@@ -233,7 +234,7 @@ export class ConsoleService {
     });
   }
 
-  async reply(principal: Principal, conversationId: string, text: string): Promise<MessageDto> {
+  async reply(principal: Principal, conversationId: string, text: string, cannedReplyId?: string): Promise<MessageDto> {
     await this.assertOwner(principal, conversationId);
     const message = await this.conversations.sendToConversation(conversationId, {
       author: "agent",
@@ -245,6 +246,11 @@ export class ConsoleService {
       this.log.error({ err, conversationId }, "recording the first response failed"),
     );
     await this.audit(principal, "conversation.reply", conversationId);
+    if (cannedReplyId)
+      await auditCannedReply(this.db, principal.agentId, cannedReplyId, {
+        subjectType: "conversation",
+        subjectId: conversationId,
+      });
     return message;
   }
 

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { StaffAudit } from "../agents/audit.js";
 import { requireRole } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
@@ -51,7 +52,12 @@ export interface FeedbackNotifier {
 
 /** 建议 and 咨询 as customers sent them (supervisors and admins; texts masked). */
 export const feedbackRoutes =
-  (feedback: FeedbackService, auth: AuthService, notifier: FeedbackNotifier): FastifyPluginAsyncZod =>
+  (
+    feedback: FeedbackService,
+    auth: AuthService,
+    audit: StaffAudit,
+    notifier: FeedbackNotifier,
+  ): FastifyPluginAsyncZod =>
   async (app) => {
     const readers = requireRole(auth, "supervisor", "admin");
 
@@ -149,6 +155,12 @@ export const feedbackRoutes =
         const { status, note, reply } = request.body;
         const { conversationId, ...row } = await feedback.setStatus(request.params.id, status, note);
         if (reply) await notifier.notify(conversationId, reply);
+        await audit(request.principal!.agentId, {
+          action: `feedback.${status}`,
+          subjectType: "feedback",
+          subjectId: row.id,
+          data: { repliedToCustomer: Boolean(reply) },
+        });
         return row;
       },
     );

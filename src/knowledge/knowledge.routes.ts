@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { StaffAudit } from "../agents/audit.js";
 import { requireRole, STAFF } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
@@ -115,7 +116,7 @@ function jsonlRows(text: string): unknown[] {
 
 /** Knowledge-base admin (articles: admin; list and 试一试 search: staff) and the unanswered to-do list. */
 export const knowledgeRoutes =
-  (kb: KnowledgeService, auth: AuthService): FastifyPluginAsyncZod =>
+  (kb: KnowledgeService, auth: AuthService, audit: StaffAudit): FastifyPluginAsyncZod =>
   async (app) => {
     const admins = requireRole(auth, "admin");
     const readers = requireRole(auth, "supervisor", "admin");
@@ -169,6 +170,12 @@ export const knowledgeRoutes =
       },
       async (request, reply) => {
         const article = await kb.createArticle(request.body, request.principal?.username ?? null);
+        await audit(request.principal!.agentId, {
+          action: "kb.article.create",
+          subjectType: "kb_article",
+          subjectId: article.id,
+          data: { title: article.title },
+        });
         return reply.code(201).send(toDto(article));
       },
     );
@@ -186,8 +193,16 @@ export const knowledgeRoutes =
           response: { 200: articleSchema, ...errorResponses(400, 401, 403, 404, 409) },
         },
       },
-      async (request) =>
-        toDto(await kb.updateArticle(request.params.id, request.body, request.principal?.username ?? null)),
+      async (request) => {
+        const article = await kb.updateArticle(request.params.id, request.body, request.principal?.username ?? null);
+        await audit(request.principal!.agentId, {
+          action: "kb.article.update",
+          subjectType: "kb_article",
+          subjectId: article.id,
+          data: { title: article.title, enabled: article.enabled },
+        });
+        return toDto(article);
+      },
     );
 
     app.delete(
@@ -204,6 +219,11 @@ export const knowledgeRoutes =
       },
       async (request, reply) => {
         await kb.deleteArticle(request.params.id);
+        await audit(request.principal!.agentId, {
+          action: "kb.article.delete",
+          subjectType: "kb_article",
+          subjectId: request.params.id,
+        });
         return reply.code(204).send(null);
       },
     );
@@ -311,7 +331,12 @@ export const knowledgeRoutes =
           throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the file as text/plain");
         const rows = request.query.format === "csv" ? csvRows(request.body) : jsonlRows(request.body);
         if (rows.length > MAX_IMPORT_ROWS) throw new AppError("VALIDATION_FAILED", `At most ${MAX_IMPORT_ROWS} rows`);
-        return kb.importArticles(rows, request.principal?.username ?? null);
+        const result = await kb.importArticles(rows, request.principal?.username ?? null);
+        await audit(request.principal!.agentId, {
+          action: "kb.import",
+          data: { format: request.query.format, ...result },
+        });
+        return result;
       },
     );
 
@@ -355,6 +380,13 @@ export const knowledgeRoutes =
           response: { 200: z.object({ closed: z.number() }), ...errorResponses(400, 401, 403) },
         },
       },
-      async (request) => ({ closed: await kb.closeUnanswered(request.body.ids, request.body.status) }),
+      async (request) => {
+        const closed = await kb.closeUnanswered(request.body.ids, request.body.status);
+        await audit(request.principal!.agentId, {
+          action: "kb.unanswered.close",
+          data: { status: request.body.status, closed },
+        });
+        return { closed };
+      },
     );
   };

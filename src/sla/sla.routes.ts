@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { CATEGORY_CODES } from "../../intents/index.js";
+import type { StaffAudit } from "../agents/audit.js";
 import { requireRole } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { errorResponses } from "../http/schemas.js";
@@ -40,7 +41,7 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be HH:M
 
 /** Admin API for SLA policies and business calendars; changes apply to clocks started afterwards. */
 export const slaRoutes =
-  (sla: SlaService, auth: AuthService): FastifyPluginAsyncZod =>
+  (sla: SlaService, auth: AuthService, audit: StaffAudit): FastifyPluginAsyncZod =>
   async (app) => {
     const readers = requireRole(auth, "supervisor", "admin");
     const admins = requireRole(auth, "admin");
@@ -89,7 +90,16 @@ export const slaRoutes =
           response: { 200: policySchema, ...errorResponses(400, 401, 403, 409) },
         },
       },
-      async (request) => (await sla.putPolicy(request.params.name, request.body)) as z.infer<typeof policySchema>,
+      async (request) => {
+        const saved = await sla.putPolicy(request.params.name, request.body);
+        await audit(request.principal!.agentId, {
+          action: "sla.policy.put",
+          subjectType: "sla_policy",
+          subjectId: request.params.name,
+          data: request.body,
+        });
+        return saved as z.infer<typeof policySchema>;
+      },
     );
 
     app.get(
@@ -132,6 +142,12 @@ export const slaRoutes =
       },
       async (request) => {
         const saved = await sla.putCalendar({ id: request.params.id, ...request.body });
+        await audit(request.principal!.agentId, {
+          action: "sla.calendar.put",
+          subjectType: "calendar",
+          subjectId: request.params.id,
+          data: { name: request.body.name, mode: request.body.mode, closedDays: request.body.closedDays.length },
+        });
         return { ...saved, closedDays: [...saved.closedDays] };
       },
     );

@@ -88,7 +88,10 @@ const numberParams = z.object({
 
 const ACTION_BODIES = {
   take: z.object({}).strict().nullish(),
-  reply: z.object({ text: text(2000) }),
+  reply: z.object({
+    text: text(2000),
+    cannedReplyId: z.uuid().optional().describe("the canned reply this text came from (recorded in the audit log)"),
+  }),
   note: z.object({ text: text(4000) }),
   pend: z.object({ text: text(2000).optional() }).nullish(),
   resolve: z.object({ resolution: text(4000), rootCause: z.enum(["quality", "non_quality"]).optional() }),

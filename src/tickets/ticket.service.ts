@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { auditCannedReply, auditStaff } from "../agents/audit.js";
 import type { Principal, Role } from "../agents/auth.service.js";
 import { mayViewConversation } from "../agents/conversation-scope.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
@@ -154,7 +155,7 @@ export interface TicketFilter {
 
 export type ActionBody =
   | { action: "take" }
-  | { action: "reply"; text: string }
+  | { action: "reply"; text: string; cannedReplyId?: string | undefined }
   | { action: "note"; text: string }
   | { action: "pend"; text?: string | undefined }
   | { action: "resolve"; resolution: string; rootCause?: "quality" | "non_quality" | undefined }
@@ -535,6 +536,13 @@ export class TicketService {
           },
         },
       });
+      if (a.actor.type === "agent")
+        await auditStaff(tx, a.actor.id, {
+          action: "ticket.created",
+          subjectType: "ticket",
+          subjectId: ticket.id,
+          data: { number: ticket.number, type, category: a.category },
+        });
       const arms = await this.sla.startClocks(tx, ticket.id, {
         type,
         category: a.category,
@@ -1045,6 +1053,21 @@ export class TicketService {
           data: eventData as Prisma.InputJsonValue,
         },
       });
+      // Every staff action is in the audit log too, beside the ticket's own history (issue 19).
+      if (actor.type === "agent") {
+        await auditStaff(tx, actor.id, {
+          action: `ticket.${eventType}`,
+          subjectType: "ticket",
+          subjectId: ticket.id,
+          data: auditFacts(ticket.number, eventData),
+        });
+        if (body.action === "reply" && body.cannedReplyId)
+          await auditCannedReply(tx, actor.id, body.cannedReplyId, {
+            subjectType: "ticket",
+            subjectId: ticket.id,
+            number: ticket.number,
+          });
+      }
       return arms;
     }, TX_OPTIONS);
     await this.sla.applyArms(arms);
@@ -1122,6 +1145,14 @@ export class TicketService {
       .publish(AGENTS_TOPIC, { type, ...(change ? { change } : {}), ticket: toSummary(t) })
       .catch((err) => this.log.warn({ err }, "realtime publish failed"));
   }
+}
+
+/** The audit line's facts: what changed, never the text written to or about the customer. */
+function auditFacts(number: string, eventData: Record<string, unknown>): Record<string, unknown> {
+  const facts: Record<string, unknown> = { number };
+  for (const key of ["from", "to", "toAssignee", "toGroup", "rootCause", "amount", "paidAmount", "fromType"])
+    if (eventData[key] !== undefined) facts[key] = eventData[key];
+  return facts;
 }
 
 function actorColumns(a: Actor): { actorType: string; actorId: string | null } {

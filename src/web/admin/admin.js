@@ -337,7 +337,11 @@ const panels = {
             "tr",
             {},
             h("td", {}, fmt(e.at)),
-            h("td", {}, `${e.actorType} ${e.actorId ?? ""}`),
+            h(
+              "td",
+              e.actor ? { title: `${e.actor.username} ${e.actor.id}` } : {},
+              e.actor ? e.actor.displayName : `${e.actorType} ${e.actorId ?? ""}`,
+            ),
             h("td", {}, e.action),
             h("td", {}, `${e.subjectType ?? ""} ${e.subjectId ?? ""}`),
             h("td", {}, h("pre", {}, e.data ? JSON.stringify(e.data) : "")),
