@@ -1,5 +1,6 @@
-// Admin pages: staff accounts and groups, canned replies, SLA policies, audit log, dead letters.
-import { applyI18n, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
+// Admin pages: staff accounts and groups, canned replies, SLA policies, holiday schedules, audit
+// log, dead letters.
+import { applyI18n, calendarBanner, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
 
 const I18N = {
   "zh-CN": {
@@ -12,6 +13,7 @@ const I18N = {
     "tab.agents": "客服账号",
     "tab.canned": "快捷回复",
     "tab.sla": "SLA 策略",
+    "tab.holidays": "节假日",
     "tab.audit": "审计日志",
     "tab.dead": "发送失败",
     displayName: "姓名",
@@ -48,6 +50,20 @@ const I18N = {
     disable: "停用",
     enable: "启用",
     none: "暂无",
+    year: "年份",
+    source: "来源（通知网址）",
+    holidays: "放假",
+    workdays: "调休上班",
+    loadedAt: "导入时间",
+    builtin: "内置数据（chinese-days）覆盖年份",
+    coveredUntil: "节假日数据覆盖至",
+    days: "日期（每行：YYYY-MM-DD 休|班 名称；或 JSON 数组）",
+    loadJson: "保存该年安排",
+    icsFile: "ICS 文件",
+    loadIcs: "导入 ICS",
+    view: "查看",
+    holidayHelp:
+      "每年国务院办公厅公布次年的放假与调休安排后，请在此导入。已导入的年份替代内置数据；没有数据的年份按周一至周五计算，相关 SLA 时钟会标注。",
   },
   en: {
     title: "Administration",
@@ -59,6 +75,7 @@ const I18N = {
     "tab.agents": "Staff",
     "tab.canned": "Canned replies",
     "tab.sla": "SLA policies",
+    "tab.holidays": "Holidays",
     "tab.audit": "Audit log",
     "tab.dead": "Dead letters",
     displayName: "Name",
@@ -95,6 +112,20 @@ const I18N = {
     disable: "Disable",
     enable: "Enable",
     none: "Nothing here",
+    year: "Year",
+    source: "Source (notice URL)",
+    holidays: "Days off",
+    workdays: "Make-up working days",
+    loadedAt: "Loaded",
+    builtin: "Built-in data (chinese-days) covers",
+    coveredUntil: "Holiday data covers until",
+    days: "Days (one per line: YYYY-MM-DD 休|班 name; or a JSON array)",
+    loadJson: "Save the year",
+    icsFile: "ICS file",
+    loadIcs: "Import ICS",
+    view: "View",
+    holidayHelp:
+      "Load the State Council's schedule for the next year once it is published. A loaded year replaces the built-in data; a year without data counts Monday–Friday and the SLA clocks concerned are marked.",
   },
 };
 const T = I18N[locale];
@@ -327,6 +358,97 @@ const panels = {
     });
     return [table(["", T.kind, T.category, T.priority, T.group, T.target, T.calendar, T.rank, ""], rows)];
   },
+  async holidays() {
+    const { loaded, builtinYears, coverage } = await api("/api/admin/holidays");
+    const nextYear = coverage.coveredUntil ? Number(coverage.coveredUntil.slice(0, 4)) + 1 : new Date().getFullYear();
+    const year = h("input", { name: "year", type: "number", min: "2000", max: "2100", value: String(nextYear) });
+    const source = h("input", { name: "source", placeholder: "https://www.gov.cn/…", style: "width:320px" });
+    const days = h("textarea", { name: "days", rows: "8", style: "width:100%", placeholder: "2027-01-01 休 元旦" });
+    const file = h("input", { type: "file", accept: ".ics,text/calendar" });
+    const saveYear = async () => {
+      const y = Number(year.value);
+      const text = days.value.trim();
+      const parsed = text.startsWith("[") || text.startsWith("{") ? JSON.parse(text) : parseLines(text);
+      const list = Array.isArray(parsed) ? parsed : parsed.days;
+      await api(`/api/admin/holidays/${y}`, {
+        method: "PUT",
+        body: JSON.stringify({ source: source.value || "form", days: list }),
+      });
+    };
+    const importIcs = async () => {
+      const f = file.files?.[0];
+      if (!f) return;
+      const y = Number(year.value);
+      await api(`/api/admin/holidays/${y}/ics`, {
+        method: "POST",
+        body: JSON.stringify({ ics: await f.text(), source: source.value || `ics: ${f.name}` }),
+      });
+    };
+    const run = (fn) => async () => {
+      try {
+        await fn();
+        toast(T.saved);
+        show("holidays");
+      } catch (err) {
+        toast(err.message, "breach");
+      }
+    };
+    const form = h(
+      "form",
+      { class: "inline", onsubmit: (e) => e.preventDefault() },
+      h("p", { style: "flex-basis:100%;margin:0" }, T.holidayHelp),
+      h("p", { style: "flex-basis:100%;margin:0" }, coverage.message),
+      h("label", {}, T.year, year),
+      h("label", {}, T.source, source),
+      h("label", { style: "flex-basis:100%" }, T.days, days),
+      h("button", { type: "button", onclick: run(saveYear) }, T.loadJson),
+      h("label", {}, T.icsFile, file),
+      h("button", { type: "button", class: "secondary", onclick: run(importIcs) }, T.loadIcs),
+    );
+    const rows = loaded.map((y) =>
+      h(
+        "tr",
+        {},
+        h("td", {}, String(y.year)),
+        h("td", {}, String(y.holidays)),
+        h("td", {}, String(y.workdays)),
+        h("td", {}, y.source),
+        h("td", {}, fmt(y.loadedAt)),
+        h(
+          "td",
+          {},
+          h(
+            "button",
+            {
+              class: "secondary",
+              onclick: async () => {
+                const one = await api(`/api/admin/holidays/${y.year}`);
+                year.value = String(y.year);
+                source.value = one.source ?? "";
+                days.value = one.days
+                  .map((d) => `${d.date} ${d.kind === "workday" ? "班" : "休"} ${d.name}`)
+                  .join("\n");
+              },
+            },
+            T.view,
+          ),
+          h(
+            "button",
+            {
+              class: "secondary",
+              onclick: run(() => api(`/api/admin/holidays/${y.year}`, { method: "DELETE" })),
+            },
+            T.remove,
+          ),
+        ),
+      ),
+    );
+    return [
+      form,
+      table([T.year, T.holidays, T.workdays, T.source, T.loadedAt, ""], rows),
+      h("p", {}, `${T.builtin}: ${builtinYears[0]}–${builtinYears[builtinYears.length - 1]}`),
+    ];
+  },
   async audit() {
     const { events } = await api("/api/admin/audit?limit=200");
     return [
@@ -386,6 +508,19 @@ const panels = {
   },
 };
 
+/** "YYYY-MM-DD 休|班 name" lines (or holiday|workday) into the API's days. */
+function parseLines(text) {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [date, mark = "休", ...name] = line.split(/\s+/);
+      const kind = /^(班|上班|workday)$/i.test(mark) ? "workday" : "holiday";
+      return { date, kind, name: name.join(" ") };
+    });
+}
+
 function pickPolicy(p) {
   const keys = [
     "kind",
@@ -418,6 +553,7 @@ async function start() {
   $("login-view").hidden = true;
   $("app-view").hidden = false;
   $("me").textContent = `${me.displayName} (${me.role})`;
+  calendarBanner().then((banner) => $("calendar-banner").replaceChildren(...(banner ? [banner] : [])));
   groups = (await api("/api/groups")).groups;
   show(me.role === "admin" ? "agents" : "sla");
 }

@@ -48,6 +48,7 @@ const I18N = {
     tickets: "历史工单",
     ticket: "本会话工单",
     clocks: "SLA 时钟",
+    calendarFallback: "节假日数据缺失，按周一至周五计算",
     events: "处理记录",
     description: "问题描述",
     resolution: "处理结果",
@@ -135,6 +136,7 @@ const I18N = {
     tickets: "Earlier tickets",
     ticket: "This conversation's ticket",
     clocks: "SLA clocks",
+    calendarFallback: "No holiday data: counted Monday–Friday",
     events: "History",
     description: "Description",
     resolution: "Resolution",
@@ -632,6 +634,8 @@ async function openTicket(number) {
               : k.state === "stopped"
                 ? h("span", { class: "badge" }, T.stopped)
                 : dueBadge(k.dueAt, k.state === "breached", t.status, k.warnedAt ?? k.warnAt),
+          // Issue 19: the due time was counted Monday–Friday on a year without holiday data.
+          k.calendarFallback ? h("small", { class: "calendar-fallback", "data-fallback": "" }, T.calendarFallback) : "",
         ),
       ),
     ),

@@ -3,7 +3,17 @@
 // to the tickets behind a figure, CSV export. Every text goes through textContent.
 
 import { renderFeedback } from "/static/dashboard/feedback.panel.js";
-import { applyI18n, categoryLabel, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
+import {
+  applyI18n,
+  calendarBanner,
+  categoryLabel,
+  createApi,
+  h,
+  locale,
+  login,
+  session,
+  toast,
+} from "/static/shared/staff.js";
 import { renderRequests } from "./requests.js";
 
 const I18N = {
@@ -621,6 +631,8 @@ async function start() {
     $("forbidden").hidden = false;
     return;
   }
+  // Issue 19: the holiday data runs out soon (or has): say so above the figures.
+  calendarBanner().then((banner) => $("calendar-banner").replaceChildren(...(banner ? [banner] : [])));
   const params = new URLSearchParams(location.search);
   if (params.get("from") && params.get("to")) {
     $("preset").value = "custom";

@@ -118,3 +118,23 @@ export const CATEGORY_LABELS = {
   },
 };
 export const categoryLabel = (code) => (code ? (CATEGORY_LABELS[locale][code] ?? code) : "");
+
+/**
+ * The holiday-calendar banner (issue 19): /readyz says how far the holiday data reaches; from
+ * 60 days before its end (or once it has ended) the staff pages show its message. Resolves to
+ * the element, or null when all is well.
+ */
+export async function calendarBanner() {
+  try {
+    const res = await fetch("/readyz");
+    const { calendar } = await res.json();
+    if (!calendar || calendar.status === "ok") return null;
+    return h(
+      "div",
+      { class: `calendar-banner ${calendar.status}`, role: "status", "data-calendar": calendar.status },
+      calendar.message,
+    );
+  } catch {
+    return null;
+  }
+}
