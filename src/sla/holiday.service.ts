@@ -51,6 +51,7 @@ export class HolidayService {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => Date;
+  private onChange: ((previous: HolidayTable) => Promise<unknown>) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -64,6 +65,11 @@ export class HolidayService {
       this.dailyCheck();
       await this.arm();
     });
+  }
+
+  /** Called after this instance changed the data, with the snapshot clocks were computed on until then. */
+  onChanged(listener: (previous: HolidayTable) => Promise<unknown>): void {
+    this.onChange = listener;
   }
 
   /** The current snapshot (never waits). */
@@ -217,12 +223,17 @@ export class HolidayService {
   }
 
   private async changed(): Promise<void> {
+    const previous = this.snapshot;
     await this.refresh();
     await this.bus
       .publish(CHANGED_TOPIC, { type: "holidays.changed" })
       .catch((err) =>
         this.log.warn({ err }, "could not announce the holiday change; other instances reload within a minute"),
       );
+    // Live clocks move to the new data (SlaService.recalculate); the change itself is saved.
+    await this.onChange?.(previous).catch((err) =>
+      this.log.error({ err }, "SLA clocks could not be recalculated after the holiday change"),
+    );
   }
 }
 

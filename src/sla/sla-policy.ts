@@ -235,6 +235,38 @@ export function resumeClock(c: ClockTimes, calendar: CalendarSpec, now: Date): C
   return resumed;
 }
 
+/**
+ * The holiday calendar changed under a live clock (issue 19: an admin loaded next year's
+ * schedule): the working time it had left under the old data is left again under the new,
+ * counted from now (from the pause while paused). Undefined when nothing moves.
+ */
+export function recalculateClock(
+  c: ClockTimes,
+  before: CalendarSpec,
+  after: CalendarSpec,
+  now: Date,
+): ClockTimes | undefined {
+  if (c.state !== "running" && c.state !== "paused") return undefined;
+  const from =
+    c.state === "paused" && c.pausedAt ? c.pausedAt : new Date(Math.max(now.getTime(), c.startedAt.getTime()));
+  if (c.dueAt.getTime() <= from.getTime()) return undefined;
+  const dueAt = addWorkingMinutes(after, from, workingMsBetween(before, from, c.dueAt) / 60_000);
+  const warnAt =
+    c.warnedAt || c.warnAt.getTime() <= from.getTime()
+      ? c.warnAt
+      : addWorkingMinutes(after, from, workingMsBetween(before, from, c.warnAt) / 60_000);
+  const calendarFallback = spanUsesFallback(after, c.startedAt, dueAt);
+  if (
+    dueAt.getTime() === c.dueAt.getTime() &&
+    warnAt.getTime() === c.warnAt.getTime() &&
+    calendarFallback === Boolean(c.calendarFallback)
+  )
+    return undefined;
+  const next: ClockTimes = { ...c, dueAt, warnAt, calendarFallback, nextFireAt: null };
+  next.nextFireAt = nextFireAt(next);
+  return next;
+}
+
 /** The clock's obligation was fulfilled (first reply sent, ticket resolved). */
 export function meetClock(c: ClockTimes, now: Date): ClockTimes | undefined {
   if (c.state !== "running" && c.state !== "paused") return undefined;

@@ -25,6 +25,7 @@ import {
   type PolicySpec,
   type PolicySubject,
   pauseClock,
+  recalculateClock,
   resumeClock,
   selectPolicy,
   startClock,
@@ -350,6 +351,65 @@ export class SlaService {
       (c, calendarId) => resumeClock(c, calendars.get(calendarId) ?? CALENDAR_24X7, this.now()),
       "sla.resumed",
     );
+  }
+
+  /**
+   * The holiday data changed (issue 19): live clocks on business calendars that follow China's
+   * holidays get the due times the new data gives, and lose the fallback mark once their span is
+   * covered. `previous` is the snapshot the clocks were computed on. Returns how many moved.
+   */
+  async recalculate(previous: HolidayTable, pageSize = 500): Promise<number> {
+    const calendars = await this.calendars();
+    const ids = [...calendars.values()]
+      .filter((c) => c.mode === "business_hours" && c.useChinaHolidays)
+      .map((c) => c.id);
+    if (!ids.length) return 0;
+    const now = this.now();
+    let cursor: string | undefined;
+    let moved = 0;
+    for (;;) {
+      const rows = await this.db.slaClock.findMany({
+        where: { state: { in: ["running", "paused"] }, calendarId: { in: ids } },
+        orderBy: { id: "asc" },
+        take: pageSize,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      });
+      if (!rows.length) break;
+      const arms: ArmRequest[] = [];
+      for (const row of rows) {
+        const after = calendars.get(row.calendarId) ?? CALENDAR_24X7;
+        const next = recalculateClock(fromRow(row), { ...after, holidays: previous }, after, now);
+        if (!next) continue;
+        await this.db.$transaction(async (tx) => {
+          // Conditional on what we read: a trigger or a pause in between wins.
+          const res = await tx.slaClock.updateMany({
+            where: { id: row.id, state: row.state, dueAt: row.dueAt },
+            data: toRow(next),
+          });
+          if (!res.count) return;
+          await tx.ticketEvent.create({
+            data: {
+              ticketId: row.ticketId,
+              actorType: "system",
+              type: "sla.recalculated",
+              data: {
+                clockId: row.id,
+                kind: row.kind,
+                dueAt: next.dueAt.toISOString(),
+                previousDueAt: row.dueAt.toISOString(),
+                reason: "holiday calendar changed",
+              },
+            },
+          });
+          arms.push({ clockId: row.id, at: next.nextFireAt });
+          moved++;
+        }, TX_OPTIONS);
+      }
+      await this.applyArms(arms);
+      cursor = rows[rows.length - 1]?.id;
+    }
+    if (moved) this.log.info({ clocks: moved }, "SLA clocks recalculated after a holiday calendar change");
+    return moved;
   }
 
   /** Marks clocks met (first response sent; ticket resolved). */

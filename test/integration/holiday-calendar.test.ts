@@ -68,6 +68,12 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
     const res = await fetch(`${t.baseUrl}/readyz`);
     return { status: res.status, body: (await res.json()) as Readyz };
   };
+  /** The fallback clock of the second test, moved when the next year is loaded in the third. */
+  let fallbackTicket = "";
+  const resolutionOf = async (number: string): Promise<Clock> => {
+    const detail = await staffApi<TicketJson>(t.baseUrl, sup.token, "GET", `/api/tickets/${number}`);
+    return (detail.body.slaClocks as Clock[]).find((c) => c.kind === "resolution")!;
+  };
   const resolutionClock = async (): Promise<Clock> => {
     const created = await staffApi<TicketJson>(t.baseUrl, sup.token, "POST", "/api/tickets", {
       category: "DELAY",
@@ -78,6 +84,7 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
     const detail = await staffApi<TicketJson>(t.baseUrl, sup.token, "GET", `/api/tickets/${created.body.number}`);
     const clocks = detail.body.slaClocks as Clock[];
     expect(clocks.find((c) => c.kind === "first_response")?.calendarFallback).toBe(false); // 24×7
+    fallbackTicket ||= created.body.number;
     return clocks.find((c) => c.kind === "resolution")!;
   };
 
@@ -108,7 +115,8 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
   });
 
   it("with the next year loaded through the API the clock falls due after its New Year holiday, unmarked", async () => {
-    now = sh(`${LAST}-11-15T10:00:00`);
+    // The admin loads the year while that clock runs: it moves, and is no longer marked.
+    now = sh(`${LAST}-12-31T17:30:00`);
     const put = await staffApi<{ days: unknown[] }>(t.baseUrl, admin.token, "PUT", `/api/admin/holidays/${NEXT}`, {
       source: "测试数据（虚构）",
       days: FIXTURE,
@@ -124,9 +132,18 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
     const ready = await readyz();
     expect(ready.body.calendar).toMatchObject({ status: "ok", coveredUntil: `${NEXT}-12-31` });
 
+    const afterHoliday = sh(`${nextWeekday(`${LAST}-12-31`, FIXTURE_OFF)}T10:00:00`).toISOString();
+    const moved = await resolutionOf(fallbackTicket);
+    expect(moved.dueAt).toBe(afterHoliday);
+    expect(moved.calendarFallback).toBe(false);
+    const events = await t.app.db.prisma.ticketEvent.findMany({
+      where: { ticket: { number: fallbackTicket }, type: "sla.recalculated" },
+    });
+    expect(events).toHaveLength(1);
+
     now = sh(`${LAST}-12-31T17:00:00`);
     const clock = await resolutionClock();
-    expect(clock.dueAt).toBe(sh(`${nextWeekday(`${LAST}-12-31`, FIXTURE_OFF)}T10:00:00`).toISOString());
+    expect(clock.dueAt).toBe(afterHoliday);
     expect(clock.calendarFallback).toBe(false);
   });
 

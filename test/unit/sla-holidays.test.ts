@@ -16,7 +16,7 @@ import {
   officialDay,
   WARN_DAYS,
 } from "../../src/sla/holidays.js";
-import { startClock } from "../../src/sla/sla-policy.js";
+import { pauseClock, recalculateClock, startClock } from "../../src/sla/sla-policy.js";
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 /** The first year chinese-days has no data for (2027 with chinese-days 1.5.7). */
@@ -78,6 +78,21 @@ describe("clocks across the end of the data", () => {
     expect(c.calendarFallback).toBe(false);
     const firstWorking = [4, 5, 6, 7].map((d) => `${NEXT}-01-0${d}`).find((d) => isWorkingDay(cal, d))!;
     expect(c.dueAt).toEqual(sh(`${firstWorking}T10:00:00`));
+  });
+
+  it("loading the year moves a live clock by the working time it had left, and unmarks it", () => {
+    const cal = { ...CALENDAR_BUSINESS, holidays: FIXTURE };
+    const c = startClock(policy, CALENDAR_BUSINESS, start);
+    const fresh = startClock(policy, cal, start);
+    const moved = recalculateClock(c, CALENDAR_BUSINESS, cal, sh(`${LAST_BUILTIN}-12-31T17:30:00`));
+    expect(moved).toMatchObject({ dueAt: fresh.dueAt, warnAt: fresh.warnAt, calendarFallback: false });
+    expect(moved?.nextFireAt).toEqual(fresh.warnAt);
+    // Paused: counted from the pause, and it stays paused.
+    const paused = pauseClock(c, sh(`${LAST_BUILTIN}-12-31T17:30:00`))!;
+    const movedPaused = recalculateClock(paused, CALENDAR_BUSINESS, cal, sh(`${NEXT}-01-02T12:00:00`));
+    expect(movedPaused).toMatchObject({ state: "paused", dueAt: fresh.dueAt, nextFireAt: null });
+    // Nothing changes: nothing to write.
+    expect(recalculateClock(fresh, cal, cal, sh(`${LAST_BUILTIN}-12-31T17:30:00`))).toBeUndefined();
   });
 
   it("a 24×7 clock, or one inside covered years, is never a fallback", () => {
