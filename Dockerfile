@@ -7,7 +7,7 @@ COPY package.json package-lock.json ./
 # The postinstall steps need the sources; they run below once everything is copied.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
-RUN npx prisma generate --no-hints && npx tsx intents/cli.ts build && npm prune --omit=dev
+RUN npx prisma generate --no-hints && npx tsx intents/cli.ts build && node scripts/build.mjs && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -19,4 +19,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["npm", "start"]
+# Plain JavaScript compiled at build time (dist/): no TypeScript loader at start-up (issue 20).
+CMD ["node", "dist/src/main.js"]

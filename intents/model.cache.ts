@@ -32,6 +32,12 @@ export function defaultCacheFile(): string | undefined {
 }
 
 const HERE = new URL("./", import.meta.url);
+/**
+ * Where the pipeline's TypeScript sources are: this folder under tsx; the project's intents/
+ * folder when running the compiled tree (dist/intents, scripts/build.mjs). Hashing the same
+ * sources from both keeps one cache key, so `npm start` and `npm test` share the model.
+ */
+const SOURCE_DIR = existsSync(fileURLToPath(new URL("./nlu.ts", HERE))) ? HERE : new URL("../../intents/", HERE);
 /** Modules whose code decides the features or the weights (intent.rules.ts runs after the model, so it is not here). */
 const PIPELINE_MODULES = [
   "nlu",
@@ -64,7 +70,7 @@ const CODE_HASH: string = (() => {
   for (const mod of PIPELINE_MODULES) {
     h.update(`module ${mod}\0`);
     for (const ext of [".ts", ".js"]) {
-      const p = fileURLToPath(new URL(`./${mod}${ext}`, HERE));
+      const p = fileURLToPath(new URL(`./${mod}${ext}`, SOURCE_DIR));
       try {
         if (existsSync(p)) {
           h.update(readFileSync(p));
@@ -78,7 +84,7 @@ const CODE_HASH: string = (() => {
   }
   try {
     const pkg = JSON.parse(
-      readFileSync(fileURLToPath(new URL("../node_modules/opencc-js/package.json", HERE)), "utf8"),
+      readFileSync(fileURLToPath(new URL("../node_modules/opencc-js/package.json", SOURCE_DIR)), "utf8"),
     ) as { version?: string };
     h.update(`opencc ${pkg.version ?? "?"}\0`);
   } catch {

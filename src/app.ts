@@ -66,13 +66,11 @@ import { OutboxService } from "./outbox/outbox.service.js";
 import { RetentionService } from "./privacy/retention.service.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { InProcessBus } from "./realtime/in-process.bus.js";
-import { RedisBus } from "./realtime/redis.bus.js";
 import { loadReportConfig } from "./reports/report.config.js";
 import { scheduleRollup } from "./reports/report.rollup.js";
 import { reportRoutes } from "./reports/report.routes.js";
 import { ReportService } from "./reports/report.service.js";
 import { RequestReport } from "./reports/request.report.js";
-import { BullmqScheduler, queueNameFor } from "./scheduler/bullmq.scheduler.js";
 import { EmbeddedScheduler } from "./scheduler/embedded.scheduler.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import { holidayRoutes } from "./sla/holiday.routes.js";
@@ -133,7 +131,12 @@ const SEED_LOCK_ID = 72_410_002;
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<App> {
   const log = opts.logger ?? createLogger(config);
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir });
+  const opening = openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir });
+  // CPU-bound model loading runs while the database opens (PGlite compiles its WASM off the main
+  // thread), not after it: about a second less to healthy on two cores (issue 20).
+  const nlu = createNlu();
+  warmTokeniser();
+  const db = await opening;
   try {
     const migrated = await migrate(db);
     if (migrated.applied.length) log.info({ applied: migrated.applied }, "database migrated");
@@ -143,15 +146,24 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }
   const prisma = db.prisma;
 
-  const bus: EventBus = config.REDIS_URL
-    ? new RedisBus(config.REDIS_URL, log.child({ component: "bus" }), queueNameFor(config.DATABASE_URL ?? "embedded"))
-    : new InProcessBus();
+  // Redis, BullMQ and Wechaty are loaded only when configured: the embedded default starts
+  // without compiling them (issue 20, start-up time).
+  const scaleScheduler = Boolean(config.REDIS_URL && config.DATABASE_URL);
+  const bullmq = config.REDIS_URL ? await import("./scheduler/bullmq.scheduler.js") : undefined;
+  const bus: EventBus =
+    config.REDIS_URL && bullmq
+      ? new (await import("./realtime/redis.bus.js")).RedisBus(
+          config.REDIS_URL,
+          log.child({ component: "bus" }),
+          bullmq.queueNameFor(config.DATABASE_URL ?? "embedded"),
+        )
+      : new InProcessBus();
   // Scale mode: BullMQ delayed jobs on Redis; embedded: polling the Timer table.
   const scheduler: Scheduler =
-    config.REDIS_URL && config.DATABASE_URL
-      ? new BullmqScheduler(
+    scaleScheduler && bullmq && config.REDIS_URL && config.DATABASE_URL
+      ? new bullmq.BullmqScheduler(
           prisma,
-          { url: config.REDIS_URL, queueName: queueNameFor(config.DATABASE_URL) },
+          { url: config.REDIS_URL, queueName: bullmq.queueNameFor(config.DATABASE_URL) },
           log.child({ component: "scheduler" }),
         )
       : new EmbeddedScheduler(prisma, log.child({ component: "scheduler" }), {
@@ -217,10 +229,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const customerPhone = async (customerId: string) =>
     (await prisma.customer.findUnique({ where: { id: customerId }, select: { phone: true } }))?.phone ?? null;
 
-  const nlu = createNlu();
   const tracking = buildTracking(config, prisma, db, log.child({ component: "tracking" }));
   // Issue 14: 咨询 answered from the knowledge base, 建议 kept as records.
-  warmTokeniser();
   const knowledge = new KnowledgeService({
     db: prisma,
     retriever: new MiniSearchRetriever(),
@@ -340,7 +350,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // Each further channel only when its env vars are set (issue 9).
   const configuredChannels = [
     wechatOaFromConfig(config, prisma, log),
-    wechatyFromConfig(config, prisma, outbox, requireRole(auth, "admin")),
+    await wechatyFromConfig(config, prisma, outbox, requireRole(auth, "admin")),
     smsFromConfig(config, prisma),
     botFrameworkFromConfig(config, prisma),
   ].filter((c): c is NonNullable<typeof c> => c !== undefined);
@@ -467,7 +477,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await conversations.drain();
       await outbox.flush();
       // BullMQ holds a Redis connection for arming even on a web-only instance.
-      if (workersStarted || scheduler instanceof BullmqScheduler) await scheduler.stop();
+      if (workersStarted || scaleScheduler) await scheduler.stop();
       for (const channel of channels) await channel.stop().catch(() => {});
       knowledge.stop();
       await bus.close();

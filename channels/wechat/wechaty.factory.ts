@@ -2,16 +2,20 @@ import type { onRequestAsyncHookHandler } from "fastify";
 import type { Config } from "../../src/config.js";
 import type { Db } from "../../src/db/client.js";
 import type { OutboxService } from "../../src/outbox/outbox.service.js";
-import { WechatyChannel } from "./wechaty.channel.js";
+import type { WechatyChannel } from "./wechaty.channel.js";
 
-/** The Wechaty channel when WECHATY_PUPPET names a puppet package. */
-export function wechatyFromConfig(
+/**
+ * The Wechaty channel when WECHATY_PUPPET names a puppet package. Wechaty (gRPC, image and
+ * RxJS stacks) is imported only then, so the default start-up does not load it.
+ */
+export async function wechatyFromConfig(
   config: Config,
   db: Db,
   outbox: OutboxService,
   adminGuard: onRequestAsyncHookHandler,
-): WechatyChannel | undefined {
+): Promise<WechatyChannel | undefined> {
   if (!config.WECHATY_PUPPET) return undefined;
+  const { WechatyChannel } = await import("./wechaty.channel.js");
   return new WechatyChannel(db, outbox, {
     puppet: config.WECHATY_PUPPET,
     puppetToken: config.WECHATY_PUPPET_SERVICE_TOKEN,

@@ -10,9 +10,9 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `src/main.ts` as a real process (what `npm start` runs) and waits until it is ready. */
+/** Starts the service as a real process, as `npm start` does (the compiled dist/), and waits until it is ready. */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "warn", LOG_PRETTY: "false", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -22,4 +22,8 @@ export default async function setup(): Promise<void> {
         `${name} is required by the integration tests but is not reachable at ${u.host}. Start it and re-run npm test.`,
       );
   }
+  // Process tests run what `npm start` runs (dist/): build it once here, not in each spawned process.
+  // @ts-expect-error: a plain .mjs script without type declarations
+  const { ensureBuilt } = (await import("../../scripts/build.mjs")) as { ensureBuilt: () => Promise<boolean> };
+  await ensureBuilt();
 }
