@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { auditStaff } from "../agents/audit.js";
 import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
@@ -160,19 +161,15 @@ export class HolidayService {
     const previous = await this.db.$transaction(async (tx) => {
       const removed = await tx.holidayDay.deleteMany({ where: { year } });
       await tx.holidayDay.createMany({ data: clean.map((d) => ({ year, ...d, source })) });
-      await tx.auditEvent.create({
+      await auditStaff(tx, actor.agentId, {
+        action,
+        subjectType: "holiday_year",
+        subjectId: String(year),
         data: {
-          actorType: "agent",
-          actorId: actor.agentId,
-          action,
-          subjectType: "holiday_year",
-          subjectId: String(year),
-          data: {
-            source,
-            holidays: clean.filter((d) => d.kind === "holiday").length,
-            workdays: clean.filter((d) => d.kind === "workday").length,
-            replaced: removed.count,
-          },
+          source,
+          holidays: clean.filter((d) => d.kind === "holiday").length,
+          workdays: clean.filter((d) => d.kind === "workday").length,
+          replaced: removed.count,
         },
       });
       return removed.count;
@@ -205,15 +202,11 @@ export class HolidayService {
     const deleted = await this.db.$transaction(async (tx) => {
       const removed = await tx.holidayDay.deleteMany({ where: { year } });
       if (removed.count)
-        await tx.auditEvent.create({
-          data: {
-            actorType: "agent",
-            actorId: actor.agentId,
-            action: "holidays.delete",
-            subjectType: "holiday_year",
-            subjectId: String(year),
-            data: { removed: removed.count },
-          },
+        await auditStaff(tx, actor.agentId, {
+          action: "holidays.delete",
+          subjectType: "holiday_year",
+          subjectId: String(year),
+          data: { removed: removed.count },
         });
       return removed.count;
     });

@@ -2,11 +2,15 @@
 // silently counted Monday–Friday. Admins load a year's schedule (JSON or ICS), /readyz and the
 // log warn from 60 days before the data runs out, and a clock computed on the fallback says so.
 // The schedules loaded here are made-up test fixtures, not the State Council's.
+import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type App, buildApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
 import { BUILTIN_YEARS } from "../../src/sla/holidays.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
-import { createStaff, staffApi } from "../support/staff.js";
+import { freshPostgres, TEST_REDIS_URL } from "../support/databases.js";
+import { createStaff, login, staffApi } from "../support/staff.js";
 import type { TicketJson } from "./ticket.helpers.js";
 
 /** The last year chinese-days covers (2026 with chinese-days 1.5.7) and the one after it. */
@@ -253,5 +257,45 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
 
     const still = await staffApi<{ days: unknown[] }>(t.baseUrl, admin.token, "GET", `/api/admin/holidays/${NEXT}`);
     expect(still.body.days).toHaveLength(5);
+  });
+});
+
+// Scale mode: each instance holds the schedule in memory; a change made on one reaches the
+// others at once over the bus (Redis), not only at the next one-minute reload.
+describe("holiday calendar across instances (postgres+redis)", () => {
+  const apps: App[] = [];
+  let drop: (() => Promise<void>) | undefined;
+  afterAll(async () => {
+    for (const a of apps) await a.close();
+    await drop?.();
+  });
+
+  it("a year loaded on one instance is used by the other without waiting", async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    const config = loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      NODE_ENV: "test",
+      ADMIN_PASSWORD: "admin-pass-123",
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      DEMO_DATA: "false",
+    });
+    const now = () => sh(`${LAST}-11-15T10:00:00`);
+    for (let i = 0; i < 2; i++) {
+      const app = await buildApp(config, { logger: pino({ level: "silent" }), now });
+      await app.listen();
+      apps.push(app);
+    }
+    const [a, b] = apps as [App, App];
+    const urlOf = (app: App) => `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+    expect(b.holidays.coverage().status).toBe("warning");
+    const token = await login(urlOf(a), "admin", "admin-pass-123");
+    const put = await staffApi(urlOf(a), token, "PUT", `/api/admin/holidays/${NEXT}`, { days: FIXTURE });
+    expect(put.status).toBe(200);
+    await expect.poll(() => b.holidays.coverage().status, { timeout: 5_000 }).toBe("ok");
+    expect(b.holidays.table().days.get(`${NEXT}-01-04`)).toMatchObject({ kind: "holiday" });
   });
 });
