@@ -3,7 +3,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { launchChromium } from "../support/browser.js";
-import { createStaff, staffApi } from "../support/staff.js";
+import { createStaff, login, staffApi } from "../support/staff.js";
+import { WebchatClient } from "../support/webchat-client.js";
 
 // The agent's day in two browser contexts: a customer complains and asks for a person in the
 // web chat; the agent sees it arrive live, takes it, replies (the customer sees it live), then
@@ -90,5 +91,102 @@ describe("agent console in Chromium", () => {
     await agent.screenshot({ path: "test-results/console.png" });
     await agentContext.close();
     await customerContext.close();
+  });
+
+  // Issue 19: the context panel shows the facts of THIS conversation, a canned reply is filled
+  // with its waybill (and the audit log says it was used), and a ticket's countdown has the
+  // same colour in the list as in the detail.
+  it("context panel: masked phone, earlier tickets, the linked ticket's category and waybill; list and detail countdowns agree", async () => {
+    const admin = await login(t.baseUrl, "admin", "admin-pass-123");
+    const wang = await createStaff(t.app, t.baseUrl, {
+      username: "xiaowang",
+      displayName: "小王",
+      groups: ["logistics"],
+      password: "xiaowang-pass-1",
+    });
+    const canned = await staffApi<{ id: string }>(t.baseUrl, admin, "POST", "/api/admin/canned-replies", {
+      title: "运单跟进",
+      text: "您的运单{waybill}我们正在跟进",
+    });
+    expect(canned.status).toBe(201);
+
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("转人工");
+    const db = t.app.db.prisma;
+    const identity = await db.channelIdentity.findFirstOrThrow({
+      where: { channel: "webchat", externalId: chat.sessionId },
+    });
+    const conv = await db.conversation.findFirstOrThrow({ where: { identityId: identity.id } });
+    // The bot's guess on the last message differs from the ticket's category (it showed 服务态度 for a 延误 ticket).
+    await db.conversation.update({ where: { id: conv.id }, data: { lastCategory: "STAFF_ATTITUDE" } });
+    await db.customer.update({ where: { id: identity.customerId }, data: { phone: "13912345678" } });
+    const earlier = await staffApi<{ number: string }>(t.baseUrl, admin, "POST", "/api/tickets", {
+      category: "LOSS",
+      description: "上个月的包裹丢了",
+      customerPhone: "13912345678",
+    });
+    expect(earlier.status).toBe(201);
+    await db.ticket.update({ where: { number: earlier.body.number }, data: { status: "resolved" } });
+    const linked = await staffApi<{ number: string }>(t.baseUrl, admin, "POST", "/api/tickets", {
+      category: "DELAY",
+      description: "快递三天没到",
+      conversationId: conv.id,
+      waybill: "SF1438829301576",
+    });
+    expect(linked.status).toBe(201);
+
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1400, height: 850 } });
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/console`);
+    await page.fill("input[name=username]", "xiaowang");
+    await page.fill("input[name=password]", "xiaowang-pass-1");
+    await page.click("#login button[type=submit]");
+    await expect.poll(() => page.locator("#live").textContent()).toBe("实时");
+
+    const queued = page.locator(`#list li[data-conversation="${conv.id}"]`);
+    await expect.poll(() => queued.count(), { timeout: 10_000 }).toBe(1);
+    // The queue's waiting time ticks without a reload.
+    const waiting = queued.locator(".waiting");
+    const first = await waiting.textContent();
+    await expect.poll(() => waiting.textContent(), { timeout: 5_000 }).not.toBe(first);
+    await queued.click();
+    await page.locator("#take").click();
+    await expect.poll(() => page.locator("#composer-mode").inputValue()).toBe("reply");
+
+    const panel = page.locator("#context");
+    await expect.poll(() => panel.textContent()).toContain("139****5678");
+    expect(await panel.textContent()).not.toContain("13912345678");
+    expect(await page.locator("#context-category").textContent()).toBe("延误");
+    expect(await page.locator("#context-waybill").textContent()).toBe("SF1438829301576");
+    expect(await page.locator("#context-ticket").textContent()).toBe(linked.body.number);
+    const others = await panel.locator("ul.events li").allTextContents();
+    expect(others).toEqual([expect.stringContaining(earlier.body.number)]);
+    expect(others[0]).toContain("丢失短少");
+
+    // A fresh 30-minute first-response clock: one colour in the list and in the detail.
+    await page.locator('[data-tab="tickets"]').click();
+    const row = page.locator(`#list li[data-ticket="${linked.body.number}"]`);
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    const listClass = await row.locator(".countdown").getAttribute("class");
+    await row.click();
+    const clock = page.locator('#clocks span[title*="first_response"] .countdown');
+    await expect.poll(() => clock.count(), { timeout: 10_000 }).toBe(1);
+    expect(listClass).toBe("badge countdown ok");
+    expect(await clock.getAttribute("class")).toBe(listClass);
+
+    // The ticket's composer: the canned reply is filled with the ticket's waybill and sent.
+    await expect.poll(() => page.locator("#canned option").count()).toBeGreaterThan(1);
+    await page.selectOption("#canned", { label: "运单跟进" });
+    expect(await page.locator("#composer-text").inputValue()).toBe("您的运单SF1438829301576我们正在跟进");
+    await page.locator("#send").click();
+    await expect
+      .poll(async () => (await chat.history()).map((m) => m.text), { timeout: 10_000 })
+      .toContain("您的运单SF1438829301576我们正在跟进");
+    await expect
+      .poll(
+        async () => (await db.auditEvent.findFirst({ where: { action: "canned_reply.used", actorId: wang.id } }))?.data,
+      )
+      .toEqual({ cannedReplyId: canned.body.id, title: "运单跟进", number: linked.body.number });
+    await context.close();
   });
 });

@@ -461,7 +461,8 @@ async function openConversation(id, keepTicket) {
   const messages = h("ol", { class: "messages", id: "messages" }, c.messages.map(messageItem));
   const composer = buildComposer({
     canReply: mine,
-    onReply: (text) => api(`/api/conversations/${id}/reply`, { method: "POST", body: JSON.stringify({ text }) }),
+    onReply: (text, cannedReplyId) =>
+      api(`/api/conversations/${id}/reply`, { method: "POST", body: JSON.stringify({ text, cannedReplyId }) }),
     onNote: (text) => api(`/api/conversations/${id}/note`, { method: "POST", body: JSON.stringify({ text }) }),
     vars: { customerName: c.customer.name ?? "", waybill: c.context?.waybill ?? "" },
   });
@@ -480,15 +481,28 @@ function buildComposer({ canReply, onReply, onNote, vars }) {
     h("option", { value: "note" }, T.note),
   );
   const canned = h("select", { id: "canned" }, h("option", { value: "" }, T.canned));
+  const templates = new Map();
+  // The reply says which canned reply it came from, for the audit log.
+  let cannedReplyId;
   api("/api/canned-replies")
     .then(({ cannedReplies }) => {
-      for (const r of cannedReplies) canned.append(h("option", { value: r.text }, r.title));
+      for (const r of cannedReplies) {
+        templates.set(r.id, r.text);
+        canned.append(h("option", { value: r.id }, r.title));
+      }
     })
     .catch(() => {});
   canned.addEventListener("change", () => {
-    textarea.value = canned.value.replace(/\{(\w+)\}/g, (m, k) => vars[k] ?? m);
+    const template = templates.get(canned.value);
+    if (template !== undefined) {
+      textarea.value = template.replace(/\{(\w+)\}/g, (m, k) => vars[k] ?? m);
+      cannedReplyId = canned.value;
+    }
     canned.value = "";
     textarea.focus();
+  });
+  textarea.addEventListener("input", () => {
+    if (!textarea.value.trim()) cannedReplyId = undefined;
   });
   const send = h(
     "button",
@@ -499,8 +513,9 @@ function buildComposer({ canReply, onReply, onNote, vars }) {
         if (!text) return;
         send.disabled = true;
         try {
-          const msg = await (mode.value === "reply" ? onReply(text) : onNote(text));
+          const msg = await (mode.value === "reply" ? onReply(text, cannedReplyId) : onNote(text));
           textarea.value = "";
+          cannedReplyId = undefined;
           appendMessage({ ...msg, internal: mode.value === "note", direction: "out" });
         } catch (err) {
           toast(err.message, "breach");
@@ -667,10 +682,10 @@ async function openTicket(number) {
   let messages = h("ol", { class: "messages", id: "messages" });
   const composer = buildComposer({
     canReply: open && Boolean(t.conversationId),
-    onReply: async (text) => {
+    onReply: async (text, cannedReplyId) => {
       const res = await api(`/api/tickets/${encodeURIComponent(number)}/reply`, {
         method: "POST",
-        body: JSON.stringify({ text }),
+        body: JSON.stringify({ text, cannedReplyId }),
       });
       setTimeout(() => openTicket(number), 300);
       return {
