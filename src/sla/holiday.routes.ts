@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireRole } from "../agents/auth.plugin.js";
@@ -11,6 +12,7 @@ const day = z.object({
   name: z.string().trim().max(60).default(""),
 });
 const dayOut = z.object({ date: z.string(), kind: z.enum(["holiday", "workday"]), name: z.string() });
+const savedYear = z.object({ year: z.number(), source: z.string(), days: z.array(dayOut) });
 const yearParam = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 const source = z.string().trim().max(300);
 const coverage = z.object({
@@ -19,6 +21,9 @@ const coverage = z.object({
   daysLeft: z.number().nullable(),
   message: z.string(),
 });
+
+/** The admin making the change (the route's onRequest guard has set the principal). */
+const actorOf = (request: FastifyRequest) => ({ agentId: request.principal!.agentId });
 
 /**
  * Admin API for China's annual holiday schedule (issue 19): the State Council publishes the
@@ -93,16 +98,11 @@ export const holidayRoutes =
             source: source.default("form"),
             days: z.array(day).min(1).max(400),
           }),
-          response: {
-            200: z.object({ year: z.number(), source: z.string(), days: z.array(dayOut) }),
-            ...errorResponses(400, 401, 403),
-          },
+          response: { 200: savedYear, ...errorResponses(400, 401, 403) },
         },
       },
       async (request) =>
-        holidays.replaceYear(request.params.year, request.body.days, request.body.source, {
-          agentId: request.principal!.agentId,
-        }),
+        holidays.replaceYear(request.params.year, request.body.days, request.body.source, actorOf(request)),
     );
 
     app.post(
@@ -123,21 +123,13 @@ export const holidayRoutes =
             source: source.default("ics"),
           }),
           response: {
-            200: z.object({
-              year: z.number(),
-              source: z.string(),
-              days: z.array(dayOut),
-              skipped: z.number(),
-              problems: z.array(z.string()),
-            }),
+            200: savedYear.extend({ skipped: z.number(), problems: z.array(z.string()) }),
             ...errorResponses(400, 401, 403),
           },
         },
       },
       async (request) =>
-        holidays.importIcs(request.params.year, request.body.ics, request.body.source, {
-          agentId: request.principal!.agentId,
-        }),
+        holidays.importIcs(request.params.year, request.body.ics, request.body.source, actorOf(request)),
     );
 
     app.delete(
@@ -152,6 +144,6 @@ export const holidayRoutes =
           response: { 200: z.object({ deleted: z.number() }), ...errorResponses(400, 401, 403, 404) },
         },
       },
-      async (request) => holidays.deleteYear(request.params.year, { agentId: request.principal!.agentId }),
+      async (request) => holidays.deleteYear(request.params.year, actorOf(request)),
     );
   };
