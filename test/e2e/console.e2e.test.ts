@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { launchChromium } from "../support/browser.js";
@@ -30,14 +30,20 @@ describe("agent console in Chromium", () => {
     await t?.close();
   });
 
+  /** An agent logged in to the console in a browser context of its own, live updates connected. */
+  async function consoleAs(username: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1400, height: 850 } });
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/console`);
+    await page.fill("input[name=username]", username);
+    await page.fill("input[name=password]", password);
+    await page.click("#login button[type=submit]");
+    await expect.poll(() => page.locator("#live").textContent()).toBe("实时");
+    return { context, page };
+  }
+
   it("handoff appears live, the reply reaches the customer live, the ticket is resolved", async () => {
-    const agentContext = await browser.newContext({ locale: "zh-CN", viewport: { width: 1400, height: 850 } });
-    const agent = await agentContext.newPage();
-    await agent.goto(`${t.baseUrl}/console`);
-    await agent.fill("input[name=username]", "xiaoli");
-    await agent.fill("input[name=password]", "xiaoli-pass-1");
-    await agent.click("#login button[type=submit]");
-    await expect.poll(() => agent.locator("#live").textContent()).toBe("实时");
+    const { context: agentContext, page: agent } = await consoleAs("xiaoli", "xiaoli-pass-1");
 
     const customerContext = await browser.newContext({ locale: "zh-CN" });
     const customer = await customerContext.newPage();
@@ -135,13 +141,7 @@ describe("agent console in Chromium", () => {
     });
     expect(linked.status).toBe(201);
 
-    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1400, height: 850 } });
-    const page = await context.newPage();
-    await page.goto(`${t.baseUrl}/console`);
-    await page.fill("input[name=username]", "xiaowang");
-    await page.fill("input[name=password]", "xiaowang-pass-1");
-    await page.click("#login button[type=submit]");
-    await expect.poll(() => page.locator("#live").textContent()).toBe("实时");
+    const { context, page } = await consoleAs("xiaowang", "xiaowang-pass-1");
 
     const queued = page.locator(`#list li[data-conversation="${conv.id}"]`);
     await expect.poll(() => queued.count(), { timeout: 10_000 }).toBe(1);
