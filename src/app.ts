@@ -287,6 +287,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     tokenTtlHours: config.TOKEN_TTL_HOURS,
     maxFailures: config.LOGIN_MAX_FAILURES,
     lockoutMinutes: config.LOGIN_LOCKOUT_MINUTES,
+    ...(opts.now ? { now: opts.now } : {}),
   });
   const metrics = createMetrics();
 

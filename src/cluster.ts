@@ -18,6 +18,8 @@ export function superviseInstances(n: number): void {
   const log = (msg: string) => process.stdout.write(`[primary ${process.pid}] ${msg}\n`);
   const fork = (index: number) => {
     const worker = cluster.fork({ KD_INSTANCE_INDEX: String(index) });
+    // Operators (and the instances test) see each instance come up, not only the first's banner.
+    worker.on("listening", () => log(`instance ${index} listening`));
     worker.on("exit", (code, signal) => {
       if (stopping) return;
       log(`instance ${index} exited (${signal ?? code}); starting a replacement`);

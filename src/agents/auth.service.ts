@@ -19,6 +19,8 @@ export interface AuthOptions {
   tokenTtlHours: number;
   maxFailures: number;
   lockoutMinutes: number;
+  /** The clock of token expiry, lockout and the principal cache (tests pin it); default the wall clock. */
+  now?: () => Date;
 }
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -34,6 +36,10 @@ export class AuthService {
     private readonly log: Logger,
     private readonly opts: AuthOptions,
   ) {}
+
+  private nowMs(): number {
+    return this.opts.now ? this.opts.now().getTime() : Date.now();
+  }
 
   static hashPassword(password: string): Promise<string> {
     return hash(password);
@@ -61,12 +67,12 @@ export class AuthService {
       throw new AppError("INVALID_CREDENTIALS");
     }
     const token = randomBytes(32).toString("base64url");
-    const expiresAt = new Date(Date.now() + this.opts.tokenTtlHours * 3_600_000);
+    const expiresAt = new Date(this.nowMs() + this.opts.tokenTtlHours * 3_600_000);
     // Accepted only if no concurrent guess locked the account meanwhile; clears this attempt's count.
     const accepted = await this.db.$transaction(async (tx) => {
       const cleared = await tx.$executeRaw`
         UPDATE "Agent" SET "failedLogins" = 0, "lockedUntil" = NULL
-        WHERE id = ${id}::uuid AND ("lockedUntil" IS NULL OR "lockedUntil" <= now() AT TIME ZONE 'UTC')`;
+        WHERE id = ${id}::uuid AND ("lockedUntil" IS NULL OR "lockedUntil" <= ${new Date(this.nowMs())}::timestamp)`;
       if (cleared === 0) return false;
       await tx.authSession.create({ data: { id: sha256(token), agentId: id, expiresAt } });
       return true;
@@ -93,12 +99,12 @@ export class AuthService {
    * is refused; a success clears the count. In-flight attempts count as failures until then.
    */
   private async countAttempt(agentId: string): Promise<"counted" | "locked" | "refused"> {
-    const until = new Date(Date.now() + this.opts.lockoutMinutes * 60_000);
+    const until = new Date(this.nowMs() + this.opts.lockoutMinutes * 60_000);
     const rows = await this.db.$queryRaw<{ locked: boolean }[]>`
       UPDATE "Agent" SET
         "failedLogins" = CASE WHEN "failedLogins" + 1 > ${this.opts.maxFailures} THEN 0 ELSE "failedLogins" + 1 END,
         "lockedUntil" = CASE WHEN "failedLogins" + 1 > ${this.opts.maxFailures} THEN ${until}::timestamp ELSE NULL END
-      WHERE id = ${agentId}::uuid AND ("lockedUntil" IS NULL OR "lockedUntil" <= now() AT TIME ZONE 'UTC')
+      WHERE id = ${agentId}::uuid AND ("lockedUntil" IS NULL OR "lockedUntil" <= ${new Date(this.nowMs())}::timestamp)
       RETURNING "lockedUntil" IS NOT NULL AS locked`;
     const row = rows[0];
     if (!row) return "refused";
@@ -109,12 +115,12 @@ export class AuthService {
   async authenticate(token: string): Promise<Principal | undefined> {
     const id = sha256(token);
     const hit = this.cache.get(id);
-    if (hit && hit.until > Date.now()) return hit.principal;
+    if (hit && hit.until > this.nowMs()) return hit.principal;
     const session = await this.db.authSession.findUnique({
       where: { id },
       include: { agent: { include: { groups: { select: { groupCode: true } } } } },
     });
-    if (!session || session.revokedAt || session.expiresAt <= new Date() || !session.agent.active) {
+    if (!session || session.revokedAt || session.expiresAt.getTime() <= this.nowMs() || !session.agent.active) {
       this.cache.delete(id);
       return undefined;
     }
@@ -125,7 +131,7 @@ export class AuthService {
       role: session.agent.role as Role,
       groups: session.agent.groups.map((g) => g.groupCode),
     };
-    this.cache.set(id, { principal, until: Math.min(Date.now() + 5_000, session.expiresAt.getTime()) });
+    this.cache.set(id, { principal, until: Math.min(this.nowMs() + 5_000, session.expiresAt.getTime()) });
     if (this.cache.size > 10_000) this.cache.clear();
     return principal;
   }

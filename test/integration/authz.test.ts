@@ -160,12 +160,15 @@ describe("roles on every route", () => {
     expect(failures).toEqual([]);
   });
 
-  it("tokens expire", async () => {
-    const short = await startTestApp("pglite", { DEMO_DATA: "false", TOKEN_TTL_HOURS: "0.0003" }); // ~1 s
+  it("tokens expire: valid until TOKEN_TTL_HOURS, refused after (the principal cache included)", async () => {
+    let clock = new Date("2026-11-30T02:00:00Z");
+    const short = await startTestApp("pglite", { DEMO_DATA: "false", TOKEN_TTL_HOURS: "1" }, { now: () => clock });
     try {
       const token = await login(short.baseUrl, "admin", "admin-pass-123");
       expect((await staffApi(short.baseUrl, token, "GET", "/api/auth/me")).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 7_000)); // past expiry and the 5 s principal cache
+      clock = new Date("2026-11-30T02:59:59Z");
+      expect((await staffApi(short.baseUrl, token, "GET", "/api/auth/me")).status).toBe(200);
+      clock = new Date("2026-11-30T03:00:01Z"); // past expiry; the 5 s cache entry ended with it
       expect((await staffApi(short.baseUrl, token, "GET", "/api/auth/me")).status).toBe(401);
     } finally {
       await short.close();

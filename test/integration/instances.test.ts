@@ -29,8 +29,10 @@ describe("INSTANCES=2 on one port", () => {
   });
 
   it("both start on a fresh database (one seeds, one admin) and answer customers", async () => {
-    // Give the second instance time to finish starting (or to crash on a seeding race).
-    await new Promise((r) => setTimeout(r, 3000));
+    // Both instances are up (a seeding race would have crashed one before it listened).
+    await expect
+      .poll(() => server.output().match(/instance \d listening/g)?.length ?? 0, { timeout: 60_000, interval: 50 })
+      .toBe(2);
     expect(server.output()).toContain("starting 2 instances");
     expect(server.output()).not.toMatch(/exited|Unique constraint/);
     const client = new pg.Client({ connectionString: url });
