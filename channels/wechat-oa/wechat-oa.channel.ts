@@ -13,7 +13,7 @@ import {
   type RecordSentParts,
   type SendResult,
 } from "../../src/channel/channel.js";
-import { splitText, utf8Bytes } from "../../src/channel/split.js";
+import { splitWithChoices, utf8Bytes } from "../../src/channel/split.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
@@ -394,14 +394,8 @@ export const WECHAT_TEXT_MAX_BYTES = 2048;
  * parts of at most 2,048 bytes, in order; the menu links end the last part (or follow it).
  */
 export function wechatParts(message: Pick<OutboundMessage, "text" | "quickReplies">): string[] {
-  const whole = renderText(message);
-  if (utf8Bytes(whole) <= WECHAT_TEXT_MAX_BYTES) return [whole];
-  const parts = splitText(message.text, { max: WECHAT_TEXT_MAX_BYTES, measure: utf8Bytes });
   const links = renderText({ text: "", quickReplies: message.quickReplies }).trim();
-  if (!links) return parts;
-  const last = `${parts.at(-1)}\n\n${links}`;
-  if (utf8Bytes(last) <= WECHAT_TEXT_MAX_BYTES) return [...parts.slice(0, -1), last];
-  return [...parts, links];
+  return splitWithChoices(message.text, links, { max: WECHAT_TEXT_MAX_BYTES, measure: utf8Bytes });
 }
 
 /**

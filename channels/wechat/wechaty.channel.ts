@@ -10,9 +10,11 @@ import {
   type ChannelStatus,
   type OutboundMessage,
   PermanentSendError,
+  type RecordSentParts,
   type SendResult,
 } from "../../src/channel/channel.js";
 import { numberedChoices } from "../../src/channel/choices.js";
+import { splitWithChoices, utf8Bytes } from "../../src/channel/split.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import type { Db } from "../../src/db/client.js";
 import { errorResponses } from "../../src/http/schemas.js";
@@ -278,24 +280,40 @@ export class WechatyChannel implements ChannelAdapter {
     return [alias, self.name()].filter((n): n is string => Boolean(n));
   }
 
-  async send(address: ChannelAddress, message: OutboundMessage): Promise<SendResult> {
+  async send(
+    address: ChannelAddress,
+    message: OutboundMessage,
+    recordSentParts?: RecordSentParts,
+  ): Promise<SendResult> {
     const bot = this.bot;
     if (!bot?.isLoggedIn) throw new Error(`${LOGGED_OUT_ERROR}: the WeChat account is not logged in`);
-    const text = renderWechatyText(message);
     const contactId = typeof address.contactId === "string" ? address.contactId : undefined;
     const roomId = typeof address.roomId === "string" ? address.roomId : undefined;
+    let say: (text: string, first: boolean) => Promise<unknown>;
+    let reserve = 0;
     if (roomId) {
       const room = await bot.Room.find({ id: roomId });
       if (!room) throw new PermanentSendError("the bot is no longer in this group");
       const contact = contactId ? await bot.Contact.find({ id: contactId }) : undefined;
-      const sent = contact ? await room.say(text, contact) : await room.say(text);
-      return { providerId: sent ? `wechaty:${sent.id}` : undefined };
+      // The first part @-mentions the customer: Wechaty writes "@<name>" + U+2005 before the text.
+      if (contact)
+        reserve = utf8Bytes(`@${(await room.alias(contact).catch(() => undefined)) || contact.name()}\u2005`);
+      say = (text, first) => (contact && first ? room.say(text, contact) : room.say(text));
+    } else {
+      if (!contactId) throw new PermanentSendError("wechaty address has no contact");
+      const contact = await bot.Contact.find({ id: contactId });
+      if (!contact) throw new PermanentSendError("contact not found (no longer a friend?)");
+      say = (text) => contact.say(text);
     }
-    if (!contactId) throw new PermanentSendError("wechaty address has no contact");
-    const contact = await bot.Contact.find({ id: contactId });
-    if (!contact) throw new PermanentSendError("contact not found (no longer a friend?)");
-    const sent = await contact.say(text);
-    return { providerId: sent ? `wechaty:${sent.id}` : undefined };
+    const parts = wechatyParts(message, reserve);
+    // Parts already sent (recorded durably by the outbox) are not sent again.
+    const done = [...(message.sentParts ?? [])];
+    for (let i = done.length; i < parts.length; i++) {
+      const sent = (await say(parts[i]!, i === 0)) as Message | undefined;
+      done.push(sent ? `wechaty:${sent.id}` : "wechaty");
+      if (i < parts.length - 1) await recordSentParts?.(done);
+    }
+    return { providerId: done.join(",") };
   }
 
   /** After a login: replies that waited (or gave up) while logged out go out now. */
@@ -356,13 +374,30 @@ export function withoutMention(text: string, names: string[]): string | undefine
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^$()|[\]{}\\]/g, "\\$&");
 
+/**
+ * The most bytes one text message carries. Personal WeChat has no published limit; texts much
+ * longer are cut by the client or the puppet's protocol without an error (help desks report
+ * losses past about 2,000 characters), so this keeps to the 2,048 bytes WeChat's own APIs
+ * accept (domain.md, Channel conventions: 45002 over 2,048 bytes).
+ */
+export const WECHATY_TEXT_MAX_BYTES = 2048;
+
 /** Quick replies as a line of numbered options (personal WeChat has no buttons). */
-export function renderWechatyText(message: Pick<OutboundMessage, "text" | "quickReplies">): string {
-  const qr = message.quickReplies ?? [];
-  if (!qr.length) return message.text;
-  return `${message.text}\n\n${numberedChoices(qr)
+function choicesLine(message: Pick<OutboundMessage, "quickReplies">): string {
+  return numberedChoices(message.quickReplies)
     .map((c) => `「${c}」`)
-    .join(" ")}`;
+    .join(" ");
+}
+
+/**
+ * The messages a reply is sent as: parts of at most 2,048 bytes (less `reserveBytes`, the
+ * mention a group reply starts with), cut at grapheme boundaries, in order; the choices end the last.
+ */
+export function wechatyParts(message: Pick<OutboundMessage, "text" | "quickReplies">, reserveBytes = 0): string[] {
+  return splitWithChoices(message.text, choicesLine(message), {
+    max: WECHATY_TEXT_MAX_BYTES - reserveBytes,
+    measure: utf8Bytes,
+  });
 }
 
 function qrImageUrl(qrcode: string): string {

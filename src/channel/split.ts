@@ -48,6 +48,22 @@ export function splitText(text: string, { max, measure = utf16Units, numbered = 
   }
 }
 
+/**
+ * A text and the line of choices that follows it ("\n\n" between) as parts of at most `max`:
+ * the whole when it fits; else the text split, the choices ending its last part when they fit
+ * there, or following as a part of their own (choices are never cut).
+ */
+export function splitWithChoices(text: string, choices: string, opts: SplitOptions): string[] {
+  const measure = opts.measure ?? utf16Units;
+  const whole = choices ? `${text}\n\n${choices}` : text;
+  if (measure(whole) <= opts.max) return [whole];
+  const parts = splitText(text, opts);
+  if (!choices) return parts;
+  const last = `${parts.at(-1)}\n\n${choices}`;
+  if (measure(last) <= opts.max) return [...parts.slice(0, -1), last];
+  return [...parts, choices];
+}
+
 /** How many parts a text becomes (for telling an agent before sending that it cannot fit). */
 export function partCount(text: string, opts: SplitOptions): number {
   return splitText(text, opts).length;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuildOptions } from "../../src/app.js";
 import type { ChannelAdapter } from "../../src/channel/channel.js";
 import { DB_KINDS, type DbKind, startTestApp, type TestApp } from "../support/app.js";
+import { outboxSettled } from "../support/outbox.js";
 import { eventually } from "./channel.fakes.js";
 
 /**
@@ -33,13 +34,31 @@ export interface ChannelHarness {
   failSendsTo?(from: string): () => void;
   /** Successful provider send calls so far (to prove nothing is sent twice). */
   successfulSends?(): number;
+  /**
+   * The most one message carries, as the provider counts it; undefined when the longest text an
+   * agent may write (2,000 characters) goes as one message.
+   */
+  partLimit?: { max: number; measure: (s: string) => number };
+  /** A delivered part without the marks the channel adds to parts ("(1/2)" on SMS). */
+  partBody?(delivered: string): string;
   teardown(): Promise<void>;
 }
 
 /**
- * The shared ChannelAdapter contract, run against every channel by swapping the factory.
- * `canFailSends: false` for a provider whose fake cannot answer 500 (the mock puppet): that
- * channel's retry path is covered by its own test instead (wechaty.test.ts: logged out).
+ * 2,000 characters (the most an agent may write) of flags and ZWJ family emoji between Chinese
+ * characters, with no punctuation to break at: a cut by code units or bytes lands inside a
+ * grapheme somewhere, so only a grapheme-aware split keeps every one whole.
+ */
+/** Graphemes as Intl.Segmenter sees them (the test's own, not the splitter's). */
+const graphemes = (s: string) =>
+  Array.from(new Intl.Segmenter("zh-CN", { granularity: "grapheme" }).segment(s), (g) => g.segment);
+
+export const EMOJI_TEXT = `您好${"快递🇨🇳👨‍👩‍👧‍👦".repeat(117)}`; // 1,991 UTF-16 units, 4,569 bytes
+
+/**
+ * The shared ChannelAdapter contract, run against every channel by swapping the factory:
+ * answering, dedupe, handoff, retries, per-conversation order (also across a retry) and
+ * grapheme-safe splitting. `canFailSends: false` for a provider whose fake cannot fail a send.
  */
 export function channelContract(
   name: string,
@@ -77,6 +96,18 @@ export function channelContract(
       return prisma.outbox.findMany({ where: { messageId: { in: replies.map((r) => r.id) } } });
     }
 
+    /** The conversation that inbound message `id` started. */
+    async function conversationOf(id: string): Promise<string> {
+      const inbound = await t.app.db.prisma.message.findFirstOrThrow({
+        where: { channel: h.channel, direction: "in", channelMessageId: { contains: h.nativeId?.(id) ?? id } },
+        select: { conversationId: true },
+      });
+      return inbound.conversationId;
+    }
+
+    /** Every reply owed on this channel has been sent or dead-lettered: nothing more can arrive. */
+    const settled = () => outboxSettled(t.app, { channel: h.channel });
+
     afterAll(async () => {
       await t?.close();
       await h?.teardown();
@@ -104,10 +135,10 @@ export function channelContract(
       const before = h.delivered().length;
       await h.sendInbound("谢谢", id);
       await eventually(() => h.delivered().length > before);
-      await new Promise((r) => setTimeout(r, 300)); // any further reply to the first delivery lands
+      await settled(); // every reply to the first delivery has landed
       const deliveredAfterFirst = h.delivered().length;
       await h.sendInbound("谢谢", id);
-      await new Promise((r) => setTimeout(r, 500));
+      await settled();
       expect(h.delivered().length).toBe(deliveredAfterFirst);
       const stored = await t.app.db.prisma.message.count({
         where: { channel: h.channel, direction: "in", channelMessageId: { contains: h.nativeId?.(id) ?? id } },
@@ -147,13 +178,70 @@ export function channelContract(
         });
         expect(row.attempts).toBeGreaterThanOrEqual(2);
         // Every part of the reply lands (an SMS may be several segments), and a second send would too.
-        await new Promise((r) => setTimeout(r, 1500));
+        await settled();
         const replies = h.delivered().slice(deliveredBefore);
         expect(replies.join("\n")).toContain("快递");
         expect(new Set(replies).size).toBe(replies.length); // nothing delivered twice
         expect(h.successfulSends() - sendsBefore).toBe(replies.length);
       });
     }
+
+    if (canFailSends) {
+      it("keeps a conversation in commit order: a later message waits while the first is retried", async () => {
+        if (!h.failSendsTo) throw new Error(`${name}: harness cannot fail sends; pass canFailSends: false`);
+        const hello = `order-${kind}`;
+        await h.sendInbound("你好", hello, "order");
+        const conversationId = await conversationOf(hello);
+        await settled();
+        const before = h.delivered().length;
+        const release = h.failSendsTo("order");
+        const say = (text: string) => t.app.conversations.sendToConversation(conversationId, { text, author: "agent" });
+        const rowOf = (messageId: string) => t.app.db.prisma.outbox.findUniqueOrThrow({ where: { messageId } });
+        // The first send fails (the provider is down) and is scheduled for a retry…
+        const first = await say("第一条：您的快件已到达派送网点。");
+        await eventually(async () => (await rowOf(first.id)).lastError !== null, 20_000);
+        expect(await rowOf(first.id)).toMatchObject({ status: "pending" });
+        // …and the message committed after it is not even tried while the first is owed.
+        const second = await say("第二条：预计今天下午送达。");
+        expect(await rowOf(second.id)).toMatchObject({ status: "pending", attempts: 0, lastError: null });
+        expect(h.delivered().slice(before)).toEqual([]);
+        release();
+        await outboxSettled(t.app, { messageId: { in: [first.id, second.id] } });
+        expect(await rowOf(first.id)).toMatchObject({ status: "sent" });
+        expect(await rowOf(second.id)).toMatchObject({ status: "sent" });
+        const arrived = h
+          .delivered()
+          .slice(before)
+          .filter((text) => text.includes("第一条") || text.includes("第二条"));
+        expect(arrived.map((text) => (text.includes("第一条") ? 1 : 2))).toEqual([1, 2]);
+      });
+    }
+
+    it("splits a long text at grapheme boundaries (🇨🇳, ZWJ families stay whole), parts in order, nothing lost", async () => {
+      const hello = `split-${kind}`;
+      await h.sendInbound("你好", hello, "split");
+      const conversationId = await conversationOf(hello);
+      await settled();
+      const before = h.delivered().length;
+      const sent = await t.app.conversations.sendToConversation(conversationId, { text: EMOJI_TEXT, author: "agent" });
+      await outboxSettled(t.app, { messageId: sent.id });
+      expect(await t.app.db.prisma.outbox.findUniqueOrThrow({ where: { messageId: sent.id } })).toMatchObject({
+        status: "sent",
+      });
+      const parts = h.delivered().slice(before);
+      if (h.partLimit) {
+        const { max, measure } = h.partLimit;
+        expect(parts.length).toBeGreaterThan(1);
+        for (const part of parts) expect(measure(part)).toBeLessThanOrEqual(max);
+      } else {
+        expect(parts).toHaveLength(1);
+      }
+      const bodies = parts.map((p) => h.partBody?.(p) ?? p);
+      // In order and nothing lost…
+      expect(bodies.join("")).toBe(EMOJI_TEXT);
+      // …and no grapheme cut in two: the parts' graphemes are exactly the text's.
+      expect(bodies.flatMap(graphemes)).toEqual(graphemes(EMOJI_TEXT));
+    });
 
     it("reports a non-ready status once stopped (idempotently)", async () => {
       await adapter.stop();

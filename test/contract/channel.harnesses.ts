@@ -5,8 +5,9 @@ import twilio from "twilio";
 import WXBizMsgCrypt from "wechat-crypto";
 import { types } from "wechaty";
 import type { PuppetMock } from "wechaty-puppet-mock";
-import type { WechatyChannel } from "../../channels/wechat/wechaty.channel.js";
+import { WECHATY_TEXT_MAX_BYTES, type WechatyChannel } from "../../channels/wechat/wechaty.channel.js";
 import { wechatSignature } from "../../channels/wechat-oa/wechat.crypto.js";
+import { utf8Bytes, utf16Units } from "../../src/channel/split.js";
 import type { TestApp } from "../support/app.js";
 import type { ChannelHarness } from "./channel.contract.js";
 import { eventually, FakeServer } from "./channel.fakes.js";
@@ -127,6 +128,7 @@ export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain"
     failSendsTo: (from) =>
       api.failUntilReleased((r) => isSend(r) && (JSON.parse(r.body) as { touser?: string }).touser === `o_${from}`),
     successfulSends: () => sent.length,
+    partLimit: { max: 2048, measure: utf8Bytes },
     teardown: () => api.close(),
   };
 }
@@ -237,6 +239,9 @@ export function smsHarness(extraEnv: Record<string, string> = {}): SmsHarness {
         (r) => r.path.endsWith("/Messages.json") && new URLSearchParams(r.body).get("To") === phoneOf(from),
       ),
     successfulSends: () => sent.length,
+    // Twilio concatenates up to 1,600 characters itself; beyond, numbered parts "(1/2)…".
+    partLimit: { max: 1600, measure: utf16Units },
+    partBody: (body) => body.replace(/^\(\d+\/\d+\)/, ""),
     teardown: () => api.close(),
   };
 }
@@ -340,6 +345,8 @@ export function wechatyHarness(): WechatyHarness {
   const contacts = new Map<string, ContactMock>();
   const nativeIds = new Map<string, string>();
   const outgoing: { to: string; text: string; roomId?: string }[] = [];
+  const failing = new Set<string>();
+  const patched = new WeakSet<PuppetMock>();
   /** Ids of the messages Wechaty has emitted to its listeners (the channel's first). */
   const emitted = new Set<string>();
   const channelOf = () => t!.app.channels.find((c) => c.name === "wechaty") as WechatyChannel;
@@ -422,6 +429,24 @@ export function wechatyHarness(): WechatyHarness {
     },
     nativeId: (id) => nativeIds.get(id) ?? id,
     delivered: () => outgoing.map((o) => o.text),
+    // The puppet refuses sends to the customer (a protocol error), as a real one does when
+    // WeChat throttles or the connection drops, until released.
+    failSendsTo: (from) => {
+      const target = contact(from).id;
+      failing.add(target);
+      const puppet = channelOf().wechaty!.puppet as unknown as PuppetMock;
+      if (!patched.has(puppet)) {
+        patched.add(puppet);
+        const send = puppet.messageSendText.bind(puppet);
+        puppet.messageSendText = async (conversationId, text) => {
+          if (failing.has(conversationId)) throw new Error(`puppet: send to ${conversationId} failed`);
+          return send(conversationId, text);
+        };
+      }
+      return () => failing.delete(target);
+    },
+    successfulSends: () => outgoing.length,
+    partLimit: { max: WECHATY_TEXT_MAX_BYTES, measure: utf8Bytes },
     teardown: async () => {},
   };
 }
