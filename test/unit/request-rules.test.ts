@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BUILTIN_YEARS, holidayTable } from "../../src/sla/holidays.js";
 import {
   canChangeAddress,
   canUrge,
@@ -57,6 +58,16 @@ describe("service request rules (issue 15)", () => {
       date: "2026-12-05",
     }); // Saturday
     expect(slotWindow({ day: "tomorrow", part: "morning" }, monday11, ["2026-12-01"])).toEqual({ error: "closed" });
+  });
+
+  it("a pickup slot on a day off of an admin-loaded year is closed (issue 19); the year's other days are open", () => {
+    const next = Math.max(...BUILTIN_YEARS) + 1;
+    const table = holidayTable([{ year: next, date: `${next}-01-01`, kind: "holiday", name: "测试假日" }]);
+    const eve = new Date(`${next - 1}-12-31T11:00:00+08:00`);
+    expect(slotWindow({ day: "tomorrow", part: "morning" }, eve)).toMatchObject({ date: `${next}-01-01` });
+    expect(slotWindow({ day: "tomorrow", part: "morning" }, eve, [], table)).toEqual({ error: "closed" });
+    const day1 = new Date(`${next}-01-01T11:00:00+08:00`);
+    expect(slotWindow({ day: "tomorrow", part: "morning" }, day1, [], table)).toMatchObject({ date: `${next}-01-02` });
   });
 
   it("claim amounts: positive and at most the configured maximum", () => {

@@ -1,6 +1,6 @@
 // Admin pages: staff accounts and groups, canned replies, SLA policies, holiday schedules, audit
 // log, dead letters.
-import { applyI18n, calendarBanner, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
+import { applyI18n, createApi, h, locale, login, session, showCalendarBanner, toast } from "/static/shared/staff.js";
 
 const I18N = {
   "zh-CN": {
@@ -553,7 +553,7 @@ async function start() {
   $("login-view").hidden = true;
   $("app-view").hidden = false;
   $("me").textContent = `${me.displayName} (${me.role})`;
-  calendarBanner().then((banner) => $("calendar-banner").replaceChildren(...(banner ? [banner] : [])));
+  showCalendarBanner($("calendar-banner"));
   groups = (await api("/api/groups")).groups;
   show(me.role === "admin" ? "agents" : "sla");
 }

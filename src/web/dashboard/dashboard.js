@@ -5,13 +5,13 @@
 import { renderFeedback } from "/static/dashboard/feedback.panel.js";
 import {
   applyI18n,
-  calendarBanner,
   categoryLabel,
   createApi,
   h,
   locale,
   login,
   session,
+  showCalendarBanner,
   toast,
 } from "/static/shared/staff.js";
 import { renderRequests } from "./requests.js";
@@ -632,7 +632,7 @@ async function start() {
     return;
   }
   // Issue 19: the holiday data runs out soon (or has): say so above the figures.
-  calendarBanner().then((banner) => $("calendar-banner").replaceChildren(...(banner ? [banner] : [])));
+  showCalendarBanner($("calendar-banner"));
   const params = new URLSearchParams(location.search);
   if (params.get("from") && params.get("to")) {
     $("preset").value = "custom";

@@ -121,20 +121,22 @@ export const categoryLabel = (code) => (code ? (CATEGORY_LABELS[locale][code] ??
 
 /**
  * The holiday-calendar banner (issue 19): /readyz says how far the holiday data reaches; from
- * 60 days before its end (or once it has ended) the staff pages show its message. Resolves to
- * the element, or null when all is well.
+ * 60 days before its end (or once it has ended) the staff pages show its message in `container`,
+ * which gets data-checked once the answer is in.
  */
-export async function calendarBanner() {
+export async function showCalendarBanner(container) {
+  let banner = null;
   try {
-    const res = await fetch("/readyz");
-    const { calendar } = await res.json();
-    if (!calendar || calendar.status === "ok") return null;
-    return h(
-      "div",
-      { class: `calendar-banner ${calendar.status}`, role: "status", "data-calendar": calendar.status },
-      calendar.message,
-    );
+    const { calendar } = await (await fetch("/readyz")).json();
+    if (calendar && calendar.status !== "ok")
+      banner = h(
+        "div",
+        { class: `calendar-banner ${calendar.status}`, role: "status", "data-calendar": calendar.status },
+        calendar.message,
+      );
   } catch {
-    return null;
+    // No banner when /readyz cannot be read.
   }
+  container.replaceChildren(...(banner ? [banner] : []));
+  container.dataset.checked = "true";
 }
