@@ -51,6 +51,7 @@ const textSchema = z
 export class WebchatChannel implements ChannelAdapter {
   readonly name = WEBCHAT;
   readonly deliveredOnCommit = true;
+  private stopped = false;
   private ctx: ChannelContext | undefined;
   private readonly sockets = new Set<WebSocket>();
   /** sessionId → conversationId; sessions never move between conversations while open. */
@@ -247,10 +248,12 @@ export class WebchatChannel implements ChannelAdapter {
   }
 
   status(): ChannelStatus {
+    if (this.stopped) return { state: "disabled", detail: "stopped" };
     return { state: this.ctx ? "ready" : "starting", detail: `${this.sockets.size} live socket(s)` };
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const s of this.sockets) s.close(1001, "server shutting down");
     this.sockets.clear();
   }

@@ -5,10 +5,12 @@ import twilio from "twilio";
 import WXBizMsgCrypt from "wechat-crypto";
 import { types } from "wechaty";
 import type { PuppetMock } from "wechaty-puppet-mock";
+import WebSocket from "ws";
 import { WECHATY_TEXT_MAX_BYTES, type WechatyChannel } from "../../channels/wechat/wechaty.channel.js";
 import { wechatSignature } from "../../channels/wechat-oa/wechat.crypto.js";
 import { utf8Bytes, utf16Units } from "../../src/channel/split.js";
 import type { TestApp } from "../support/app.js";
+import { type ChatReply, WebchatClient } from "../support/webchat-client.js";
 import type { ChannelHarness } from "./channel.contract.js";
 import { eventually, FakeServer } from "./channel.fakes.js";
 
@@ -448,5 +450,58 @@ export function wechatyHarness(): WechatyHarness {
     successfulSends: () => outgoing.length,
     partLimit: { max: WECHATY_TEXT_MAX_BYTES, measure: utf8Bytes },
     teardown: async () => {},
+  };
+}
+
+// ───────────────────────────── Web chat ─────────────────────────────
+
+/**
+ * The widget's view: one session per customer label, its turn replies from the HTTP answer and
+ * everything else (agent messages) pushed over its WebSocket. A message is shown once per id,
+ * in commit order (seq), as the widget renders it; a re-sent clientMessageId returns the same ids.
+ */
+export function webchatHarness(): ChannelHarness {
+  let t: TestApp | undefined;
+  const sessions = new Map<string, { chat: WebchatClient; ws: WebSocket }>();
+  const shown = new Map<string, { seq: bigint; text: string }>();
+  const show = (m: Pick<ChatReply, "id" | "seq" | "direction" | "text">) => {
+    if (m.direction === "out") shown.set(m.id, { seq: BigInt(m.seq), text: m.text });
+  };
+  async function session(label: string) {
+    const known = sessions.get(label);
+    if (known) return known;
+    const chat = await WebchatClient.open(t!.baseUrl);
+    const ws = new WebSocket(
+      `${t!.baseUrl.replace("http", "ws")}/api/webchat/ws?sessionId=${chat.sessionId}&token=${encodeURIComponent(chat.token)}`,
+    );
+    await new Promise<void>((resolve, reject) => {
+      ws.on("message", (raw) => {
+        const event = JSON.parse(raw.toString()) as { type: string; message?: ChatReply };
+        if (event.type === "ready") resolve();
+        if (event.type === "message" && event.message) show(event.message);
+      });
+      ws.on("error", reject);
+    });
+    const s = { chat, ws };
+    sessions.set(label, s);
+    return s;
+  }
+  return {
+    channel: "webchat",
+    async setup() {
+      return {};
+    },
+    async attach(app) {
+      t = app;
+    },
+    async sendInbound(text, id, from = "first") {
+      const { chat } = await session(from);
+      for (const reply of await chat.say(text, id)) show(reply);
+    },
+    delivered: () =>
+      [...shown.values()].sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0)).map((m) => m.text),
+    async teardown() {
+      for (const { ws } of sessions.values()) ws.close();
+    },
   };
 }
