@@ -139,7 +139,9 @@ export class AuthService {
   async logout(token: string): Promise<void> {
     const id = sha256(token);
     this.cache.delete(id);
+    const session = await this.db.authSession.findUnique({ where: { id }, select: { agentId: true, revokedAt: true } });
     await this.db.authSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (session && !session.revokedAt) await this.audit(session.agentId, "logout");
   }
 
   /**

@@ -110,6 +110,11 @@ describe.each(DB_KINDS)("audit log on %s", (kind) => {
     // The log names what changed; what was written to the customer stays in the ticket's history.
     expect(JSON.stringify(byFang)).not.toContain("已催促网点今日派送");
 
+    expect((await staffApi(t.baseUrl, fang.token, "POST", "/api/auth/logout")).status).toBeLessThan(300);
+    expect((await audit()).find((e) => e.actorId === fang.id && e.action === "logout")?.actor?.displayName).toBe(
+      "王芳",
+    );
+
     // The admin's own actions carry the admin's name too; a customer or the system has none.
     const created = events.find((e) => e.action === "canned_reply.create")!;
     expect(created.actor).toMatchObject({ username: "admin" });

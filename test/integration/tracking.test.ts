@@ -130,6 +130,16 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     expect(more!.text).not.toContain("另有");
   });
 
+  it("names at most 10 of the waybills left out of a long paste, and counts them all", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const seventeen = DEMO_SHIPMENTS.slice(0, 17).map((s) => s.waybill);
+    const [answer] = await chat.say(seventeen.join("\n"));
+    const rest = seventeen.slice(5);
+    expect(answer!.text).toContain(`另有12个单号这次没有查询（一次最多查5个）：${rest.slice(0, 10).join(" ")} …`);
+    expect(answer!.text).not.toContain(rest[10]!);
+    expect(answer!.quickReplies?.[0]).toEqual({ title: "查询其余单号（12个）", value: rest.join(" ") });
+  });
+
   it("gives an unknown waybill among several its own not-found line, in English too", async () => {
     const chat = await WebchatClient.open(t.baseUrl, "en");
     const [answer] = await chat.say("SF1438829301583, SF9999999999999 and 75312345678901 please");

@@ -22,6 +22,8 @@ import { formatTime, statusLabel, tt } from "./track.texts.js";
 
 /** A message with more waybills than this gets the first ones answered and the rest listed (issue 19). */
 export const MULTI_WAYBILL_LIMIT = 5;
+/** At most this many of the waybills left out are written out in the reply. */
+const REST_LISTED = 10;
 
 const RECENT = /^(我最近的快递|my recent parcels)$|最近.{0,4}(快递|包裹)|recent (parcels|packages|shipments)/i;
 
@@ -254,7 +256,15 @@ export class TrackFlow implements Flow {
     });
     if (troubled.length) lines.push("", tt(locale, "multiTrouble"));
     if (rest.length)
-      lines.push("", tt(locale, "multiRest", { count: rest.length, limit: MULTI_WAYBILL_LIMIT, list: rest.join(" ") }));
+      lines.push(
+        "",
+        tt(locale, "multiRest", {
+          count: rest.length,
+          limit: MULTI_WAYBILL_LIMIT,
+          // A long paste is named in part: the count and the button carry the rest.
+          list: rest.length > REST_LISTED ? `${rest.slice(0, REST_LISTED).join(" ")} …` : rest.join(" "),
+        }),
+      );
 
     info.state.lastWaybill = shown[0]!.value;
     // "我要投诉" next pre-fills the one parcel in trouble; with several, the customer picks one first.
