@@ -187,6 +187,17 @@ describe("agent console in Chromium", () => {
         async () => (await db.auditEvent.findFirst({ where: { action: "canned_reply.used", actorId: wang.id } }))?.data,
       )
       .toEqual({ cannedReplyId: canned.body.id, title: "运单跟进", number: linked.body.number });
+
+    // The admin's audit log names her: 小王, not an id.
+    const adminPage = await context.newPage();
+    await adminPage.goto(`${t.baseUrl}/admin`);
+    await adminPage.fill("input[name=username]", "admin");
+    await adminPage.fill("input[name=password]", "admin-pass-123");
+    await adminPage.click("#login button[type=submit]");
+    await adminPage.locator('[data-tab="audit"]').click();
+    const usedRow = adminPage.locator("#panel tr", { hasText: "canned_reply.used" }).first();
+    await expect.poll(() => usedRow.count(), { timeout: 10_000 }).toBe(1);
+    expect(await usedRow.locator("td").nth(1).textContent()).toBe("小王");
     await context.close();
   });
 });
