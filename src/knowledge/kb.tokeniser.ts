@@ -102,6 +102,8 @@ export function warmTokeniser(): void {
 }
 
 const CJK_RUN = /[\u3400-\u9fff]+/g;
+/** Sentence particles: a bigram with one ("寄吗", "了吧") says nothing about the topic. */
+const PARTICLES = /[的了吗吧呢啊呀哦嘛么呗哈嗯啦喔]/;
 const LATIN_WORD = /[a-z][a-z']*|\d+/g;
 
 function stem(word: string): string {
@@ -124,7 +126,11 @@ export function tokenise(text: string): Tokens {
     for (const w of cutter().cut(run, true)) if (!STOP_ZH.has(w)) words.push(w);
     if (run.length === 1) {
       if (!STOP_ZH.has(run)) grams.push(`#${run}`);
-    } else for (let i = 0; i + 1 < run.length; i++) grams.push(`#${run.slice(i, i + 2)}`);
+    } else
+      for (let i = 0; i + 1 < run.length; i++) {
+        const gram = run.slice(i, i + 2);
+        if (!PARTICLES.test(gram)) grams.push(`#${gram}`);
+      }
   }
   for (const w of norm.replace(CJK_RUN, " ").match(LATIN_WORD) ?? []) {
     const clean = w.replace(/'/g, "");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { KbDocument } from "./retriever.js";
 
 export const ARTICLE_TEXT_MAX = 4000;
 
@@ -10,7 +11,8 @@ export const articleInput = z.object({
   answer: z.string().trim().min(2).max(ARTICLE_TEXT_MAX),
   answerEn: z.string().trim().max(ARTICLE_TEXT_MAX).nullable().default(null),
   category: z.string().trim().min(1).max(50),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
+  /** Keywords (items, synonyms, English words): they widen what the phrasings match. */
+  tags: z.array(z.string().trim().min(1).max(50)).max(40).default([]),
   source: z.string().trim().max(500).default(""),
   enabled: z.boolean().default(true),
   validFrom: z.coerce.date().nullable().default(null),
@@ -32,4 +34,23 @@ export interface KbMatch {
   article: Article;
   score: number;
   matched: string;
+}
+
+/** An article as the retriever indexes it: title, English title and phrasings; tags as keywords. */
+export function articleDocument(a: {
+  id: string;
+  title: string;
+  titleEn: string | null;
+  questions: readonly string[];
+  tags: readonly string[];
+  answer: string;
+  answerEn: string | null;
+  category: string;
+}): KbDocument {
+  return {
+    id: a.id,
+    questions: [a.title, ...(a.titleEn ? [a.titleEn] : []), ...a.questions],
+    keywords: a.tags,
+    body: [a.answer, a.answerEn ?? "", a.category].join("\n"),
+  };
 }

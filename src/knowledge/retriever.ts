@@ -1,7 +1,7 @@
 /**
  * What the knowledge base needs from a search engine: index the enabled articles, and rank
  * them for a question with a confidence in [0, 1] that a calibrated threshold can judge.
- * One implementation today (MiniSearchRetriever); a better one (embeddings, a hosted search)
+ * One implementation today (TermRetriever); a better one (embeddings, a hosted search)
  * replaces it behind this interface without touching the flow or the routes.
  */
 export interface Retriever {
@@ -16,7 +16,9 @@ export interface KbDocument {
   id: string;
   /** The title question and every alternative phrasing, in any language. */
   questions: readonly string[];
-  /** Answer texts and tags: matched too, but trusted less than a phrasing. */
+  /** Keywords (the article's tags: items, synonyms, English words), each matched like a phrasing. */
+  keywords?: readonly string[];
+  /** Answer texts and category: matched too, but trusted less than a phrasing. */
   body: string;
 }
 
