@@ -7,6 +7,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import { nextCheckAt } from "../../src/sla/holiday.service.js";
 import { BUILTIN_YEARS } from "../../src/sla/holidays.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
 import { freshPostgres, TEST_REDIS_URL } from "../support/databases.js";
@@ -68,6 +69,12 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
     await t?.close();
   });
 
+  /** Moves the pinned clock; staff log in again (sessions expire on the app's clock). */
+  const moveTo = async (local: string) => {
+    now = sh(local);
+    admin.token = await login(t.baseUrl, "root2", "staff-pass-123");
+    sup.token = await login(t.baseUrl, "sup", "staff-pass-123");
+  };
   const readyz = async () => {
     const res = await fetch(`${t.baseUrl}/readyz`);
     return { status: res.status, body: (await res.json()) as Readyz };
@@ -100,8 +107,14 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
     expect(near.body.calendar?.message).toContain(`${NEXT}`);
     // The line logged at start (then once a day by the scheduled job).
     expect(lines.filter((l) => l.level === 40 && l.calendar?.status === "warning")).toHaveLength(1);
+    // The daily job is armed for the next 09:00 China time (on the scheduler's real clock).
+    const daily = await t.app.db.prisma.timer.findUnique({ where: { key: "holidays:daily" } });
+    const dueAt = daily?.dueAt.getTime() ?? 0;
+    expect(nextCheckAt(new Date(dueAt - 1)).getTime()).toBe(dueAt); // exactly a 09:00 China time
+    expect(dueAt - Date.now()).toBeGreaterThan(-60_000);
+    expect(dueAt - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
 
-    now = sh(`${LAST}-06-01T10:00:00`);
+    await moveTo(`${LAST}-06-01T10:00:00`);
     const far = await readyz();
     expect(far.status).toBe(200);
     expect(far.body.calendar).toMatchObject({ status: "ok", coveredUntil: `${LAST}-12-31` });
@@ -111,7 +124,7 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
   });
 
   it("without data for the next year a clock from 31 December 17:00 counts Monday–Friday and is marked", async () => {
-    now = sh(`${LAST}-12-31T17:00:00`);
+    await moveTo(`${LAST}-12-31T17:00:00`);
     const clock = await resolutionClock();
     // One working hour on 31 December, the second on the next weekday, holiday or not.
     expect(clock.dueAt).toBe(sh(`${nextWeekday(`${LAST}-12-31`)}T10:00:00`).toISOString());
@@ -120,7 +133,7 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
 
   it("with the next year loaded through the API the clock falls due after its New Year holiday, unmarked", async () => {
     // The admin loads the year while that clock runs: it moves, and is no longer marked.
-    now = sh(`${LAST}-12-31T17:30:00`);
+    await moveTo(`${LAST}-12-31T17:30:00`);
     const put = await staffApi<{ days: unknown[] }>(t.baseUrl, admin.token, "PUT", `/api/admin/holidays/${NEXT}`, {
       source: "测试数据（虚构）",
       days: FIXTURE,
@@ -145,7 +158,7 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
     });
     expect(events).toHaveLength(1);
 
-    now = sh(`${LAST}-12-31T17:00:00`);
+    await moveTo(`${LAST}-12-31T17:00:00`);
     const clock = await resolutionClock();
     expect(clock.dueAt).toBe(afterHoliday);
     expect(clock.calendarFallback).toBe(false);

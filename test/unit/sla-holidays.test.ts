@@ -7,6 +7,7 @@ import {
   isWorkingDay,
   spanUsesFallback,
 } from "../../src/sla/business-calendar.js";
+import { nextCheckAt } from "../../src/sla/holiday.service.js";
 import { parseHolidayIcs } from "../../src/sla/holiday-ics.js";
 import {
   BUILTIN_YEARS,
@@ -128,6 +129,14 @@ describe("calendar coverage", () => {
       status: "warning",
       coveredUntil: `${LAST_BUILTIN}-12-31`,
     });
+  });
+});
+
+describe("daily check", () => {
+  it("runs at the next 09:00 China time", () => {
+    expect(nextCheckAt(sh("2026-11-30T08:59:59"))).toEqual(sh("2026-11-30T09:00:00"));
+    expect(nextCheckAt(sh("2026-11-30T09:00:00"))).toEqual(sh("2026-12-01T09:00:00"));
+    expect(nextCheckAt(sh("2026-12-31T23:30:00"))).toEqual(sh("2027-01-01T09:00:00"));
   });
 });
 
