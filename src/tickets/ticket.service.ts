@@ -2,9 +2,10 @@ import type { Logger } from "pino";
 import { auditCannedReply, auditStaff } from "../agents/audit.js";
 import type { Principal, Role } from "../agents/auth.service.js";
 import { mayViewConversation } from "../agents/conversation-scope.js";
+import type { QuickReply } from "../channel/channel.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
-import { rt } from "../conversation/flows/request.texts.js";
-import { toLocale } from "../conversation/texts.js";
+import { proposalReplies, rt } from "../conversation/flows/request.texts.js";
+import { type Locale, toLocale } from "../conversation/texts.js";
 import { type Database, type Db, escapeLike } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
@@ -428,6 +429,54 @@ export class TicketService {
     if (!t) return undefined;
     await this.applyAction(t.number, { action: "cancel" }, { type: "customer", id: customerId });
     return t.number;
+  }
+
+  /**
+   * The customer's 同意 / 不同意 to a claim's proposed compensation, read in the chat (issue 15).
+   * Applies to the customer's claim in this conversation that has a proposal and no agreement yet
+   * (no claim_payment clock). 同意 records the agreement as the customer's (the 7-day payment
+   * clock starts, domain.md national context); 不同意 is kept as an event the agent sees, and the
+   * ticket stays with them. Returns the bot's answer, or undefined when no proposal is waiting.
+   */
+  async answerProposal(
+    customerId: string,
+    conversationId: string,
+    agree: boolean,
+  ): Promise<{ number: string; text: string } | undefined> {
+    const t = await this.db.ticket.findFirst({
+      where: {
+        customerId,
+        conversationId,
+        type: "claim",
+        outcome: null,
+        proposedAmount: { not: null },
+        status: { in: ["open", "pending_customer"] },
+        clocks: { none: { kind: "claim_payment" } },
+      },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, number: true, type: true, proposedAmount: true },
+    });
+    if (!t) return undefined;
+    const conv = await this.db.conversation.findUnique({ where: { id: conversationId }, select: { locale: true } });
+    const locale = toLocale(conv?.locale);
+    const amount = Number(t.proposedAmount ?? 0);
+    const actor: Actor = { type: "customer", id: customerId };
+    if (agree) {
+      await this.applyAction(t.number, { action: "agree" }, actor);
+      return { number: t.number, text: this.noticeText(t, { action: "agree" }, this.now(), locale) ?? "" };
+    }
+    await this.db.ticketEvent.create({
+      data: {
+        ticketId: t.id,
+        at: this.now(),
+        actorType: "customer",
+        actorId: customerId,
+        type: "proposal_declined",
+        data: { amount },
+      },
+    });
+    await this.publish("ticket.updated", t.id, "proposal_declined");
+    return { number: t.number, text: rt(locale, "notice.declined", { number: t.number, amount }) };
   }
 
   /**
@@ -905,10 +954,15 @@ export class TicketService {
       messageId = msg.id;
     }
     // The customer is told a request's outcome in their channel (issue 15).
-    if (ticket.conversationId && body.action !== "cancel") {
+    // When the customer acts (in the chat) the bot answers in the same turn instead.
+    if (ticket.conversationId && body.action !== "cancel" && actor.type !== "customer") {
       const notice = await this.requestNotice(ticket, body, now);
       if (notice)
-        await this.conversations.sendToConversation(ticket.conversationId, { text: notice, author: "system" });
+        await this.conversations.sendToConversation(ticket.conversationId, {
+          text: notice.text,
+          author: "system",
+          ...(notice.quickReplies ? { quickReplies: notice.quickReplies } : {}),
+        });
     }
 
     const arms: ArmRequest[] = await this.db.$transaction(async (tx) => {
@@ -1083,11 +1137,24 @@ export class TicketService {
     t: { number: string; type: string; conversationId: string | null; proposedAmount: Prisma.Decimal | null },
     body: ActionBody | { action: "customer_reply" },
     now: Date,
-  ): Promise<string | undefined> {
+  ): Promise<{ text: string; quickReplies?: QuickReply[] } | undefined> {
     if (!["complete", "reject", "convert", "propose", "agree"].includes(body.action) || !t.conversationId)
       return undefined;
     const conv = await this.db.conversation.findUnique({ where: { id: t.conversationId }, select: { locale: true } });
     const locale = toLocale(conv?.locale);
+    const text = this.noticeText(t, body, now, locale);
+    if (text === undefined) return undefined;
+    // A proposal is answered in the chat: 同意 / 不同意 (the bot records it, issue 15).
+    if (body.action === "propose") return { text, quickReplies: proposalReplies(locale) };
+    return { text };
+  }
+
+  private noticeText(
+    t: { number: string; type: string; proposedAmount: Prisma.Decimal | null },
+    body: ActionBody | { action: "customer_reply" },
+    now: Date,
+    locale: Locale,
+  ): string | undefined {
     const vars = { number: t.number, type: typeLabel(locale, t.type), payment: formatDuration(7 * DAY, locale) };
     switch (body.action) {
       case "complete":

@@ -313,4 +313,41 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     );
     expect(summary.body.complaints.total).toBe(1); // the converted 催件
   });
+
+  it("理赔: the customer answers the proposal in the chat — 同意 starts the payment clock, 不同意 goes back to the agent", async () => {
+    /** A claim through the chat up to its number, taken and given a proposal by 王. */
+    const proposed = async (waybill: string, amount: number) => {
+      const chat = await WebchatClient.open(t.baseUrl);
+      for (const text of ["快递丢了，我要理赔", waybill, "800元", "否", "一件羊毛衫，一直没有送到", "13812345678"])
+        await chat.say(text);
+      const number = numberIn((await chat.say("确认提交"))[0]!.text);
+      expect(number).not.toBe("");
+      await act(number, "take", wang.token);
+      expect((await act(number, "propose", wang.token, { amount })).status).toBe(200);
+      const notice = await noticed(chat, `赔偿方案为${amount}元`);
+      expect(notice.quickReplies?.map((q) => q.title)).toEqual(["同意", "不同意"]);
+      return { chat, number };
+    };
+
+    const yes = await proposed("YT7001234567891", 300);
+    expect((await get(yes.number)).slaClocks.some((c) => c.kind === "claim_payment")).toBe(false);
+    const agreed = await yes.chat.say("同意");
+    expect(agreed[0]!.text).toContain("已确认您同意赔偿方案（300元）");
+    const afterYes = await get(yes.number);
+    expect(afterYes.slaClocks.find((c) => c.kind === "claim_payment")).toMatchObject({ state: "running" });
+    const agreedEvent = await t.app.db.prisma.ticketEvent.findFirstOrThrow({
+      where: { ticket: { number: yes.number }, type: "agreed" },
+    });
+    expect(agreedEvent.actorType).toBe("customer");
+    // Answered once: a second 同意 is an ordinary message again.
+    expect((await yes.chat.say("同意")).map((m) => m.text).join()).not.toContain("已确认您同意");
+
+    const no = await proposed("YT7001234567892", 200);
+    const declined = await no.chat.say("不同意");
+    expect(declined[0]!.text).toContain("已记录您不同意");
+    const afterNo = await get(no.number);
+    expect(afterNo.slaClocks.some((c) => c.kind === "claim_payment")).toBe(false);
+    expect(afterNo.status).toBe("open");
+    expect(afterNo.events.map((e) => e.type)).toContain("proposal_declined");
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { proposalAnswer } from "../../src/conversation/flows/request.texts.js";
 import { BUILTIN_YEARS, holidayTable } from "../../src/sla/holidays.js";
 import {
   canChangeAddress,
@@ -93,5 +94,16 @@ describe("service request rules (issue 15)", () => {
     expect(requestStep({ type: "claim", proposedAmount: 600 }, { action: "complete" }).refuse).toBeDefined();
     expect(requestStep({ type: "claim", proposedAmount: 600 }, { action: "complete", paidAmount: 600 })).toEqual({});
     expect(requestStep({ type: "complaint", proposedAmount: null }, { action: "resolve" })).toEqual({});
+  });
+});
+
+describe("a claim proposal answered in the chat (issue 15)", () => {
+  it("takes only a whole answer: 同意 / 不同意 / agree / disagree, never a message that merely contains 同意", () => {
+    for (const yes of ["同意", "我同意", "同意！", "接受", " agree ", "I agree.", "accept"])
+      expect(proposalAnswer(yes), yes).toBe(true);
+    for (const no of ["不同意", "我不同意。", "不接受", "disagree", "I disagree", "don't accept", "do not accept"])
+      expect(proposalAnswer(no), no).toBe(false);
+    for (const other of ["我同意你们说的，但是快递员态度太差了", "同意了吗", "好", "是", "agreed on what?", ""])
+      expect(proposalAnswer(other), other).toBeUndefined();
   });
 });

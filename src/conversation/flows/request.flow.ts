@@ -34,11 +34,11 @@ import { turnInfo } from "../turn-state.js";
 import { isSubstantive, SUGGESTION_TTL_MS } from "./complaint.flow.js";
 import { CANCEL_RE, CONFIRM_RE, EDIT_RE } from "./complaint.texts.js";
 import { leavesIntake, phoneIn, summaryReplies } from "./intake.js";
-import { CANCEL_PICKUP_RE, type RequestTextKey, rt } from "./request.texts.js";
+import { CANCEL_PICKUP_RE, proposalAnswer, type RequestTextKey, rt } from "./request.texts.js";
 import { statusLabel } from "./track.texts.js";
 
 export interface RequestFlowDeps {
-  tickets: Pick<TicketService, "openFromBot" | "cancelPickup">;
+  tickets: Pick<TicketService, "openFromBot" | "cancelPickup" | "answerProposal">;
   tracking: Pick<TrackingService, "lookup">;
   customerPhone(customerId: string): Promise<string | null>;
   /** A claim's declared value above this (yuan) is refused in the chat (CLAIM_MAX_AMOUNT). */
@@ -139,6 +139,21 @@ export class RequestFlow implements Flow {
 
   constructor(private readonly deps: RequestFlowDeps) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * 同意 / 不同意 while a claim's proposed compensation waits for the customer (issue 15): recorded
+   * as the customer's answer, whatever intent the words would otherwise get.
+   */
+  async claim(context: TurnContext, _parsed: NluResult, text: string): Promise<boolean> {
+    const agree = proposalAnswer(text);
+    if (agree === undefined) return false;
+    const info = turnInfo(context);
+    const answered = await this.deps.tickets.answerProposal(info.customerId, info.conversationId, agree);
+    if (!answered) return false;
+    info.state.flow = undefined;
+    await context.sendActivity(reply(answered.text));
+    return true;
   }
 
   async start(context: TurnContext, parsed: NluResult, text: string): Promise<void> {

@@ -1,4 +1,5 @@
 /** Service request texts (issue 15), zh-CN (default) and English. Variables are {name}. */
+import type { QuickReply } from "../../channel/channel.js";
 import type { Locale } from "../texts.js";
 
 const zh = {
@@ -91,7 +92,8 @@ const zh = {
   "notice.rejected": "很抱歉，您的{type}请求（编号 {number}）未能办理：{reason}。如有疑问请回复“转人工”。",
   "notice.converted": "您的{type}请求（编号 {number}）已转为投诉处理，客服将尽快与您联系。",
   "notice.proposed":
-    "关于您的理赔（编号 {number}），我们的赔偿方案为{amount}元。{note}如同意请回复客服，我们将在您同意后{payment}内完成支付。",
+    "关于您的理赔（编号 {number}），我们的赔偿方案为{amount}元。{note}同意请回复“同意”，不同意请回复“不同意”；我们将在您同意后{payment}内完成支付。",
+  "notice.declined": "已记录您不同意理赔（编号 {number}）的赔偿方案（{amount}元），处理人员会尽快与您联系。",
   "notice.agreed": "已确认您同意赔偿方案（{amount}元），我们将在{payment}内完成支付（{due}前）。",
   "notice.paid": "理赔（编号 {number}）赔偿款{amount}元已支付，请注意查收。",
 } as const;
@@ -197,7 +199,9 @@ const en: Record<RequestTextKey, string> = {
     "Sorry, your {type} request ({number}) could not be done: {reason}. Reply “agent” if you have questions.",
   "notice.converted": "Your {type} request ({number}) is now handled as a complaint; an agent will contact you soon.",
   "notice.proposed":
-    "For your claim ({number}) we propose compensation of {amount} yuan. {note}If you agree, tell the agent; we pay within {payment} of your agreement.",
+    "For your claim ({number}) we propose compensation of {amount} yuan. {note}Reply “agree” to accept or “disagree” if you do not; we pay within {payment} of your agreement.",
+  "notice.declined":
+    "Noted: you do not accept the compensation of {amount} yuan for claim {number}. The agent handling it will contact you shortly.",
   "notice.agreed": "Your agreement to {amount} yuan is recorded; we will pay within {payment} (by {due}).",
   "notice.paid": "Claim {number}: {amount} yuan has been paid.",
 };
@@ -211,3 +215,21 @@ export function rt(locale: Locale, key: RequestTextKey, vars?: Record<string, st
 
 /** "取消取件" / "不寄了": the customer withdraws a booked pickup. */
 export const CANCEL_PICKUP_RE = /(取消|撤销|不要).{0,4}(取件|预约|上门)|不寄了|cancel (the |my )?pickup/i;
+
+/** The choices under a claim's proposed compensation (issue 15: answered in the chat). */
+export function proposalReplies(locale: Locale): QuickReply[] {
+  return locale === "en" ? [{ title: "agree" }, { title: "disagree" }] : [{ title: "同意" }, { title: "不同意" }];
+}
+
+/**
+ * A whole message answering a proposal — 同意 / 不同意 / 接受 / agree / disagree — returns whether
+ * it agrees; anything longer or different is undefined (a message that merely contains 同意 is not
+ * taken as consent to an amount).
+ */
+export function proposalAnswer(text: string): boolean | undefined {
+  const m = /^\s*(我?(不)?同意|我?(不)?接受|i?\s*(dis)?agree|i?\s*(don'?t |do not )?accept)\s*[。.!！]?\s*$/i.exec(
+    text,
+  );
+  if (!m) return undefined;
+  return !/不|dis|don|not/i.test(m[1] ?? "");
+}
