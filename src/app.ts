@@ -191,7 +191,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...(opts.now ? { now: opts.now } : {}),
   });
   // Issue 19: loading or changing a year's holidays moves the live business-calendar clocks.
-  holidays.onChanged((previous) => sla.recalculate(previous));
+  holidays.onChanged((previous, year) => sla.recalculate(previous, year));
   // Agent replies go out through the conversation runtime, built below (it needs the flows).
   const tickets: TicketService = new TicketService(
     prisma,

@@ -52,7 +52,7 @@ export class HolidayService {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => Date;
-  private onChange: ((previous: HolidayTable) => Promise<unknown>) | undefined;
+  private onChange: ((previous: HolidayTable, year: number) => Promise<unknown>) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -69,7 +69,7 @@ export class HolidayService {
   }
 
   /** Called after this instance changed the data, with the snapshot clocks were computed on until then. */
-  onChanged(listener: (previous: HolidayTable) => Promise<unknown>): void {
+  onChanged(listener: (previous: HolidayTable, year: number) => Promise<unknown>): void {
     this.onChange = listener;
   }
 
@@ -174,7 +174,7 @@ export class HolidayService {
       });
       return removed.count;
     });
-    await this.changed();
+    await this.changed(year);
     this.log.info({ year, days: clean.length, replaced: previous, source }, "holiday schedule loaded");
     return { year, source, days: clean };
   }
@@ -211,11 +211,11 @@ export class HolidayService {
       return removed.count;
     });
     if (!deleted) throw new AppError("NOT_FOUND", `No holiday schedule loaded for ${year}`);
-    await this.changed();
+    await this.changed(year);
     return { deleted };
   }
 
-  private async changed(): Promise<void> {
+  private async changed(year: number): Promise<void> {
     const previous = this.snapshot;
     await this.refresh();
     await this.bus
@@ -224,7 +224,7 @@ export class HolidayService {
         this.log.warn({ err }, "could not announce the holiday change; other instances reload within a minute"),
       );
     // Live clocks move to the new data (SlaService.recalculate); the change itself is saved.
-    await this.onChange?.(previous).catch((err) =>
+    await this.onChange?.(previous, year).catch((err) =>
       this.log.error({ err }, "SLA clocks could not be recalculated after the holiday change"),
     );
   }

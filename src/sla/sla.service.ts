@@ -356,9 +356,11 @@ export class SlaService {
   /**
    * The holiday data changed (issue 19): live clocks on business calendars that follow China's
    * holidays get the due times the new data gives, and lose the fallback mark once their span is
-   * covered. `previous` is the snapshot the clocks were computed on. Returns how many moved.
+   * covered. `previous` is the snapshot the clocks were computed on; only clocks whose span comes
+   * near the changed `year` (a notice may move days of the neighbouring December or January) are
+   * looked at. Returns how many moved.
    */
-  async recalculate(previous: HolidayTable, pageSize = 500): Promise<number> {
+  async recalculate(previous: HolidayTable, year: number, pageSize = 500): Promise<number> {
     const calendars = await this.calendars();
     const ids = [...calendars.values()]
       .filter((c) => c.mode === "business_hours" && c.useChinaHolidays)
@@ -369,7 +371,12 @@ export class SlaService {
     let moved = 0;
     for (;;) {
       const rows = await this.db.slaClock.findMany({
-        where: { state: { in: ["running", "paused"] }, calendarId: { in: ids } },
+        where: {
+          state: { in: ["running", "paused"] },
+          calendarId: { in: ids },
+          startedAt: { lt: new Date(Date.UTC(year + 1, 1, 1)) },
+          dueAt: { gte: new Date(Date.UTC(year - 1, 11, 1)) },
+        },
         orderBy: { id: "asc" },
         take: pageSize,
         ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
