@@ -1,5 +1,7 @@
-// Admin pages: staff accounts and groups, canned replies, SLA policies, holiday schedules, audit
-// log, dead letters.
+// Admin pages: staff accounts and groups, canned replies, SLA policies, holiday schedules, the
+// knowledge base (kb.js), audit log, dead letters.
+
+import { kbPanel } from "/static/admin/kb.js";
 import { applyI18n, createApi, h, locale, login, session, showCalendarBanner, toast } from "/static/shared/staff.js";
 
 const I18N = {
@@ -14,6 +16,7 @@ const I18N = {
     "tab.canned": "快捷回复",
     "tab.sla": "SLA 策略",
     "tab.holidays": "节假日",
+    "tab.kb": "知识库",
     "tab.audit": "审计日志",
     "tab.dead": "发送失败",
     displayName: "姓名",
@@ -76,6 +79,7 @@ const I18N = {
     "tab.canned": "Canned replies",
     "tab.sla": "SLA policies",
     "tab.holidays": "Holidays",
+    "tab.kb": "Knowledge base",
     "tab.audit": "Audit log",
     "tab.dead": "Dead letters",
     displayName: "Name",
@@ -134,6 +138,7 @@ const $ = (id) => document.getElementById(id);
 const api = createApi(() => showLogin());
 const fmt = (iso) => new Date(iso).toLocaleString(locale);
 let groups = [];
+let me = null;
 
 function showLogin() {
   $("app-view").hidden = true;
@@ -172,6 +177,7 @@ function table(headers, rows) {
 }
 
 const panels = {
+  kb: () => kbPanel({ api, refresh: () => show("kb"), me }),
   async agents() {
     const { agents } = await api("/api/admin/agents");
     const form = h(
@@ -549,7 +555,7 @@ async function show(tab) {
 }
 
 async function start() {
-  const me = await api("/api/auth/me");
+  me = await api("/api/auth/me");
   $("login-view").hidden = true;
   $("app-view").hidden = false;
   $("me").textContent = `${me.displayName} (${me.role})`;
