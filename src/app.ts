@@ -79,6 +79,8 @@ import { slaRoutes } from "./sla/sla.routes.js";
 import { SlaService } from "./sla/sla.service.js";
 import { loadSurveyConfig } from "./surveys/survey.config.js";
 import { SurveyService } from "./surveys/survey.service.js";
+import { RequestRouting } from "./tickets/request-routing.js";
+import { requestRoutingRoutes } from "./tickets/request-routing.routes.js";
 import { ticketRoutes } from "./tickets/ticket.routes.js";
 import { TicketService } from "./tickets/ticket.service.js";
 import { buildTracking, type Tracking } from "./tracking/tracking.factory.js";
@@ -192,6 +194,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
   // Issue 19: loading or changing a year's holidays moves the live business-calendar clocks.
   holidays.onChanged((previous, year) => sla.recalculate(previous, year));
+  // Issue 15: the group each request type is opened in (admin-editable data).
+  const requestRouting = new RequestRouting(prisma);
   // Agent replies go out through the conversation runtime, built below (it needs the flows).
   const tickets: TicketService = new TicketService(
     prisma,
@@ -208,6 +212,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       // Issue 8: a resolution schedules the satisfaction survey (built below).
       onResolved: (ticketId: string): Promise<void> => surveys.onResolved(ticketId),
       sql: db,
+      routing: requestRouting,
       ...(opts.now ? { now: opts.now } : {}),
     },
   );
@@ -374,6 +379,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await server.register(consoleRoutes(auth, consoleService, bus));
   await server.register(adminRoutes(prisma, auth, outbox));
   await server.register(ticketRoutes(tickets, auth));
+  await server.register(requestRoutingRoutes(requestRouting, auth));
   const audit = staffAudit(prisma);
   await server.register(slaRoutes(sla, auth, audit));
   await server.register(holidayRoutes(holidays, auth));

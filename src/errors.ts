@@ -24,6 +24,10 @@ export const ERRORS = {
   TICKET_NO_CHANNEL: { status: 409, message: "This ticket has no customer conversation to reply on" },
   /** The conversation's channel cannot carry this text whole (SMS parts); nothing was stored or sent. */
   MESSAGE_TOO_LONG_FOR_CHANNEL: { status: 422, message: "Too long for the customer's channel" },
+  /** A request-routing change for a type that is not a service request (issue 15). */
+  REQUEST_TYPE_UNKNOWN: { status: 404, message: "Unknown request type" },
+  /** A routing target that is not one of the groups (GET /api/groups). */
+  GROUP_UNKNOWN: { status: 400, message: "Unknown group" },
   TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Unsupported content type" },

@@ -2,7 +2,7 @@
  * Ticket types (issue 15): complaints and the service requests customers most often want
  * done — 催件, 改地址/改派, 预约取件, 派送偏好, 理赔 (domain.md "Service requests and claims").
  * They share one queue, one state machine, one clock system and one number sequence; what
- * differs per type is data: the routing group here, the promise in the SLA policies.
+ * differs per type is data: the routing group (request-routing.ts), the promise in the SLA policies.
  */
 import type { GroupCode } from "./ticket-rules.js";
 
@@ -32,7 +32,10 @@ export const REQUEST_CATEGORY: Record<RequestType, string> = {
   claim: "LOSS",
 };
 
-/** Routing (003 §6.1.3 处理小组): the parcel's journey is 物流配送's; money is 售后服务's. */
+/**
+ * Default routing (003 §6.1.3 处理小组): the parcel's journey is 物流配送's; money is 售后服务's.
+ * Admins override it per type (request-routing.ts, /api/admin/request-routing).
+ */
 export const REQUEST_GROUP: Record<RequestType, GroupCode> = {
   urge: "logistics",
   address_change: "logistics",

@@ -17,10 +17,11 @@ import type { ArmRequest, SlaClockDto, SlaService } from "../sla/sla.service.js"
 import { TX_OPTIONS, toClockDto } from "../sla/sla.service.js";
 import { CLOCK_KINDS, type PolicySubject } from "../sla/sla-policy.js";
 import { type AssignmentCandidate, pickAssignee } from "./assignment.js";
+import { RequestRouting } from "./request-routing.js";
 import { formatTicketNumber, periodOf } from "./ticket-number.js";
 import { DEFAULT_THRESHOLDS, GROUPS, type PriorityThresholds, triage } from "./ticket-rules.js";
 import { type Priority, type TicketAction, type TicketStatus, transition } from "./ticket-state.js";
-import { isRequestType, REQUEST_GROUP, requestStep, type TicketType, typeLabel, URGE_JOIN_MS } from "./ticket-types.js";
+import { isRequestType, requestStep, type TicketType, typeLabel, URGE_JOIN_MS } from "./ticket-types.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -31,6 +32,8 @@ export interface TicketOptions {
   onResolved?: (ticketId: string) => Promise<void>;
   /** The driver, for reads on the bot's hot path (a customer's tickets, asked on progress questions). */
   sql: Pick<Database, "query">;
+  /** The group each request type is opened in (issue 15; defaults to REQUEST_GROUP). */
+  routing?: Pick<RequestRouting, "groupFor">;
 }
 
 /** Who did it: an agent (with role and groups), the customer, or the system. */
@@ -241,7 +244,10 @@ export class TicketService {
     this.thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
     this.onResolved = opts.onResolved;
     this.sql = opts.sql;
+    this.routing = opts.routing ?? new RequestRouting(db);
   }
+
+  private readonly routing: Pick<RequestRouting, "groupFor">;
 
   private readonly sql: Pick<Database, "query">;
 
@@ -545,7 +551,7 @@ export class TicketService {
         claimedAmount: a.claimedAmount,
         recentComplaints,
         requestedPriority: a.requestedPriority,
-        ...(isRequestType(type) ? { groupCode: REQUEST_GROUP[type] } : {}),
+        ...(isRequestType(type) ? { groupCode: await this.routing.groupFor(type) } : {}),
       },
       this.thresholds,
     );

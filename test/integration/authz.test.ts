@@ -78,6 +78,8 @@ const ROUTES: Record<string, Policy> = {
   "PUT /api/sla/policies/{name}": admin,
   "GET /api/sla/calendars": supervisors,
   "PUT /api/sla/calendars/{id}": admin,
+  "GET /api/admin/request-routing": supervisors,
+  "PUT /api/admin/request-routing/{type}": admin,
   "GET /api/admin/holidays": admin,
   "GET /api/admin/holidays/{year}": admin,
   "PUT /api/admin/holidays/{year}": admin,

@@ -314,6 +314,41 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(summary.body.complaints.total).toBe(1); // the converted 催件
   });
 
+  it("routing per request type is data: supervisors read it, an admin changes it (audited), and new requests follow it", async () => {
+    const admin = await staffLogin(t.app, t.baseUrl, "routing-admin", "admin");
+    type Routes = { items: { type: string; groupCode: string; custom: boolean }[] };
+    const read = await api<Routes>(t.baseUrl, "GET", "/api/admin/request-routing", sup.token);
+    expect(read.status).toBe(200);
+    expect(read.body.items).toContainEqual({ type: "urge", groupCode: "logistics", custom: false });
+    expect(read.body.items).toContainEqual({ type: "claim", groupCode: "after_sales", custom: false });
+    const put = (type: string, groupCode: string, token = admin.token) =>
+      api<{ type: string; groupCode: string; error?: { code: string } }>(
+        t.baseUrl,
+        "PUT",
+        `/api/admin/request-routing/${type}`,
+        token,
+        { groupCode },
+      );
+    expect((await put("urge", "after_sales", sup.token)).status).toBe(403);
+    const unknownType = await put("complaint", "after_sales");
+    expect([unknownType.status, unknownType.body.error?.code]).toEqual([404, "REQUEST_TYPE_UNKNOWN"]);
+    const unknownGroup = await put("urge", "nobody");
+    expect([unknownGroup.status, unknownGroup.body.error?.code]).toEqual([400, "GROUP_UNKNOWN"]);
+    expect((await put("urge", "after_sales")).body).toMatchObject({ type: "urge", groupCode: "after_sales" });
+    const audit = await t.app.db.prisma.auditEvent.findFirstOrThrow({ where: { action: "request_routing.put" } });
+    expect(audit).toMatchObject({ actorId: admin.id, subjectId: "urge" });
+    expect(audit.data).toMatchObject({ groupCode: "after_sales", previous: "logistics" });
+
+    try {
+      const chat = await WebchatClient.open(t.baseUrl);
+      await chat.say("帮我催一下 JT0012345678901");
+      const number = numberIn((await chat.say("确认"))[0]!.text);
+      expect(await get(number)).toMatchObject({ type: "urge", groupCode: "after_sales" });
+    } finally {
+      expect((await put("urge", "logistics")).status).toBe(200);
+    }
+  });
+
   it("理赔: the customer answers the proposal in the chat — 同意 starts the payment clock, 不同意 goes back to the agent", async () => {
     /** A claim through the chat up to its number, taken and given a proposal by 王. */
     const proposed = async (waybill: string, amount: number) => {
