@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { launchChromium } from "../support/browser.js";
+import { createStaff } from "../support/staff.js";
 
 // /admin 知识库 and a customer's 没帮助 (issue 14): an admin writes an article and 试一试 finds
 // it; a customer is answered in the web chat, presses 没帮助, is offered the next best article
@@ -12,6 +13,7 @@ describe("knowledge base in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
     t = await startTestApp("pglite", { DEMO_DATA: "false" });
+    await createStaff(t.app, t.baseUrl, { username: "zhang", role: "supervisor", password: "zhang-pass-1" });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -102,6 +104,42 @@ describe("knowledge base in Chromium", () => {
     await expect
       .poll(() => page.locator('#kb-unanswered tr[data-unanswered="驿站的快递放几天会被退回"]').count())
       .toBe(0);
+    await page.close();
+  });
+
+  it("a customer's suggestion is in the console's 建议 view and on the dashboard; the supervisor marks it adopted and replies", async () => {
+    const customer = await browser.newPage({ locale: "zh-CN" });
+    await customer.goto(`${t.baseUrl}/`);
+    await expect.poll(() => customer.locator("#status").textContent()).toBe("在线");
+    await customer.fill("#input", "建议你们周末也派件，<b>上班族</b>平时收不到");
+    await customer.press("#input", "Enter");
+    await expect.poll(() => customer.locator(".msg.out").last().textContent()).toMatch(/谢谢|感谢/);
+
+    const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
+    await page.goto(`${t.baseUrl}/console`);
+    await page.fill("input[name=username]", "zhang");
+    await page.fill("input[name=password]", "zhang-pass-1");
+    await page.click("#login button[type=submit]");
+    await page.click("#suggestions-tab");
+    await page.fill("#suggestion-search", "周末");
+    const item = page.locator("#list li[data-suggestion]");
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.textContent()).toContain("<b>上班族</b>");
+    await item.click();
+    await expect
+      .poll(() => page.locator("#suggestion-text").textContent())
+      .toBe("建议你们周末也派件，<b>上班族</b>平时收不到");
+    expect(await page.locator("#detail b, #list b").count()).toBe(0);
+    await page.fill("#suggestion-form textarea[name=reply]", "感谢建议，周末派件已在试点。");
+    await page.click('#suggestion-form button[value="adopted"]');
+    await expect.poll(() => page.locator("#suggestion-status").textContent()).toBe("已采纳");
+    await expect
+      .poll(() => customer.locator(".msg.out").last().textContent(), { timeout: 15_000 })
+      .toContain("周末派件已在试点");
+    await customer.close();
+
+    await page.goto(`${t.baseUrl}/dashboard`);
+    await expect.poll(() => page.locator("[data-feedback-totals]").textContent()).toMatch(/建议 1/);
     await page.close();
   });
 });

@@ -1,5 +1,6 @@
 import { applyI18n, categoryLabel, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
 import { R, requestActions, requestInfo, typeLabel, typeSelect } from "./requests.js";
+import { S, suggestionDetail, suggestionItems } from "./suggestions.js";
 
 // Agent console: queue of handed-off conversations, own conversations, tickets sorted by time
 // to breach with live SLA countdowns, conversation and ticket views, realtime over WebSocket.
@@ -22,6 +23,7 @@ const I18N = {
     "tab.queued": "待接入",
     "tab.mine": "我的会话",
     "tab.tickets": "工单",
+    "tab.suggestions": "建议",
     search: "工单号 / 运单号 / 手机号",
     "scope.open": "未解决",
     "scope.me": "我的",
@@ -110,6 +112,7 @@ const I18N = {
     "tab.queued": "Queue",
     "tab.mine": "Mine",
     "tab.tickets": "Tickets",
+    "tab.suggestions": "Suggestions",
     search: "Ticket / waybill / phone",
     "scope.open": "Open",
     "scope.me": "Mine",
@@ -228,6 +231,11 @@ $("search").addEventListener(
   debounce(() => refreshList(), 250),
 );
 $("ticket-scope").addEventListener("change", () => refreshList());
+$("suggestion-search").placeholder = S.search;
+$("suggestion-search").addEventListener(
+  "input",
+  debounce(() => refreshList(), 250),
+);
 $("ticket-scope").after(typeSelect(() => refreshList()));
 
 function debounce(fn, ms) {
@@ -243,13 +251,16 @@ function selectTab(tab) {
   for (const b of document.querySelectorAll("[data-tab]"))
     b.setAttribute("aria-selected", String(b.dataset.tab === tab));
   $("ticket-filters").hidden = tab !== "tickets";
+  $("suggestion-filters").hidden = tab !== "suggestions";
   refreshList();
 }
 
 async function refreshList() {
   const list = $("list");
   let items;
-  if (state.tab === "tickets") {
+  if (state.tab === "suggestions") {
+    items = await suggestionItems(api, $("suggestion-search").value.trim(), state.selected?.id, openSuggestion);
+  } else if (state.tab === "tickets") {
     const scope = $("ticket-scope").value;
     const q = new URLSearchParams({ pageSize: "100" });
     if (scope === "open") q.set("status", "new,open,pending_customer");
@@ -327,6 +338,19 @@ async function refreshList() {
     if (state.tab === "queued") setCount("queued", conversations.length);
   }
   list.replaceChildren(...(items.length ? items : [h("li", { class: "sub" }, T.empty)]));
+}
+
+function openSuggestion(s) {
+  state.selected = { kind: "suggestion", id: s.id };
+  $("detail").replaceChildren(
+    ...suggestionDetail(api, s, (updated) => {
+      openSuggestion(updated);
+      refreshList();
+    }),
+  );
+  $("context").replaceChildren();
+  for (const li of document.querySelectorAll("#list li[data-suggestion]"))
+    li.classList.toggle("active", li.dataset.suggestion === s.id);
 }
 
 function setCount(tab, n) {
@@ -919,6 +943,7 @@ async function start() {
   $("app-view").hidden = false;
   $("me").textContent = `${me.displayName} (${me.role})`;
   $("dashboard-link").hidden = me.role === "agent";
+  $("suggestions-tab").hidden = me.role === "agent";
   $("admin-link").hidden = me.role === "agent";
   await api("/api/agents/me/presence", { method: "PUT", body: JSON.stringify({ presence: "online" }) }).catch(() => {});
   $("presence").value = "online";
