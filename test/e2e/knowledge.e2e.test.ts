@@ -75,6 +75,41 @@ describe("knowledge base in Chromium", () => {
     await page.close();
   });
 
+  it("an import with a bad row is refused whole with the row named; a good file is imported; export downloads", async () => {
+    const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
+    await adminKb(page);
+    const good = {
+      title: "能寄茶叶吗？",
+      answer: "可以寄，注意防潮。",
+      category: "寄件",
+      questions: ["茶叶可以快递吗"],
+    };
+    const bad = { title: "", answer: "x", category: "寄件" };
+    const file = (rows: object[]) => ({
+      name: "kb.jsonl",
+      mimeType: "application/x-ndjson",
+      buffer: Buffer.from(rows.map((r) => JSON.stringify(r)).join("\n")),
+    });
+    await page.setInputFiles("#kb-import input[type=file]", file([good, bad]));
+    await page.click("#kb-import button[type=submit]");
+    await expect.poll(() => page.locator(".toast").last().textContent()).toMatch(/导入被拒绝.*#2/);
+    expect(await page.locator('#kb-articles tr[data-article="能寄茶叶吗？"]').count()).toBe(0);
+
+    await page.setInputFiles("#kb-import input[type=file]", file([good]));
+    await page.click("#kb-import button[type=submit]");
+    await expect.poll(() => page.locator('#kb-articles tr[data-article="能寄茶叶吗？"]').count()).toBe(1);
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("#kb-import button", { hasText: "导出 CSV" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("kb.csv");
+    const csv = fs.readFileSync((await download.path())!, "utf8");
+    expect(csv.startsWith("\uFEFF")).toBe(true);
+    expect(csv).toContain("能寄茶叶吗？");
+    await page.close();
+  });
+
   it("a customer presses 没帮助: the next best article or a person is offered, and the question is unanswered", async () => {
     const customer = await browser.newPage({ locale: "zh-CN" });
     await customer.goto(`${t.baseUrl}/`);
