@@ -256,6 +256,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       customerPhone,
       claimMaxAmount: config.CLAIM_MAX_AMOUNT,
       holidays: () => holidays.table(),
+      articles: () => knowledge.current(),
       ...(opts.now ? { now: opts.now } : {}),
     }),
     new ProgressFlow({ tickets, customerPhone }),

@@ -107,6 +107,14 @@ export class KnowledgeService {
     return out;
   }
 
+  /** The enabled articles valid now (issue 15: pickups read the `禁寄:<item>` tags). */
+  current(): Article[] {
+    const now = this.now().getTime();
+    return [...this.articles.values()].filter(
+      (a) => (!a.validFrom || a.validFrom.getTime() <= now) && (!a.validTo || a.validTo.getTime() > now),
+    );
+  }
+
   article(id: string): Article | undefined {
     return this.articles.get(id);
   }

@@ -11,7 +11,10 @@ export const articleInput = z.object({
   answer: z.string().trim().min(2).max(ARTICLE_TEXT_MAX),
   answerEn: z.string().trim().max(ARTICLE_TEXT_MAX).nullable().default(null),
   category: z.string().trim().min(1).max(50),
-  /** Keywords (items, synonyms, English words): they widen what the phrasings match. */
+  /**
+   * Keywords (items, synonyms, English words): they widen what the phrasings match. A tag
+   * `禁寄:<item>` also refuses pickups of that item (issue 15, request-rules.ts).
+   */
   tags: z.array(z.string().trim().min(1).max(50)).max(40).default([]),
   source: z.string().trim().max(500).default(""),
   enabled: z.boolean().default(true),

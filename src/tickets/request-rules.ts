@@ -206,6 +206,26 @@ export function prohibitedItem(item: string): { zh: string; en: string } | undef
   return hit ? { zh: hit.zh, en: hit.en } : undefined;
 }
 
+/**
+ * Operators extend the statutory list in the knowledge base (issue 15): an enabled article
+ * with a tag `禁寄:<item>` (or `禁寄：<item>`) refuses a pickup of anything whose name contains
+ * that item, and the refusal cites the article. The statutory list still applies without them.
+ */
+const KB_PROHIBITED_TAG = /^禁寄[:：]\s*(\S.*)$/;
+
+export function prohibitedByArticle<A extends { tags: readonly string[] }>(
+  item: string,
+  articles: Iterable<A>,
+): A | undefined {
+  const name = item.toLowerCase();
+  for (const a of articles)
+    for (const tag of a.tags) {
+      const word = KB_PROHIBITED_TAG.exec(tag.trim())?.[1]?.trim().toLowerCase();
+      if (word && name.includes(word)) return a;
+    }
+  return undefined;
+}
+
 /** A rough weight in kg: "3公斤", "2kg", "五斤" (half a kg each). */
 export function parseWeight(text: string): number | undefined {
   const m = /(\d+(?:\.\d+)?)\s*(公斤|千克|kg|斤|克|g)?/i.exec(text);

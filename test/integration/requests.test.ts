@@ -192,6 +192,34 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(await get(number)).toMatchObject({ status: "closed", outcome: "cancelled" });
   });
 
+  it("预约取件: an article tagged 禁寄:<item> in the knowledge base refuses that item too, and the refusal names the article", async () => {
+    const admin = await staffLogin(t.app, t.baseUrl, "kb-admin", "admin");
+    const toItem = async () => {
+      const chat = await WebchatClient.open(t.baseUrl);
+      await chat.say("我要寄快递，上门取件");
+      await chat.say("上海市徐汇区漕溪北路88号3楼");
+      const r = await chat.say("明天下午");
+      expect(r[0]!.text).toContain("什么物品");
+      return chat;
+    };
+    // Not on the statutory list: accepted while no article forbids it.
+    expect((await (await toItem()).say("两盒电子烟"))[0]!.text).toContain("多重");
+    const created = await api<{ id: string }>(t.baseUrl, "POST", "/api/kb/articles", admin.token, {
+      title: "电子烟可以寄吗？",
+      answer: "电子烟及烟弹含锂电池和烟油，本公司不收寄。",
+      category: "禁寄限寄",
+      tags: ["电子烟", "禁寄:电子烟", "禁寄:烟弹"],
+      source: "本公司收寄规定",
+    });
+    expect(created.status).toBe(201);
+    const chat = await toItem();
+    const r = await chat.say("两盒电子烟");
+    expect(r[0]!.text).toBe("很抱歉，“两盒电子烟”不能寄递，详见知识库“电子烟可以寄吗？”。请换一件物品，或回复“取消”。");
+    // The statutory list still applies.
+    expect((await chat.say("两桶汽油"))[0]!.text).toContain("《禁止寄递物品管理规定》");
+    expect((await chat.say("衣服"))[0]!.text).toContain("多重");
+  });
+
   it("派送偏好: 放驿站 needs the customer's explicit consent, recorded with the request", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     let r = await chat.say("75312345678918 放驿站吧");

@@ -8,6 +8,7 @@ import {
   maskAddress,
   parseAddress,
   parsePreference,
+  prohibitedByArticle,
   prohibitedItem,
   slotWindow,
 } from "../../src/tickets/request-rules.js";
@@ -85,6 +86,19 @@ describe("service request rules (issue 15)", () => {
     expect(parsePreference("放驿站吧")).toBe("station");
     expect(parsePreference("别放快递柜")).toBe("home");
     expect(parsePreference("明天再送")).toBe("reschedule");
+  });
+
+  it("knowledge-base articles tagged 禁寄:<item> extend the prohibited items (either colon, any case)", () => {
+    const articles = [
+      { title: "能寄液体吗？", tags: ["液体", "禁寄"] },
+      { title: "电子烟能寄吗？", tags: ["电子烟", "禁寄：电子烟", "禁寄:Vape"] },
+    ];
+    expect(prohibitedByArticle("两支电子烟", articles)?.title).toBe("电子烟能寄吗？");
+    expect(prohibitedByArticle("a VAPE pen", articles)?.title).toBe("电子烟能寄吗？");
+    // A plain 禁寄 keyword tag names no item; other items pass.
+    expect(prohibitedByArticle("一瓶液体洗衣液", articles)).toBeUndefined();
+    expect(prohibitedByArticle("衣服", articles)).toBeUndefined();
+    expect(prohibitedByArticle("衣服", [{ title: "x", tags: ["禁寄:", "禁寄: "] }])).toBeUndefined();
   });
 
   it("request actions fit only requests, and a claim goes propose → agree → complete with the amount paid", () => {

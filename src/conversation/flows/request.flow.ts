@@ -17,6 +17,7 @@ import {
   parseSlot,
   parseWeight,
   parseYesNo,
+  prohibitedByArticle,
   prohibitedItem,
   SLOT_DAYS,
   SLOT_PARTS,
@@ -47,6 +48,11 @@ export interface RequestFlowDeps {
   closedDays?: () => Promise<readonly string[]>;
   /** China's public holidays as loaded (HolidayService.table); chinese-days' years without it. */
   holidays?: () => HolidayTable;
+  /**
+   * The knowledge base's articles in force (KnowledgeService.current): those tagged
+   * `禁寄:<item>` extend the statutory prohibited-items list for pickups.
+   */
+  articles?: () => Iterable<{ title: string; titleEn: string | null; tags: readonly string[] }>;
   now?: () => Date;
 }
 
@@ -281,6 +287,8 @@ export class RequestFlow implements Flow {
       }
       case "item": {
         if (answer.length < 1) return { ok: false, key: "ask.item" };
+        const rule = this.deps.articles ? prohibitedByArticle(answer, this.deps.articles()) : undefined;
+        if (rule) return { ok: false, key: "item.prohibitedKb", vars: { item: answer, title: rule.title } };
         const banned = prohibitedItem(answer);
         if (banned) return { ok: false, key: "item.prohibited", vars: { item: answer, kind: banned.zh } };
         d.item = answer;

@@ -21,6 +21,7 @@ const zh = {
   "slot.closed": "{date}是法定节假日，暂停上门取件，请选择其他时段：",
   "ask.item": "请问寄的是什么物品？",
   "item.prohibited": "很抱歉，“{item}”属于{kind}，依据《禁止寄递物品管理规定》不能寄递。请换一件物品，或回复“取消”。",
+  "item.prohibitedKb": "很抱歉，“{item}”不能寄递，详见知识库“{title}”。请换一件物品，或回复“取消”。",
   "ask.weight": "大概多重？（例如：2公斤）",
   "weight.again": "请告诉我大概重量，例如“3公斤”或“500克”。",
   "weight.tooHeavy": "超过{max}公斤的物品需要走快运/大件服务，请回复“转人工”由客服为您安排。",
@@ -124,6 +125,8 @@ const en: Record<RequestTextKey, string> = {
   "ask.item": "What are you sending?",
   "item.prohibited":
     "Sorry, “{item}” counts as {kind}, which may not be sent (禁止寄递物品管理规定). Please name another item, or reply “cancel”.",
+  "item.prohibitedKb":
+    "Sorry, “{item}” may not be sent; see “{title}” in our help articles. Please name another item, or reply “cancel”.",
   "ask.weight": "Roughly how heavy is it? (e.g. 2 kg)",
   "weight.again": "Please tell me the rough weight, e.g. “3 kg” or “500 g”.",
   "weight.tooHeavy": "Items over {max} kg go by freight; reply “agent” and we will arrange it.",
