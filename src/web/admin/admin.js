@@ -177,7 +177,7 @@ function table(headers, rows) {
 }
 
 const panels = {
-  kb: () => kbPanel({ api, refresh: () => show("kb"), me }),
+  kb: () => kbPanel({ api, table, refresh: () => show("kb"), me }),
   async agents() {
     const { agents } = await api("/api/admin/agents");
     const form = h(

@@ -129,31 +129,24 @@ const list = (text) =>
     .filter(Boolean);
 const localInput = (iso) => (iso ? new Date(iso).toISOString().slice(0, 16) : "");
 
-function table(headers, rows) {
-  if (!rows.length) return h("p", {}, T.none);
-  return h(
-    "table",
-    {},
-    h(
-      "thead",
-      {},
-      h(
-        "tr",
-        {},
-        headers.map((x) => h("th", {}, x)),
-      ),
-    ),
-    h("tbody", {}, rows),
-  );
-}
-
 function field(label, input) {
   return h("label", {}, label, input);
 }
 
-/** The 知识库 tab: `api` is the admin page's fetch helper, `refresh` redraws the tab, `me` the user. */
-export async function kbPanel({ api, refresh, me }) {
+/**
+ * The 知识库 tab: `api` is the admin page's fetch helper, `table` its table builder, `refresh`
+ * redraws the tab, `me` the user (only admins get the buttons that change anything).
+ */
+export async function kbPanel({ api, table, refresh, me }) {
   const admin = me.role === "admin";
+  /** A button for admins only (null for supervisors). */
+  const adminButton = (label, onclick, cls = "secondary") =>
+    admin ? h("button", { type: "button", class: cls, onclick }, label) : null;
+  /** Calls the API, says what went wrong, redraws the tab. */
+  const change = async (path, options) => {
+    await api(path, options).catch((err) => toast(err.message, "breach"));
+    refresh();
+  };
   const [{ items }, unanswered] = await Promise.all([api("/api/kb/articles"), api("/api/kb/unanswered")]);
   const editor = h("div", { id: "kb-editor" });
   const previewBox = h("div", { id: "kb-preview", class: "kb-preview", hidden: true });
@@ -242,12 +235,7 @@ export async function kbPanel({ api, refresh, me }) {
 
   async function setEnabled(a, enabled) {
     const { id: _i, version: _v, views: _w, helpful: _h, unhelpful: _u, updatedAt: _t, ...input } = a;
-    try {
-      await api(`/api/kb/articles/${a.id}`, { method: "PUT", body: JSON.stringify({ ...input, enabled }) });
-      refresh();
-    } catch (err) {
-      toast(err.message, "breach");
-    }
+    await change(`/api/kb/articles/${a.id}`, { method: "PUT", body: JSON.stringify({ ...input, enabled }) });
   }
 
   const rows = items.map((a) => {
@@ -265,31 +253,12 @@ export async function kbPanel({ api, refresh, me }) {
         "td",
         { class: "row-actions" },
         h("button", { type: "button", class: "secondary", onclick: () => preview(a) }, T.preview),
-        admin ? h("button", { type: "button", class: "secondary", onclick: () => openEditor(a) }, T.edit) : null,
-        admin
-          ? h(
-              "button",
-              { type: "button", class: "secondary", onclick: () => setEnabled(a, !a.enabled) },
-              a.enabled ? T.disable : T.enable,
-            )
-          : null,
-        admin
-          ? h(
-              "button",
-              {
-                type: "button",
-                class: "secondary",
-                onclick: async () => {
-                  if (!confirm(T.confirmRemove)) return;
-                  await api(`/api/kb/articles/${a.id}`, { method: "DELETE" }).catch((err) =>
-                    toast(err.message, "breach"),
-                  );
-                  refresh();
-                },
-              },
-              T.remove,
-            )
-          : null,
+        adminButton(T.edit, () => openEditor(a)),
+        adminButton(a.enabled ? T.disable : T.enable, () => setEnabled(a, !a.enabled)),
+        adminButton(
+          T.remove,
+          () => confirm(T.confirmRemove) && change(`/api/kb/articles/${a.id}`, { method: "DELETE" }),
+        ),
       ),
     );
   });
@@ -391,38 +360,22 @@ export async function kbPanel({ api, refresh, me }) {
       h(
         "td",
         { class: "row-actions" },
-        admin
-          ? h(
-              "button",
-              {
-                type: "button",
-                onclick: () =>
-                  openEditor(null, {
-                    title: g.question,
-                    questions: g.examples.filter((x) => x !== g.question),
-                    ids: g.ids,
-                  }),
-              },
-              T.createFrom,
-            )
-          : null,
-        admin
-          ? h(
-              "button",
-              {
-                type: "button",
-                class: "secondary",
-                onclick: async () => {
-                  await api("/api/kb/unanswered/close", {
-                    method: "POST",
-                    body: JSON.stringify({ ids: g.ids, status: "dismissed" }),
-                  }).catch((err) => toast(err.message, "breach"));
-                  refresh();
-                },
-              },
-              T.dismiss,
-            )
-          : null,
+        adminButton(
+          T.createFrom,
+          () =>
+            openEditor(null, {
+              title: g.question,
+              questions: g.examples.filter((x) => x !== g.question),
+              ids: g.ids,
+            }),
+          "",
+        ),
+        adminButton(T.dismiss, () =>
+          change("/api/kb/unanswered/close", {
+            method: "POST",
+            body: JSON.stringify({ ids: g.ids, status: "dismissed" }),
+          }),
+        ),
       ),
     ),
   );
