@@ -1,7 +1,7 @@
 /**
  * The default knowledge base for a Chinese express carrier, seeded on first start (issue 14).
  * Written in our own words from public rules; each article cites its source. Operators edit
- * or replace it (/admin 知识库, `npm run kb -- import`). The first paragraph of an answer is
+ * or replace it (/admin 知识库, or `POST /api/kb/import`). The first paragraph of an answer is
  * the short reply a customer gets; the rest comes with 更多.
  */
 export interface DefaultArticle {
