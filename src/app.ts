@@ -60,7 +60,7 @@ import { installTextGuard } from "./http/storable-text.js";
 import { warmTokeniser } from "./knowledge/kb.tokeniser.js";
 import { knowledgeRoutes } from "./knowledge/knowledge.routes.js";
 import { KnowledgeService } from "./knowledge/knowledge.service.js";
-import { TermRetriever } from "./knowledge/term.retriever.js";
+import { MiniSearchRetriever } from "./knowledge/minisearch.retriever.js";
 import { createLogger } from "./logger.js";
 import { OutboxService } from "./outbox/outbox.service.js";
 import { RetentionService } from "./privacy/retention.service.js";
@@ -238,7 +238,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // Issue 14: 咨询 answered from the knowledge base, 建议 kept as records.
   const knowledge = new KnowledgeService({
     db: prisma,
-    retriever: new TermRetriever(),
+    retriever: new MiniSearchRetriever(),
     bus,
     log: log.child({ component: "knowledge" }),
     ...(config.KB_ANSWER_THRESHOLD !== undefined ? { threshold: config.KB_ANSWER_THRESHOLD } : {}),

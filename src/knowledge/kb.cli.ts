@@ -8,8 +8,8 @@ import { DEFAULT_ARTICLES } from "./default-articles.js";
 import { evaluate, parseEvalFile } from "./kb.eval.js";
 import { DEFAULT_ANSWER_THRESHOLD } from "./knowledge.service.js";
 import { articleDocument } from "./knowledge.types.js";
+import { MiniSearchRetriever } from "./minisearch.retriever.js";
 import type { KbDocument } from "./retriever.js";
-import { TermRetriever } from "./term.retriever.js";
 
 const HELDOUT = fileURLToPath(new URL("./eval/heldout.txt", import.meta.url));
 
@@ -26,7 +26,7 @@ function main(): void {
     process.exit(2);
   }
   const threshold = thresholdArg ? Number(thresholdArg) : DEFAULT_ANSWER_THRESHOLD;
-  const retriever = new TermRetriever();
+  const retriever = new MiniSearchRetriever();
   retriever.index(docs);
   const items = parseEvalFile(file);
   const f = evaluate(retriever, items, (id) => id, threshold);
@@ -50,7 +50,7 @@ function main(): void {
       body: base.body,
     });
   }
-  const large = new TermRetriever();
+  const large = new MiniSearchRetriever();
   large.index(big);
   // One pass first, not counted: a server searches warm (jieba loaded, the code compiled).
   for (const item of items) large.search(item.question, 5);

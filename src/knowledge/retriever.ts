@@ -1,8 +1,9 @@
 /**
  * What the knowledge base needs from a search engine: index the enabled articles, and rank
  * them for a question with a confidence in [0, 1] that a calibrated threshold can judge.
- * One implementation today (TermRetriever); a better one (embeddings, a hosted search)
- * replaces it behind this interface without touching the flow or the routes.
+ * One implementation today (MiniSearchRetriever: the MiniSearch library indexes and finds the
+ * candidates, our bounded share-of-information score ranks them); a better one (embeddings, a
+ * hosted search) replaces it behind this interface without touching the flow or the routes.
  */
 export interface Retriever {
   readonly name: string;

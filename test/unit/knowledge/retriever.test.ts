@@ -5,13 +5,13 @@ import { evaluate, parseEvalFile } from "../../../src/knowledge/kb.eval.js";
 import { tokenise } from "../../../src/knowledge/kb.tokeniser.js";
 import { DEFAULT_ANSWER_THRESHOLD } from "../../../src/knowledge/knowledge.service.js";
 import { articleDocument } from "../../../src/knowledge/knowledge.types.js";
-import { TermRetriever } from "../../../src/knowledge/term.retriever.js";
+import { MiniSearchRetriever } from "../../../src/knowledge/minisearch.retriever.js";
 
 const TUNING = fileURLToPath(new URL("../../../src/knowledge/eval/tuning.txt", import.meta.url));
 
 describe("knowledge-base retrieval (issue 14)", () => {
   it("on the tuning set the default articles reach top-1 ≥ 80 % and answer ≤ 5 % of unanswerable questions", () => {
-    const retriever = new TermRetriever();
+    const retriever = new MiniSearchRetriever();
     retriever.index(DEFAULT_ARTICLES.map((a) => articleDocument({ ...a, id: a.title })));
     const f = evaluate(retriever, parseEvalFile(TUNING), (id) => id, DEFAULT_ANSWER_THRESHOLD);
     expect(f.unanswerable).toBeGreaterThanOrEqual(50);
@@ -21,7 +21,7 @@ describe("knowledge-base retrieval (issue 14)", () => {
   });
 
   it("a keyword tag finds its article although no phrasing names the thing", () => {
-    const retriever = new TermRetriever();
+    const retriever = new MiniSearchRetriever();
     retriever.index([
       articleDocument({
         id: "fresh",
@@ -49,6 +49,33 @@ describe("knowledge-base retrieval (issue 14)", () => {
     expect(best?.matched).toBe("荔枝");
   });
 
+  it("MiniSearch's body field finds an article by its answer alone (matched is empty), and index() replaces the whole index", () => {
+    const article = (id: string, title: string, answer: string) =>
+      articleDocument({
+        id,
+        title,
+        titleEn: null,
+        questions: [],
+        tags: [],
+        answer,
+        answerEn: null,
+        category: "其他",
+      });
+    const retriever = new MiniSearchRetriever();
+    retriever.index([
+      article("late", "快递延误怎么办？", "可以申请延误赔付，联系网点处理。"),
+      article("pets", "能寄宠物吗？", "不能。"),
+    ]);
+    const [best] = retriever.search("快递延误了", 1);
+    expect(best?.articleId).toBe("late");
+    expect(best?.matched).toBe("快递延误怎么办？");
+    const [byBody] = retriever.search("网点", 1);
+    expect(byBody).toMatchObject({ articleId: "late", matched: "" });
+    retriever.index([article("pets", "能寄宠物吗？", "不能。")]);
+    expect(retriever.search("网点", 1)).toEqual([]);
+    expect(retriever.search("宠物", 1)[0]?.articleId).toBe("pets");
+  });
+
   it("bigrams with a sentence particle (寄吗, 了吧) are not terms: they say nothing about the topic", () => {
     const { grams } = tokenise("打火机能寄吗");
     expect(grams).toContain("#能寄");
@@ -56,7 +83,7 @@ describe("knowledge-base retrieval (issue 14)", () => {
   });
 
   it("ranks one match per article, best first, scores in [0, 1], at most the limit", () => {
-    const retriever = new TermRetriever();
+    const retriever = new MiniSearchRetriever();
     retriever.index(DEFAULT_ARTICLES.map((a) => articleDocument({ ...a, id: a.title })));
     const matches = retriever.search("快递丢了怎么赔偿", 3);
     expect(matches).toHaveLength(3);

@@ -1,8 +1,9 @@
+import MiniSearch from "minisearch";
 import { terms } from "./kb.tokeniser.js";
 import type { KbDocument, RetrievalMatch, Retriever } from "./retriever.js";
 
 /** Weights of the score, chosen on src/knowledge/eval/tuning.txt (never on the held-out set). */
-export interface TermRetrieverWeights {
+export interface MiniSearchRetrieverWeights {
   /** Character bigrams count for less than whole words (they overlap one another). */
   gram: number;
   /** A bigram no article uses is mostly a seam between two words: it counts this share of a rare term. */
@@ -11,17 +12,29 @@ export interface TermRetrieverWeights {
   profile: number;
   /** A match from the answer body alone is discounted: answers mention many things. */
   body: number;
-  /** How many articles (best by profile coverage) get the full per-phrasing score. */
+  /** How many of MiniSearch's hits (its BM25 order) are scored at all. */
+  hits: number;
+  /** How many of those (best by coverage) get the full per-phrasing score. */
   candidates: number;
 }
 
-export const DEFAULT_WEIGHTS: TermRetrieverWeights = {
+export const DEFAULT_WEIGHTS: MiniSearchRetrieverWeights = {
   gram: 0.6,
   unknownGram: 0.3,
   profile: 0.7,
   body: 0.6,
+  hits: 30,
   candidates: 12,
 };
+
+/** One MiniSearch document per article; its phrasings are joined with this (never in a term). */
+const SEP = "\u0000";
+
+interface IndexedArticle {
+  id: number;
+  questions: string;
+  body: string;
+}
 
 interface Phrasing {
   text: string;
@@ -32,35 +45,35 @@ interface Phrasing {
 }
 
 /**
- * An inverted index of idf-weighted terms (jieba words and character bigrams, kb.tokeniser).
- * A question's candidates are the articles sharing its terms, ranked by how much of the
- * question their phrasings cover together; the best few are then scored by their closest
- * single phrasing too. Each score is a share of the question's information, bounded to [0, 1],
- * so one threshold means the same for every question (BM25's does not).
- *
- * It replaced MiniSearch's BM25 for candidates (issue 14): with 1,000 articles MiniSearch
- * scored every document sharing a common bigram and its p99 was 12–30 ms; this index sums a
- * few precomputed weights per article and stays well under the 5 ms target.
+ * MiniSearch indexes the articles (one document each: phrasings and keyword tags in a boosted
+ * field, the answer body in a low one, jieba words and character bigrams from kb.tokeniser) and
+ * finds the candidates with BM25, OR-combined, no fuzzy or prefix matching. Its best hits are
+ * then scored by how much of the question's information (idf-weighted terms) the article's
+ * phrasings cover together, its closest single phrasing and its body (from MiniSearch's `match`),
+ * bounded to [0, 1] so one threshold means the same for every question (BM25's does not).
  */
-export class TermRetriever implements Retriever {
-  readonly name = "terms";
+export class MiniSearchRetriever implements Retriever {
+  readonly name = "minisearch";
+  private ms = MiniSearchRetriever.build();
   private ids: string[] = [];
+  /** Rarity among the articles' phrasings (MiniSearch keeps document frequencies private). */
   private idf = new Map<string, number>();
   private maxIdf = 1;
-  /** term → indexes of articles whose phrasings use it. */
-  private inProfile = new Map<string, number[]>();
-  /** term → indexes of articles whose answer body uses it. */
-  private inBody = new Map<string, number[]>();
   private phrasings: Phrasing[][] = [];
-  private profileScore = new Float64Array(0);
-  private bodyScore = new Float64Array(0);
 
-  constructor(private readonly w: TermRetrieverWeights = DEFAULT_WEIGHTS) {}
+  constructor(private readonly w: MiniSearchRetrieverWeights = DEFAULT_WEIGHTS) {}
+
+  private static build(): MiniSearch<IndexedArticle> {
+    return new MiniSearch<IndexedArticle>({
+      fields: ["questions", "body"],
+      tokenize: (text) => text.split(SEP).flatMap((part) => terms(part)),
+      processTerm: (term) => term,
+      searchOptions: { boost: { questions: 1, body: 0.3 }, combineWith: "OR", fuzzy: false, prefix: false },
+    });
+  }
 
   index(docs: readonly KbDocument[]): void {
     const df = new Map<string, number>();
-    const profileSets: Set<string>[] = [];
-    const bodySets: Set<string>[] = [];
     const rawPhrasings: { text: string; terms: Set<string> }[][] = [];
     for (const doc of docs) {
       const list: { text: string; terms: Set<string> }[] = [];
@@ -71,12 +84,9 @@ export class TermRetriever implements Retriever {
         list.push({ text: q, terms: set });
         for (const t of set) profile.add(t);
       }
-      const body = new Set(terms(doc.body));
       // Rarity among the phrasings: answers repeat the trade's words ("禁止", "prohibited") everywhere.
       for (const t of profile) df.set(t, (df.get(t) ?? 0) + 1);
       rawPhrasings.push(list);
-      profileSets.push(profile);
-      bodySets.push(body);
     }
     const n = Math.max(docs.length, 1);
     this.idf = new Map([...df].map(([t, f]) => [t, Math.log(1 + n / f)]));
@@ -90,21 +100,15 @@ export class TermRetriever implements Retriever {
         return { text: p.text, terms, weights, total: weights.reduce((a, b) => a + b, 0) };
       }),
     );
-    const post = (sets: Set<string>[]) => {
-      const m = new Map<string, number[]>();
-      sets.forEach((set, i) => {
-        for (const t of set) {
-          const list = m.get(t);
-          if (list) list.push(i);
-          else m.set(t, [i]);
-        }
-      });
-      return m;
-    };
-    this.inProfile = post(profileSets);
-    this.inBody = post(bodySets);
-    this.profileScore = new Float64Array(docs.length);
-    this.bodyScore = new Float64Array(docs.length);
+    const ms = MiniSearchRetriever.build();
+    ms.addAll(
+      docs.map((doc, i) => ({
+        id: i,
+        questions: [...doc.questions, ...(doc.keywords ?? [])].join(SEP),
+        body: doc.body,
+      })),
+    );
+    this.ms = ms;
   }
 
   private weight(term: string): number {
@@ -114,41 +118,30 @@ export class TermRetriever implements Retriever {
   }
 
   search(query: string, limit = 5): RetrievalMatch[] {
-    const q = new Set(terms(query));
-    if (!q.size) return [];
+    const qTerms = [...new Set(terms(query))];
+    if (!qTerms.length) return [];
+    const q = new Set(qTerms);
     let qTotal = 0;
-    const touched: number[] = [];
-    const profileScore = this.profileScore;
-    const bodyScore = this.bodyScore;
-    for (const t of q) {
-      const w = this.weight(t);
-      qTotal += w;
-      for (const i of this.inProfile.get(t) ?? []) {
-        if (profileScore[i] === 0 && bodyScore[i] === 0) touched.push(i);
-        profileScore[i]! += w;
+    for (const t of qTerms) qTotal += this.weight(t);
+    // The question is cut once: MiniSearch gets its terms as they are.
+    const hits = this.ms.search(qTerms.join(SEP), { tokenize: (text) => text.split(SEP) });
+    // Coverage of the question by the article's phrasings together (profile) and by its body.
+    const covered: { i: number; profile: number; body: number; key: number }[] = [];
+    for (const hit of hits.slice(0, this.w.hits)) {
+      let profile = 0;
+      let body = 0;
+      for (const [term, fields] of Object.entries(hit.match)) {
+        const w = this.weight(term);
+        if (fields.includes("questions")) profile += w;
+        if (fields.includes("body")) body += w;
       }
-      for (const i of this.inBody.get(t) ?? []) {
-        if (profileScore[i] === 0 && bodyScore[i] === 0) touched.push(i);
-        bodyScore[i]! += w;
-      }
+      profile /= qTotal;
+      body = (body / qTotal) * this.w.body;
+      covered.push({ i: hit.id as number, profile, body, key: Math.max(profile, body) });
     }
-    // The best few by coverage, kept in a small sorted list (no sort of every touched article).
-    const k = this.w.candidates;
-    const top: { i: number; profile: number; body: number; key: number }[] = [];
-    for (const i of touched) {
-      const profile = profileScore[i]! / qTotal;
-      const body = (bodyScore[i]! / qTotal) * this.w.body;
-      profileScore[i] = 0;
-      bodyScore[i] = 0;
-      const key = profile > body ? profile : body;
-      if (top.length === k && key <= top[k - 1]!.key) continue;
-      let at = top.length;
-      while (at > 0 && top[at - 1]!.key < key) at--;
-      top.splice(at, 0, { i, profile, body, key });
-      if (top.length > k) top.pop();
-    }
+    covered.sort((a, b) => b.key - a.key);
     const out: RetrievalMatch[] = [];
-    for (const c of top) {
+    for (const c of covered.slice(0, this.w.candidates)) {
       let best = 0;
       let matched = "";
       for (const p of this.phrasings[c.i]!) {
