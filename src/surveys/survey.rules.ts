@@ -108,7 +108,7 @@ export function parseOverall(cfg: SurveyConfig, raw: string): Parsed {
   }
   // Negations first: "不满意" contains "满意".
   if (
-    /^(非常|很|特别|极其|太)?不(太)?满意|^(差|很差|太差|非常差|糟糕|太糟糕)|^(very |really |not |un|dis)satisfied|^(bad|terrible|poor)/i.test(
+    /^(非常|很|特别|极其|太)?不(太)?满意|^(差|很差|太差|非常差|糟糕|太糟糕)|^((very|really) )?(not |un|dis)satisfied|^(bad|terrible|poor)/i.test(
       lower,
     )
   )

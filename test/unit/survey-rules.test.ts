@@ -4,6 +4,7 @@ import { DEFAULT_SURVEY_CONFIG as cfg, loadSurveyConfig, mergeConfig } from "../
 import {
   isStop,
   nextStep,
+  normaliseAnswer,
   parseAnswer,
   parseOverall,
   parseRatings,
@@ -165,5 +166,213 @@ describe("survey configuration", () => {
     expect(merged.texts.en.thanks).toBe("Cheers");
     expect(merged.texts["zh-CN"].thanks).toBe(cfg.texts["zh-CN"].thanks);
     expect(merged.windowHours).toBe(48);
+  });
+});
+
+// Boundary cases for the survey reader, one per way it could misread a customer (issue 22:
+// each pins a line that mutation testing showed no test depended on).
+
+const overallIn = (text: string, config = cfg) => {
+  const p = parseOverall(config, text);
+  return p.ok ? [p.patch.overall, p.patch.stars ?? null, p.value] : "no";
+};
+
+describe("normalising an answer", () => {
+  it("trims both ends, maps full-width forms and the ideographic space, drops trailing punctuation", () => {
+    expect(normaliseAnswer("\u3000 满意！！ ")).toBe("满意");
+    expect(normaliseAnswer("ＳＦ１２")).toBe("SF12");
+    expect(normaliseAnswer("a\u3000b")).toBe("a b");
+    expect(normaliseAnswer("好的!!?~")).toBe("好的");
+    expect(normaliseAnswer("  5 ")).toBe("5");
+  });
+});
+
+describe("the overall answer", () => {
+  it("matches the configured button labels case-insensitively, whatever they say", () => {
+    const custom = mergeConfig(cfg, {
+      texts: {
+        en: {
+          "option.satisfied": "Five Thumbs",
+          "option.basically_satisfied": "Meh Enough",
+          "option.dissatisfied": "Nope Nope",
+        },
+      },
+    });
+    expect(overallIn("five thumbs", custom)).toEqual(["satisfied", null, "satisfied"]);
+    expect(overallIn("MEH ENOUGH", custom)).toEqual(["basically_satisfied", null, "basically_satisfied"]);
+    expect(overallIn("Nope Nope", custom)).toEqual(["dissatisfied", null, "dissatisfied"]);
+    expect(overallIn("five thumbs")).toBe("no");
+  });
+
+  it("reads stars only when the whole answer is 1–5 stars", () => {
+    expect(overallIn("4星")).toEqual(["satisfied", 4, "4*"]);
+    expect(overallIn("5")).toEqual(["satisfied", 5, "5*"]);
+    expect(overallIn("2 point")).toEqual(["dissatisfied", 2, "2*"]);
+    expect(overallIn("★★ ★")).toEqual(["basically_satisfied", 3, "3*"]);
+    expect(overallIn("★★★☆☆")).toEqual(["basically_satisfied", 3, "3*"]);
+    for (const text of ["☆", "☆☆☆", "★★★★★★", "good ★", "★ good", "15星", "5星好评"])
+      expect(overallIn(text)).toBe("no");
+  });
+
+  it("reads words only at the start (negations) or as the whole answer (praise)", () => {
+    expect(overallIn("不太满意")).toEqual(["dissatisfied", null, "dissatisfied"]);
+    expect(overallIn("满意的")).toEqual(["satisfied", null, "satisfied"]);
+    expect(overallIn("happy")).toEqual(["satisfied", null, "satisfied"]);
+    expect(overallIn("great")).toEqual(["satisfied", null, "satisfied"]);
+    // "very/really satisfied" is praise; it was read as a negation ("very " sat with "dis").
+    expect(overallIn("really satisfied")).toEqual(["satisfied", null, "satisfied"]);
+    expect(overallIn("Very satisfied!")).toEqual(["satisfied", null, "satisfied"]);
+    expect(overallIn("really not satisfied")).toEqual(["dissatisfied", null, "dissatisfied"]);
+    expect(overallIn("very dissatisfied")).toEqual(["dissatisfied", null, "dissatisfied"]);
+    // Questions and sentences that merely contain a rating word are not answers.
+    for (const text of [
+      "如果不满意会怎样",
+      "速度不差",
+      "are you really satisfied",
+      "not bad",
+      "不是一般的好",
+      "not ok",
+      "不是很满意吗",
+      "not happy",
+      "good but slow",
+    ])
+      expect(overallIn(text)).toBe("no");
+  });
+});
+
+describe("yes/no (was it solved)", () => {
+  const fcr = (text: string, config = cfg) => {
+    const p = parseAnswer(config, "fcr", text);
+    return p.ok ? [p.patch.fcr, p.value] : "no";
+  };
+  it("matches the configured labels case-insensitively and reports yes/no", () => {
+    const custom = mergeConfig(cfg, { texts: { en: { "option.yes": "Fixed It", "option.no": "Still Broken" } } });
+    expect(fcr("fixed it", custom)).toEqual([true, "yes"]);
+    expect(fcr("STILL BROKEN", custom)).toEqual([false, "no"]);
+    expect(fcr("Solved")).toEqual([true, "yes"]);
+    expect(fcr("Not Solved")).toEqual([false, "no"]);
+  });
+  it("reads the usual words as the whole answer only", () => {
+    expect(fcr("已经解决")).toEqual([true, "yes"]);
+    expect(fcr("已经解决了")).toEqual([true, "yes"]);
+    expect(fcr("没")).toEqual([false, "no"]);
+    expect(fcr("还没解决")).toEqual([false, "no"]);
+    expect(fcr("还没有解决")).toEqual([false, "no"]);
+    expect(fcr("不是")).toEqual([false, "no"]);
+    for (const text of ["maybe", "10", "不知道有没有", "no idea", "是不是啊"]) expect(fcr(text)).toBe("no");
+  });
+});
+
+describe("ratings", () => {
+  const all = (text: string) => {
+    const p = parseAnswer(cfg, "ratings", text);
+    return p.ok ? p.value : "no";
+  };
+  it("reads three 1–5 digits or one digit for all, reported speed/effect/attitude", () => {
+    expect(all("5 4 5")).toBe("5/4/5");
+    expect(all("速度5 效果4 态度3")).toBe("5/4/3");
+    for (const text of [
+      "5分",
+      "都5分",
+      "都是5",
+      "全5分",
+      "全部5星",
+      "all 5",
+      "5 stars",
+      "5 star",
+      "5 point",
+      "5 points",
+    ])
+      expect(all(text)).toBe("5/5/5");
+    for (const text of ["12 3", "15 4 3", "51 4 3", "速度5", "5 but slow", "66"]) expect(all(text)).toBe("no");
+  });
+
+  it("reads one rating at a time on text channels", () => {
+    const one = (step: "speed" | "effect" | "attitude", text: string) => {
+      const p = parseAnswer(cfg, step, text);
+      return p.ok ? [p.patch, p.value] : "no";
+    };
+    expect(one("speed", "4")).toEqual([{ speed: 4 }, "4"]);
+    expect(one("effect", "3分")).toEqual([{ effect: 3 }, "3"]);
+    expect(one("attitude", "4 分")).toEqual([{ attitude: 4 }, "4"]);
+    expect(one("speed", "1 star")).toEqual([{ speed: 1 }, "1"]);
+    expect(one("speed", "5 stars")).toEqual([{ speed: 5 }, "5"]);
+    expect(one("speed", "2 point")).toEqual([{ speed: 2 }, "2"]);
+    expect(one("speed", "2 points")).toEqual([{ speed: 2 }, "2"]);
+    expect(one("attitude", "★★")).toEqual([{ attitude: 2 }, "2"]);
+    expect(one("attitude", "⭐⭐⭐⭐⭐")).toEqual([{ attitude: 5 }, "5"]);
+    for (const text of ["15", "51", "6", "★★★★★★", "x★", "★x", "ab", "很快"]) expect(one("speed", text)).toBe("no");
+    expect(one("speed", "跳过")).toEqual([{}, ""]);
+  });
+});
+
+describe("NPS, free text and dispatch", () => {
+  const nps = (text: string) => {
+    const p = parseAnswer(cfg, "nps", text);
+    return p.ok ? p.patch.nps : "no";
+  };
+  it("reads one whole number 0–10 and nothing else", () => {
+    expect(nps("打8分")).toBe(8);
+    expect(nps("8 分")).toBe(8);
+    expect(nps("1 point")).toBe(1);
+    expect(nps("9 points")).toBe(9);
+    expect(nps("6")).toBe(6);
+    for (const text of ["100", "非常好", "8分以上", "x8"]) expect(nps(text)).toBe("no");
+  });
+
+  it("keeps free text trimmed and at most 2,000 characters; blank is not an answer", () => {
+    expect(parseAnswer(cfg, "comment", "  希望快点  ")).toEqual({
+      ok: true,
+      patch: { comment: "希望快点" },
+      value: "希望快点",
+    });
+    expect(parseAnswer(cfg, "comment", "   ")).toEqual({ ok: false });
+    expect(parseAnswer(cfg, "whatWentWrong", "")).toEqual({ ok: false });
+    const long = "慢".repeat(2100);
+    const p = parseAnswer(cfg, "whatWentWrong", long);
+    expect(p).toEqual({ ok: true, patch: { whatWentWrong: "慢".repeat(2000) }, value: "慢".repeat(2000) });
+    expect(parseAnswer(cfg, "whatWentWrong", "没有")).toEqual({ ok: true, patch: {}, value: "" });
+  });
+
+  it("reads each step with its own reader", () => {
+    expect(parseAnswer(cfg, "overall", "满意")).toEqual({
+      ok: true,
+      patch: { overall: "satisfied" },
+      value: "satisfied",
+    });
+    expect(parseAnswer(cfg, "overall", "已解决")).toEqual({ ok: false });
+    expect(parseAnswer(cfg, "fcr", "满意")).toEqual({ ok: false });
+  });
+});
+
+describe("question order when steps are turned off", () => {
+  const walk = (config: typeof cfg, rich: boolean, o: "satisfied" | "dissatisfied") => {
+    const steps: Step[] = [];
+    for (let s = nextStep(config, undefined, { rich }); s; s = nextStep(config, s, { rich, overall: o })) steps.push(s);
+    return steps;
+  };
+  it("skips each step the configuration turns off", () => {
+    expect(walk(mergeConfig(cfg, { steps: { fcr: false } }), true, "dissatisfied")).toEqual([
+      "overall",
+      "whatWentWrong",
+      "ratings",
+      "nps",
+      "comment",
+    ]);
+    expect(walk(mergeConfig(cfg, { steps: { whatWentWrong: false, nps: false } }), true, "dissatisfied")).toEqual([
+      "overall",
+      "fcr",
+      "ratings",
+      "comment",
+    ]);
+    expect(walk(mergeConfig(cfg, { steps: { ratings: false } }), true, "satisfied")).toEqual([
+      "overall",
+      "nps",
+      "comment",
+    ]);
+  });
+  it("a step not in this survey's order has no next step", () => {
+    expect(nextStep(cfg, "fcr", { rich: true, overall: "satisfied" })).toBeUndefined();
+    expect(nextStep(cfg, "speed", { rich: true, overall: "satisfied" })).toBeUndefined();
   });
 });
