@@ -60,22 +60,21 @@ export class TicketRequests extends TicketCore {
       const joined = await this.joinUrge(c.waybill, c);
       if (joined) return { ticket: joined, reopened: false, joined: true };
     }
+    const fresh = {
+      customerId: c.customerId,
+      conversationId: c.conversationId,
+      channel: c.channel,
+      category: c.category,
+      description: c.description,
+      waybill: c.waybill,
+      contactPhone: c.contactPhone,
+      claimedAmount: c.claimedAmount,
+      complex: false,
+      actor: { type: "customer", id: c.customerId } as const,
+      sourceMessageId: c.sourceMessageId,
+    };
     if (type !== "complaint") {
-      const id = await this.lifecycle.insert({
-        type,
-        details: c.details,
-        customerId: c.customerId,
-        conversationId: c.conversationId,
-        channel: c.channel,
-        category: c.category,
-        description: c.description,
-        waybill: c.waybill,
-        contactPhone: c.contactPhone,
-        claimedAmount: c.claimedAmount,
-        complex: false,
-        actor: { type: "customer", id: c.customerId },
-        sourceMessageId: c.sourceMessageId,
-      });
+      const id = await this.lifecycle.insert({ ...fresh, type, details: c.details });
       return { ticket: await this.queries.detailById(id), reopened: false };
     }
 
@@ -101,19 +100,7 @@ export class TicketRequests extends TicketCore {
       );
       return { ticket: await this.queries.detailById(resolved.id), reopened: true };
     }
-    const id = await this.lifecycle.insert({
-      customerId: c.customerId,
-      conversationId: c.conversationId,
-      channel: c.channel,
-      category: c.category,
-      description: c.description,
-      waybill: c.waybill,
-      contactPhone: c.contactPhone,
-      claimedAmount: c.claimedAmount,
-      complex: false,
-      actor: { type: "customer", id: c.customerId },
-      sourceMessageId: c.sourceMessageId,
-    });
+    const id = await this.lifecycle.insert(fresh);
     return { ticket: await this.queries.detailById(id), reopened: false };
   }
 
