@@ -6,8 +6,11 @@ import {
   CALENDAR_BUSINESS,
   type CalendarSpec,
   isWorkingDay,
+  spanUsesFallback,
   validateCalendar,
   workingMsBetween,
+  zonedParts,
+  zonedTime,
 } from "../../src/sla/business-calendar.js";
 
 /** Shanghai wall time → instant (UTC+8, no DST). */
@@ -78,5 +81,83 @@ describe("business calendar", () => {
     expect(validateCalendar({ ...business, dayStart: "18:00", dayEnd: "09:00" })).toHaveLength(1);
     expect(validateCalendar({ ...business, timezone: "Mars/Olympus" })).toHaveLength(1);
     expect(validateCalendar({ ...business, closedDays: ["2025/10/01"] })).toHaveLength(1);
+  });
+});
+
+// Boundaries mutation testing showed no test depended on (issue 22).
+describe("business calendar, edge cases", () => {
+  const plain: CalendarSpec = { ...CALENDAR_BUSINESS, useChinaHolidays: false };
+
+  it("reads wall-clock fields to the second and finds local instants, across a DST change too", () => {
+    expect(zonedParts(new Date("2025-11-10T01:30:45Z"), "Asia/Shanghai")).toEqual({
+      y: 2025,
+      m: 11,
+      d: 10,
+      hh: 9,
+      mm: 30,
+      ss: 45,
+    });
+    expect(zonedTime({ y: 2025, m: 11, d: 10 }, 9 * 60 + 30, "Asia/Shanghai")).toEqual(sh("2025-11-10T09:30:00"));
+    // New York springs forward at 02:00 on 2025-03-09: 05:00 that morning is EDT (UTC−4).
+    expect(zonedTime({ y: 2025, m: 3, d: 9 }, 5 * 60, "America/New_York")).toEqual(new Date("2025-03-09T09:00:00Z"));
+  });
+
+  it("validates opening hours (HH:MM, up to 24:00, start before end) and names the problem", () => {
+    const hours = (dayStart: string, dayEnd: string) => validateCalendar({ ...plain, dayStart, dayEnd });
+    expect(hours("00:00", "24:00")).toEqual([]);
+    expect(hours("09:00", "09:59")).toEqual([]);
+    expect(hours("x9:00", "18:00")).toEqual(['time of day must be HH:MM, got "x9:00"']);
+    expect(hours("09:00", "18:00x")).toEqual(['time of day must be HH:MM, got "18:00x"']);
+    expect(hours("09:00", "25:00")).toEqual(["time of day out of range: 25:00"]);
+    expect(hours("09:00", "24:01")).toEqual(["time of day out of range: 24:01"]);
+    expect(hours("09:60", "18:00")).toEqual(["time of day out of range: 09:60"]);
+    expect(hours("09:30", "09:20")).toEqual(["dayStart must be before dayEnd"]);
+    expect(hours("09:00", "09:00")).toEqual(["dayStart must be before dayEnd"]);
+    // A 24×7 calendar has no opening hours to check.
+    expect(validateCalendar({ ...CALENDAR_24X7, dayStart: "", dayEnd: "" })).toEqual([]);
+  });
+
+  it("validates the time zone and closed days", () => {
+    expect(validateCalendar({ ...plain, timezone: "Mars/Olympus" })).toEqual(["unknown time zone Mars/Olympus"]);
+    expect(validateCalendar({ ...plain, closedDays: ["2025-10-01", "2025-12-31"] })).toEqual([]);
+    for (const bad of [
+      "2025-1-01",
+      "2025-01-1",
+      "25-01-01",
+      "x2025-01-01",
+      "2025-01-01x",
+      "abcd-01-01",
+      "2025-ab-01",
+      "2025-01-ab",
+    ])
+      expect(validateCalendar({ ...plain, closedDays: [bad] })).toEqual([`closed day ${bad} is not YYYY-MM-DD`]);
+  });
+
+  it("a calendar that ignores China's holidays works National Day and rests on a 调休 Sunday", () => {
+    expect(isWorkingDay(plain, "2025-10-01")).toBe(true);
+    expect(isWorkingDay(plain, "2025-09-28")).toBe(false);
+  });
+
+  it("24×7 counts weekends and nights; nothing is counted backwards", () => {
+    expect(addWorkingMinutes(CALENDAR_24X7, sh("2025-11-15T03:00:00"), 60)).toEqual(sh("2025-11-15T04:00:00"));
+    expect(workingMsBetween(CALENDAR_24X7, sh("2025-11-15T03:00:00"), sh("2025-11-15T04:00:00"))).toBe(3_600_000);
+    expect(workingMsBetween(CALENDAR_24X7, sh("2025-11-15T04:00:00"), sh("2025-11-15T03:00:00"))).toBe(0);
+  });
+
+  it("work that ends exactly at closing time is due at closing time; nothing left at closing means the next opening", () => {
+    expect(addWorkingMinutes(plain, sh("2025-11-10T17:00:00"), 60)).toEqual(sh("2025-11-10T18:00:00"));
+    expect(addWorkingMinutes(plain, sh("2025-11-10T18:00:00"), 0)).toEqual(sh("2025-11-11T09:00:00"));
+  });
+
+  it("a calendar with no working time fails loudly instead of looping", () => {
+    const never: CalendarSpec = { ...plain, id: "never", dayStart: "09:00", dayEnd: "09:00" };
+    expect(() => addWorkingMinutes(never, sh("2025-11-10T10:00:00"), 1)).toThrow(
+      "calendar never has no working time in 3660 days",
+    );
+  });
+
+  it("a span ending before it starts is judged by its start year", () => {
+    expect(spanUsesFallback(CALENDAR_BUSINESS, sh("2040-01-10T10:00:00"), sh("2025-01-10T10:00:00"))).toBe(true);
+    expect(spanUsesFallback(CALENDAR_BUSINESS, sh("2025-01-10T10:00:00"), sh("2025-01-10T10:00:00"))).toBe(false);
   });
 });
