@@ -24,7 +24,9 @@ export default {
     "src/surveys/survey.rules.ts",
     "src/reports/early-warning.ts",
   ],
-  ignorePatterns: ["data", "dist", "coverage", "test-results", "reports", "bench", "src/web"],
+  // Anchored: gitignore semantics, so a bare "reports" would also drop src/reports/ from the
+  // sandbox and early-warning.ts would never be mutated (the glob "did not result in any files").
+  ignorePatterns: ["data", "dist", "coverage", "test-results", "/reports", "bench", "src/web"],
   coverageAnalysis: "perTest",
   // A static mutant (a module-level constant) re-runs every unit test; they are few and cost
   // most of the time. Listed as "Ignored" in the report.

@@ -52,6 +52,34 @@ describe("complaint early warning (003 §7.3.1)", () => {
   });
 });
 
+describe("complaint early warning, boundaries", () => {
+  it("exactly the factor times the expected count is not a spike; one more is", () => {
+    const loose = { ...rule, minCount: 1 };
+    // 56 in 7 days predicts 2 per 6 h window; the factor is 2.
+    expect(detectSpikes([{ category: "DELAY", baseline: 56, recent: 4 }], loose)).toEqual([]);
+    expect(detectSpikes([{ category: "DELAY", baseline: 56, recent: 5 }], loose)).toHaveLength(1);
+    expect(detectSpikes([{ category: "COD", baseline: 0, recent: 4 }], rule)).toEqual([]);
+  });
+
+  it("scales the baseline by the rule's window and period, rounds to two decimals, biggest first", () => {
+    // Daily windows over 14 days: 14 windows.
+    const daily = { windowHours: 24, baselineDays: 14, factor: 1.5, minCount: 3 };
+    expect(
+      detectSpikes(
+        [
+          { category: "LOSS", baseline: 11, recent: 5 },
+          { category: "DELAY", baseline: 140, recent: 15 },
+          { category: "DAMAGE", baseline: 140, recent: 30 },
+        ],
+        daily,
+      ),
+    ).toEqual([
+      { category: "DAMAGE", recent: 30, expected: 10, ratio: 3 },
+      { category: "LOSS", recent: 5, expected: 0.79, ratio: 6.36 },
+    ]);
+  });
+});
+
 describe("CSV lines", () => {
   it("quotes separators and defuses spreadsheet formulas", () => {
     expect(csvLine(["a,b", 'say "hi"', null, 3, "=1+1", "-5", "中文"])).toBe(
