@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -36,9 +37,26 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openPglite(opts.pgliteDir);
 }
 
+/**
+ * PGlite's 9 MB WebAssembly module, compiled by V8 on its background threads. Started before the
+ * first await, so the compile overlaps whatever the caller does synchronously next (loading the
+ * NLU model and the tokeniser, issue 20 start-up); PGlite would otherwise start it only after its
+ * own asynchronous file reads, with the main thread busy or idle meanwhile.
+ */
+function compilePgliteWasm(): Promise<WebAssembly.Module> | undefined {
+  try {
+    const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+    return WebAssembly.compile(fs.readFileSync(path.join(path.dirname(entry), "pglite.wasm")));
+  } catch {
+    return undefined; // a different layout: PGlite finds and compiles its module itself
+  }
+}
+
 async function openPglite(dir: string): Promise<Database> {
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const pglite = new PGlite(dir);
+  const compiling = compilePgliteWasm();
+  const wasmModule = await compiling?.catch(() => undefined);
+  const pglite = new PGlite(dir, wasmModule ? { wasmModule } : {});
   await pglite.waitReady;
   // pglite-prisma-adapter is typed against an older driver-adapter-utils (prisma-recipe.md).
   const adapter = new PrismaPGlite(pglite) as unknown as PrismaPg;
