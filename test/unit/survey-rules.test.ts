@@ -224,6 +224,9 @@ describe("the overall answer", () => {
     expect(overallIn("Very satisfied!")).toEqual(["satisfied", null, "satisfied"]);
     expect(overallIn("really not satisfied")).toEqual(["dissatisfied", null, "dissatisfied"]);
     expect(overallIn("very dissatisfied")).toEqual(["dissatisfied", null, "dissatisfied"]);
+    expect(overallIn("unsatisfied")).toEqual(["dissatisfied", null, "dissatisfied"]);
+    expect(overallIn("not satisfied")).toEqual(["dissatisfied", null, "dissatisfied"]);
+    expect(overallIn("are you dissatisfied")).toBe("no");
     // Questions and sentences that merely contain a rating word are not answers.
     for (const text of [
       "如果不满意会怎样",
@@ -303,6 +306,7 @@ describe("ratings", () => {
     expect(one("attitude", "⭐⭐⭐⭐⭐")).toEqual([{ attitude: 5 }, "5"]);
     for (const text of ["15", "51", "6", "★★★★★★", "x★", "★x", "ab", "很快"]) expect(one("speed", text)).toBe("no");
     expect(one("speed", "跳过")).toEqual([{}, ""]);
+    expect(parseAnswer(cfg, "speed", "6")).toEqual({ ok: false });
   });
 });
 
@@ -318,6 +322,7 @@ describe("NPS, free text and dispatch", () => {
     expect(nps("9 points")).toBe(9);
     expect(nps("6")).toBe(6);
     for (const text of ["100", "非常好", "8分以上", "x8"]) expect(nps(text)).toBe("no");
+    expect(parseAnswer(cfg, "nps", "非常好")).toEqual({ ok: false });
   });
 
   it("keeps free text trimmed and at most 2,000 characters; blank is not an answer", () => {
