@@ -19,6 +19,7 @@ export default {
     "!intents/natural.d.ts",
     "src/sla/business-calendar.ts",
     "src/sla/duration.ts",
+    "src/sla/holidays.ts",
     "src/sla/sla-policy.ts",
     "src/tickets/ticket-state.ts",
     "src/surveys/survey.rules.ts",

@@ -182,6 +182,12 @@ describe("SLA clock transitions, edge cases", () => {
     expect(remainingMs(biz, { ...CALENDAR_BUSINESS, useChinaHolidays: false }, new Date("2025-11-10T03:00:00Z"))).toBe(
       min(60),
     );
+    // Nine working hours from Monday 10:00 fall due Tuesday 10:00; at Monday 17:00 two working
+    // hours are left (17:00–18:00, 09:00–10:00), not the 17 wall-clock hours.
+    const plain = { ...CALENDAR_BUSINESS, useChinaHolidays: false };
+    const long = startClock({ targetMinutes: 540, warnRatio: 0.8, pausable: true }, plain, t0);
+    expect(long.dueAt).toEqual(new Date("2025-11-11T02:00:00Z"));
+    expect(remainingMs(long, plain, new Date("2025-11-10T09:00:00Z"))).toBe(min(120));
   });
 });
 
