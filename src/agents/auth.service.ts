@@ -26,6 +26,8 @@ export interface AuthOptions {
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 // A hash to verify against when the user does not exist, so timing does not reveal it.
 let dummyHash: Promise<string> | undefined;
+/** The attempt statement's target for a login with no usable account: matches no row. */
+const NO_AGENT = "00000000-0000-0000-0000-000000000000";
 
 /** Agent accounts: argon2id password hashes, opaque bearer tokens (only their hash is stored), lockout. */
 export class AuthService {
@@ -51,13 +53,15 @@ export class AuthService {
       include: { groups: { select: { groupCode: true } } },
     });
     // An unknown, disabled or locked account answers exactly like a wrong password (same 401,
-    // same code) after the same work (one argon2 verify), so neither the answer nor its timing
-    // tells an attacker which accounts exist or are locked.
-    const attempt = agent?.active ? await this.countAttempt(agent.id) : "refused";
+    // same code) after the same work — the attempt statement, one argon2 verify, one audit row —
+    // so neither the answer nor its timing tells an attacker which accounts exist or are locked
+    // (bench/login.bench.ts prints the medians).
+    const attempt = await this.countAttempt(agent?.active ? agent.id : NO_AGENT);
     if (!agent || attempt !== "counted") {
       dummyHash ??= hash("not-a-real-password");
       await verify(await dummyHash, password).catch(() => false);
-      if (attempt === "locked" && agent) await this.audit(agent.id, "login.locked");
+      if (agent) await this.audit(agent.id, attempt === "locked" ? "login.locked" : "login.refused");
+      else await this.auditUnknown(username);
       throw new AppError("INVALID_CREDENTIALS");
     }
     const ok = await verify(agent.passwordHash, password).catch(() => false);
@@ -165,6 +169,13 @@ export class AuthService {
     });
     this.log.info({ username: "admin" }, "first admin account created");
     return { created: true, username: "admin", password: pw, generated };
+  }
+
+  /** A login for a username no account has (enumeration and spraying show up in the audit log). */
+  private async auditUnknown(username: string): Promise<void> {
+    await this.db.auditEvent.create({
+      data: { actorType: "anonymous", action: "login.unknown_user", data: { username: username.slice(0, 64) } },
+    });
   }
 
   private async audit(agentId: string, action: string): Promise<void> {

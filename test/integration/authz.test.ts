@@ -195,6 +195,11 @@ describe("roles on every route", () => {
     expect(wrongUser.status).toBe(401);
     expect(wrongPass.status).toBe(401);
     expect(wrongUser.body.error).toEqual(wrongPass.body.error);
+    // The same work for both (the attempt statement, one argon2 verify, one audit row), so the
+    // timing matches too (bench/login.bench.ts); the unknown name is on record for the admin.
+    const unknown = await t.app.db.prisma.auditEvent.findFirst({ where: { action: "login.unknown_user" } });
+    expect(unknown?.data).toEqual({ username: "nobody" });
+    expect(await t.app.db.prisma.auditEvent.count({ where: { action: "login.failed" } })).toBeGreaterThan(0);
     for (let i = 0; i < 5; i++)
       await staffApi(t.baseUrl, undefined, "POST", "/api/auth/login", {
         username: "agent1",
