@@ -38,7 +38,11 @@ describe("ticket numbers under concurrency (PostgreSQL, two instances)", () => {
     await migrate(a);
     const ta = instance(a);
     await ta.seedGroups();
-    await (ta as unknown as { sla: SlaService }).sla.seed();
+    // The SLA policies the tickets' clocks need (a service of its own, not reached through TicketService).
+    await new SlaService(a.prisma, new EmbeddedScheduler(a.prisma, log, { pollMs: 1000 }), new InProcessBus(), log, {
+      warnRatio: 0.8,
+      sql: a,
+    }).seed();
   });
   afterAll(async () => {
     await a?.close();
