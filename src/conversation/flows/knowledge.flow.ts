@@ -94,6 +94,11 @@ export class KnowledgeFlow implements Flow {
       await this.start(context, parsed, text);
       return true;
     }
+    // Unsure between the parcel's own flows ("我的快递怎么还没到": complaint or tracking?) with
+    // little sign of a question: the router's clarifying question is right, an article that
+    // shares a few words ("代收款怎么还没到") would be a confident wrong answer (issue 14).
+    const inquiry = parsed.ranking.find((r) => r.name === "inquiry")?.confidence ?? 0;
+    if (parsed.intent.name !== "none" && inquiry < INQUIRY_RUNNER_UP) return false;
     const matches = this.deps.kb.search(text, 3);
     const best = matches[0];
     if (!best || best.score < this.deps.kb.threshold) return false;
