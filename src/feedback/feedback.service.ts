@@ -94,7 +94,7 @@ export class FeedbackService {
     note: string | null,
   ): Promise<FeedbackRow & { conversationId: string }> {
     const row = await this.db.feedback.findUnique({ where: { id } });
-    if (!row || row.type !== "suggestion") throw new AppError("NOT_FOUND", "No such suggestion");
+    if (row?.type !== "suggestion") throw new AppError("NOT_FOUND", "No such suggestion");
     const updated = await this.db.feedback.update({ where: { id }, data: { status, note } });
     return { ...toRow(updated), conversationId: updated.conversationId };
   }

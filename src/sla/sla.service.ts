@@ -5,7 +5,6 @@ import { AppError } from "../errors.js";
 import type { Prisma, SlaClock } from "../generated/prisma/client.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { AGENTS_TOPIC } from "../realtime/topics.js";
-import { runLimited } from "../scheduler/embedded.scheduler.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import {
   CALENDAR_24X7,

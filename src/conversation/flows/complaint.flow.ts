@@ -1,5 +1,5 @@
 import type { TurnContext } from "botbuilder";
-import { ACTION_THRESHOLD, CATEGORY_CODES, CATEGORY_LABELS, type NluResult } from "../../../intents/index.js";
+import { CATEGORY_CODES, CATEGORY_LABELS, type NluResult } from "../../../intents/index.js";
 import type { QuickReply } from "../../channel/channel.js";
 import { formatDuration } from "../../sla/duration.js";
 import type { TicketDetail, TicketService } from "../../tickets/ticket.service.js";

@@ -428,7 +428,7 @@ export class RequestFlow implements Flow {
     );
   }
 
-  private quickFor(d: RequestDraft, f: Field, locale: Locale): QuickReply[] | undefined {
+  private quickFor(_d: RequestDraft, f: Field, locale: Locale): QuickReply[] | undefined {
     const yesNo = [{ title: rt(locale, "value.yes") }, { title: rt(locale, "value.no") }];
     switch (f) {
       case "slot":
