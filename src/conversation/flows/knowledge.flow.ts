@@ -36,6 +36,8 @@ interface AnsweredData {
 const NEXT_BEST_RATIO = 0.75;
 /** Intent share that makes a complaint-worded question worth answering from the knowledge base. */
 const INQUIRY_RUNNER_UP = 0.25;
+/** The article score a fallback answer needs when the engine leans to another flow (see fallback). */
+const CLEAR_MATCH = 0.75;
 
 /**
  * 咨询 (003 §8.2): a question is answered from the knowledge base, channel-sized, with 更多,
@@ -94,14 +96,15 @@ export class KnowledgeFlow implements Flow {
       await this.start(context, parsed, text);
       return true;
     }
-    // Unsure between the parcel's own flows ("我的快递怎么还没到": complaint or tracking?) with
-    // little sign of a question: the router's clarifying question is right, an article that
-    // shares a few words ("代收款怎么还没到") would be a confident wrong answer (issue 14).
+    // The engine leans to the parcel's own flows with little sign of a question: only a clear
+    // article match answers ("驿站的快递放几天会被退回" → 0.80); a few shared words do not
+    // ("我的快递怎么还没到" → the COD article's "代收款怎么还没到" at 0.65), the router asks instead.
     const inquiry = parsed.ranking.find((r) => r.name === "inquiry")?.confidence ?? 0;
-    if (parsed.intent.name !== "none" && inquiry < INQUIRY_RUNNER_UP) return false;
+    const leansElsewhere = parsed.intent.name !== "none" && inquiry < INQUIRY_RUNNER_UP;
+    const needed = leansElsewhere ? Math.max(this.deps.kb.threshold, CLEAR_MATCH) : this.deps.kb.threshold;
     const matches = this.deps.kb.search(text, 3);
     const best = matches[0];
-    if (!best || best.score < this.deps.kb.threshold) return false;
+    if (!best || best.score < needed) return false;
     turnInfo(context).intent = "inquiry";
     await this.answer(context, text, best, matches.slice(1));
     return true;
