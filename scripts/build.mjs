@@ -10,7 +10,7 @@
 // `node scripts/build.mjs --check`  build only when a source is newer than the last build
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DIST = path.join(ROOT, "dist");
@@ -80,15 +80,29 @@ export async function build() {
   return files.length;
 }
 
-/** Builds when dist/ is missing or stale; returns whether it built. */
+/**
+ * The migrated, empty PGlite folder that fresh data folders are unpacked from (issue 20; see
+ * src/db/pglite-template.ts). Made when the migrations or PGlite changed; a few ms otherwise.
+ */
+export async function ensurePgliteTemplate() {
+  const { ensureTemplate } = await import(pathToFileURL(path.join(DIST, "src/db/pglite-template.js")).href);
+  return ensureTemplate();
+}
+
+/** Builds when dist/ is missing or stale, and the PGlite template when missing; returns whether it built. */
 export async function ensureBuilt() {
-  if (!isStale()) return false;
-  await build();
-  return true;
+  const stale = isStale();
+  if (stale) await build();
+  await ensurePgliteTemplate();
+  return stale;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   const built = process.argv.includes("--check") ? await ensureBuilt() : (await build()) > 0;
   if (built) console.log(`built dist/ in ${Math.round(performance.now() - started)} ms`);
+  const templateStarted = performance.now();
+  const template = await ensurePgliteTemplate();
+  if (template?.created)
+    console.log(`made the PGlite template for fresh data folders in ${Math.round(performance.now() - templateStarted)} ms`);
 }

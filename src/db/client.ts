@@ -52,12 +52,32 @@ function compilePgliteWasm(): Promise<WebAssembly.Module> | undefined {
   }
 }
 
+/** A fresh data folder: not there yet, or empty (a crash before initdb wrote anything). */
+function isFreshDataDir(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length === 0;
+  } catch {
+    return true;
+  }
+}
+
 async function openPglite(dir: string): Promise<Database> {
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const compiling = compilePgliteWasm();
+  // A fresh folder is unpacked from the install-time template (schema only) instead of initdb and
+  // every migration: see pglite-template.ts. Imported lazily: warm starts never read it.
+  const template = isFreshDataDir(dir) ? (await import("./pglite-template.js")).readTemplate() : undefined;
   const wasmModule = await compiling?.catch(() => undefined);
-  const pglite = new PGlite(dir, wasmModule ? { wasmModule } : {});
+  const pglite = new PGlite(dir, {
+    ...(wasmModule ? { wasmModule } : {}),
+    ...(template ? { loadDataDir: template } : {}),
+  });
   await pglite.waitReady;
+  return pgliteDatabase(pglite);
+}
+
+/** The app's view of an open PGlite instance (closing it closes the instance). */
+export function pgliteDatabase(pglite: PGlite): Database {
   // pglite-prisma-adapter is typed against an older driver-adapter-utils (prisma-recipe.md).
   const adapter = new PrismaPGlite(pglite) as unknown as PrismaPg;
   const prisma = new PrismaClient({ adapter });

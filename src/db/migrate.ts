@@ -12,17 +12,34 @@ export interface MigrationResult {
   alreadyApplied: number;
 }
 
+export interface Migration {
+  /** Folder name, e.g. `0016_holiday_calendar`; applied in name order. */
+  name: string;
+  sql: string;
+  /** sha256 of `sql`, hex: an applied migration that changed afterwards is refused. */
+  checksum: string;
+}
+
+/** The committed migrations in the order they apply (prisma/migrations/<name>/migration.sql). */
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(`${dir}/${d.name}/migration.sql`))
+    .map((d) => d.name)
+    .sort()
+    .map((name) => {
+      const sql = fs.readFileSync(`${dir}/${name}/migration.sql`, "utf8");
+      return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
+    });
+}
+
 /**
  * Applies the committed SQL migrations in order, each in its own transaction, recorded in
  * `_app_migrations`. Done in-process at start because `prisma migrate deploy` lingers ~10 s
  * before exiting (prisma-recipe.md); an advisory lock keeps concurrent instances from racing.
  */
 export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
-  const names = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(`${dir}/${d.name}/migration.sql`))
-    .map((d) => d.name)
-    .sort();
+  const migrations = readMigrations(dir);
   return db.withLock(MIGRATION_LOCK_ID, async () => {
     await db.query(
       `CREATE TABLE IF NOT EXISTS "_app_migrations" (name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
@@ -34,9 +51,7 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<Migra
       ]),
     );
     const applied: string[] = [];
-    for (const name of names) {
-      const sql = fs.readFileSync(`${dir}/${name}/migration.sql`, "utf8");
-      const checksum = createHash("sha256").update(sql).digest("hex");
+    for (const { name, sql, checksum } of migrations) {
       const previous = done.get(name);
       if (previous !== undefined) {
         if (previous !== checksum) {
@@ -52,6 +67,6 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<Migra
       );
       applied.push(name);
     }
-    return { applied, alreadyApplied: names.length - applied.length };
+    return { applied, alreadyApplied: migrations.length - applied.length };
   });
 }
