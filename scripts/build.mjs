@@ -104,5 +104,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const templateStarted = performance.now();
   const template = await ensurePgliteTemplate();
   if (template?.created)
-    console.log(`made the PGlite template for fresh data folders in ${Math.round(performance.now() - templateStarted)} ms`);
+    console.log(
+      `made the PGlite template for fresh data folders in ${Math.round(performance.now() - templateStarted)} ms`,
+    );
 }
