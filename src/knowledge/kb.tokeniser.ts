@@ -2,6 +2,7 @@ import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import PorterStemmer from "natural/lib/natural/stemmers/porter_stemmer.js";
 import { normaliseText } from "../../intents/index.js";
+import { foldSynonym, SYNONYM_WORDS } from "./kb.synonyms.js";
 
 /**
  * Words of the trade jieba's general dictionary splits badly ("充电宝能" came out as 充电/宝能):
@@ -75,7 +76,7 @@ const DOMAIN_WORDS = [
 ];
 
 const STOP_ZH = new Set(
-  "的 了 吗 吧 呢 啊 呀 哦 嘛 么 我 你 您 他 她 它 我们 你们 是 有 在 和 与 或 就 都 也 还 又 请问 请 一下 一个 这个 那个 这 那 个 吗? 呗 哈 嗯 想 要 会 能 能不能 可以 可不可以 可否 是否 是不是 怎么 怎么样 怎样 如何 什么 为什么 多少 多久 哪 哪里 哪儿 几 吗 呢 么 啦 喔 哈哈 谢谢 麻烦 问 问下 问一下 咨询 下 给 把 被 让 对 到 从 上 中 里 用 得 地 着 过 自己 东西".split(
+  "的 了 吗 吧 呢 啊 呀 哦 嘛 么 我 你 您 他 她 它 我们 你们 是 有 在 和 与 或 就 都 也 还 又 请问 请 一下 一个 这个 那个 这 那 个 吗? 呗 哈 嗯 想 要 会 能 能不能 可以 可不可以 可否 是否 是不是 怎么 怎么样 怎样 如何 什么 为什么 多少 哪 哪里 哪儿 几 吗 呢 么 啦 喔 哈哈 谢谢 麻烦 问 问下 问一下 咨询 下 给 把 被 让 对 到 从 上 中 里 用 得 地 着 过 自己 东西".split(
     " ",
   ),
 );
@@ -91,7 +92,8 @@ let jieba: Jieba | undefined;
 function cutter(): Jieba {
   if (!jieba) {
     jieba = Jieba.withDict(dict);
-    jieba.loadDict(new TextEncoder().encode(DOMAIN_WORDS.map((w) => `${w} 200000 n`).join("\n")));
+    const words = [...new Set([...DOMAIN_WORDS, ...SYNONYM_WORDS])];
+    jieba.loadDict(new TextEncoder().encode(words.map((w) => `${w} 200000 n`).join("\n")));
   }
   return jieba;
 }
@@ -103,7 +105,7 @@ export function warmTokeniser(): void {
 
 const CJK_RUN = /[\u3400-\u9fff]+/g;
 /** Sentence particles: a bigram with one ("寄吗", "了吧") says nothing about the topic. */
-const PARTICLES = /[的了吗吧呢啊呀哦嘛么呗哈嗯啦喔]/;
+const PARTICLES = /[的了吗吧呢啊呀哦嘛么呗哈嗯啦喔被把我你您]/;
 const LATIN_WORD = /[a-z][a-z']*|\d+/g;
 
 function stem(word: string): string {
@@ -123,7 +125,10 @@ export function tokenise(text: string): Tokens {
   const words: string[] = [];
   const grams: string[] = [];
   for (const run of norm.match(CJK_RUN) ?? []) {
-    for (const w of cutter().cut(run, true)) if (!STOP_ZH.has(w)) words.push(w);
+    for (const w of cutter().cut(run, true)) {
+      const word = foldSynonym(w);
+      if (!STOP_ZH.has(word)) words.push(word);
+    }
     if (run.length === 1) {
       if (!STOP_ZH.has(run)) grams.push(`#${run}`);
     } else
@@ -134,7 +139,7 @@ export function tokenise(text: string): Tokens {
   }
   for (const w of norm.replace(CJK_RUN, " ").match(LATIN_WORD) ?? []) {
     const clean = w.replace(/'/g, "");
-    if (!STOP_EN.has(clean)) words.push(stem(clean));
+    if (!STOP_EN.has(clean)) words.push(foldSynonym(stem(clean)));
   }
   return { words, grams };
 }

@@ -4,6 +4,7 @@ import { type Db, isUniqueViolation } from "../db/client.js";
 import { AppError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { EventBus } from "../realtime/event-bus.js";
+import { type AnswerPolicy, DEFAULT_POLICY } from "./answer.policy.js";
 import { DEFAULT_ARTICLES } from "./default-articles.js";
 import { terms } from "./kb.tokeniser.js";
 import { type Article, type ArticleInput, articleDocument, articleInput, type KbMatch } from "./knowledge.types.js";
@@ -13,18 +14,21 @@ import type { Retriever } from "./retriever.js";
 export const KB_TOPIC = "kb";
 
 /**
- * Chosen on the tuning set (`npm run kb -- eval src/knowledge/eval/tuning.txt`, never on the
- * held-out set; README "Questions (咨询) and suggestions (建议)"): the lowest
- * confidence at which wrong answers to unanswerable questions stay ≤ 5 %.
+ * The article score at which a question is answered when the intent engine reads a question
+ * (answer.policy.ts has the others, for off-topic messages and other flows). Chosen on the
+ * tuning set with the router counted (`npm run kb -- eval src/knowledge/eval/tuning.txt`,
+ * never on the held-out set; README "Questions (咨询) and suggestions (建议)").
  */
-export const DEFAULT_ANSWER_THRESHOLD = 0.53;
+export const DEFAULT_ANSWER_THRESHOLD = DEFAULT_POLICY.threshold;
 
 export interface KnowledgeDeps {
   db: Db;
   retriever: Retriever;
   bus: EventBus;
   log: Logger;
+  /** Overrides the answer policy's threshold (tests); the other scores never go below it. */
   threshold?: number;
+  policy?: AnswerPolicy;
   now?: () => Date;
 }
 
@@ -44,12 +48,16 @@ export interface UnansweredInput {
  */
 export class KnowledgeService {
   readonly threshold: number;
+  /** When an article answers, by its score and the intent engine's verdict. */
+  readonly policy: AnswerPolicy;
   private articles = new Map<string, Article>();
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => Date;
 
   constructor(private readonly deps: KnowledgeDeps) {
-    this.threshold = deps.threshold ?? DEFAULT_ANSWER_THRESHOLD;
+    const policy = deps.policy ?? DEFAULT_POLICY;
+    this.policy = deps.threshold === undefined ? policy : { ...policy, threshold: deps.threshold };
+    this.threshold = this.policy.threshold;
     this.now = deps.now ?? (() => new Date());
   }
 

@@ -2,6 +2,7 @@ import type { TurnContext } from "botbuilder";
 import type { NluResult } from "../../../intents/index.js";
 import type { QuickReply } from "../../channel/channel.js";
 import type { FeedbackInput } from "../../feedback/feedback.service.js";
+import { type AnswerPolicy, answerNeeds, claimNeeds } from "../../knowledge/answer.policy.js";
 import { answerBudget, splitAnswer } from "../../knowledge/answer.text.js";
 import type { UnansweredInput } from "../../knowledge/knowledge.service.js";
 import type { Article, KbMatch } from "../../knowledge/knowledge.types.js";
@@ -9,12 +10,13 @@ import { reply } from "../bot.js";
 import type { Flow } from "../flow.js";
 import { type Locale, t } from "../texts.js";
 import { type TurnInfo, turnInfo } from "../turn-state.js";
-import { HELPFUL_RE, kt, MORE_RE, QUESTION_RE, UNHELPFUL_RE } from "./knowledge.texts.js";
+import { HELPFUL_RE, kt, MORE_RE, UNHELPFUL_RE } from "./knowledge.texts.js";
 
 /** What the flow needs from the knowledge base and the feedback records. */
 export interface KnowledgeDeps {
   kb: {
     readonly threshold: number;
+    readonly policy: AnswerPolicy;
     search(question: string, limit?: number): KbMatch[];
     recordView(articleId: string): Promise<void>;
     recordVerdict(articleId: string, helpful: boolean): Promise<void>;
@@ -34,10 +36,6 @@ interface AnsweredData {
 
 /** A runner-up below the answer threshold is still worth offering after 没帮助, above this share of it. */
 const NEXT_BEST_RATIO = 0.75;
-/** Intent share that makes a complaint-worded question worth answering from the knowledge base. */
-const INQUIRY_RUNNER_UP = 0.25;
-/** The article score a fallback answer needs when the engine leans to another flow (see fallback). */
-const CLEAR_MATCH = 0.75;
 
 /**
  * 咨询 (003 §8.2): a question is answered from the knowledge base, channel-sized, with 更多,
@@ -50,11 +48,11 @@ export class KnowledgeFlow implements Flow {
 
   constructor(private readonly deps: KnowledgeDeps) {}
 
-  async start(context: TurnContext, _parsed: NluResult, text: string): Promise<void> {
+  async start(context: TurnContext, parsed: NluResult, text: string): Promise<void> {
     const info = turnInfo(context);
     const matches = this.deps.kb.search(text, 3);
     const best = matches[0];
-    if (best && best.score >= this.deps.kb.threshold) {
+    if (best && best.score >= answerNeeds(parsed, this.deps.kb.policy)) {
       await this.answer(context, text, best, matches.slice(1));
       return;
     }
@@ -77,12 +75,11 @@ export class KnowledgeFlow implements Flow {
    * and that an article answers confidently is a question, not a complaint (issue 14).
    */
   async claim(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
-    if (parsed.intent.name !== "complaint" || parsed.entities.some((e) => e.type === "waybill")) return false;
-    const inquiry = parsed.ranking.find((r) => r.name === "inquiry")?.confidence ?? 0;
-    if (inquiry < INQUIRY_RUNNER_UP || !QUESTION_RE.test(text.trim())) return false;
+    const needed = claimNeeds(parsed, text, this.deps.kb.policy);
+    if (needed === undefined) return false;
     const matches = this.deps.kb.search(text, 3);
     const best = matches[0];
-    if (!best || best.score < this.deps.kb.threshold) return false;
+    if (!best || best.score < needed) return false;
     turnInfo(context).intent = "inquiry";
     await this.answer(context, text, best, matches.slice(1));
     return true;
@@ -96,12 +93,8 @@ export class KnowledgeFlow implements Flow {
       await this.start(context, parsed, text);
       return true;
     }
-    // The engine leans to the parcel's own flows with little sign of a question: only a clear
-    // article match answers ("驿站的快递放几天会被退回" → 0.80); a few shared words do not
-    // ("我的快递怎么还没到" → the COD article's "代收款怎么还没到" at 0.65), the router asks instead.
-    const inquiry = parsed.ranking.find((r) => r.name === "inquiry")?.confidence ?? 0;
-    const leansElsewhere = parsed.intent.name !== "none" && inquiry < INQUIRY_RUNNER_UP;
-    const needed = leansElsewhere ? Math.max(this.deps.kb.threshold, CLEAR_MATCH) : this.deps.kb.threshold;
+    // Off-topic, or leaning to the parcel's own flows: a higher score is needed (answer.policy.ts).
+    const needed = answerNeeds(parsed, this.deps.kb.policy);
     const matches = this.deps.kb.search(text, 3);
     const best = matches[0];
     if (!best || best.score < needed) return false;

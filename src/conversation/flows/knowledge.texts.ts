@@ -52,6 +52,3 @@ export const HELPFUL_RE =
   /^(有帮助|有用|解决了|明白了|懂了|helpful|that helps?|useful|thanks?,? that helps)\s*[!！。.]*$/i;
 export const UNHELPFUL_RE =
   /^(没帮助|没有帮助|没用|不是这个|不对|答非所问|not helpful|unhelpful|not useful|that'?s not it)\s*[!！。.]*$/i;
-/** A question-shaped message (it may still use complaint words: "上门取件是不是要多收钱"). */
-export const QUESTION_RE =
-  /[吗么嘛呢？?]\s*$|是不是|能不能|可不可以|要不要|会不会|有没有|怎么|如何|多少|多久|几天|哪些|什么|^(can|do|does|is|are|how|what|when|where|will|should)\b/i;
