@@ -1,8 +1,6 @@
 import fs from "node:fs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../support/app.js";
-import { launchChromium } from "../support/browser.js";
+import { describe, expect, it } from "vitest";
+import { consoleAs as openConsole, useE2e } from "../support/e2e.js";
 import { createStaff, login, staffApi } from "../support/staff.js";
 import { WebchatClient } from "../support/webchat-client.js";
 
@@ -10,11 +8,8 @@ import { WebchatClient } from "../support/webchat-client.js";
 // web chat; the agent sees it arrive live, takes it, replies (the customer sees it live), then
 // resolves the ticket, which was auto-assigned to her as the online agent of its group.
 describe("agent console in Chromium", () => {
-  let t: TestApp;
-  let browser: Browser;
-  let agentToken: string;
-  beforeAll(async () => {
-    t = await startTestApp("pglite", { DEMO_DATA: "false" });
+  let agentToken = "";
+  const e = useE2e({ env: { DEMO_DATA: "false" } }, async (t) => {
     agentToken = (
       await createStaff(t.app, t.baseUrl, {
         username: "xiaoli",
@@ -23,31 +18,16 @@ describe("agent console in Chromium", () => {
         password: "xiaoli-pass-1",
       })
     ).token;
-    browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
   /** An agent logged in to the console in a browser context of its own, live updates connected. */
-  async function consoleAs(username: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1400, height: 850 } });
-    const page = await context.newPage();
-    await page.goto(`${t.baseUrl}/console`);
-    await page.fill("input[name=username]", username);
-    await page.fill("input[name=password]", password);
-    await page.click("#login button[type=submit]");
-    await expect.poll(() => page.locator("#live").textContent()).toBe("实时");
-    return { context, page };
-  }
+  const consoleAs = (username: string, password: string) => openConsole(e, username, password);
 
   it("handoff appears live, the reply reaches the customer live, the ticket is resolved", async () => {
     const { context: agentContext, page: agent } = await consoleAs("xiaoli", "xiaoli-pass-1");
 
-    const customerContext = await browser.newContext({ locale: "zh-CN" });
+    const customerContext = await e.browser.newContext({ locale: "zh-CN" });
     const customer = await customerContext.newPage();
-    await customer.goto(`${t.baseUrl}/`);
+    await customer.goto(`${e.t.baseUrl}/`);
     await expect.poll(() => customer.locator("#status").textContent()).toBe("在线");
     await customer.fill("#input", "我要投诉，快递员态度太差了还骂人，单号YT7512345678901，电话13900001111");
     await customer.press("#input", "Enter");
@@ -74,7 +54,7 @@ describe("agent console in Chromium", () => {
 
     // The ticket was auto-assigned to the online agent of its group (售后服务); she resolves it.
     const assigned = await staffApi<{ assignee: { username: string } | null }>(
-      t.baseUrl,
+      e.t.baseUrl,
       agentToken,
       "GET",
       `/api/tickets/${ticketNumber}`,
@@ -88,7 +68,7 @@ describe("agent console in Chromium", () => {
     await expect
       .poll(
         async () =>
-          (await staffApi<{ status: string }>(t.baseUrl, agentToken, "GET", `/api/tickets/${ticketNumber}`)).body
+          (await staffApi<{ status: string }>(e.t.baseUrl, agentToken, "GET", `/api/tickets/${ticketNumber}`)).body
             .status,
       )
       .toBe("resolved");
@@ -103,22 +83,22 @@ describe("agent console in Chromium", () => {
   // with its waybill (and the audit log says it was used), and a ticket's countdown has the
   // same colour in the list as in the detail.
   it("context panel: masked phone, earlier tickets, the linked ticket's category and waybill; list and detail countdowns agree", async () => {
-    const admin = await login(t.baseUrl, "admin", "admin-pass-123");
-    const wang = await createStaff(t.app, t.baseUrl, {
+    const admin = await login(e.t.baseUrl, "admin", "admin-pass-123");
+    const wang = await createStaff(e.t.app, e.t.baseUrl, {
       username: "xiaowang",
       displayName: "小王",
       groups: ["logistics"],
       password: "xiaowang-pass-1",
     });
-    const canned = await staffApi<{ id: string }>(t.baseUrl, admin, "POST", "/api/admin/canned-replies", {
+    const canned = await staffApi<{ id: string }>(e.t.baseUrl, admin, "POST", "/api/admin/canned-replies", {
       title: "运单跟进",
       text: "您的运单{waybill}我们正在跟进",
     });
     expect(canned.status).toBe(201);
 
-    const chat = await WebchatClient.open(t.baseUrl);
+    const chat = await WebchatClient.open(e.t.baseUrl);
     await chat.say("转人工");
-    const db = t.app.db.prisma;
+    const db = e.t.app.db.prisma;
     const identity = await db.channelIdentity.findFirstOrThrow({
       where: { channel: "webchat", externalId: chat.sessionId },
     });
@@ -126,14 +106,14 @@ describe("agent console in Chromium", () => {
     // The bot's guess on the last message differs from the ticket's category (it showed 服务态度 for a 延误 ticket).
     await db.conversation.update({ where: { id: conv.id }, data: { lastCategory: "STAFF_ATTITUDE" } });
     await db.customer.update({ where: { id: identity.customerId }, data: { phone: "13912345678" } });
-    const earlier = await staffApi<{ number: string }>(t.baseUrl, admin, "POST", "/api/tickets", {
+    const earlier = await staffApi<{ number: string }>(e.t.baseUrl, admin, "POST", "/api/tickets", {
       category: "LOSS",
       description: "上个月的包裹丢了",
       customerPhone: "13912345678",
     });
     expect(earlier.status).toBe(201);
     await db.ticket.update({ where: { number: earlier.body.number }, data: { status: "resolved" } });
-    const linked = await staffApi<{ number: string }>(t.baseUrl, admin, "POST", "/api/tickets", {
+    const linked = await staffApi<{ number: string }>(e.t.baseUrl, admin, "POST", "/api/tickets", {
       category: "DELAY",
       description: "快递三天没到",
       conversationId: conv.id,
@@ -190,7 +170,7 @@ describe("agent console in Chromium", () => {
 
     // The admin's audit log names her: 小王, not an id.
     const adminPage = await context.newPage();
-    await adminPage.goto(`${t.baseUrl}/admin`);
+    await adminPage.goto(`${e.t.baseUrl}/admin`);
     await adminPage.fill("input[name=username]", "admin");
     await adminPage.fill("input[name=password]", "admin-pass-123");
     await adminPage.click("#login button[type=submit]");

@@ -1,37 +1,27 @@
 import fs from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { seedReportFixture } from "../integration/report.fixture.js";
 import { staffLogin } from "../integration/ticket.helpers.js";
-import { startTestApp, type TestApp } from "../support/app.js";
-import { launchChromium } from "../support/browser.js";
+import { useE2e } from "../support/e2e.js";
 
 describe("supervisor dashboard in Chromium", () => {
-  let t: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestApp("pglite");
+  const e = useE2e({}, async (t) => {
     await staffLogin(t.app, t.baseUrl, "sup", "supervisor");
     const li = await staffLogin(t.app, t.baseUrl, "li", "agent", ["logistics"]);
     const wang = await staffLogin(t.app, t.baseUrl, "wang", "agent", ["after_sales"]);
     await seedReportFixture(t.app, li.id, wang.id);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   async function logIn(page: Page, username: string, password: string, query = "") {
-    await page.goto(`${t.baseUrl}/dashboard?from=2026-03-02&to=2026-03-03${query}`);
+    await page.goto(`${e.t.baseUrl}/dashboard?from=2026-03-02&to=2026-03-03${query}`);
     await page.fill("input[name=username]", username);
     await page.fill("input[name=password]", password);
     await page.click("#login button[type=submit]");
   }
 
   it("renders the figures, red line, charts and drill-down with data; keeps a screenshot", async () => {
-    const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1440, height: 1000 } });
+    const page = await e.browser.newPage({ locale: "zh-CN", viewport: { width: 1440, height: 1000 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await logIn(page, "sup", "pw-sup-12345");
@@ -70,7 +60,7 @@ describe("supervisor dashboard in Chromium", () => {
   });
 
   it("speaks English with ?lang=en", async () => {
-    const page = await browser.newPage({ locale: "zh-CN" });
+    const page = await e.browser.newPage({ locale: "zh-CN" });
     await logIn(page, "sup", "pw-sup-12345", "&lang=en");
     await page.waitForSelector("body[data-loaded=true]");
     expect(await page.locator('[data-kpi="satisfactionRate"] .label').textContent()).toBe("Satisfaction");
@@ -79,7 +69,7 @@ describe("supervisor dashboard in Chromium", () => {
   });
 
   it("an agent is told the dashboard is for supervisors", async () => {
-    const page = await browser.newPage({ locale: "zh-CN" });
+    const page = await e.browser.newPage({ locale: "zh-CN" });
     await logIn(page, "li", "pw-li-12345");
     await page.waitForSelector("#forbidden:not([hidden])");
     expect(await page.locator("#kpis .kpi").count()).toBe(0);

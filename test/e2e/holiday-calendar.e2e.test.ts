@@ -1,57 +1,45 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { BUILTIN_YEARS } from "../../src/sla/holidays.js";
-import { startTestApp, type TestApp } from "../support/app.js";
-import { launchChromium } from "../support/browser.js";
+import { staffPage, useE2e } from "../support/e2e.js";
 import { createStaff, login, staffApi } from "../support/staff.js";
 
 // Issue 19: on the last day of the holiday data the admin page and the dashboard say it runs
 // out, and a ticket's clock counted Monday–Friday for want of data carries a note in the console.
 describe("holiday calendar warnings in Chromium", () => {
   const LAST = Math.max(...BUILTIN_YEARS);
-  let t: TestApp;
-  let browser: Browser;
   let number = "";
 
-  beforeAll(async () => {
-    // Pinned: 31 December 17:00 of the last year chinese-days covers.
-    t = await startTestApp("pglite", { DEMO_DATA: "false" }, { now: () => new Date(`${LAST}-12-31T17:00:00+08:00`) });
-    const admin = await login(t.baseUrl, "admin", "admin-pass-123");
-    await createStaff(t.app, t.baseUrl, {
-      username: "zhuguan",
-      role: "supervisor",
-      groups: ["logistics"],
-      password: "zhuguan-pass-1",
-    });
-    const policy = await staffApi(t.baseUrl, admin, "PUT", "/api/sla/policies/biz_resolution", {
-      kind: "resolution",
-      targetMinutes: 120,
-      calendarId: "business",
-      rank: 100,
-    });
-    expect(policy.status).toBe(200);
-    const created = await staffApi<{ number: string }>(t.baseUrl, admin, "POST", "/api/tickets", {
-      category: "DELAY",
-      description: "快递延误三天了",
-      customerPhone: "13800138000",
-    });
-    expect(created.status).toBe(201);
-    number = created.body.number;
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  // Pinned: 31 December 17:00 of the last year chinese-days covers.
+  const e = useE2e(
+    { env: { DEMO_DATA: "false" }, build: { now: () => new Date(`${LAST}-12-31T17:00:00+08:00`) } },
+    async (t) => {
+      const admin = await login(t.baseUrl, "admin", "admin-pass-123");
+      await createStaff(t.app, t.baseUrl, {
+        username: "zhuguan",
+        role: "supervisor",
+        groups: ["logistics"],
+        password: "zhuguan-pass-1",
+      });
+      const policy = await staffApi(t.baseUrl, admin, "PUT", "/api/sla/policies/biz_resolution", {
+        kind: "resolution",
+        targetMinutes: 120,
+        calendarId: "business",
+        rank: 100,
+      });
+      expect(policy.status).toBe(200);
+      const created = await staffApi<{ number: string }>(t.baseUrl, admin, "POST", "/api/tickets", {
+        category: "DELAY",
+        description: "快递延误三天了",
+        customerPhone: "13800138000",
+      });
+      expect(created.status).toBe(201);
+      number = created.body.number;
+    },
+  );
 
-  async function logIn(path: string, username: string, password: string): Promise<Page> {
-    const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
-    await page.goto(`${t.baseUrl}${path}`);
-    await page.fill("input[name=username]", username);
-    await page.fill("input[name=password]", password);
-    await page.click("#login button[type=submit]");
-    return page;
-  }
+  const logIn = async (path: string, username: string, password: string): Promise<Page> =>
+    (await staffPage(e, path, username, password)).page;
 
   it("the admin page and the dashboard show the banner; the admin 节假日 tab says how far the data reaches", async () => {
     const admin = await logIn("/admin", "admin", "admin-pass-123");
@@ -98,8 +86,8 @@ describe("holiday calendar warnings in Chromium", () => {
     expect(await admin.locator(".calendar-banner").count()).toBe(0);
     await admin.close();
     const ticket = await staffApi<{ slaClocks: { policy: string; calendarFallback: boolean }[] }>(
-      t.baseUrl,
-      await login(t.baseUrl, "admin", "admin-pass-123"),
+      e.t.baseUrl,
+      await login(e.t.baseUrl, "admin", "admin-pass-123"),
       "GET",
       `/api/tickets/${number}`,
     );

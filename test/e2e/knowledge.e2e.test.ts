@@ -1,28 +1,19 @@
 import fs from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../support/app.js";
-import { launchChromium } from "../support/browser.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useE2e } from "../support/e2e.js";
 import { createStaff } from "../support/staff.js";
 
 // /admin 知识库 and a customer's 没帮助 (issue 14): an admin writes an article and 试一试 finds
 // it; a customer is answered in the web chat, presses 没帮助, is offered the next best article
 // or a person, and the question shows up in the admin's 未解决问题.
 describe("knowledge base in Chromium", () => {
-  let t: TestApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    t = await startTestApp("pglite", { DEMO_DATA: "false" });
+  const e = useE2e({ env: { DEMO_DATA: "false" } }, async (t) => {
     await createStaff(t.app, t.baseUrl, { username: "zhang", role: "supervisor", password: "zhang-pass-1" });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   async function adminKb(page: Page): Promise<void> {
-    await page.goto(`${t.baseUrl}/admin`);
+    await page.goto(`${e.t.baseUrl}/admin`);
     await page.fill("input[name=username]", "admin");
     await page.fill("input[name=password]", "admin-pass-123");
     await page.click("#login button[type=submit]");
@@ -32,7 +23,7 @@ describe("knowledge base in Chromium", () => {
   }
 
   it("an admin creates an article, 试一试 finds it, preview and list show its HTML as text", async () => {
-    const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
+    const page = await e.browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
     let dialogs = 0;
     page.on("dialog", async (d) => {
       dialogs++;
@@ -76,7 +67,7 @@ describe("knowledge base in Chromium", () => {
   });
 
   it("an import with a bad row is refused whole with the row named; a good file is imported; export downloads", async () => {
-    const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
+    const page = await e.browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
     await adminKb(page);
     const good = {
       title: "能寄茶叶吗？",
@@ -111,8 +102,8 @@ describe("knowledge base in Chromium", () => {
   });
 
   it("a customer presses 没帮助: the next best article or a person is offered, and the question is unanswered", async () => {
-    const customer = await browser.newPage({ locale: "zh-CN" });
-    await customer.goto(`${t.baseUrl}/`);
+    const customer = await e.browser.newPage({ locale: "zh-CN" });
+    await customer.goto(`${e.t.baseUrl}/`);
     await expect.poll(() => customer.locator("#status").textContent()).toBe("在线");
     await customer.fill("#input", "驿站的快递放几天会被退回");
     await customer.press("#input", "Enter");
@@ -122,7 +113,7 @@ describe("knowledge base in Chromium", () => {
     await expect.poll(() => customer.locator(".quick button", { hasText: "转人工" }).count()).toBeGreaterThan(0);
     await customer.close();
 
-    const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
+    const page = await e.browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
     await adminKb(page);
     const group = page.locator('#kb-unanswered tr[data-unanswered="驿站的快递放几天会被退回"]');
     await expect.poll(() => group.count()).toBe(1);
@@ -143,15 +134,15 @@ describe("knowledge base in Chromium", () => {
   });
 
   it("a customer's suggestion is in the console's 建议 view and on the dashboard; the supervisor marks it adopted and replies", async () => {
-    const customer = await browser.newPage({ locale: "zh-CN" });
-    await customer.goto(`${t.baseUrl}/`);
+    const customer = await e.browser.newPage({ locale: "zh-CN" });
+    await customer.goto(`${e.t.baseUrl}/`);
     await expect.poll(() => customer.locator("#status").textContent()).toBe("在线");
     await customer.fill("#input", "建议你们周末也派件，<b>上班族</b>平时收不到");
     await customer.press("#input", "Enter");
     await expect.poll(() => customer.locator(".msg.out").last().textContent()).toMatch(/谢谢|感谢/);
 
-    const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
-    await page.goto(`${t.baseUrl}/console`);
+    const page = await e.browser.newPage({ locale: "zh-CN", viewport: { width: 1400, height: 900 } });
+    await page.goto(`${e.t.baseUrl}/console`);
     await page.fill("input[name=username]", "zhang");
     await page.fill("input[name=password]", "zhang-pass-1");
     await page.click("#login button[type=submit]");
@@ -173,7 +164,7 @@ describe("knowledge base in Chromium", () => {
       .toContain("周末派件已在试点");
     await customer.close();
 
-    await page.goto(`${t.baseUrl}/dashboard`);
+    await page.goto(`${e.t.baseUrl}/dashboard`);
     await expect.poll(() => page.locator("[data-feedback-totals]").textContent()).toMatch(/建议 1/);
     await page.close();
   });

@@ -1,24 +1,13 @@
 import fs from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../support/app.js";
-import { launchChromium } from "../support/browser.js";
+import { describe, expect, it } from "vitest";
+import { useE2e } from "../support/e2e.js";
 
 describe("web chat page in Chromium", () => {
-  let t: TestApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    t = await startTestApp("pglite");
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const e = useE2e();
 
   it("a customer types a message and sees the bot's reply; history survives a reload", async () => {
-    const page = await browser.newPage({ locale: "zh-CN" });
-    await page.goto(`${t.baseUrl}/`);
+    const page = await e.browser.newPage({ locale: "zh-CN" });
+    await page.goto(`${e.t.baseUrl}/`);
     await expect.poll(() => page.locator("#status").textContent()).toBe("在线");
     await expect.poll(() => page.locator(".msg.out").count()).toBeGreaterThanOrEqual(1); // greeting
     await page.fill("#input", "你好");
@@ -37,8 +26,8 @@ describe("web chat page in Chromium", () => {
   });
 
   it("quick replies send their text", async () => {
-    const page = await browser.newPage({ locale: "zh-CN" });
-    await page.goto(`${t.baseUrl}/`);
+    const page = await e.browser.newPage({ locale: "zh-CN" });
+    await page.goto(`${e.t.baseUrl}/`);
     await expect.poll(() => page.locator(".quick button").count()).toBeGreaterThan(0);
     const first = (await page.locator(".quick button").first().textContent()) ?? "";
     await page.locator(".quick button").first().click();
@@ -47,21 +36,21 @@ describe("web chat page in Chromium", () => {
   });
 
   it("shows English with ?lang=en", async () => {
-    const page = await browser.newPage({ locale: "zh-CN" });
-    await page.goto(`${t.baseUrl}/?lang=en`);
+    const page = await e.browser.newPage({ locale: "zh-CN" });
+    await page.goto(`${e.t.baseUrl}/?lang=en`);
     await expect.poll(() => page.locator("#send").textContent()).toBe("Send");
     await expect.poll(() => page.locator(".msg.out").first().textContent()).toMatch(/Hello/);
     await page.close();
   });
 
   it("renders customer text as text, never as HTML", async () => {
-    const page = await browser.newPage({ locale: "zh-CN" });
+    const page = await e.browser.newPage({ locale: "zh-CN" });
     let dialogs = 0;
     page.on("dialog", async (d) => {
       dialogs++;
       await d.dismiss();
     });
-    await page.goto(`${t.baseUrl}/`);
+    await page.goto(`${e.t.baseUrl}/`);
     await expect.poll(() => page.locator("#status").textContent()).toBe("在线");
     const payload = `<img src=x onerror="alert(1)"><b>bold</b>`;
     await page.fill("#input", payload);

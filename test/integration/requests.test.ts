@@ -95,18 +95,18 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     };
     const first = numberIn(await urge());
     const db = t.app.db.prisma;
-    // Just inside the window: joins.
+    // Opened exactly 24 h ago: still inside the window, joins.
     await db.ticket.update({
       where: { number: first },
-      data: { createdAt: new Date(NOW.getTime() - 24 * 3_600_000 + 60_000) },
+      data: { createdAt: new Date(NOW.getTime() - 24 * 3_600_000) },
     });
     const again = await urge();
     expect(again).toContain(`该运单已在催促中（请求编号：${first}）`);
     expect((await get(first)).events.filter((e) => e.type === "joined")).toHaveLength(1);
-    // Just outside: a new request.
+    // A millisecond earlier: outside, a new request.
     await db.ticket.update({
       where: { number: first },
-      data: { createdAt: new Date(NOW.getTime() - 24 * 3_600_000 - 60_000) },
+      data: { createdAt: new Date(NOW.getTime() - 24 * 3_600_000 - 1) },
     });
     const third = numberIn(await urge());
     expect(third).not.toBe(first);

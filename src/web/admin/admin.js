@@ -1,7 +1,8 @@
-// Admin pages: staff accounts and groups, canned replies, SLA policies, holiday schedules, the
-// knowledge base (kb.js), audit log, dead letters.
+// Admin pages: staff accounts and groups, canned replies, SLA policies, service requests' routing
+// and promises (requests.js), holiday schedules, the knowledge base (kb.js), audit log, dead letters.
 
 import { kbPanel } from "/static/admin/kb.js";
+import { requestsPanel } from "/static/admin/requests.js";
 import { applyI18n, createApi, h, locale, login, session, showCalendarBanner, toast } from "/static/shared/staff.js";
 
 const I18N = {
@@ -15,6 +16,7 @@ const I18N = {
     "tab.agents": "客服账号",
     "tab.canned": "快捷回复",
     "tab.sla": "SLA 策略",
+    "tab.requests": "服务请求",
     "tab.holidays": "节假日",
     "tab.kb": "知识库",
     "tab.audit": "审计日志",
@@ -78,6 +80,7 @@ const I18N = {
     "tab.agents": "Staff",
     "tab.canned": "Canned replies",
     "tab.sla": "SLA policies",
+    "tab.requests": "Service requests",
     "tab.holidays": "Holidays",
     "tab.kb": "Knowledge base",
     "tab.audit": "Audit log",
@@ -178,6 +181,7 @@ function table(headers, rows) {
 
 const panels = {
   kb: () => kbPanel({ api, table, refresh: () => show("kb"), me }),
+  requests: () => requestsPanel({ api, table, me, groups, refresh: () => show("requests") }),
   async agents() {
     const { agents } = await api("/api/admin/agents");
     const form = h(
@@ -527,8 +531,10 @@ function parseLines(text) {
     });
 }
 
+/** The fields PUT /api/sla/policies takes; ticketType too, or a request's policy would become a complaint's. */
 function pickPolicy(p) {
   const keys = [
+    "ticketType",
     "kind",
     "category",
     "priority",
