@@ -218,6 +218,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       onResolved: (ticketId: string): Promise<void> => surveys.onResolved(ticketId),
       sql: db,
       routing: requestRouting,
+      claimMaxAmount: config.CLAIM_MAX_AMOUNT,
       ...(opts.now ? { now: opts.now } : {}),
     },
   );

@@ -28,6 +28,8 @@ export const ERRORS = {
   REQUEST_TYPE_UNKNOWN: { status: 404, message: "Unknown request type" },
   /** A routing target that is not one of the groups (GET /api/groups). */
   GROUP_UNKNOWN: { status: 400, message: "Unknown group" },
+  /** A claim's proposed or paid amount above CLAIM_MAX_AMOUNT (issue 15: "absurd (over the configured maximum)"). */
+  CLAIM_AMOUNT_TOO_LARGE: { status: 400, message: "Claim amount above the configured maximum" },
   TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Unsupported content type" },

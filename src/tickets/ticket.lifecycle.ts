@@ -398,6 +398,13 @@ export class TicketLifecycle extends TicketCore {
       });
       if (conv) assertNotOthersConversation(actor, conv);
     }
+    const amount = body.action === "propose" ? body.amount : body.action === "complete" ? body.paidAmount : undefined;
+    const max = this.claimMaxAmount;
+    if (amount !== undefined && max !== undefined && amount > max)
+      throw new AppError("CLAIM_AMOUNT_TOO_LARGE", `${amount} yuan is above the maximum of ${max} (CLAIM_MAX_AMOUNT)`, {
+        amount,
+        max,
+      });
     const request = requestStep(ticket, body);
     if (request.refuse)
       throw new AppError("ILLEGAL_TRANSITION", request.refuse, {

@@ -118,10 +118,12 @@ const ACTION_SUMMARY: Record<keyof typeof ACTION_BODIES, string> = {
   resolve: "Resolve with the resolution and the root cause (quality / non_quality, 001 第五条)",
   reopen: "Reopen a resolved ticket (resolution clock restarts)",
   transfer: "Transfer to an agent (username or id) and/or a group, with a note",
-  complete: "Service request done (→ resolved, outcome done); a claim with paidAmount. The customer is told",
+  complete:
+    "Service request done (→ resolved, outcome done); a claim with paidAmount (at most CLAIM_MAX_AMOUNT). The customer is told",
   reject: "Refuse a service request with a reason (→ resolved, outcome rejected). The customer is told",
   convert: "Turn a service request into a complaint (complaint clocks start now). The customer is told",
-  propose: "Claim: the proposed compensation (meets the acknowledge and 30-day proposal clocks). The customer is told",
+  propose:
+    "Claim: the proposed compensation (meets the acknowledge and 30-day proposal clocks; above CLAIM_MAX_AMOUNT: 400 CLAIM_AMOUNT_TOO_LARGE). The customer is told",
   agree: "Claim: the customer agreed to the proposal (starts the 7-day payment clock). The customer is told",
 };
 

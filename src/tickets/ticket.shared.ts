@@ -28,6 +28,8 @@ export interface TicketOptions {
   sql: Pick<Database, "query">;
   /** The group each request type is opened in (issue 15; defaults to REQUEST_GROUP). */
   routing?: Pick<RequestRouting, "groupFor">;
+  /** A claim's proposed or paid amount above this (yuan) is refused (CLAIM_MAX_AMOUNT); unlimited when omitted. */
+  claimMaxAmount?: number;
 }
 
 /** Who did it: an agent (with role and groups), the customer, or the system. */
@@ -240,6 +242,7 @@ export class TicketCore {
   protected readonly routing: Pick<RequestRouting, "groupFor">;
   protected readonly sql: Pick<Database, "query">;
   protected readonly onResolved: ((ticketId: string) => Promise<void>) | undefined;
+  protected readonly claimMaxAmount: number | undefined;
 
   constructor(deps: TicketDeps) {
     this.db = deps.db;
@@ -252,6 +255,7 @@ export class TicketCore {
     this.onResolved = deps.opts.onResolved;
     this.sql = deps.opts.sql;
     this.routing = deps.opts.routing ?? new RequestRouting(deps.db);
+    this.claimMaxAmount = deps.opts.claimMaxAmount;
   }
 
   protected async publish(type: "ticket.created" | "ticket.updated", id: string, change?: string): Promise<void> {

@@ -271,6 +271,13 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
 
     await act(number, "take", wang.token);
     expect((await act(number, "agree", wang.token)).status).toBe(409); // nothing proposed yet
+    // Over the configured maximum (CLAIM_MAX_AMOUNT 50000): 400 with a code, nothing stored.
+    const absurd = await act(number, "propose", wang.token, { amount: 50_000.01 });
+    expect([absurd.status, (absurd.body as unknown as { error: { code: string } }).error.code]).toEqual([
+      400,
+      "CLAIM_AMOUNT_TOO_LARGE",
+    ]);
+    expect((await get(number)).proposedAmount).toBeNull();
     req = (await act(number, "propose", wang.token, { amount: 600 })).body;
     expect(req.proposedAmount).toBe(600);
     expect(req.slaClocks.filter((c) => c.kind !== "claim_payment").every((c) => c.state === "met")).toBe(true);
@@ -282,6 +289,7 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     });
     await noticed(chat, "已确认您同意赔偿方案（600元）");
     expect((await act(number, "complete", wang.token)).status).toBe(409); // a claim ends with the amount paid
+    expect((await act(number, "complete", wang.token, { paidAmount: 60_000 })).status).toBe(400);
     req = (await act(number, "complete", wang.token, { paidAmount: 600 })).body;
     expect(req).toMatchObject({ status: "resolved", outcome: "done", paidAmount: 600 });
     await noticed(chat, "赔偿款600元已支付");
