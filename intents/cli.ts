@@ -1,13 +1,16 @@
 /**
  * npm run nlu -- parse            JSONL {"text", "context"?} on stdin → one NluResult JSON per line on stdout
- * npm run nlu -- eval [file]      held-out evaluation (default: corpus/test.jsonl AND corpus/hard.jsonl) + k-fold CV + timing
+ * npm run nlu -- eval [file]      evaluation (default: eval/realworld.jsonl — real customers' words, with the goals of
+ *                                 issue 16 — then corpus/test.jsonl AND corpus/hard.jsonl) + k-fold CV + timing
  * npm run nlu -- compare          cross-validated comparison of classifiers
  * npm run nlu -- errors [file]    misclassified examples
  * npm run nlu -- build            train and write the model cache (intents/.model-cache/model.json); run by postinstall
  */
 const t0 = performance.now();
 const { createNlu, nluLoadInfo } = await import("./index.js");
-const { defaultHardFile, defaultTestFile, loadTrainingCorpus, parseJsonl } = await import("./corpus.loader.js");
+const { defaultHardFile, defaultTestFile, loadTrainingCorpus, parseJsonl, realWorldFile } = await import(
+  "./corpus.loader.js"
+);
 const ev = await import("./eval.runner.js");
 const { readFileSync } = await import("node:fs");
 const { createInterface } = await import("node:readline");
@@ -37,16 +40,24 @@ async function parseCmd(): Promise<void> {
   }
 }
 
-function evalCmd(files: string[], withCv: boolean): void {
+function evalCmd(files: string[], withCv: boolean, realWorld: string | undefined): void {
   const tLoad0 = performance.now();
   const nlu = createNlu();
   const loadMs = performance.now() - tLoad0;
   const mem = process.memoryUsage();
-  const examples = files.flatMap((file) => {
+  const examples: ReturnType<typeof parseJsonl> = [];
+  if (realWorld) {
+    const exs = parseJsonl(readFileSync(realWorld, "utf8"));
+    const preds = ev.predictAll(nlu, exs);
+    console.log(ev.formatGoals(`real customers' words ${realWorld}`, preds));
+    console.log(ev.formatReport(`real customers' words ${realWorld}, per class`, preds));
+    examples.push(...exs);
+  }
+  for (const file of files) {
     const exs = parseJsonl(readFileSync(file, "utf8"));
     console.log(ev.formatReport(`held-out ${file}`, ev.predictAll(nlu, exs)));
-    return exs;
-  });
+    examples.push(...exs);
+  }
 
   // Timing: every text parsed repeatedly, each call timed.
   const times: number[] = [];
@@ -114,9 +125,20 @@ switch (cmd) {
   case "eval":
     {
       const files = args.filter((a) => !a.startsWith("--"));
-      evalCmd(files.length ? files : [defaultTestFile(), defaultHardFile()], !args.includes("--no-cv"));
+      evalCmd(
+        files.length ? files : [defaultTestFile(), defaultHardFile()],
+        !args.includes("--no-cv"),
+        files.length ? undefined : realWorldFile(),
+      );
     }
     break;
+  case "goals": {
+    // npm run nlu -- goals [file]: the goal table of any labelled file (e.g. intents/eval/tuning.jsonl).
+    const nlu = createNlu();
+    const file = args[0] ?? realWorldFile();
+    console.log(ev.formatGoals(file, ev.predictAll(nlu, parseJsonl(readFileSync(file, "utf8")))));
+    break;
+  }
   case "errors": {
     const nlu = createNlu();
     const file = args[0] ?? defaultTestFile();
@@ -142,7 +164,7 @@ switch (cmd) {
   }
   default:
     process.stderr.write(
-      "usage: npm run nlu -- parse | eval [file] [--no-cv] | errors [file] | cv-errors | compare | build\n",
+      "usage: npm run nlu -- parse | eval [file] [--no-cv] | goals [file] | errors [file] | cv-errors | compare | build\n",
     );
     process.exitCode = cmd === "help" ? 0 : 1;
 }

@@ -17,6 +17,9 @@ export interface Example {
   entities?: { type: string; value: string }[];
   /** Evaluation files only: "everyday" | "hard", reported separately by `eval`. */
   style?: string;
+  /** Real-world evaluation set only (intents/eval/): zh | zh-Hant | yue | en, and the hard kind. */
+  lang?: string;
+  kind?: string;
 }
 
 const CORPUS_DIR = new URL("./corpus/", import.meta.url);
@@ -103,6 +106,8 @@ export function parseJsonl(content: string): Example[] {
     const ex: Example = { text: String(o.text ?? ""), intent };
     if (category) ex.category = category;
     if (typeof o.style === "string") ex.style = o.style;
+    if (typeof o.lang === "string") ex.lang = o.lang;
+    if (typeof o.kind === "string") ex.kind = o.kind;
     if (Array.isArray(o.entities)) ex.entities = o.entities as { type: string; value: string }[];
     out.push(ex);
   }
@@ -111,6 +116,11 @@ export function parseJsonl(content: string): Example[] {
 
 export function defaultHardFile(): string {
   return fileURLToPath(new URL("hard.jsonl", CORPUS_DIR));
+}
+
+/** Real customers' words (issue 16): evaluation only, never trained or tuned on. */
+export function realWorldFile(): string {
+  return fileURLToPath(new URL("../eval/realworld.jsonl", CORPUS_DIR));
 }
 
 export function defaultTestFile(): string {

@@ -237,3 +237,54 @@ export function errors(preds: readonly Prediction[], max = 60): string {
     )
     .join("\n");
 }
+
+/** Goals of issue 16 on real customers' words. */
+export const REAL_WORLD_GOALS = { intent: 0.97, category: 0.95, offTopicNone: 0.9, confidentPrecision: 0.99 };
+
+/**
+ * The real-world set's headline (issue 16): intent accuracy, complaint category accuracy,
+ * off-topic → none, and how often the engine is right when it is confident enough to act
+ * (≥ ACTION_THRESHOLD), each beside its goal; then the same by language and by hard kind,
+ * and every error at or above the action threshold (the ones the bot would act on).
+ */
+export function formatGoals(title: string, preds: readonly Prediction[]): string {
+  const s = summarise(preds);
+  const g = REAL_WORLD_GOALS;
+  const row = (name: string, v: number, goal: number, extra = "") =>
+    `${name.padEnd(34)} ${pct(v).padStart(6)}   goal ≥ ${pct(goal).padStart(6)}  ${v >= goal ? "ok" : "BELOW"}${extra}\n`;
+  const confident = preds.filter((p) => p.res.intent.confidence >= ACTION_THRESHOLD);
+  let out = `\n== ${title} (n=${s.n}) ==\n`;
+  out += row("intent accuracy", s.intentAccuracy, g.intent);
+  out += row("complaint category accuracy", s.categoryAccuracy, g.category, ` (n=${s.categoryN})`);
+  out += row(
+    "off-topic → none",
+    s.noneRecall,
+    g.offTopicNone,
+    ` (n=${preds.filter((p) => p.ex.intent === "none").length})`,
+  );
+  out += row(
+    `right when confident (≥ ${ACTION_THRESHOLD})`,
+    s.aboveThreshold.accuracy,
+    g.confidentPrecision,
+    ` (${confident.length} of ${s.n} acted on, ${pct(s.aboveThreshold.coverage)})`,
+  );
+  out += `threshold for 99% right on this set  ${suggestThreshold(preds, 0.99)}\n`;
+  const groups = (key: (p: Prediction) => string | undefined, label: string) => {
+    const keys = [...new Set(preds.map(key).filter((k): k is string => !!k))].sort();
+    for (const k of keys) {
+      const sub = summarise(preds.filter((p) => key(p) === k));
+      out += `  ${label} ${k.padEnd(30)} intent ${pct(sub.intentAccuracy).padStart(6)} (n=${sub.n}), category ${pct(sub.categoryAccuracy)} (n=${sub.categoryN})\n`;
+    }
+  };
+  groups((p) => p.ex.lang, "lang");
+  groups((p) => p.ex.kind, "kind");
+  const acted = confident.filter(
+    (p) =>
+      p.res.intent.name !== p.ex.intent ||
+      (p.ex.intent === "complaint" && p.ex.category && p.res.category?.code !== p.ex.category),
+  );
+  out += `\nerrors at or above the action threshold (${acted.length}; the bot would act on these)\n`;
+  for (const p of acted)
+    out += `  ${p.ex.intent}/${p.ex.category ?? ""} → ${p.res.intent.name}/${p.res.category?.code ?? ""} ${p.res.intent.confidence.toFixed(2)}  ${p.ex.text.slice(0, 80)}\n`;
+  return out;
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadTrainingCorpus, parseJsonl, realWorldFile } from "../../../intents/corpus.loader.js";
+import { formatGoals, type Prediction } from "../../../intents/eval.runner.js";
+import { CATEGORY_CODES, INTENTS, normaliseText } from "../../../intents/index.js";
+
+const raw = readFileSync(realWorldFile(), "utf8");
+const set = parseJsonl(raw);
+
+describe("real customers' words: the evaluation set of issue 16", () => {
+  it("has ≥ 400 messages over every intent and complaint category, ~15% English/traditional/Cantonese, ~10% near-domain off-topic, each with a listed source", () => {
+    expect(set.length).toBeGreaterThanOrEqual(400);
+    for (const intent of INTENTS)
+      expect(
+        set.some((e) => e.intent === intent),
+        intent,
+      ).toBe(true);
+    for (const code of CATEGORY_CODES)
+      expect(
+        set.some((e) => e.category === code),
+        code,
+      ).toBe(true);
+    const foreign = set.filter((e) => e.lang && e.lang !== "zh").length / set.length;
+    expect(foreign).toBeGreaterThanOrEqual(0.15);
+    expect(set.filter((e) => e.kind === "near-domain").length / set.length).toBeGreaterThanOrEqual(0.06);
+    const listed = new Set([...raw.matchAll(/^\/\/ (S\d+):/gm)].map((m) => m[1]));
+    for (const line of raw.split("\n").filter((l) => l.startsWith("{")))
+      expect(listed.has((JSON.parse(line) as { source: string }).source), line).toBe(true);
+  });
+
+  it("no message is in the training corpus (the model never trains on it)", () => {
+    const key = (t: string) => normaliseText(t).replace(/\s+/g, "");
+    const train = new Set(loadTrainingCorpus().map((e) => key(e.text)));
+    expect(set.filter((e) => train.has(key(e.text))).map((e) => e.text)).toEqual([]);
+  });
+
+  it("the goal table marks each figure against its goal and lists the confident errors", () => {
+    const p = (intent: string, name: string, confidence: number): Prediction => ({
+      ex: { text: `${intent}→${name}`, intent: intent as never },
+      res: { intent: { name: name as never, confidence }, ranking: [], entities: [] },
+    });
+    const out = formatGoals("t", [p("none", "none", 0.9), p("none", "complaint", 0.95), p("track", "track", 0.5)]);
+    expect(out).toMatch(/intent accuracy\s+66\.7%\s+goal ≥\s+97\.0%\s+BELOW/);
+    expect(out).toMatch(/off-topic → none\s+50\.0%/);
+    expect(out).toMatch(/right when confident \(≥ 0\.85\)\s+50\.0%/);
+    expect(out).toContain("none/ → complaint/ 0.95  none→complaint");
+  });
+});
