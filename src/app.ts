@@ -62,6 +62,10 @@ import { installErrorHandler } from "./http/error-handler.js";
 import { createMetrics, healthRoutes, type Metrics } from "./http/health.routes.js";
 import { nluRoutes } from "./http/nlu.routes.js";
 import { installTextGuard } from "./http/storable-text.js";
+import { AttachmentService } from "./images/attachment.service.js";
+import { type BlobStore, FileBlobStore, PgBlobStore } from "./images/blob.store.js";
+import { ImageTurn } from "./images/image.turn.js";
+import { PaddleTextReader } from "./images/ocr.js";
 import { warmTokeniser } from "./knowledge/kb.tokeniser.js";
 import { knowledgeRoutes } from "./knowledge/knowledge.routes.js";
 import { KnowledgeService } from "./knowledge/knowledge.service.js";
@@ -115,6 +119,8 @@ export interface App {
   tracking: Tracking;
   knowledge: KnowledgeService;
   feedback: FeedbackService;
+  /** Customers' images (issue 17). */
+  attachments: AttachmentService;
   channels: ChannelAdapter[];
   metrics: Metrics;
   /** First admin login, present only on the start that created it. */
@@ -272,7 +278,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   ];
   const hasOpenTicket = async (customerId: string) =>
     (await prisma.ticket.count({ where: { customerId, status: { in: ["new", "open", "pending_customer"] } } })) > 0;
-  const bot = new KuaidiBot(new IntentRouter(nlu, flows, hasOpenTicket));
+  // Issue 17: images' bytes where every instance reads them: PostgreSQL (bytea, capped) when the
+  // database is shared, files under DATA_DIR with PGlite (single-process anyway).
+  const blobs: BlobStore = db.kind === "postgres" ? new PgBlobStore(db) : new FileBlobStore(config.attachmentsDir);
+  const attachments = new AttachmentService({
+    db: prisma,
+    blobs,
+    ocr: config.OCR === "paddle" ? new PaddleTextReader() : undefined,
+    log: log.child({ component: "attachments" }),
+    maxPerConversation: config.ATTACHMENTS_PER_CONVERSATION,
+  });
+  const bot = new KuaidiBot(new IntentRouter(nlu, flows, hasOpenTicket), new ImageTurn(prisma, opts.now));
   const conversations = new ConversationService({
     db: prisma,
     sql: db,
@@ -363,6 +379,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const webchat = new WebchatChannel(prisma, await sharedSecret(prisma, "webchat.secret"), {
     sessionsPerMinute: config.RATE_LIMIT_SESSIONS_PER_MINUTE,
     messagesPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
+    uploadsPerMinute: config.RATE_LIMIT_UPLOADS_PER_MINUTE,
+    attachments,
   });
   // Each further channel only when its env vars are set (issue 9).
   const configuredChannels = [
@@ -447,6 +465,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     tracking,
     knowledge,
     feedback,
+    attachments,
     channels,
     metrics,
     ...(firstAdmin ? { firstAdmin } : {}),

@@ -57,6 +57,16 @@ export const configSchema = z.object({
   RATE_LIMIT_LOGINS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   /** Customers silent this many days are anonymised by a daily job (PIPL); 0 keeps data forever. */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(365),
+  /**
+   * Issue 17: reading waybill numbers from customers' images. paddle = PaddleOCR PP-OCRv4 shipped
+   * in @gutenye/ocr-node (model loaded on the first image, ~0.5 s); off = images are stored and
+   * shown, the customer is asked to type the number.
+   */
+  OCR: z.enum(["paddle", "off"]).default("paddle"),
+  /** Issue 17: images kept per conversation; more are refused politely (ATTACHMENT_LIMIT). */
+  ATTACHMENTS_PER_CONVERSATION: z.coerce.number().int().min(1).max(1000).default(30),
+  /** Issue 17: image uploads per web chat session per minute. */
+  RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** Human service hours, told to customers who ask for a person while nobody is online. */
   OFFICE_HOURS: z.string().min(1).default("每天 09:00–21:00"),
   /** Knowledge base: answer only at or above this retrieval confidence (default measured, README). */
@@ -147,6 +157,8 @@ export type Config = z.infer<typeof configSchema> & {
   /** Derived: "embedded" (PGlite + in-process scheduler) or "scale" (PostgreSQL + Redis). */
   mode: "embedded" | "scale";
   pgliteDir: string;
+  /** Embedded mode: where attachment bytes are kept (issue 17). */
+  attachmentsDir: string;
   publicUrl: string;
 };
 
@@ -181,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     mode: c.DATABASE_URL && c.REDIS_URL ? "scale" : "embedded",
     pgliteDir: path.resolve(c.DATA_DIR, "pglite"),
+    attachmentsDir: path.resolve(c.DATA_DIR, "attachments"),
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ""),
   };
 }

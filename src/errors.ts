@@ -32,6 +32,16 @@ export const ERRORS = {
   CLAIM_AMOUNT_TOO_LARGE: { status: 400, message: "Claim amount above the configured maximum" },
   TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
+  /** Issue 17: an upload with no bytes, or a multipart request without the `file` field. */
+  ATTACHMENT_EMPTY: { status: 400, message: "No file was uploaded" },
+  /** Issue 17: larger than MAX_IMAGE_BYTES (10 MB); nothing was stored. */
+  ATTACHMENT_TOO_LARGE: { status: 413, message: "Image too large (at most 10 MB)" },
+  /** Issue 17: the content is not a JPEG, PNG or WebP image (checked by its bytes, not its name). */
+  ATTACHMENT_NOT_IMAGE: { status: 415, message: "Not a supported image (JPEG, PNG or WebP)" },
+  /** Issue 17: an image whose data is damaged or too large when decoded (decompression bomb). */
+  ATTACHMENT_UNREADABLE: { status: 422, message: "The image could not be read" },
+  /** Issue 17: the conversation holds its maximum of images. */
+  ATTACHMENT_LIMIT: { status: 429, message: "Too many images in this conversation" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Unsupported content type" },
   ACCOUNT_LOCKED: { status: 423, message: "Account temporarily locked after repeated failures" },
   RATE_LIMITED: { status: 429, message: "Too many requests" },

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import fastifyMultipart from "@fastify/multipart";
 import type {} from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -16,6 +17,8 @@ import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js"
 import { t, toLocale } from "../../src/conversation/texts.js";
 import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
+import type { AttachmentService } from "../../src/images/attachment.service.js";
+import { MAX_IMAGE_BYTES } from "../../src/images/image.inspect.js";
 import { errorResponses } from "../../src/http/schemas.js";
 import { int8String } from "../../src/http/storable-text.js";
 import { conversationTopic } from "../../src/realtime/topics.js";
@@ -23,6 +26,10 @@ import { conversationTopic } from "../../src/realtime/topics.js";
 export const WEBCHAT = "webchat";
 
 const quickReplySchema = z.object({ title: z.string(), value: z.string().optional() });
+/** An image in the history; its bytes: GET …/attachments/{id} (variant=thumb for the 320 px WebP). */
+const attachmentSchema = z.object({ id: z.string(), mime: z.string(), width: z.number(), height: z.number() });
+/** What the chat's image message reads in the history and on the console (the image is beside it). */
+const IMAGE_TEXT = "[图片]";
 const messageSchema = z.object({
   id: z.string(),
   seq: z.string(),
@@ -30,6 +37,7 @@ const messageSchema = z.object({
   author: z.enum(["customer", "bot", "agent", "system"]),
   text: z.string(),
   quickReplies: z.array(quickReplySchema).optional(),
+  attachments: z.array(attachmentSchema).optional(),
   createdAt: z.string(),
 });
 const sessionParams = z.object({ sessionId: z.uuid({ message: "sessionId must be a UUID" }) });
@@ -60,7 +68,13 @@ export class WebchatChannel implements ChannelAdapter {
   constructor(
     private readonly db: Db,
     private readonly secret: string,
-    private readonly limits: { sessionsPerMinute: number; messagesPerMinute: number } = {
+    private readonly limits: {
+      sessionsPerMinute: number;
+      messagesPerMinute: number;
+      uploadsPerMinute?: number;
+      /** Issue 17: images; absent, the upload route answers 415 ATTACHMENT_NOT_IMAGE… not registered. */
+      attachments?: AttachmentService;
+    } = {
       sessionsPerMinute: 30,
       messagesPerMinute: 60,
     },
@@ -186,6 +200,9 @@ export class WebchatChannel implements ChannelAdapter {
         },
       );
 
+      const attachments = this.limits.attachments;
+      if (attachments) await this.attachmentRoutes(app, attachments);
+
       app.get(
         "/api/webchat/sessions/:sessionId/messages",
         {
@@ -242,6 +259,105 @@ export class WebchatChannel implements ChannelAdapter {
     };
   }
 
+  /** Issue 17: a customer's image upload (answered like a message) and its download. */
+  private async attachmentRoutes(
+    app: Parameters<FastifyPluginAsyncZod>[0],
+    attachments: AttachmentService,
+  ): Promise<void> {
+    const ctx = this.ctx!;
+    // Scoped to this plugin: the rest of the API keeps refusing multipart bodies.
+    await app.register(fastifyMultipart, {
+      limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 2, parts: 3, fieldSize: 1024 },
+    });
+    app.post(
+      "/api/webchat/sessions/:sessionId/attachments",
+      {
+        config: {
+          rateLimit: {
+            max: this.limits.uploadsPerMinute ?? 10,
+            timeWindow: "1 minute",
+            keyGenerator: (request) =>
+              `webchat-upload:${(request.params as { sessionId?: string }).sessionId ?? request.ip}`,
+          },
+        },
+        schema: {
+          tags: ["webchat"],
+          summary: "Send an image (multipart/form-data, field `file`: JPEG, PNG or WebP, at most 10 MB)",
+          description:
+            "The image is checked by its content, stripped of metadata (EXIF location) and stored; a waybill " +
+            "number read from it is answered like the typed number; during or right after a complaint or " +
+            "claim it is attached to the ticket as evidence. Returns the bot's replies, like a message.",
+          security: [{ bearer: [] }],
+          consumes: ["multipart/form-data"],
+          params: sessionParams,
+          response: {
+            200: z.object({ replies: z.array(messageSchema), attachment: attachmentSchema }),
+            ...errorResponses(400, 401, 413, 415, 422, 429),
+          },
+        },
+      },
+      async (request) => {
+        const { sessionId } = request.params;
+        // The token first: nothing of a stranger's upload is read.
+        await this.session(sessionId, bearer(request.headers.authorization));
+        if (!request.isMultipart())
+          throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the image as multipart/form-data, field `file`");
+        const bytes = await readFilePart(request);
+        const s = await this.session(sessionId, bearer(request.headers.authorization));
+        const attachment = await attachments.ingest(s.conversationId, bytes);
+        try {
+          const result = await ctx.conversations.receive({
+            channel: WEBCHAT,
+            externalId: sessionId,
+            address: { sessionId },
+            text: IMAGE_TEXT,
+            kind: "image",
+            attachments: [attachment],
+          });
+          await attachments.linkMessage(attachment.id, result.inboundId, result.conversationId);
+          const { waybills: _w, ocr: _o, ...shown } = attachment;
+          return { replies: result.replies, attachment: shown };
+        } catch (err) {
+          await attachments.discard(attachment.id).catch(() => {});
+          throw err;
+        }
+      },
+    );
+
+    app.get(
+      "/api/webchat/sessions/:sessionId/attachments/:attachmentId",
+      {
+        schema: {
+          tags: ["webchat"],
+          summary: "An image of the session (full size, or variant=thumb: at most 320 px, WebP)",
+          security: [{ bearer: [] }],
+          params: z.object({
+            sessionId: z.uuid({ message: "sessionId must be a UUID" }),
+            attachmentId: z.uuid({ message: "attachmentId must be a UUID" }),
+          }),
+          querystring: z.object({ variant: z.enum(["full", "thumb"]).default("full") }),
+          response: { 200: z.any().describe("The image bytes (image/jpeg, image/png or image/webp)"), ...errorResponses(400, 401, 404) },
+        },
+      },
+      async (request, reply) => {
+        const s = await this.session(request.params.sessionId, bearer(request.headers.authorization));
+        const row = await attachments.get(request.params.attachmentId);
+        // Another session's image answers exactly like a missing one.
+        const identity = row
+          ? await this.db.conversation.findUnique({ where: { id: row.conversationId }, select: { identityId: true } })
+          : null;
+        if (!row || identity?.identityId !== s.identityId) throw new AppError("NOT_FOUND", "No such image");
+        const content = await attachments.content(row, request.query.variant);
+        if (!content) throw new AppError("NOT_FOUND", "No such image");
+        return reply
+          .header("content-type", content.mime)
+          .header("cache-control", "private, max-age=86400, immutable")
+          .header("x-content-type-options", "nosniff")
+          .send(content.data);
+      },
+    );
+  }
+
   /** The outbox publishes every delivered message on the conversation topic; the sockets pick it up. */
   async send(_address: Record<string, unknown>, message: OutboundMessage): Promise<SendResult> {
     return { providerId: `webchat:${message.messageId}` };
@@ -257,6 +373,33 @@ export class WebchatChannel implements ChannelAdapter {
     for (const s of this.sockets) s.close(1001, "server shutting down");
     this.sockets.clear();
   }
+}
+
+/** The multipart body's `file` part, whole; bad input as AppError (never a 5xx). */
+async function readFilePart(request: import("fastify").FastifyRequest): Promise<Buffer> {
+  let part: Awaited<ReturnType<typeof request.file>>;
+  try {
+    part = await request.file();
+  } catch (err) {
+    throw multipartError(err);
+  }
+  if (!part || part.fieldname !== "file") throw new AppError("ATTACHMENT_EMPTY", "Multipart field `file` is required");
+  let bytes: Buffer;
+  try {
+    bytes = await part.toBuffer();
+  } catch (err) {
+    throw multipartError(err);
+  }
+  if (part.file.truncated) throw new AppError("ATTACHMENT_TOO_LARGE");
+  if (bytes.length === 0) throw new AppError("ATTACHMENT_EMPTY");
+  return bytes;
+}
+
+function multipartError(err: unknown): AppError {
+  const code = (err as { code?: string }).code;
+  if (code === "FST_REQ_FILE_TOO_LARGE") return new AppError("ATTACHMENT_TOO_LARGE");
+  if (code === "FST_INVALID_MULTIPART_CONTENT_TYPE") return new AppError("UNSUPPORTED_MEDIA_TYPE");
+  return new AppError("BAD_REQUEST", "Malformed multipart body");
 }
 
 function bearer(header: string | undefined): string | undefined {

@@ -29,14 +29,39 @@ export interface InboundMessage {
   /** The channel's own message id, used to drop retried deliveries. */
   channelMessageId?: string | undefined;
   text: string;
-  /** text = a message to understand; unsupported = image/voice/sticker …; event = subscribe etc. */
-  kind?: "text" | "unsupported" | "event";
+  /**
+   * text = a message to understand; image = a customer's photo (attachments, issue 17);
+   * unsupported = voice/sticker …; event = subscribe etc.
+   */
+  kind?: "text" | "image" | "unsupported" | "event";
+  /** kind image: the stored images (AttachmentService.ingest), with the waybills read from them. */
+  attachments?: InboundAttachment[] | undefined;
   displayName?: string | undefined;
   /** Known when the channel itself is a phone number (SMS). */
   phone?: string | undefined;
   locale?: ChannelLocale | undefined;
   /** Native payload kept with the stored message (for audits), without secrets. */
   raw?: unknown;
+}
+
+/** An image stored with an inbound message, as the runtime and the bot see it (issue 17). */
+export interface InboundAttachment {
+  id: string;
+  mime: string;
+  width: number;
+  height: number;
+  /** Waybill numbers read from the image (OCR), each once, in reading order. */
+  waybills: string[];
+  /** ok = read; busy = OCR queue full; failed = OCR error; off = no OCR configured. */
+  ocr: "ok" | "busy" | "failed" | "off";
+}
+
+/** An image shown with a message (its bytes: the channel's or the console's attachment route). */
+export interface AttachmentDto {
+  id: string;
+  mime: string;
+  width: number;
+  height: number;
 }
 
 /** A message as the chat widget, the console and the API show it. */
@@ -47,6 +72,8 @@ export interface MessageDto {
   author: "customer" | "bot" | "agent" | "system";
   text: string;
   quickReplies?: QuickReply[];
+  /** Images the customer sent with this message (issue 17). */
+  attachments?: AttachmentDto[];
   createdAt: string;
 }
 

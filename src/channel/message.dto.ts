@@ -1,4 +1,4 @@
-import type { MessageDto, QuickReply } from "./channel.js";
+import type { AttachmentDto, MessageDto, QuickReply } from "./channel.js";
 
 interface MessageRow {
   id: string;
@@ -11,7 +11,7 @@ interface MessageRow {
 }
 
 export function toMessageDto(m: MessageRow): MessageDto {
-  const payload = m.payload as { quickReplies?: QuickReply[] } | null;
+  const payload = m.payload as { quickReplies?: QuickReply[]; attachments?: AttachmentDto[] } | null;
   return {
     id: m.id,
     seq: m.seq.toString(),
@@ -19,6 +19,12 @@ export function toMessageDto(m: MessageRow): MessageDto {
     author: m.author as MessageDto["author"],
     text: m.text,
     ...(payload?.quickReplies?.length ? { quickReplies: payload.quickReplies } : {}),
+    ...(payload?.attachments?.length ? { attachments: attachmentDtos(payload.attachments) } : {}),
     createdAt: m.createdAt.toISOString(),
   };
+}
+
+/** The public part of stored attachments (the payload also keeps the OCR outcome). */
+export function attachmentDtos(list: readonly AttachmentDto[]): AttachmentDto[] {
+  return list.map((a) => ({ id: a.id, mime: a.mime, width: a.width, height: a.height }));
 }

@@ -43,9 +43,20 @@ export interface MessageRouter {
   route(context: TurnContext, text: string): Promise<void>;
 }
 
+/**
+ * Answers a customer's image (issue 17; src/images/image.turn.ts): evidence for a complaint or
+ * claim, or the waybill numbers read from it, routed like typed text through `route`.
+ */
+export interface ImageTurnHandler {
+  handle(context: TurnContext, route: (text: string) => Promise<void>): Promise<void>;
+}
+
 /** The bot: one ActivityHandler for every channel. */
 export class KuaidiBot extends ActivityHandler {
-  constructor(private readonly router: MessageRouter) {
+  constructor(
+    private readonly router: MessageRouter,
+    private readonly images?: ImageTurnHandler,
+  ) {
     super();
     this.onTurn(async (context, next) => {
       // Remember the choices of the last reply sent (none: numbers mean nothing next turn).
@@ -64,7 +75,9 @@ export class KuaidiBot extends ActivityHandler {
       const info = turnInfo(context);
       const text = choiceByNumber(info.state, (context.activity.text ?? "").trim());
       const kind = (context.activity.channelData as { kind?: string } | undefined)?.kind;
-      if (kind === "unsupported") {
+      if (kind === "image" && this.images) {
+        await this.images.handle(context, (routed) => this.router.route(context, routed));
+      } else if (kind === "unsupported" || kind === "image") {
         await context.sendActivity(reply(t(info.locale, "error.unsupported")));
       } else if (!text) {
         await context.sendActivity(reply(t(info.locale, "error.empty"), mainMenu(info.locale)));

@@ -9,7 +9,7 @@ import type {
   QuickReply,
   ReceiveResult,
 } from "../channel/channel.js";
-import { toMessageDto } from "../channel/message.dto.js";
+import { attachmentDtos, toMessageDto } from "../channel/message.dto.js";
 import { type Database, type Db, isTransientError, isUniqueViolation } from "../db/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { OutboxService } from "../outbox/outbox.service.js";
@@ -172,7 +172,10 @@ export class ConversationService implements ChannelConversations {
           channel: inbound.channel,
           channelMessageId,
           text: inbound.text,
-          payload: { kind: inbound.kind ?? "text" },
+          payload: {
+            kind: inbound.kind ?? "text",
+            ...(inbound.attachments?.length ? { attachments: inbound.attachments } : {}),
+          },
         });
         if (stored === "closed") return "closed";
         if (stored === "duplicate") {
@@ -297,6 +300,7 @@ export class ConversationService implements ChannelConversations {
       direction: "in",
       author: "customer",
       text: input.text,
+      ...(inboundAttachments(input.payload) ? { attachments: inboundAttachments(input.payload) } : {}),
       createdAt: input.createdAt.toISOString(),
     };
     void this.deps.bus
@@ -511,4 +515,10 @@ export class ConversationService implements ChannelConversations {
 /** Key of the identity cache: one customer address on one channel. */
 function identityKey(channel: string, externalId: string): string {
   return `${channel}\u0000${externalId}`;
+}
+
+/** The images of a stored inbound message's payload (issue 17), as message DTOs show them. */
+function inboundAttachments(payload: unknown): MessageDto["attachments"] {
+  const list = (payload as { attachments?: NonNullable<MessageDto["attachments"]> } | null)?.attachments;
+  return list?.length ? attachmentDtos(list) : undefined;
 }

@@ -193,6 +193,12 @@ export class TicketLifecycle extends TicketCore {
           },
         },
       });
+      // Issue 17: photos the customer sent during the intake become this ticket's evidence.
+      if (a.conversationId && (type === "complaint" || type === "claim"))
+        await tx.attachment.updateMany({
+          where: { conversationId: a.conversationId, purpose: "evidence", ticketId: null },
+          data: { ticketId: ticket.id },
+        });
       if (a.actor.type === "agent")
         await auditStaff(tx, a.actor.id, {
           action: "ticket.created",
