@@ -17,10 +17,10 @@ import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js"
 import { t, toLocale } from "../../src/conversation/texts.js";
 import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
-import type { AttachmentService } from "../../src/images/attachment.service.js";
-import { MAX_IMAGE_BYTES } from "../../src/images/image.inspect.js";
 import { errorResponses } from "../../src/http/schemas.js";
 import { int8String } from "../../src/http/storable-text.js";
+import type { AttachmentService } from "../../src/images/attachment.service.js";
+import { MAX_IMAGE_BYTES } from "../../src/images/image.inspect.js";
 import { conversationTopic } from "../../src/realtime/topics.js";
 
 export const WEBCHAT = "webchat";
@@ -336,7 +336,10 @@ export class WebchatChannel implements ChannelAdapter {
             attachmentId: z.uuid({ message: "attachmentId must be a UUID" }),
           }),
           querystring: z.object({ variant: z.enum(["full", "thumb"]).default("full") }),
-          response: { 200: z.any().describe("The image bytes (image/jpeg, image/png or image/webp)"), ...errorResponses(400, 401, 404) },
+          response: {
+            200: z.any().describe("The image bytes (image/jpeg, image/png or image/webp)"),
+            ...errorResponses(400, 401, 404),
+          },
         },
       },
       async (request, reply) => {
@@ -383,7 +386,7 @@ async function readFilePart(request: import("fastify").FastifyRequest): Promise<
   } catch (err) {
     throw multipartError(err);
   }
-  if (!part || part.fieldname !== "file") throw new AppError("ATTACHMENT_EMPTY", "Multipart field `file` is required");
+  if (part?.fieldname !== "file") throw new AppError("ATTACHMENT_EMPTY", "Multipart field `file` is required");
   let bytes: Buffer;
   try {
     bytes = await part.toBuffer();

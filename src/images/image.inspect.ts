@@ -58,7 +58,9 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
     format = meta.format;
     width = meta.width ?? 0;
     height = meta.height ?? 0;
-  } catch {
+  } catch (err) {
+    if (/pixel limit/i.test(String((err as Error).message)))
+      throw new AppError("ATTACHMENT_UNREADABLE", "The image has too many pixels");
     throw new AppError("ATTACHMENT_NOT_IMAGE");
   }
   const mime = format ? ACCEPTED[format] : undefined;
@@ -81,7 +83,14 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
         .webp({ quality: 75 })
         .toBuffer(),
     ]);
-    return { data: out.data, mime, width: out.info.width, height: out.info.height, thumbnail, thumbnailMime: "image/webp" };
+    return {
+      data: out.data,
+      mime,
+      width: out.info.width,
+      height: out.info.height,
+      thumbnail,
+      thumbnailMime: "image/webp",
+    };
   } catch {
     throw new AppError("ATTACHMENT_UNREADABLE");
   }

@@ -79,7 +79,10 @@ export class ImageTurn implements ImageTurnHandler {
     });
     if (ticket) {
       await this.db.$transaction([
-        this.db.attachment.updateMany({ where: { id: { in: ids } }, data: { purpose: "evidence", ticketId: ticket.id } }),
+        this.db.attachment.updateMany({
+          where: { id: { in: ids } },
+          data: { purpose: "evidence", ticketId: ticket.id },
+        }),
         this.db.ticketEvent.create({
           data: {
             ticketId: ticket.id,

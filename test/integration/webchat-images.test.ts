@@ -1,0 +1,162 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DB_KINDS, type DbKind, startTestApp, type TestApp } from "../support/app.js";
+import { renderLabel } from "../support/images.js";
+import { type ChatReply, WebchatClient } from "../support/webchat-client.js";
+
+interface Upload {
+  status: number;
+  body: { replies?: ChatReply[]; attachment?: { id: string; mime: string }; error?: { code: string } };
+}
+
+async function upload(
+  chat: WebchatClient,
+  bytes: Buffer,
+  opts: { name?: string; field?: string; token?: string } = {},
+) {
+  const form = new FormData();
+  form.append(
+    opts.field ?? "file",
+    new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }),
+    opts.name ?? "photo.jpg",
+  );
+  const res = await fetch(`${chat.baseUrl}/api/webchat/sessions/${chat.sessionId}/attachments`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${opts.token ?? chat.token}` },
+    body: form,
+  });
+  return { status: res.status, body: (await res.json()) as Upload["body"] } satisfies Upload;
+}
+
+const text = (replies: ChatReply[] | undefined) => (replies ?? []).map((r) => r.text).join("\n");
+
+/**
+ * Issue 17 through the public web chat API, real OCR (PaddleOCR, loaded once: OCR runs on the
+ * PGlite app only; the PostgreSQL app checks storage and evidence with OCR off).
+ */
+describe.each(DB_KINDS)("web chat images on %s", (kind: DbKind) => {
+  let t: TestApp;
+  const ocr = kind === "pglite";
+  beforeAll(async () => {
+    t = await startTestApp(kind, { OCR: ocr ? "paddle" : "off", RATE_LIMIT_UPLOADS_PER_MINUTE: "1000" });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const stored = async () => ({
+    rows: await t.app.db.prisma.attachment.count(),
+    blobs:
+      kind === "pglite"
+        ? fs.existsSync(t.app.config.attachmentsDir)
+          ? fs
+              .readdirSync(t.app.config.attachmentsDir, { recursive: true })
+              .filter((f) => !fs.statSync(path.join(t.app.config.attachmentsDir, String(f))).isDirectory()).length
+          : 0
+        : await t.app.db.prisma.attachmentBlob.count(),
+  });
+
+  it.runIf(ocr)(
+    "a photo of a waybill label is answered like the number; several numbers each; the image is in the history",
+    async () => {
+      const chat = await WebchatClient.open(t.baseUrl);
+      const one = await upload(
+        chat,
+        await renderLabel(["SHUNFENG EXPRESS", "No. SF1438829301576"], { rotate: 6, format: "jpeg" }),
+      );
+      expect(one.status).toBe(200);
+      expect(one.body.replies?.[0]?.text).toBe("识别到运单号 SF1438829301576");
+      expect(text(one.body.replies)).toMatch(/SF1438829301576[\s\S]*(顺丰|派送|运输|签收|到达)/);
+      const history = await chat.history();
+      const inbound = history.find((m) => m.direction === "in") as ChatReply & { attachments?: { id: string }[] };
+      expect(inbound.text).toBe("[图片]");
+      expect(inbound.attachments?.[0]?.id).toBe(one.body.attachment?.id);
+      const row = await t.app.db.prisma.attachment.findUniqueOrThrow({ where: { id: one.body.attachment!.id } });
+      expect(row).toMatchObject({ mime: "image/jpeg", ocrWaybills: ["SF1438829301576"] });
+      expect(row.ocrText).toContain("SF1438829301576");
+      expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+      const two = await upload(chat, await renderLabel(["SF1438829301576", "YT7001234567891"], { format: "png" }));
+      expect(two.body.replies?.[0]?.text).toBe("识别到运单号 SF1438829301576、YT7001234567891");
+      expect(text(two.body.replies)).toContain("YT7001234567891");
+
+      const none = await upload(chat, await renderLabel(["THANK YOU FOR", "YOUR ORDER"], { format: "webp" }));
+      expect(none.status).toBe(200);
+      expect(text(none.body.replies)).toMatch(/没能从中识别出运单号.*直接输入运单号/);
+    },
+    60_000,
+  );
+
+  it("the session's own image and thumbnail download; another session's is not found", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const up = await upload(chat, await renderLabel(["HELLO"], { format: "png", width: 800 }));
+    expect(up.status).toBe(200);
+    const url = `${chat.baseUrl}/api/webchat/sessions/${chat.sessionId}/attachments/${up.body.attachment!.id}`;
+    const full = await fetch(url, { headers: { authorization: `Bearer ${chat.token}` } });
+    expect(full.status).toBe(200);
+    expect(full.headers.get("content-type")).toBe("image/png");
+    const thumb = await fetch(`${url}?variant=thumb`, { headers: { authorization: `Bearer ${chat.token}` } });
+    expect(thumb.headers.get("content-type")).toBe("image/webp");
+    expect((await thumb.arrayBuffer()).byteLength).toBeLessThan((await full.arrayBuffer()).byteLength);
+    const other = await WebchatClient.open(t.baseUrl);
+    const foreign = await fetch(
+      `${other.baseUrl}/api/webchat/sessions/${other.sessionId}/attachments/${up.body.attachment!.id}`,
+      { headers: { authorization: `Bearer ${other.token}` } },
+    );
+    expect(foreign.status).toBe(404);
+  });
+
+  it("bad uploads get a 4xx with a code and store nothing; the chat still answers", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    const before = await stored();
+    const cases: [Promise<Upload>, number, string][] = [
+      [upload(chat, Buffer.from("just text renamed"), { name: "label.jpg" }), 415, "ATTACHMENT_NOT_IMAGE"],
+      [upload(chat, Buffer.alloc(0)), 400, "ATTACHMENT_EMPTY"],
+      [upload(chat, Buffer.alloc(11 * 1024 * 1024, 0xff)), 413, "ATTACHMENT_TOO_LARGE"],
+      [upload(chat, (await renderLabel(["X"])).subarray(0, 300)), 422, "ATTACHMENT_UNREADABLE"],
+      [upload(chat, await renderLabel(["X"]), { field: "image" }), 400, "ATTACHMENT_EMPTY"],
+      [upload(chat, await renderLabel(["X"]), { token: "wrong" }), 401, "UNAUTHENTICATED"],
+    ];
+    for (const [pending, status, code] of cases) {
+      const res = await pending;
+      expect([res.status, res.body.error?.code]).toEqual([status, code]);
+    }
+    const json = await fetch(`${chat.baseUrl}/api/webchat/sessions/${chat.sessionId}/attachments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${chat.token}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(json.status).toBe(415);
+    expect(await stored()).toEqual(before);
+    expect((await chat.say("你好")).length).toBeGreaterThan(0);
+  });
+
+  it("during a complaint intake a photo is kept as evidence and linked to the ticket it opens; after it, linked at once", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("我要投诉");
+    const during = await upload(chat, await renderLabel(["BROKEN BOX"], { format: "jpeg" }));
+    expect(text(during.body.replies)).toContain("已作为凭证保存");
+    const sessionConv = await t.app.db.prisma.attachment.findUniqueOrThrow({
+      where: { id: during.body.attachment!.id },
+    });
+    expect(sessionConv.purpose).toBe("evidence");
+    const ticket = await t.app.tickets.create(
+      { category: "DAMAGED", description: "外包装破损", conversationId: sessionConv.conversationId },
+      { type: "system" },
+    );
+    expect(
+      (await t.app.db.prisma.attachment.findUniqueOrThrow({ where: { id: during.body.attachment!.id } })).ticketId,
+    ).toBe(ticket.id);
+    // The intake is over (as when the bot itself opened the ticket).
+    await t.app.conversations.setFlow(sessionConv.conversationId, undefined);
+    const after = await upload(chat, await renderLabel(["INSIDE"], { format: "png" }));
+    expect(text(after.body.replies)).toContain(`已作为凭证附到工单 ${ticket.number}`);
+    const linked = await t.app.db.prisma.attachment.findMany({ where: { ticketId: ticket.id } });
+    expect(linked).toHaveLength(2);
+    const events = await t.app.db.prisma.ticketEvent.findMany({
+      where: { ticketId: ticket.id, type: "evidence_added" },
+    });
+    expect(events).toHaveLength(1);
+  });
+});
