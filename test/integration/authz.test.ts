@@ -33,6 +33,8 @@ const ROUTES: Record<string, Policy> = {
   "POST /api/webchat/sessions": { kind: "public" },
   "POST /api/webchat/sessions/{sessionId}/messages": { kind: "session" },
   "GET /api/webchat/sessions/{sessionId}/messages": { kind: "session" },
+  "POST /api/webchat/sessions/{sessionId}/attachments": { kind: "session" },
+  "GET /api/webchat/sessions/{sessionId}/attachments/{attachmentId}": { kind: "session" },
   "POST /api/tracking/events": { kind: "signed" },
   "GET /api/tracking/{waybill}": staff,
   "POST /api/nlu/parse": staff,
@@ -104,6 +106,7 @@ const ROUTES: Record<string, Policy> = {
 const PARAMS: Record<string, string> = {
   id: "00000000-0000-4000-8000-000000000000",
   sessionId: "00000000-0000-4000-8000-000000000000",
+  attachmentId: "00000000-0000-4000-8000-000000000000",
   number: "202601-00001",
   waybill: "SF1438829301576",
   name: "first_response",
