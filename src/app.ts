@@ -62,6 +62,7 @@ import { installErrorHandler } from "./http/error-handler.js";
 import { createMetrics, healthRoutes, type Metrics } from "./http/health.routes.js";
 import { nluRoutes } from "./http/nlu.routes.js";
 import { installTextGuard } from "./http/storable-text.js";
+import { attachmentRoutes } from "./images/attachment.routes.js";
 import { AttachmentService } from "./images/attachment.service.js";
 import { type BlobStore, FileBlobStore, PgBlobStore } from "./images/blob.store.js";
 import { ImageTurn } from "./images/image.turn.js";
@@ -347,7 +348,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", "data:"],
+        // blob: the console shows customers' images fetched with the staff token (issue 17).
+        imgSrc: ["'self'", "data:", "blob:"],
         connectSrc: ["'self'", "ws:", "wss:"],
       },
     },
@@ -408,6 +410,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await server.register(consoleRoutes(auth, consoleService, bus));
   await server.register(adminRoutes(prisma, auth, outbox));
   await server.register(ticketRoutes(tickets, auth));
+  await server.register(attachmentRoutes(prisma, auth, attachments));
   await server.register(requestRoutingRoutes(requestRouting, auth));
   const audit = staffAudit(prisma);
   await server.register(slaRoutes(sla, auth, audit));

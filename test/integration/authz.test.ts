@@ -51,6 +51,8 @@ const ROUTES: Record<string, Policy> = {
   "POST /api/tickets": staff,
   "GET /api/tickets": staff,
   "GET /api/tickets/{number}": staff,
+  "GET /api/attachments": staff,
+  "GET /api/attachments/{id}": staff,
   "POST /api/tickets/{number}/take": staff,
   "POST /api/tickets/{number}/reply": staff,
   "POST /api/tickets/{number}/note": staff,

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS, type DbKind, startTestApp, type TestApp } from "../support/app.js";
 import { renderLabel } from "../support/images.js";
+import { createStaff } from "../support/staff.js";
 import { type ChatReply, WebchatClient } from "../support/webchat-client.js";
 
 interface Upload {
@@ -158,5 +159,37 @@ describe.each(DB_KINDS)("web chat images on %s", (kind: DbKind) => {
       where: { ticketId: ticket.id, type: "evidence_added" },
     });
     expect(events).toHaveLength(1);
+
+    // Agents: the ticket's group reaches the images (list with OCR text, thumbnail, full view);
+    // another group gets 403 on all of it; a supervisor reaches everything.
+    const api = (token: string, url: string) =>
+      fetch(`${t.baseUrl}${url}`, { headers: { authorization: `Bearer ${token}` } });
+    const mine = await createStaff(t.app, t.baseUrl, { username: `a-${kind}`, groups: [ticket.groupCode] });
+    const other = await createStaff(t.app, t.baseUrl, { username: `b-${kind}`, groups: ["nobody_group"] });
+    const boss = await createStaff(t.app, t.baseUrl, { username: `s-${kind}`, role: "supervisor" });
+    const list = await api(mine.token, `/api/attachments?ticket=${ticket.number}`);
+    expect(list.status).toBe(200);
+    const listed = ((await list.json()) as { attachments: { id: string; ticketNumber: string }[] }).attachments;
+    expect(listed.map((a) => a.id).sort()).toEqual(linked.map((a) => a.id).sort());
+    expect(listed.every((a) => a.ticketNumber === ticket.number)).toBe(true);
+    const byConversation = await api(mine.token, `/api/attachments?conversationId=${sessionConv.conversationId}`);
+    expect(byConversation.status).toBe(200);
+    const thumb = await api(mine.token, `/api/attachments/${during.body.attachment!.id}?variant=thumb`);
+    expect([thumb.status, thumb.headers.get("content-type")]).toEqual([200, "image/webp"]);
+    const full = await api(mine.token, `/api/attachments/${during.body.attachment!.id}`);
+    expect([full.status, full.headers.get("content-type")]).toEqual([200, "image/jpeg"]);
+    for (const url of [
+      `/api/attachments?ticket=${ticket.number}`,
+      `/api/attachments?conversationId=${sessionConv.conversationId}`,
+      `/api/attachments/${during.body.attachment!.id}`,
+    ]) {
+      expect([url, (await api(other.token, url)).status]).toEqual([url, 403]);
+      expect([url, (await api(boss.token, url)).status]).toEqual([url, 200]);
+    }
+    // An image of a conversation the bot holds, without a ticket: not an agent's to see.
+    const stranger = await WebchatClient.open(t.baseUrl);
+    const loose = await upload(stranger, await renderLabel(["HELLO"]));
+    expect((await api(mine.token, `/api/attachments/${loose.body.attachment!.id}`)).status).toBe(403);
+    expect((await api(boss.token, `/api/attachments/${loose.body.attachment!.id}`)).status).toBe(200);
   });
 });

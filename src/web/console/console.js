@@ -60,6 +60,11 @@ const I18N = {
     pend: "待客户回复",
     resolve: "解决",
     reopen: "重开",
+    image: "图片",
+    imageUnavailable: "图片无法显示",
+    fullImage: "查看原图",
+    ocrText: "识别文字",
+    evidence: "凭证照片",
     takeTicket: "接单",
     cancel: "取消",
     confirm: "确定",
@@ -149,6 +154,11 @@ const I18N = {
     pend: "Wait for customer",
     resolve: "Resolve",
     reopen: "Reopen",
+    image: "Image",
+    imageUnavailable: "Image unavailable",
+    fullImage: "Full size",
+    ocrText: "Text read",
+    evidence: "Evidence photos",
     takeTicket: "Take",
     cancel: "Cancel",
     confirm: "OK",
@@ -425,12 +435,64 @@ function messageItem(m) {
     "li",
     { class: `msg ${cls}`, "data-id": m.id },
     h("span", { class: "who" }, `${who} · ${fmtTime(m.createdAt)}`),
-    m.text,
+    m.attachments?.length ? imageStrip(m.attachments) : m.text,
   );
+}
+
+// Issue 17: customers' images. The bytes need the staff token, so they are fetched and shown
+// through blob: URLs; the OCR text (state.ocr, filled per conversation or ticket) is beside them.
+async function imageUrl(id, variant) {
+  const res = await fetch(`/api/attachments/${id}?variant=${variant}`, {
+    headers: { authorization: `Bearer ${session.token}` },
+  });
+  if (!res.ok) throw new Error(String(res.status));
+  return URL.createObjectURL(await res.blob());
+}
+
+function imageStrip(list) {
+  return h(
+    "div",
+    { class: "attachments" },
+    list.map((a) => {
+      const img = h("img", { class: "thumb", alt: T.image, "data-attachment": a.id, width: "160" });
+      imageUrl(a.id, "thumb")
+        .then((url) => {
+          img.src = url;
+        })
+        .catch(() => img.replaceWith(T.imageUnavailable));
+      const ocr = state.ocr?.get(a.id);
+      return h(
+        "figure",
+        { class: "attachment" },
+        h(
+          "a",
+          {
+            href: "#",
+            title: T.fullImage,
+            onclick: (e) => {
+              e.preventDefault();
+              imageUrl(a.id, "full")
+                .then((url) => window.open(url, "_blank", "noopener"))
+                .catch(() => toast(T.imageUnavailable, "error"));
+            },
+          },
+          img,
+        ),
+        h("figcaption", {}, ocr ? `${T.ocrText}: ${ocr}` : ""),
+      );
+    }),
+  );
+}
+
+async function loadOcr(query) {
+  const res = await api(`/api/attachments?${query}`).catch(() => null);
+  state.ocr = new Map((res?.attachments ?? []).map((a) => [a.id, a.ocrText ?? ""]));
+  return res?.attachments ?? [];
 }
 
 async function openConversation(id, keepTicket) {
   const c = await api(`/api/conversations/${id}`);
+  if (!keepTicket && c.messages.some((m) => m.attachments?.length)) await loadOcr(`conversationId=${id}`);
   if (!keepTicket) state.selected = { kind: "conversation", id };
   markActive();
   watch(id);
@@ -734,6 +796,10 @@ async function openTicket(number) {
     lastIntent: "complaint",
     lastCategory: t.category,
   };
+  // Issue 17: the ticket's evidence photos (and their OCR text, shown in the conversation too).
+  const evidence = await loadOcr(`ticket=${encodeURIComponent(number)}`);
+  if (evidence.length)
+    info.append(h("div", { class: "evidence" }, h("strong", {}, `${T.evidence}: `), imageStrip(evidence)));
   if (t.conversationId) {
     const conv = await openConversation(t.conversationId, true).catch(() => null);
     if (conv) {

@@ -1,0 +1,152 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requireRole, STAFF } from "../agents/auth.plugin.js";
+import type { AuthService, Principal } from "../agents/auth.service.js";
+import { mayViewConversation } from "../agents/conversation-scope.js";
+import type { Db } from "../db/client.js";
+import { AppError } from "../errors.js";
+import { errorResponses } from "../http/schemas.js";
+import type { AttachmentRow, AttachmentService } from "./attachment.service.js";
+
+const attachmentOut = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  messageId: z.string().nullable(),
+  ticketNumber: z.string().nullable(),
+  purpose: z.string(),
+  mime: z.string(),
+  size: z.number(),
+  width: z.number(),
+  height: z.number(),
+  sha256: z.string(),
+  ocrText: z.string().nullable(),
+  ocrWaybills: z.array(z.string()),
+  createdAt: z.string(),
+});
+
+/**
+ * Staff access to customers' images (issue 17): the list of a conversation's or a ticket's images
+ * with their OCR text, and the bytes (full or thumbnail). Object-level scope as for the
+ * conversation and the ticket themselves: an agent reaches an image through a conversation they
+ * may view (mayViewConversation) or a ticket of their groups or assigned to them; supervisors and
+ * admins reach every image. Outside the scope: 403, as for the conversation.
+ */
+export const attachmentRoutes =
+  (db: Db, auth: AuthService, attachments: AttachmentService): FastifyPluginAsyncZod =>
+  async (app) => {
+    const staff = requireRole(auth, ...STAFF);
+    const tags = ["console"];
+    const security = [{ bearer: [] }];
+
+    const ticketVisible = (t: { groupCode: string; assigneeId: string | null }, p: Principal) =>
+      p.role !== "agent" || t.assigneeId === p.agentId || p.groups.includes(t.groupCode);
+
+    async function conversationVisible(conversationId: string, p: Principal): Promise<boolean> {
+      if (p.role !== "agent") return true;
+      const conv = await db.conversation.findUnique({
+        where: { id: conversationId },
+        select: { id: true, mode: true, agentId: true },
+      });
+      return conv !== null && mayViewConversation(db, { id: p.agentId, role: p.role, groups: p.groups }, conv);
+    }
+
+    async function assertMayView(row: AttachmentRow, p: Principal): Promise<void> {
+      if (await conversationVisible(row.conversationId, p)) return;
+      if (row.ticketId) {
+        const t = await db.ticket.findUnique({
+          where: { id: row.ticketId },
+          select: { groupCode: true, assigneeId: true },
+        });
+        if (t && ticketVisible(t, p)) return;
+      }
+      throw new AppError("FORBIDDEN", "This image belongs to a conversation or ticket outside your scope");
+    }
+
+    async function toOut(rows: AttachmentRow[]) {
+      const ticketIds = [...new Set(rows.map((r) => r.ticketId).filter((id): id is string => id !== null))];
+      const numbers = new Map(
+        (await db.ticket.findMany({ where: { id: { in: ticketIds } }, select: { id: true, number: true } })).map(
+          (t) => [t.id, t.number],
+        ),
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        conversationId: r.conversationId,
+        messageId: r.messageId,
+        ticketNumber: r.ticketId ? (numbers.get(r.ticketId) ?? null) : null,
+        purpose: r.purpose,
+        mime: r.mime,
+        size: r.size,
+        width: r.width,
+        height: r.height,
+        sha256: r.sha256,
+        ocrText: r.ocrText,
+        ocrWaybills: r.ocrWaybills,
+        createdAt: r.createdAt.toISOString(),
+      }));
+    }
+
+    app.get(
+      "/api/attachments",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "Customers' images of a conversation or of a ticket (evidence), with their OCR text",
+          querystring: z
+            .object({ conversationId: z.uuid().optional(), ticket: z.string().min(1).max(40).optional() })
+            .refine((q) => Boolean(q.conversationId) !== Boolean(q.ticket), "give conversationId or ticket, not both"),
+          response: { 200: z.object({ attachments: z.array(attachmentOut) }), ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const p = request.principal!;
+        const { conversationId, ticket } = request.query;
+        if (conversationId) {
+          const exists = await db.conversation.count({ where: { id: conversationId } });
+          if (!exists) throw new AppError("NOT_FOUND", "Conversation not found");
+          if (!(await conversationVisible(conversationId, p)))
+            throw new AppError("FORBIDDEN", "This conversation is outside your groups or belongs to another agent");
+          return { attachments: await toOut(await attachments.list({ conversationId })) };
+        }
+        const t = await db.ticket.findUnique({
+          where: { number: ticket ?? "" },
+          select: { id: true, groupCode: true, assigneeId: true },
+        });
+        if (!t) throw new AppError("TICKET_NOT_FOUND");
+        if (!ticketVisible(t, p)) throw new AppError("FORBIDDEN", "This ticket belongs to a group you are not in");
+        return { attachments: await toOut(await attachments.list({ ticketId: t.id })) };
+      },
+    );
+
+    app.get(
+      "/api/attachments/:id",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "A customer's image (full size, or variant=thumb: at most 320 px, WebP)",
+          params: z.object({ id: z.uuid({ message: "attachment id must be a UUID" }) }),
+          querystring: z.object({ variant: z.enum(["full", "thumb"]).default("full") }),
+          response: {
+            200: z.any().describe("The image bytes (image/jpeg, image/png or image/webp)"),
+            ...errorResponses(400, 401, 403, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const row = await attachments.get(request.params.id);
+        if (!row) throw new AppError("NOT_FOUND", "No such image");
+        await assertMayView(row, request.principal!);
+        const content = await attachments.content(row, request.query.variant);
+        if (!content) throw new AppError("NOT_FOUND", "No such image");
+        return reply
+          .header("content-type", content.mime)
+          .header("cache-control", "private, max-age=86400, immutable")
+          .header("x-content-type-options", "nosniff")
+          .send(content.data);
+      },
+    );
+  };
