@@ -65,6 +65,7 @@ import { installTextGuard } from "./http/storable-text.js";
 import { attachmentRoutes } from "./images/attachment.routes.js";
 import { AttachmentService } from "./images/attachment.service.js";
 import { type BlobStore, FileBlobStore, PgBlobStore } from "./images/blob.store.js";
+import { ImageInbound } from "./images/image.inbound.js";
 import { ImageTurn } from "./images/image.turn.js";
 import { PaddleTextReader } from "./images/ocr.js";
 import { warmTokeniser } from "./knowledge/kb.tokeniser.js";
@@ -438,8 +439,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     return auth.bootstrapAdmin(config.ADMIN_PASSWORD);
   });
   await knowledge.start();
+  const images = new ImageInbound(prisma, conversations, attachments);
   for (const channel of channels)
-    await channel.start({ server, conversations, bus, log: log.child({ component: channel.name }) });
+    await channel.start({ server, conversations, bus, images, log: log.child({ component: channel.name }) });
 
   const firstAdmin =
     admin.created && admin.password

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Db } from "../../src/db/client.js";
 import type { Prisma } from "../../src/generated/prisma/client.js";
+import { fetchCapped } from "../../src/images/image.inbound.js";
 
 export interface WechatApiOptions {
   appId: string;
@@ -60,6 +61,34 @@ export class WechatApiClient {
     const body = { touser: openId, msgtype: "text", text: { content } };
     const res = await this.call("/cgi-bin/message/custom/send", body);
     return res.msgid === undefined ? undefined : String(res.msgid);
+  }
+
+  /**
+   * A customer's media (an image message's MediaId) from 获取临时素材 `/cgi-bin/media/get`: the
+   * bytes, capped at 10 MB (issue 17). WeChat answers errors as JSON; a stale token is refreshed
+   * once, as for sends.
+   */
+  async downloadMedia(mediaId: string): Promise<Buffer> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken(attempt > 0);
+      const url = new URL("/cgi-bin/media/get", this.opts.baseUrl);
+      url.searchParams.set("access_token", token);
+      url.searchParams.set("media_id", mediaId);
+      const bytes = await fetchCapped(url, { redirect: "error" }, this.opts.timeoutMs ?? 10_000);
+      if (bytes[0] !== 0x7b) return bytes; // "{": an error object, not an image
+      let json: Record<string, unknown>;
+      try {
+        json = JSON.parse(bytes.toString("utf8")) as Record<string, unknown>;
+      } catch {
+        return bytes;
+      }
+      const errcode = Number(json.errcode ?? -1);
+      if (TOKEN_ERRORS.has(errcode) && attempt === 0) {
+        if (this.cached?.token === token) this.cached = undefined;
+        continue;
+      }
+      throw new WechatApiError(errcode, String(json.errmsg ?? ""), false);
+    }
   }
 
   async accessToken(forceRefresh = false): Promise<string> {

@@ -222,7 +222,13 @@ export class WechatOfficialAccountChannel implements ChannelAdapter {
     const windowMs = this.opts.passiveWindowMs ?? 4000;
     const window: PassiveWindow = { open: windowMs > 0, texts: [] };
     if (window.open) this.windows.set(key, window);
-    const turn = ctx.conversations.receive(inbound);
+    // Issue 17: an image message's bytes come from the media API (MediaId), then the same turn.
+    const mediaId = push.MsgType === "image" ? push.MediaId : undefined;
+    const { text: _t, kind: _k, ...base } = inbound;
+    const turn =
+      mediaId && ctx.images
+        ? ctx.images.receive(base, () => this.api.downloadMedia(mediaId))
+        : ctx.conversations.receive(inbound);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), windowMs || 4000);

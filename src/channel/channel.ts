@@ -145,6 +145,16 @@ export interface ChannelContext {
   conversations: ChannelConversations;
   bus: EventBus;
   log: Logger;
+  /** Customers' images (issue 17): fetch, check, store, then the same turn as a message. */
+  images?: ChannelImages | undefined;
+}
+
+/** How a channel hands a customer's image to the runtime (src/images/image.inbound.ts). */
+export interface ChannelImages {
+  receive(
+    base: Omit<InboundMessage, "text" | "kind" | "attachments">,
+    fetchBytes: () => Promise<Buffer>,
+  ): Promise<ReceiveResult>;
 }
 
 /**

@@ -17,6 +17,7 @@ const texts = {
     busy: "收到您的图片。识别的图片较多，请您直接输入运单号，我马上帮您查询。",
     evidencePending: "收到照片，已作为凭证保存，提交后会一并附到工单上。",
     evidenceAttached: "收到照片，已作为凭证附到工单 {number}，处理人员会一并查看。",
+    unreadable: "抱歉，这张图片没能收下（支持 JPEG、PNG、WebP，10 MB 以内）。请重新拍一张发送，或直接输入运单号。",
   },
   en: {
     waybill: "Waybill number found: {waybills}",
@@ -25,6 +26,8 @@ const texts = {
     busy: "Thanks for the picture. Many images are being read right now; please type the waybill number and I'll look it up.",
     evidencePending: "Photo received and kept as evidence; it will be attached to the ticket when it is submitted.",
     evidenceAttached: "Photo received and attached to ticket {number} as evidence; the agent handling it will see it.",
+    unreadable:
+      "Sorry, that image could not be received (JPEG, PNG or WebP up to 10 MB). Please send a new photo, or type the waybill number.",
   },
 } as const;
 
@@ -51,6 +54,11 @@ export class ImageTurn implements ImageTurnHandler {
       (context.activity.channelData as { attachments?: InboundAttachment[] } | undefined)?.attachments ?? [];
     const ids = attachments.map((a) => a.id);
     const waybills = [...new Set(attachments.flatMap((a) => a.waybills))];
+    if (!ids.length) {
+      // The channel could not fetch or read it (ImageInbound): nothing was stored.
+      await context.sendActivity(reply(it(info.locale, "unreadable")));
+      return;
+    }
     const flow = info.state.flow;
     const inIntake =
       flow?.name === "complaint" || (flow?.name === "request" && (flow.data as { type?: string }).type === "claim");

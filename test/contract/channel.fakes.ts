@@ -46,7 +46,8 @@ export class FakeServer {
         const i = outage ? -1 : this.failures.findIndex((f) => f.match(rec));
         const out = outage ? outage.response : i >= 0 ? this.failures.splice(i, 1)[0]!.response : this.handler(rec);
         res.writeHead(out.status, { "content-type": "application/json", ...(out.headers ?? {}) });
-        res.end(typeof out.body === "string" ? out.body : JSON.stringify(out.body));
+        // A Buffer is sent as it is (media downloads: images).
+        res.end(Buffer.isBuffer(out.body) || typeof out.body === "string" ? out.body : JSON.stringify(out.body));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));

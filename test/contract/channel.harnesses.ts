@@ -67,6 +67,8 @@ export interface WechatOaHarness extends ChannelHarness {
   /** Raw HTTP answers to the pushes, oldest first. */
   answers: { status: number; body: string }[];
   customerSends(): { touser: string; content: string }[];
+  /** Customers' media the fake media API (/cgi-bin/media/get) serves, by MediaId (issue 17). */
+  media: Map<string, Buffer>;
 }
 
 export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain" | "safe" } = {}): WechatOaHarness {
@@ -74,10 +76,17 @@ export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain"
   const sent: { touser: string; content: string }[] = [];
   const passive: string[] = [];
   const answers: { status: number; body: string }[] = [];
+  const media = new Map<string, Buffer>();
   let t: TestApp | undefined;
   const api = new FakeServer((r) => {
     if (r.path === "/cgi-bin/token")
       return { status: 200, body: { access_token: `TOKEN${++tokens}`, expires_in: 7200 } };
+    if (r.path === "/cgi-bin/media/get") {
+      const bytes = media.get(r.query.get("media_id") ?? "");
+      return bytes
+        ? { status: 200, body: bytes, headers: { "content-type": "image/jpeg" } }
+        : { status: 200, body: { errcode: 40007, errmsg: "invalid media_id" } };
+    }
     if (r.path === "/cgi-bin/message/custom/send") {
       const body = JSON.parse(r.body) as { touser: string; text: { content: string } };
       // As WeChat does: a text over 2,048 bytes is refused.
@@ -93,6 +102,7 @@ export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain"
     channel: "wechat_oa",
     api,
     answers,
+    media,
     app: () => t!,
     customerSends: () => sent,
     async setup() {
