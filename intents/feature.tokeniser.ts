@@ -90,6 +90,16 @@ const OTHER_SERVICE =
 const DELIVERY_DOMAIN =
   /快递|包裹|件|单号|货款|代收|运单|物流|寄|派送|派件|签收|驿站|快递柜|丰巢|揽收|发货|收货|网点|运费|保价|理赔|顺丰|中通|圆通|申通|韵达|京东|极兔|邮政|德邦|\b(ems|parcel|package|courier|shipping|shipment|waybill|deliver(y|ed)?|tracking)\b|kuai ?di|bao ?guo|dan ?hao/;
 const NOT_RECEIVED = /(没|没有|未|还没)(收到|到|送到|拿到|派送)/;
+/**
+ * A question about a rule or a price, not a grievance (issue 16: "上门取件是不是要加钱"): asking
+ * words that grievances rarely use. Not a final 吗 ("能今天送到吗" is a request) nor a rhetorical
+ * "怎么还没到".
+ */
+const ASKS =
+  /(是不是|会不会|要不要|需不需要|算不算|是否)(要|会|需要)?[^?]{0,10}(钱|费|赔|退|收|算)|一般(怎么|要|多|几|是)|怎么(算|收费|赔偿?|计算)|赔多少|多少钱|多久|合规|合法|正常吗|^(请问|想问|问一?下|想知道)|使唔使|係咪|\b(is it normal|is there a (fee|charge)|how (much|long)|what happens if)\b/;
+/** Shops, sellers and platforms: their own orders and refunds, not the carrier's parcel. */
+const SHOP =
+  /卖家|商家|店家|店铺|网店|淘宝|天猫|拼多多|闲鱼|抖音|买家|确认收货|仅退款|退款|平台|\b(seller|shop|store|refund|amazon|ebay)\b|賣家|網店/;
 
 export function featureTokens(norm: string, entities: readonly Entity[]): string[] {
   const units = toUnits(norm, entities);
@@ -121,6 +131,8 @@ export function featureTokens(norm: string, entities: readonly Entity[]): string
   if (OTHER_SERVICE.test(norm) && !DELIVERY_DOMAIN.test(norm) && !entities.some((e) => e.type === "waybill"))
     out.push("CUE:other_service");
   if (NOT_RECEIVED.test(norm)) out.push("CUE:not_received");
+  if (ASKS.test(norm)) out.push("CUE:asks");
+  if (SHOP.test(norm)) out.push("CUE:shop");
   out.push(count <= 2 ? "LEN:1" : count <= 6 ? "LEN:2" : count <= 20 ? "LEN:3" : "LEN:4");
   return out;
 }
