@@ -44,6 +44,139 @@ export function isStale(files = allSources()) {
   return files.some((f) => fs.statSync(f).mtimeMs > built);
 }
 
+/** The service as one CommonJS file that `npm start` runs (see bundle() below). */
+export const BUNDLE = "kuaidi-desk.cjs";
+
+/**
+ * Packages bundled with our code: pure JavaScript, loaded at every start, and costly to load file
+ * by file (botbuilder alone is ~300 modules). Every other package our code imports stays outside
+ * the bundle and is loaded from node_modules as usual: many find files beside their own code at
+ * run time (PGlite's WebAssembly, native addons such as jieba, argon2 and sharp, OCR models,
+ * Prisma's query compiler, pino's worker), and the scale-mode ones (Redis, BullMQ, Wechaty) load
+ * only when configured. What a bundled package requires is bundled with it unless it ships a
+ * native addon or WebAssembly (`hasRuntimeFiles`).
+ */
+const BUNDLED = [
+  "botbuilder",
+  "fastify",
+  /^@fastify\/(?!swagger-ui)/,
+  "fastify-type-provider-zod",
+  "helmet",
+  "zod",
+  "natural",
+  "minisearch",
+  "chinese-days",
+  "opencc-js",
+  "fast-xml-parser",
+  "csv-stringify",
+  "ical.js",
+  "china-area-data",
+];
+
+const packageName = (specifier) =>
+  specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0];
+const isBundled = (name) => BUNDLED.some((b) => (typeof b === "string" ? b === name : b.test(name)));
+
+const runtimeFilesCache = new Map();
+/** Whether a package ships a native addon or WebAssembly that it loads by path at run time. */
+function hasRuntimeFiles(pkgDir, depth = 0) {
+  if (depth === 0 && runtimeFilesCache.has(pkgDir)) return runtimeFilesCache.get(pkgDir);
+  let found = false;
+  try {
+    for (const ent of fs.readdirSync(pkgDir, { withFileTypes: true })) {
+      if (ent.isDirectory()) {
+        if (ent.name !== "node_modules" && depth < 4 && hasRuntimeFiles(path.join(pkgDir, ent.name), depth + 1))
+          found = true;
+      } else if (/\.(node|wasm)$/.test(ent.name) || ent.name === "binding.gyp") found = true;
+      if (found) break;
+    }
+  } catch {
+    // unreadable: treat as plain JavaScript
+  }
+  if (depth === 0) runtimeFilesCache.set(pkgDir, found);
+  return found;
+}
+
+const isOurs = (file) => !file.split(path.sep).includes("node_modules");
+
+/**
+ * esbuild plugin. Each of our modules keeps its own `import.meta.url` (the path its per-file
+ * build has in dist/, where src/web, prisma/ … are linked) although all of them share one file;
+ * `import("pkg")` of a package or builtin (Prisma's generated client loads its query compiler so)
+ * becomes require(), since a script run from V8's code cache has no dynamic-import hook on Node
+ * 20 (Node 20.19+ requires ES modules without top-level await); packages are bundled or left
+ * outside as described above.
+ */
+const bundlePlugin = {
+  name: "kuaidi-desk-bundle",
+  setup(b) {
+    const tsconfigRaw = fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8");
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (!isOurs(args.path)) return undefined;
+      const rel = path.relative(ROOT, args.path).split(path.sep).join("/").replace(/\.ts$/, ".js");
+      // Types stripped first, so that `import("x").Type` in a type is not taken for a call.
+      const { code } = await b.esbuild.transform(await fs.promises.readFile(args.path, "utf8"), {
+        loader: "ts",
+        format: "esm",
+        sourcefile: args.path,
+        tsconfigRaw,
+      });
+      return {
+        contents: code
+          .replaceAll("import.meta.url", `__kdModuleUrl(${JSON.stringify(rel)})`)
+          .replaceAll("import.meta.dirname", `__kdModuleDir(${JSON.stringify(rel)})`)
+          .replace(/\bimport\((["'])([^"'./][^"']*)\1\)/g, 'Promise.resolve().then(() => require("$2"))'),
+        loader: "js",
+        resolveDir: path.dirname(args.path),
+      };
+    });
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith("node:")) return undefined;
+      const name = packageName(args.path);
+      if (isOurs(args.importer) && !isBundled(name)) return { path: args.path, external: true };
+      const dir = path.join(ROOT, "node_modules", name);
+      if (fs.existsSync(dir) && hasRuntimeFiles(dir)) return { path: args.path, external: true };
+      return undefined;
+    });
+  },
+};
+
+/**
+ * src/main.ts and everything it imports, one CommonJS file (issue 20, start-up): Node 20 has no
+ * compile cache for ES modules, and loading ~1,000 separate modules spent ~1.3 s of CPU in
+ * resolving, reading, lexing CommonJS exports and compiling; one script is compiled once and then
+ * run from V8's code cache (scripts/run-bundle.cjs). Bundled CommonJS packages are evaluated as
+ * before, on first require.
+ */
+async function bundle(esbuild, outdir) {
+  const result = await esbuild({
+    metafile: true,
+    entryPoints: [path.join(ROOT, "src/main.ts")],
+    outfile: path.join(outdir, BUNDLE),
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    plugins: [bundlePlugin],
+    banner: {
+      js: [
+        '"use strict";',
+        'const __kdModuleUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, rel)).href;',
+        'const __kdModuleDir = (rel) => require("node:path").dirname(require("node:path").join(__dirname, rel));',
+      ].join("\n"),
+    },
+    logLevel: "warning",
+  });
+  const dynamic = Object.values(result.metafile.outputs)
+    .flatMap((o) => o.imports)
+    .filter((i) => i.kind === "dynamic-import" && i.external)
+    .map((i) => i.path);
+  if (dynamic.length)
+    throw new Error(
+      `the bundle keeps dynamic import() of ${dynamic.join(", ")}: it would fail when run from the code cache; import it statically or with require()`,
+    );
+}
+
 /** Transpiles every source into a fresh folder, then swaps it in (a reader never sees half a tree). */
 export async function build() {
   const { build: esbuild } = await import("esbuild");
@@ -60,13 +193,20 @@ export async function build() {
     bundle: false,
     logLevel: "warning",
   });
+  try {
+    await bundle(esbuild, tmp);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
   for (const rel of LINKS) {
     if (!fs.existsSync(path.join(ROOT, rel))) fs.mkdirSync(path.join(ROOT, rel), { recursive: true });
     const link = path.join(tmp, rel);
     fs.mkdirSync(path.dirname(link), { recursive: true });
     fs.symlinkSync(path.relative(path.dirname(link), path.join(ROOT, rel)), link);
   }
-  fs.writeFileSync(path.join(tmp, ".built"), `${new Date().toISOString()}\n`);
+  // The build's id: names the V8 code cache of this bundle (scripts/run-bundle.cjs).
+  fs.writeFileSync(path.join(tmp, ".built"), `${new Date().toISOString()} ${process.pid}\n`);
   const old = path.join(ROOT, `.dist-old-${process.pid}`);
   try {
     if (fs.existsSync(DIST)) fs.renameSync(DIST, old);

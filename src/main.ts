@@ -20,8 +20,13 @@ try {
 }
 
 const instances = instanceCount(config);
+// No top-level await: `npm start` runs this file bundled as CommonJS (scripts/build.mjs).
 if (instances > 1 && cluster.isPrimary) superviseInstances(instances);
-else await runInstance(config);
+else
+  runInstance(config).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 
 async function runInstance(config: Config): Promise<void> {
   // "ready in" counts from process start (issue 20): module loading and transpiling happen before

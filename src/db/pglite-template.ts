@@ -15,8 +15,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { PGlite } from "@electric-sql/pglite";
-import { pgliteDatabase } from "./client.js";
+// Only light modules at the top: `npm start` checks for the template before the service loads.
 import { migrate, readMigrations } from "./migrate.js";
 
 const require = createRequire(import.meta.url);
@@ -67,6 +66,8 @@ export async function ensureTemplate(): Promise<{ file: string; created: boolean
   const file = templatePath();
   if (!file) return undefined;
   if (fs.existsSync(file)) return { file, created: false };
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { pgliteDatabase } = await import("./client.js");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "kd-pglite-template-"));
   try {
     const pglite = new PGlite(path.join(work, "pglite"));
