@@ -18,6 +18,7 @@ import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js"
 import { type Locale, toLocale } from "../../src/conversation/texts.js";
 import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
+import { fetchCapped } from "../../src/images/image.inbound.js";
 import { maskPhone } from "../../src/logger.js";
 import { type SmsProvider, SmsSendError } from "./sms.provider.js";
 import { smsText } from "./sms.texts.js";
@@ -37,7 +38,15 @@ export interface SmsChannelOptions {
   maxParts?: number;
   /** Verify signatures against the URL rebuilt from X-Forwarded-* (a proxy in front), not publicUrl. */
   trustForwarded?: boolean | undefined;
+  /**
+   * MMS images (issue 17): MediaUrl{n} is fetched only from this origin (Twilio's API, where media
+   * live; it may redirect to its CDN), with the account's Basic auth. Absent: images are not fetched.
+   */
+  twilioMedia?: { apiBase: string; accountSid: string; authToken: string } | undefined;
 }
+
+/** The images of an MMS, at most this many per message (Twilio allows 10). */
+const MAX_MMS_IMAGES = 5;
 
 /**
  * Opt-out words, only when the message is just that word (domain.md "Channel conventions"):
@@ -129,7 +138,12 @@ export class SmsChannel implements ChannelAdapter {
           if (!/^\+?[1-9]\d{5,14}$/.test(from)) throw new AppError("VALIDATION_FAILED", "From must be a phone number");
           const text = (form.get("Body") ?? "").trim().slice(0, MAX_TEXT_LENGTH);
           const media = Number(form.get("NumMedia") ?? 0);
-          const answer = await this.handleInbound(from, sid, text, media, form.get("To"));
+          const images: string[] = [];
+          for (let i = 0; i < Math.min(media, 10); i++) {
+            const url = form.get(`MediaUrl${i}`);
+            if (url && (form.get(`MediaContentType${i}`) ?? "image/").startsWith("image/")) images.push(url);
+          }
+          const answer = await this.handleInbound(from, sid, text, media, form.get("To"), images);
           return reply.type("text/xml").send(answer ?? EMPTY_TWIML);
         },
       );
@@ -177,6 +191,7 @@ export class SmsChannel implements ChannelAdapter {
     text: string,
     media: number,
     to: string | undefined,
+    images: string[] = [],
   ): Promise<string | undefined> {
     const ctx = this.ctx!;
     const e164 = from.startsWith("+") ? from : `+${from}`;
@@ -211,17 +226,36 @@ export class SmsChannel implements ChannelAdapter {
       });
       return undefined;
     }
-    await ctx.conversations.receive({
+    const base = {
       channel: SMS,
       externalId: e164,
       address: { phone: e164, ...(to ? { to } : {}) },
-      channelMessageId: sid,
-      text: text || (media > 0 ? "[mms]" : ""),
-      kind: !text && media > 0 ? "unsupported" : "text",
       phone,
       raw: { MessageSid: sid, NumMedia: media },
-    });
+    };
+    const fetchable = this.opts.twilioMedia && ctx.images ? images.slice(0, MAX_MMS_IMAGES) : [];
+    // An MMS with text and photos: the text is answered, then each photo (issue 17), in order.
+    if (text || !fetchable.length) {
+      await ctx.conversations.receive({
+        ...base,
+        channelMessageId: sid,
+        text: text || (media > 0 ? "[mms]" : ""),
+        kind: !text && media > 0 ? "unsupported" : "text",
+      });
+    }
+    for (const [i, url] of fetchable.entries()) {
+      await ctx.images!.receive({ ...base, channelMessageId: `${sid}:media${i}` }, () => this.fetchMedia(url));
+    }
     return undefined;
+  }
+
+  /** An MMS image from Twilio's media URL (its origin only: the URL comes in the signed webhook). */
+  private async fetchMedia(url: string): Promise<Buffer> {
+    const media = this.opts.twilioMedia!;
+    if (new URL(url).origin !== new URL(media.apiBase).origin)
+      throw new Error("MMS media URL outside the Twilio API origin; not fetched");
+    const basic = Buffer.from(`${media.accountSid}:${media.authToken}`).toString("base64");
+    return fetchCapped(url, { headers: { authorization: `Basic ${basic}` }, redirect: "follow" });
   }
 
   private async overRate(identityId: string): Promise<boolean> {

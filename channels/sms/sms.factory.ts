@@ -51,5 +51,13 @@ export function smsFromConfig(config: Config, db: Db): SmsChannel | undefined {
     rateLimit: { max: config.SMS_RATE_LIMIT_PER_MINUTE, windowSec: 60 },
     maxParts: config.SMS_MAX_PARTS,
     trustForwarded: config.TWILIO_TRUST_FORWARDED,
+    twilioMedia:
+      config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
+        ? {
+            apiBase: config.TWILIO_API_BASE,
+            accountSid: config.TWILIO_ACCOUNT_SID,
+            authToken: config.TWILIO_AUTH_TOKEN,
+          }
+        : undefined,
   });
 }

@@ -195,12 +195,17 @@ export interface SmsHarness extends ChannelHarness {
   api: FakeServer;
   app(): TestApp;
   sends(): { to: string; body: string; sid: string; statusCallback?: string }[];
+  /** MMS media the fake Twilio API serves, by path (issue 17). */
+  media: Map<string, Buffer>;
 }
 
 export function smsHarness(extraEnv: Record<string, string> = {}): SmsHarness {
   const sent: { to: string; body: string; sid: string; statusCallback?: string }[] = [];
+  const media = new Map<string, Buffer>();
   let t: TestApp | undefined;
   const api = new FakeServer((r) => {
+    const image = r.method === "GET" ? media.get(r.path) : undefined;
+    if (image) return { status: 200, body: image, headers: { "content-type": "image/jpeg" } };
     if (r.method === "POST" && r.path === `/2010-04-01/Accounts/${TWILIO.accountSid}/Messages.json`) {
       const form = new URLSearchParams(r.body);
       const sid = `SM${String(sent.length + 1).padStart(32, "0")}`;
@@ -219,6 +224,7 @@ export function smsHarness(extraEnv: Record<string, string> = {}): SmsHarness {
     api,
     app: () => t!,
     sends: () => sent,
+    media,
     async setup() {
       const base = await api.start();
       return {

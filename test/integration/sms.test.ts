@@ -4,6 +4,7 @@ import { SmsSendError } from "../../channels/sms/sms.provider.js";
 import { eventually, type FakeResponse, FakeServer, type Recorded } from "../contract/channel.fakes.js";
 import { phoneOf, postTwilio, type SmsHarness, smsHarness, TWILIO } from "../contract/channel.harnesses.js";
 import { DB_KINDS, type DbKind, startTestApp, type TestApp } from "../support/app.js";
+import { renderLabel } from "../support/images.js";
 import { outboxSettled } from "../support/outbox.js";
 
 describe.each(DB_KINDS)("SMS through Twilio (%s)", (kind: DbKind) => {
@@ -34,6 +35,39 @@ describe.each(DB_KINDS)("SMS through Twilio (%s)", (kind: DbKind) => {
     });
     expect(res2.status).toBe(403);
     expect(await t.app.db.prisma.message.count({ where: { channel: "sms" } })).toBe(before);
+  });
+
+  it("an MMS photo (MediaUrl) is fetched from Twilio with the account's auth and its waybill answered", async () => {
+    const path = `/2010-04-01/Accounts/${TWILIO.accountSid}/Messages/MM${kind}/Media/ME1`;
+    h.media.set(path, await renderLabel(["SF1438829301576"], { format: "jpeg" }));
+    const res = await postTwilio(t.baseUrl, "/webhooks/sms/twilio", {
+      MessageSid: `MM${kind}`,
+      From: phoneOf("mms"),
+      To: TWILIO.from,
+      Body: "",
+      NumMedia: "2",
+      MediaUrl0: `${h.api.baseUrl}${path}`,
+      MediaContentType0: "image/jpeg",
+      // Not Twilio's origin: never fetched (the URL is signed, but an SSRF guard costs nothing).
+      MediaUrl1: "http://127.0.0.1:9/elsewhere.jpg",
+      MediaContentType1: "image/jpeg",
+    });
+    expect(res.status).toBe(200);
+    const replies = await eventually(() => {
+      const all = sendsTo("mms").map((s) => s.body);
+      return all.some((b) => b.includes("没能收下")) && all.some((b) => b.includes("识别到运单号")) ? all : undefined;
+    });
+    expect(replies.join("\n")).toContain("识别到运单号 SF1438829301576");
+    const fetched = h.api.matching((r) => r.method === "GET" && r.path === path);
+    expect(fetched).toHaveLength(1);
+    expect(fetched[0]!.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${TWILIO.accountSid}:${TWILIO.authToken}`).toString("base64")}`,
+    );
+    const inbound = await t.app.db.prisma.message.findMany({
+      where: { channel: "sms", channelMessageId: { startsWith: `MM${kind}` } },
+    });
+    expect(inbound.map((m) => m.channelMessageId).sort()).toEqual([`MM${kind}:media0`, `MM${kind}:media1`]);
+    expect(await t.app.db.prisma.attachment.count({ where: { conversationId: inbound[0]!.conversationId } })).toBe(1);
   });
 
   it("refuses a signed request without From with 400", async () => {
