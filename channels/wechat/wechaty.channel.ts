@@ -247,6 +247,21 @@ export class WechatyChannel implements ChannelAdapter {
       unmentioned = withoutMention(msg.text(), await this.namesInRoom(room));
       if (unmentioned === undefined) return;
     }
+    // Issue 17: a photo (private chat) is fetched through the puppet and answered like web chat's.
+    if (type === types.Message.Image && this.ctx?.images && !room) {
+      await this.ctx.images.receive(
+        {
+          channel: WECHATY,
+          externalId: talker.id,
+          address: { contactId: talker.id },
+          channelMessageId: msg.id,
+          displayName: talker.name() || undefined,
+          raw: { type: types.Message[type] },
+        },
+        async () => (await msg.toFileBox()).toBuffer(),
+      );
+      return;
+    }
     let text: string;
     let kind: "text" | "unsupported";
     if (type === types.Message.Text) {

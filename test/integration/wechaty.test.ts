@@ -1,9 +1,11 @@
+import { FileBox } from "file-box";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { types } from "wechaty";
 import { LOGGED_OUT_ERROR } from "../../channels/wechat/wechaty.channel.js";
 import { eventually } from "../contract/channel.fakes.js";
 import { type WechatyHarness, wechatyHarness } from "../contract/channel.harnesses.js";
 import { startTestApp, type TestApp } from "../support/app.js";
+import { renderLabel } from "../support/images.js";
 import { outboxSettled } from "../support/outbox.js";
 
 async function adminToken(t: TestApp): Promise<string> {
@@ -78,7 +80,7 @@ describe("Wechaty channel (wechaty-puppet-mock chosen by WECHATY_PUPPET)", () =>
     expect(inGroup()).toHaveLength(1);
   });
 
-  it("answers an image with the polite text-only reply", async () => {
+  it("an image is fetched through the puppet, stored, and its waybill answered like the number", async () => {
     const bob = h.contact("bob");
     const mocker = h.mocker();
     const msg = mocker.MessageMock.create({
@@ -88,6 +90,8 @@ describe("Wechaty channel (wechaty-puppet-mock chosen by WECHATY_PUPPET)", () =>
       timestamp: Date.now(),
       type: types.Message.Image,
     });
+    const label = await renderLabel(["ZTO EXPRESS", "SF1438829301576"], { format: "png" });
+    mocker.cacheFileBoxPayload.set(msg.id, FileBox.fromBase64(label.toString("base64"), "label.png").toJSON());
     const before = h.outgoing().length;
     mocker.puppet.emit("message", { messageId: msg.id });
     const reply = await eventually(() =>
@@ -96,7 +100,11 @@ describe("Wechaty channel (wechaty-puppet-mock chosen by WECHATY_PUPPET)", () =>
         .slice(before)
         .find((o) => o.to === bob.id),
     );
-    expect(reply.text).toMatch(/文字/);
+    expect(reply.text).toBe("识别到运单号 SF1438829301576");
+    const stored = await t.app.db.prisma.attachment.findFirstOrThrow({
+      where: { ocrWaybills: { has: "SF1438829301576" } },
+    });
+    expect(stored.mime).toBe("image/png");
   });
 
   it("keeps replies in the outbox while logged out and delivers them after the next login", async () => {
