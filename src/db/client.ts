@@ -64,14 +64,11 @@ function isFreshDataDir(dir: string): boolean {
 async function openPglite(dir: string): Promise<Database> {
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const compiling = compilePgliteWasm();
-  // A fresh folder is unpacked from the install-time template (schema only) instead of initdb and
+  // A fresh folder is copied from the install-time template (schema only) instead of initdb and
   // every migration: see pglite-template.ts. Imported lazily: warm starts never read it.
-  const template = isFreshDataDir(dir) ? (await import("./pglite-template.js")).readTemplate() : undefined;
+  if (isFreshDataDir(dir)) (await import("./pglite-template.js")).copyTemplate(dir);
   const wasmModule = await compiling?.catch(() => undefined);
-  const pglite = new PGlite(dir, {
-    ...(wasmModule ? { wasmModule } : {}),
-    ...(template ? { loadDataDir: template } : {}),
-  });
+  const pglite = new PGlite(dir, wasmModule ? { wasmModule } : {});
   await pglite.waitReady;
   return pgliteDatabase(pglite);
 }
