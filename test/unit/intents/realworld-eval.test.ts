@@ -28,10 +28,15 @@ describe("real customers' words: the evaluation set of issue 16", () => {
       expect(listed.has((JSON.parse(line) as { source: string }).source), line).toBe(true);
   });
 
-  it("no message is in the training corpus (the model never trains on it)", () => {
+  it("no message of it or of the tuning set is in the training corpus (the model never trains on them)", () => {
     const key = (t: string) => normaliseText(t).replace(/\s+/g, "");
     const train = new Set(loadTrainingCorpus().map((e) => key(e.text)));
     expect(set.filter((e) => train.has(key(e.text))).map((e) => e.text)).toEqual([]);
+    const tuning = parseJsonl(readFileSync(new URL("../../../intents/eval/tuning.jsonl", import.meta.url), "utf8"));
+    expect(tuning.length).toBeGreaterThanOrEqual(100);
+    expect(tuning.filter((e) => train.has(key(e.text))).map((e) => e.text)).toEqual([]);
+    const evalTexts = new Set(set.map((e) => key(e.text)));
+    expect(tuning.filter((e) => evalTexts.has(key(e.text))).map((e) => e.text)).toEqual([]);
   });
 
   it("the goal table marks each figure against its goal and lists the confident errors", () => {
