@@ -1,5 +1,5 @@
 import { NEG_COMPLAINT } from "./feature.tokeniser.js";
-import type { Entity, IntentName, NluContext } from "./nlu.js";
+import type { CategoryCode, Entity, IntentName, NluContext } from "./nlu.js";
 
 /**
  * Deterministic rules for cases where a rule is plainly better than the model:
@@ -70,4 +70,26 @@ export function deniesComplaintThenAsks(norm: string): boolean {
   if (!m) return false;
   const rest = norm.slice(m.index + m[0].length);
   return QUESTION_RE.test(rest) && !GRIEVANCE_RE.test(rest);
+}
+
+// "显示本人签收，不是我签的 / 谁签的": a false or careless signature is a delivery-service matter
+// (快递市场管理办法 Art. 28), not the tracking information the words "物流显示" suggest. A plain
+// "显示签收但没收到" is left to the model (it is as often a loss).
+const SHOWN_SIGNED =
+  /(显示|写着?|提示|记录|物流|系统|状态).{0,8}(签收|妥投|已送达|已投递)|签收人|\b(says|shows|marked( as)?|tracking says) (it was )?(delivered|signed)/;
+const NOT_ME =
+  /谁签|不是我签|我没签|没人签|本人签收|签收人(是|写的?是?)(我|本人)|冒签|代签|替我签|\b(signed (for )?by me|i never signed|nobody (here )?signed)\b/;
+// "物流显示丢件 / 遗失": the loss itself.
+const SHOWN_LOST =
+  /(显示|写着?|提示|状态是?|物流|系统).{0,6}(丢失|丢件|遗失|丢了)|\b(says|shows|marked( as)?) (as )?lost\b/;
+
+/**
+ * Second stage for the complaint category, where a rule is right and the model is misled by
+ * "物流显示…" (issue 16): a signature the customer disowns is DELIVERY_SERVICE, a loss the
+ * tracking reports is LOSS. Undefined: keep the model's category.
+ */
+export function categoryRule(norm: string): CategoryCode | undefined {
+  if (SHOWN_SIGNED.test(norm) && NOT_ME.test(norm)) return "DELIVERY_SERVICE";
+  if (SHOWN_LOST.test(norm)) return "LOSS";
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import type { Example } from "./corpus.loader.js";
 import { extractFromNormalised } from "./entity.extractor.js";
 import { featureTokens, toUnits } from "./feature.tokeniser.js";
-import { deniesComplaintThenAsks, ruleDecision } from "./intent.rules.js";
+import { categoryRule, deniesComplaintThenAsks, ruleDecision } from "./intent.rules.js";
 import {
   type ClassifierSnapshot,
   LinearClassifier,
@@ -138,7 +138,11 @@ export class LinearNlu implements Nlu {
     ranked = ranked.map((r) => ({ name: r.name, confidence: round(r.confidence) }));
     const top = ranked[0]!;
     const result: NluResult = { intent: top, ranking: ranked.slice(0, 3), entities };
-    if (top.name === "complaint") result.category = this.categorise(tokens);
+    if (top.name === "complaint") {
+      result.category = this.categorise(tokens);
+      const ruled = this.noRules ? undefined : categoryRule(head);
+      if (ruled && ruled !== result.category.code) result.category = { code: ruled, confidence: 0.9 };
+    }
     return result;
   }
 

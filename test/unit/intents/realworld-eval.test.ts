@@ -51,3 +51,18 @@ describe("real customers' words: the evaluation set of issue 16", () => {
     expect(out).toContain("none/ → complaint/ 0.95  none→complaint");
   });
 });
+
+describe("complaint category second stage (issue 16)", () => {
+  it("a signature the customer disowns is DELIVERY_SERVICE; a loss the tracking reports is LOSS; else the model decides", async () => {
+    const { categoryRule } = await import("../../../intents/intent.rules.js");
+    const n = (t: string) => normaliseText(t);
+    expect(categoryRule(n("物流显示本人签收，可不是我签的"))).toBe("DELIVERY_SERVICE");
+    expect(categoryRule(n("显示已签收，谁签的？"))).toBe("DELIVERY_SERVICE");
+    expect(categoryRule(n("tracking says delivered and signed by me, I never signed"))).toBe("DELIVERY_SERVICE");
+    expect(categoryRule(n("物流显示丢件了"))).toBe("LOSS");
+    expect(categoryRule(n("查物流写着遗失"))).toBe("LOSS");
+    // A plain "signed but not received" is as often a loss: left to the model.
+    expect(categoryRule(n("显示签收了，可我压根没拿到东西"))).toBeUndefined();
+    expect(categoryRule(n("物流三天没更新"))).toBeUndefined();
+  });
+});
