@@ -68,6 +68,9 @@ import { type BlobStore, FileBlobStore, PgBlobStore } from "./images/blob.store.
 import { ImageInbound } from "./images/image.inbound.js";
 import { ImageTurn } from "./images/image.turn.js";
 import { PaddleTextReader } from "./images/ocr.js";
+import { WebhookDispatcher } from "./integrations/webhook.dispatcher.js";
+import { webhookRoutes } from "./integrations/webhook.routes.js";
+import { WebhookService } from "./integrations/webhook.service.js";
 import { warmTokeniser } from "./knowledge/kb.tokeniser.js";
 import { knowledgeRoutes } from "./knowledge/knowledge.routes.js";
 import { KnowledgeService } from "./knowledge/knowledge.service.js";
@@ -120,6 +123,9 @@ export interface App {
   reports: ReportService;
   tracking: Tracking;
   knowledge: KnowledgeService;
+  /** Issue 21: outbound webhook subscriptions and the dispatcher that sends their deliveries. */
+  webhooks: WebhookService;
+  webhookDispatcher: WebhookDispatcher;
   feedback: FeedbackService;
   /** Customers' images (issue 17). */
   attachments: AttachmentService;
@@ -414,6 +420,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await server.register(attachmentRoutes(prisma, auth, attachments));
   await server.register(requestRoutingRoutes(requestRouting, auth));
   const audit = staffAudit(prisma);
+  // Issue 21: events become deliveries in the transaction of the change (triggers, migration
+  // 0030); worker instances send them.
+  const webhookDispatcher = new WebhookDispatcher(prisma, db, log.child({ component: "webhooks" }), {
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    pollMs: config.WEBHOOK_POLL_MS,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  const webhooks = new WebhookService(prisma, webhookDispatcher, {
+    allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  await server.register(webhookRoutes(webhooks, auth, audit));
   await server.register(slaRoutes(sla, auth, audit));
   await server.register(holidayRoutes(holidays, auth));
   const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));
@@ -471,6 +490,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     knowledge,
     feedback,
     attachments,
+    webhooks,
+    webhookDispatcher,
     channels,
     metrics,
     ...(firstAdmin ? { firstAdmin } : {}),
@@ -483,6 +504,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         await conversations.replayPending(config.mode === "scale" ? 60_000 : 0);
         await outbox.reconcile();
         outbox.startSweeper();
+        webhookDispatcher.start();
         await retention.arm();
         // The holiday data's coverage, logged once a day (and now, when it runs out soon).
         await holidays.arm();
@@ -518,6 +540,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await server.close();
       await conversations.drain();
       await outbox.flush();
+      await webhookDispatcher.stop();
       // BullMQ holds a Redis connection for arming even on a web-only instance.
       if (workersStarted || scaleScheduler) await scheduler.stop();
       for (const channel of channels) await channel.stop().catch(() => {});

@@ -86,6 +86,12 @@ export const configSchema = z.object({
   TRACKING_SAME_CITY_HOURS: z.coerce.number().positive().default(24),
   TRACKING_INTERCITY_HOURS: z.coerce.number().positive().default(72),
   TRACKING_STUCK_HOURS: z.coerce.number().positive().default(48),
+  /** Issue 21: webhook targets on this server or a private network (off by default: SSRF). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
+  /** Issue 21: attempts per webhook delivery before it is dead-lettered (backoff 1 s … 10 min). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** Issue 21: how often due webhook deliveries are looked for, ms. */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
   SLA_WEBHOOK_URL: optional(z.url()),
   SLA_WEBHOOK_SECRET: optional(z.string().min(16)),
   /** Share of an SLA clock's time at which it warns (seeded policies; admins change it per policy). */

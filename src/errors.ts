@@ -42,6 +42,10 @@ export const ERRORS = {
   ATTACHMENT_UNREADABLE: { status: 422, message: "The image could not be read" },
   /** Issue 17: the conversation holds its maximum of images. */
   ATTACHMENT_LIMIT: { status: 429, message: "Too many images in this conversation" },
+  /** Issue 21: a webhook target that is not http(s), or points at this server or a private address (SSRF). */
+  WEBHOOK_URL_REFUSED: { status: 400, message: "Webhook target refused" },
+  /** Issue 21: an event name that is not one of WEBHOOK_EVENTS. */
+  WEBHOOK_EVENT_UNKNOWN: { status: 400, message: "Unknown webhook event" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Unsupported content type" },
   ACCOUNT_LOCKED: { status: 423, message: "Account temporarily locked after repeated failures" },
   RATE_LIMITED: { status: 429, message: "Too many requests" },

@@ -1,0 +1,27 @@
+/**
+ * The events a webhook can subscribe to (issue 21). Each becomes a delivery in the transaction of
+ * the change that caused it (triggers, migration 0030): ticket events from TicketEvent rows, the
+ * survey answer from Survey, the handoff from Conversation. `webhook.test` is sent only by the
+ * admin's test button.
+ *
+ * Payload (JSON, UTF-8): `{ id, event, at (ISO 8601 UTC), … }` plus, by event:
+ * ticket.* and sla.*: `change` (the ticket event's own type: taken, transferred, pending_customer …),
+ * `actor { type, id }`, `ticket { number, type, status, category, priority, groupCode, assigneeId,
+ * channel, waybill, outcome, createdAt, resolvedAt }`, `data` (the event's details: from/to
+ * status, clock kind and due time …); survey.answered: `ticket`, `answers { overall, stars, fcr,
+ * whatWentWrong, speed, effect, attitude, nps, comment }`, `agentId`, `groupCode`;
+ * conversation.handed_off: `conversation { id, channel, locale, reason, lastIntent, lastCategory }`.
+ */
+export const WEBHOOK_EVENTS = [
+  "ticket.created",
+  "ticket.assigned",
+  "ticket.status_changed",
+  "ticket.resolved",
+  "ticket.reopened",
+  "sla.warning",
+  "sla.breached",
+  "survey.answered",
+  "conversation.handed_off",
+] as const;
+
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
