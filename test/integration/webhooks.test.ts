@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
@@ -7,6 +7,7 @@ import { buildApp } from "../../src/app.js";
 import { checkWebhookTarget } from "../../src/integrations/webhook-target.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
 import { createStaff, staffApi } from "../support/staff.js";
+import { WebchatClient } from "../support/webchat-client.js";
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -167,6 +168,48 @@ describe.each(DB_KINDS)("outbound webhooks (%s)", (kind) => {
     expect(replay.status).toBe(200);
     while (await t.app.webhookDispatcher.dispatchDue()) {}
     expect(hook.received.at(-1)!.json.ticket?.number).toBe(other);
+    await api("DELETE", `/api/admin/webhooks/${sub.body.id}`, admin.token);
+  });
+
+  it("sends conversation.handed_off when a customer asks for a person (no ticket needed)", async () => {
+    hook.received.length = 0;
+    const sub = await api<{ id: string }>("POST", "/api/admin/webhooks", admin.token, {
+      url,
+      events: ["conversation.handed_off"],
+    });
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("转人工");
+    while (await t.app.webhookDispatcher.dispatchDue()) {}
+    expect(hook.received.map((r) => r.json.event)).toEqual(["conversation.handed_off"]);
+    expect(hook.received[0]!.json).toMatchObject({ conversation: { channel: "webchat", reason: "customer_request" } });
+    await api("DELETE", `/api/admin/webhooks/${sub.body.id}`, admin.token);
+  });
+
+  it("sends survey.answered with the answers when a survey completes (the trigger on Survey)", async () => {
+    hook.received.length = 0;
+    const sub = await api<{ id: string }>("POST", "/api/admin/webhooks", admin.token, {
+      url,
+      events: ["survey.answered"],
+    });
+    const number = await ticket("survey: 态度差");
+    const row = await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number } });
+    const survey = await t.app.db.prisma.survey.create({
+      data: { ticketId: row.id, conversationId: randomUUID(), channel: "webchat", sendAt: clock, status: "sent" },
+    });
+    await t.app.db.prisma.survey.update({ where: { id: survey.id }, data: { stars: 2, nps: 6 } });
+    expect(await t.app.webhookDispatcher.dispatchDue()).toBe(0); // answers so far, not completed
+    await t.app.db.prisma.survey.update({
+      where: { id: survey.id },
+      data: { status: "completed", overall: "dissatisfied", answeredAt: clock, comment: "太慢" },
+    });
+    while (await t.app.webhookDispatcher.dispatchDue()) {}
+    expect(hook.received.map((r) => r.json)).toEqual([
+      expect.objectContaining({
+        event: "survey.answered",
+        ticket: expect.objectContaining({ number }),
+        answers: expect.objectContaining({ overall: "dissatisfied", stars: 2, nps: 6, comment: "太慢" }),
+      }),
+    ]);
     await api("DELETE", `/api/admin/webhooks/${sub.body.id}`, admin.token);
   });
 
