@@ -7,10 +7,13 @@ import { type Locale, toLocale } from "../conversation/texts.js";
 import { AppError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
+import { locate, type Place } from "../places/divisions.js";
+import { attribute, type Stage } from "../places/stage.js";
 import { formatDuration } from "../sla/duration.js";
 import type { ArmRequest } from "../sla/sla.service.js";
 import { TX_OPTIONS } from "../sla/sla.service.js";
 import { CLOCK_KINDS } from "../sla/sla-policy.js";
+import { isShipmentStatus, type ShipmentStatus } from "../tracking/tracking.types.js";
 import { type AssignmentCandidate, pickAssignee } from "./assignment.js";
 import type { TicketQueries } from "./ticket.queries.js";
 import {
@@ -157,6 +160,7 @@ export class TicketLifecycle extends TicketCore {
       },
       this.thresholds,
     );
+    const where = await this.whereItLies(type, a.waybill, a.details);
     const number = await this.nextNumber(now);
     const { ticket, arms } = await this.db.$transaction(async (tx) => {
       const ticket = await tx.ticket.create({
@@ -174,6 +178,9 @@ export class TicketLifecycle extends TicketCore {
           description: a.description,
           claimedAmount: a.claimedAmount === undefined ? null : new Prisma.Decimal(a.claimedAmount),
           details: (a.details ?? Prisma.DbNull) as Prisma.InputJsonValue,
+          provinceCode: where.place?.provinceCode ?? null,
+          cityCode: where.place?.cityCode ?? null,
+          stage: where.stage,
           complex: a.complex,
           createdAt: now,
         },
@@ -232,6 +239,39 @@ export class TicketLifecycle extends TicketCore {
       this.log.warn({ err, ticketNumber: ticket.number }, "auto-assignment failed"),
     );
     return ticket.id;
+  }
+
+  /**
+   * Where and at which stage the problem lies, as of now (issue 23): from the waybill's stored
+   * tracking (the place of its latest event that names one, the stage from its status), else from
+   * the customer's address in the request (a pickup is at 揽收), else unknown.
+   */
+  private async whereItLies(
+    type: TicketType,
+    waybill: string | undefined,
+    details: Record<string, unknown> | undefined,
+  ): Promise<{ place: Place | null; stage: Stage | null }> {
+    if (waybill) {
+      const s = await this.db.shipment.findFirst({
+        where: { waybill },
+        orderBy: { updatedAt: "desc" },
+        select: {
+          status: true,
+          origin: true,
+          destination: true,
+          events: { orderBy: { time: "desc" }, take: 20, select: { status: true, location: true, description: true } },
+        },
+      });
+      if (s && isShipmentStatus(s.status))
+        return attribute({
+          status: s.status,
+          origin: s.origin,
+          destination: s.destination,
+          events: s.events.filter((e): e is typeof e & { status: ShipmentStatus } => isShipmentStatus(e.status)),
+        });
+    }
+    const address = typeof details?.address === "string" ? details.address : null;
+    return { place: locate(address), stage: type === "pickup" ? "pickup" : null };
   }
 
   // ───────────────────────── auto-assignment ─────────────────────────

@@ -2,6 +2,8 @@ import type { Principal } from "../agents/auth.service.js";
 import { escapeLike } from "../db/client.js";
 import { AppError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { placeOf } from "../places/divisions.js";
+import { isStage } from "../places/stage.js";
 import { toClockDto } from "../sla/sla.service.js";
 import {
   GROUP_NAMES_TTL_MS,
@@ -104,6 +106,8 @@ export class TicketQueries extends TicketCore {
       outcome: r.outcome,
       proposedAmount: r.proposedAmount === null ? null : Number(r.proposedAmount),
       paidAmount: r.paidAmount === null ? null : Number(r.paidAmount),
+      region: placeOf(r.provinceCode, r.cityCode),
+      stage: r.stage !== null && isStage(r.stage) ? r.stage : null,
       complex: r.complex,
       resolution: r.resolution,
       rootCause: r.rootCause,

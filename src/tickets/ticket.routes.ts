@@ -4,6 +4,7 @@ import { CATEGORY_CODES } from "../../intents/index.js";
 import { requireRole, STAFF } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { errorResponses } from "../http/schemas.js";
+import { STAGES } from "../places/stage.js";
 import { type ActionBody, actorOf, type TicketService } from "./ticket.service.js";
 import { TICKET_NUMBER_RE } from "./ticket-number.js";
 import { PRIORITIES, TICKET_STATUSES } from "./ticket-state.js";
@@ -62,6 +63,23 @@ const detailSchema = summarySchema.extend({
   outcome: z.string().nullable().describe("requests: done | rejected | cancelled"),
   proposedAmount: z.number().nullable(),
   paidAmount: z.number().nullable(),
+  region: z
+    .object({
+      provinceCode: z.string(),
+      province: z.string(),
+      cityCode: z.string().nullable(),
+      city: z.string().nullable(),
+    })
+    .nullable()
+    .describe(
+      "where the problem lies (issue 23): GB/T 2260 codes from the waybill's tracking when the ticket was opened (the place of its latest event, else origin/destination), else the customer's address; a 直辖市 is its own city",
+    ),
+  stage: z
+    .enum(STAGES)
+    .nullable()
+    .describe(
+      "the parcel's stage when the ticket was opened: 揽收 pickup | 分拣转运 transit | 派送 delivery | 签收后 after_delivery",
+    ),
   complex: z.boolean(),
   resolution: z.string().nullable(),
   rootCause: z.string().nullable(),

@@ -2,12 +2,15 @@
  * What the parts of the ticket service share (issue 15 split ticket.service.ts by role): the
  * options and DTO types, the summary projection, small helpers, and TicketCore (the deps).
  */
+
 import type { Logger } from "pino";
 import type { Principal, Role } from "../agents/auth.service.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
 import type { Database, Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import type { Place } from "../places/divisions.js";
+import type { Stage } from "../places/stage.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { AGENTS_TOPIC } from "../realtime/topics.js";
 import type { SlaClockDto, SlaService } from "../sla/sla.service.js";
@@ -129,6 +132,10 @@ export interface TicketDetail extends TicketSummary {
   outcome: string | null;
   proposedAmount: number | null;
   paidAmount: number | null;
+  /** Where the problem lies (issue 23): GB/T 2260 province and city; null when unknown. */
+  region: Place | null;
+  /** pickup | transit | delivery | after_delivery (揽收 / 分拣转运 / 派送 / 签收后); null when unknown. */
+  stage: Stage | null;
   complex: boolean;
   resolution: string | null;
   rootCause: string | null;

@@ -174,6 +174,9 @@ describe("service requests from the web chat to the console and back, in Chromiu
     // The list masks the address; the agent's detail shows it in full.
     expect(await page.locator(`#list li[data-ticket="${number}"]`).textContent()).not.toContain("珞喻路");
     await expect.poll(() => page.locator(".request-info").textContent()).toContain("珞喻路1037号");
+    // Issue 23: where and at which stage, from the parcel's tracking when the request was opened.
+    expect(await page.locator("#ticket-region").textContent()).toBe("地区: 湖北省武汉市");
+    expect(await page.locator("#ticket-stage").textContent()).toBe("环节: 分拣转运");
     await complete(number, "改地址", "网点已改派至新地址");
     await told(customer.page, "已办理完成。网点已改派至新地址");
     await customer.context.close();

@@ -51,6 +51,10 @@ const I18N = {
     ticket: "本会话工单",
     clocks: "SLA 时钟",
     calendarFallback: "节假日数据缺失，按周一至周五计算",
+    region: "地区",
+    stage: "环节",
+    unknownPlace: "未知",
+    stages: { pickup: "揽收", transit: "分拣转运", delivery: "派送", after_delivery: "签收后" },
     events: "处理记录",
     description: "问题描述",
     resolution: "处理结果",
@@ -145,6 +149,10 @@ const I18N = {
     ticket: "This conversation's ticket",
     clocks: "SLA clocks",
     calendarFallback: "No holiday data: counted Monday–Friday",
+    region: "Region",
+    stage: "Stage",
+    unknownPlace: "unknown",
+    stages: { pickup: "Pickup", transit: "Sorting & transit", delivery: "Delivery", after_delivery: "After delivery" },
     events: "History",
     description: "Description",
     resolution: "Resolution",
@@ -719,6 +727,23 @@ async function openTicket(number) {
     h("span", { class: "badge" }, catLabel(t.category)),
     h("span", { class: `badge ${t.priority}` }, T.priority[t.priority] ?? t.priority),
     h("span", { class: "badge" }, T.status[t.status] ?? t.status),
+    // Issue 23: where and at which stage the problem lies, as of the ticket's opening.
+    h(
+      "span",
+      { class: "badge", id: "ticket-region", title: t.region?.cityCode ?? t.region?.provinceCode ?? "" },
+      `${T.region}: ${
+        t.region
+          ? t.region.city && t.region.city !== t.region.province
+            ? `${t.region.province}${t.region.city}`
+            : t.region.province
+          : T.unknownPlace
+      }`,
+    ),
+    h(
+      "span",
+      { class: "badge", id: "ticket-stage" },
+      `${T.stage}: ${t.stage ? (T.stages[t.stage] ?? t.stage) : T.unknownPlace}`,
+    ),
     h("span", {}, `${T.takenBy}: ${t.assignee?.displayName ?? T.unassigned}`),
     h(
       "div",

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemoShipments } from "../../src/tracking/demo-data.js";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { WebchatClient } from "../support/webchat-client.js";
+import { api, staffLogin, TICKET_NUMBER } from "./ticket.helpers.js";
+
+// Monday 2026-11-30 11:30 in Shanghai (pickup slots depend on the time of day).
+const NOW = new Date("2026-11-30T03:30:00Z");
+
+type Region = { provinceCode: string; province: string; cityCode: string | null; city: string | null };
+type PlacedJson = { number: string; type: string; region: Region | null; stage: string | null };
+
+// Issue 23: every ticket and request gets, when it is opened, where and at which stage its problem
+// lies — from the waybill's tracking at that moment, else the customer's address, else unknown.
+describe.each(DB_KINDS)("region and stage on every ticket on %s (issue 23)", (kind) => {
+  let t: TestApp;
+  let admin: { token: string };
+
+  beforeAll(async () => {
+    t = await startTestApp(kind, { DEMO_DATA: "false" }, { now: () => NOW });
+    await seedDemoShipments(t.app.db.prisma, t.app.tracking.ingest, { force: true });
+    admin = await staffLogin(t.app, t.baseUrl, "place-admin", "admin");
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const get = async (number: string) => {
+    const res = await api<PlacedJson>(t.baseUrl, "GET", `/api/tickets/${number}`, admin.token);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const complain = async (body: Record<string, unknown>) => {
+    const res = await api<PlacedJson>(t.baseUrl, "POST", "/api/tickets", admin.token, {
+      category: "DELAY",
+      description: "快递好几天不动了",
+      customerPhone: "13800001111",
+      ...body,
+    });
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+
+  it("a complaint about a parcel stuck at a transfer centre is attributed to that city and 分拣转运", async () => {
+    const ingest = await t.app.tracking.ingest.ingest(
+      [
+        {
+          waybill: "SF1234567890123",
+          carrier: "SF",
+          time: "2026-11-27T09:00:00+08:00",
+          status: "picked_up",
+          location: "广州市",
+          description: "【广州白云营业部】已揽收",
+          origin: "广东省广州市",
+          destination: "北京市朝阳区",
+        },
+        {
+          waybill: "SF1234567890123",
+          carrier: "SF",
+          time: "2026-11-28T02:00:00+08:00",
+          status: "in_transit",
+          description: "快件已到达【杭州转运中心】",
+        },
+      ],
+      NOW,
+    );
+    expect(ingest.stored).toBe(2);
+    const created = await complain({ waybill: "SF1234567890123" });
+    expect(created.region).toEqual({ provinceCode: "330000", province: "浙江省", cityCode: "330100", city: "杭州市" });
+    expect(created.stage).toBe("transit");
+    // Stored on the ticket: later tracking does not move it.
+    await t.app.tracking.ingest.ingest(
+      [
+        {
+          waybill: "SF1234567890123",
+          carrier: "SF",
+          time: "2026-11-30T10:00:00+08:00",
+          status: "out_for_delivery",
+          location: "北京市",
+          description: "【北京朝阳营业点】正在派件",
+        },
+      ],
+      NOW,
+    );
+    expect(await get(created.number)).toMatchObject({ stage: "transit", region: { city: "杭州市" } });
+    const row = await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number: created.number } });
+    expect([row.provinceCode, row.cityCode, row.stage]).toEqual(["330000", "330100", "transit"]);
+  });
+
+  it("stages at the parcel's other ends: 揽收 at the origin, 派送 and 签收后 at the destination", async () => {
+    // Demo parcels (src/tracking/demo-data.ts): pending pickup in 北京, out for delivery in 上海, delivered in 北京.
+    expect(await complain({ waybill: "YT7001234567894" })).toMatchObject({
+      stage: "pickup",
+      region: { provinceCode: "110000", cityCode: "110000" },
+    });
+    expect(await complain({ waybill: "SF1438829301576" })).toMatchObject({
+      stage: "delivery",
+      region: { provinceCode: "310000", city: "上海市" },
+    });
+    expect(await complain({ waybill: "SF1438829301583" })).toMatchObject({
+      stage: "after_delivery",
+      region: { provinceCode: "110000" },
+    });
+  });
+
+  it("no waybill, or a waybill with no tracking: unknown, and nothing fails", async () => {
+    expect(await complain({})).toMatchObject({ region: null, stage: null });
+    expect(await complain({ waybill: "SF9999999999999" })).toMatchObject({ region: null, stage: null });
+  });
+
+  it("requests from the chat: 催件 from its tracking; a pickup from the customer's address, at 揽收", async () => {
+    const urge = await WebchatClient.open(t.baseUrl);
+    await urge.say("帮我催一下 773012345678903"); // stuck after 苏州's transfer centre (demo data)
+    const urged = TICKET_NUMBER.exec((await urge.say("确认"))[0]!.text)?.[0] ?? "";
+    expect(await get(urged)).toMatchObject({ type: "urge", stage: "transit", region: { city: "苏州市" } });
+
+    const chat = await WebchatClient.open(t.baseUrl);
+    for (const text of [
+      "我要寄快递，上门取件",
+      "上海市徐汇区漕溪北路88号3楼",
+      "明天上午",
+      "衣服",
+      "3公斤",
+      "13912345678",
+    ])
+      await chat.say(text);
+    const booked = TICKET_NUMBER.exec((await chat.say("确认"))[0]!.text)?.[0] ?? "";
+    expect(await get(booked)).toMatchObject({
+      type: "pickup",
+      stage: "pickup",
+      region: { provinceCode: "310000", cityCode: "310000", city: "上海市" },
+    });
+  });
+});
