@@ -1,6 +1,7 @@
 /**
  * Dashboard rollups (issue 8). The summary's figures are sums over per-day (China time) grains:
- * tickets per (day, group, assignee, category), SLA clocks per (day, group, assignee, kind),
+ * tickets per (day, group, assignee, category), complaints per (day, group, assignee, place, stage),
+ * SLA clocks per (day, group, assignee, kind),
  * surveys per (day of sending, group, agent) and shipments per day. A scheduled job stores the
  * grains of days at least two days old in the Report*Day tables; the summary reads those for
  * the days they cover and computes every other day of the period live with the very same grain
@@ -119,6 +120,14 @@ export const slaGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
     count(*) FILTER (WHERE c.state = 'paused')::int AS paused
   FROM "Ticket" t JOIN "SlaClock" c ON c."ticketId" = t.id WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4`;
 
+export const PLACE_COLUMNS = Prisma.sql`day, "groupCode", "assigneeId", "provinceCode", "cityCode", stage, total`;
+
+/** Complaints (alias t) matching `where`, per (day, group, assignee, province, city, stage) — issue 23. */
+export const placeGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
+  SELECT (t."createdAt" + ${CST})::date AS day, t."groupCode", t."assigneeId", t."provinceCode", t."cityCode", t.stage,
+    count(*)::int AS total
+  FROM "Ticket" t WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4, 5, 6`;
+
 export const SURVEY_COLUMNS = Prisma.sql`day, "groupCode", "agentId", sent, answered, satisfied, basically,
   dissatisfied, rated, "starsN", "stars45", "ratingsN", "ratings45", "speedSum", "speedN", "effectSum", "effectN",
   "attitudeSum", "attitudeN", "npsN", promoters, detractors, "fcrN", "fcrYes"`;
@@ -217,6 +226,7 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
       await tx.$executeRaw`DELETE FROM "ReportAgentDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
       await tx.$executeRaw`DELETE FROM "ReportSlaDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
       await tx.$executeRaw`DELETE FROM "ReportSurveyDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
+      await tx.$executeRaw`DELETE FROM "ReportPlaceDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
       await tx.$executeRaw`INSERT INTO "ReportTicketDay" (${TICKET_COLUMNS})
         ${ticketGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
       // Coarser sums of the same rows for the views not filtered by agent (far fewer rows to add up).
@@ -228,6 +238,8 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
         WHERE ${inDays(Prisma.sql`r.day`, runs)} GROUP BY 1, 2, 3`;
       await tx.$executeRaw`INSERT INTO "ReportSlaDay" (${SLA_COLUMNS})
         ${slaGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
+      await tx.$executeRaw`INSERT INTO "ReportPlaceDay" (${PLACE_COLUMNS})
+        ${placeGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
       await tx.$executeRaw`INSERT INTO "ReportSurveyDay" (${SURVEY_COLUMNS})
         ${surveyGrain(inRanges(Prisma.sql`s."sentAt"`, ranges))}`;
       await tx.$executeRaw`

@@ -113,6 +113,30 @@ const summarySchema = z.object({
     trend: z.array(z.object({ day: z.string(), total: z.number(), byCategory: z.record(z.string(), z.number()) })),
     shipments: z.number(),
     ratePer10k: nullableRate,
+    byRegion: z
+      .object({
+        provinces: z.array(z.object({ provinceCode: z.string(), province: z.string(), total: z.number() })),
+        cities: z.array(
+          z.object({
+            provinceCode: z.string(),
+            province: z.string(),
+            cityCode: z.string(),
+            city: z.string(),
+            total: z.number(),
+          }),
+        ),
+        unknown: z.number(),
+      })
+      .describe("issue 23: complaints by the GB/T 2260 province and city their problem lies in, most first"),
+    byStage: z
+      .object({
+        pickup: z.number(),
+        transit: z.number(),
+        delivery: z.number(),
+        after_delivery: z.number(),
+        unknown: z.number(),
+      })
+      .describe("issue 23: complaints by stage — 揽收 pickup, 分拣转运 transit, 派送 delivery, 签收后 after_delivery"),
   }),
   handling: z.object({
     resolved: z.number(),

@@ -2,12 +2,16 @@ import type { Db } from "../db/client.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
 import { beijingTime, csvLine, freeText, timeColumn } from "./csv.format.js";
+import { placeOf } from "../places/divisions.js";
+import { STAGES, type Stage } from "../places/stage.js";
 import { detectSpikes, type Spike } from "./early-warning.js";
 import type { ReportConfig } from "./report.config.js";
 import {
   cstDay,
   inDays,
   inRanges,
+  PLACE_COLUMNS,
+  placeGrain,
   planPeriod,
   SLA_COLUMNS,
   SURVEY_COLUMNS,
@@ -93,6 +97,10 @@ export interface Summary {
     shipments: number;
     /** Complaints per 10,000 shipments created in the period (null: no shipment counts). */
     ratePer10k: number | null;
+    /** Issue 23: where the complaints' problems lie (GB/T 2260), most first; `unknown` has no place. */
+    byRegion: RegionFigures;
+    /** Issue 23: complaints per stage (环节) of the parcel's journey; `unknown` without tracking. */
+    byStage: Record<Stage | "unknown", number>;
   };
   handling: {
     resolved: number;
@@ -110,6 +118,44 @@ export interface Summary {
   redLines: ReportConfig["redLines"];
   earlyWarning: Spike[];
   alerts: Alert[];
+}
+
+export interface RegionFigures {
+  provinces: { provinceCode: string; province: string; total: number }[];
+  cities: { provinceCode: string; province: string; cityCode: string; city: string; total: number }[];
+  unknown: number;
+}
+
+/** province_code, province, city_code, city of a CSV row. */
+function placeColumns(provinceCode: string | null, cityCode: string | null): (string | null)[] {
+  const p = placeOf(provinceCode, cityCode);
+  return [p?.provinceCode ?? null, p?.province ?? null, p?.cityCode ?? null, p?.city ?? null];
+}
+
+/** Rows of the per-place query into the summary's shape (names from the division table). */
+export function regionFigures(
+  rows: readonly { level: number; province: string | null; city: string | null; total: number }[],
+): RegionFigures {
+  const out: RegionFigures = { provinces: [], cities: [], unknown: 0 };
+  for (const r of rows) {
+    if (r.level === 0 && r.province === null) {
+      out.unknown += r.total;
+      continue;
+    }
+    const place = placeOf(r.province, r.city);
+    if (!place) {
+      if (r.level === 0) out.unknown += r.total;
+      continue;
+    }
+    if (r.level === 0) out.provinces.push({ provinceCode: place.provinceCode, province: place.province, total: r.total });
+    else if (place.cityCode && place.city)
+      out.cities.push({ ...place, cityCode: place.cityCode, city: place.city, total: r.total });
+  }
+  const order = <T extends { total: number; provinceCode: string }>(a: T, b: T) =>
+    b.total - a.total || a.provinceCode.localeCompare(b.provinceCode);
+  out.provinces.sort(order);
+  out.cities.sort((a, b) => order(a, b) || a.cityCode.localeCompare(b.cityCode));
+  return out;
 }
 
 export const CLOCK_KINDS = ["first_response", "resolution", "regulatory"] as const;
@@ -249,7 +295,7 @@ export class ReportService {
     const rt = Prisma.join(rolledT, " AND ");
     const rs = Prisma.join(rolledS, " AND ");
     const sw = this.surveyWhere(f);
-    const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning] = await Promise.all([
+    const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning, placeRows] = await Promise.all([
       this.ticketFigures(lt, rt, !!f.agentId),
       this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
         WITH g AS (
@@ -294,6 +340,17 @@ export class ReportService {
         WHERE ${sw} AND (s.comment IS NOT NULL OR s."whatWentWrong" IS NOT NULL)
         ORDER BY s."sentAt" DESC LIMIT ${this.config.comments}`,
       this.spikes(f.to < now ? f.to : now, f.group),
+      // Issue 23: per province, per city (level 0 / 1) and per stage (level 2).
+      this.db.$queryRaw<
+        { level: number; province: string | null; city: string | null; stage: string | null; total: number }[]
+      >`
+        WITH g AS (
+          SELECT ${PLACE_COLUMNS} FROM "ReportPlaceDay" r WHERE ${rt}
+          UNION ALL ${placeGrain(lt)}
+        )
+        SELECT CASE WHEN GROUPING(stage) = 0 THEN 2 WHEN GROUPING("cityCode") = 0 THEN 1 ELSE 0 END AS level,
+          "provinceCode" AS province, "cityCode" AS city, stage, sum(total)::int AS total
+        FROM g GROUP BY GROUPING SETS (("provinceCode"), ("provinceCode", "cityCode"), (stage))`,
     ]);
 
     const tickets = ticketRows.filter((r) => r.level === 7);
@@ -337,6 +394,11 @@ export class ReportService {
       d.total += r.count;
       d.byCategory[r.category] = r.count;
       days.set(r.day, d);
+    }
+    const byStage = Object.fromEntries([...STAGES, "unknown"].map((k) => [k, 0])) as Record<Stage | "unknown", number>;
+    for (const r of placeRows.filter((x) => x.level === 2)) {
+      const key = r.stage !== null && (STAGES as readonly string[]).includes(r.stage) ? (r.stage as Stage) : "unknown";
+      byStage[key] += r.total;
     }
     const slaFigures: Record<string, SlaFigures> = {};
     for (const kind of CLOCK_KINDS)
@@ -409,6 +471,8 @@ export class ReportService {
         trend: [...days.values()],
         shipments: shipmentCount,
         ratePer10k: shipmentCount > 0 ? round((total / shipmentCount) * 10_000) : null,
+        byRegion: regionFigures(placeRows.filter((r) => r.level < 2 && !(r.level === 1 && r.city === null))),
+        byStage,
       },
       handling: {
         resolved: n(tk.resolved),
@@ -553,13 +617,19 @@ export class ReportService {
       "resolution",
       "survey_overall",
       "survey_nps",
+      // Issue 23: where and at which stage (GB/T 2260 codes, names from the division table).
+      "province_code",
+      "province",
+      "city_code",
+      "city",
+      "stage",
     ]);
     let after: { at: Date; id: string } | undefined;
     for (;;) {
       const rows = await this.db.$queryRaw<TicketCsvRow[]>`
         SELECT t.id, t.number, t.category, t.status, t.priority, t."groupCode", a.username AS assignee, t.channel, t.waybill,
           t."contactPhone", t."createdAt", t."firstResponseAt", t."resolvedAt", t."closedAt", t."reopenedCount",
-          t."rootCause", t.description, t.resolution, s.overall, s.nps
+          t."rootCause", t.description, t.resolution, s.overall, s.nps, t."provinceCode", t."cityCode", t.stage
         FROM "Ticket" t
         LEFT JOIN "Agent" a ON a.id = t."assigneeId"
         LEFT JOIN "Survey" s ON s."ticketId" = t.id
@@ -587,6 +657,8 @@ export class ReportService {
           freeText(r.resolution),
           r.overall,
           r.nps,
+          ...placeColumns(r.provinceCode, r.cityCode),
+          r.stage,
         ]);
       const last = rows[rows.length - 1];
       if (!last || rows.length < 2000) return;
@@ -742,6 +814,9 @@ interface TicketCsvRow {
   resolution: string | null;
   overall: string | null;
   nps: number | null;
+  provinceCode: string | null;
+  cityCode: string | null;
+  stage: string | null;
 }
 
 interface SurveyCsvRow {

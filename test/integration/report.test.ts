@@ -199,7 +199,8 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
       expect(tickets[0]).toBe(
         "number,category,status,priority,group,assignee,channel,waybill,contact_phone," +
           "created_at (UTC+08:00),first_response_at (UTC+08:00),resolved_at (UTC+08:00),closed_at (UTC+08:00)," +
-          "reopened,root_cause,description,resolution,survey_overall,survey_nps",
+          "reopened,root_cause,description,resolution,survey_overall,survey_nps," +
+          "province_code,province,city_code,city,stage",
       );
       const row = tickets.find((l) => l.startsWith("202603-00001,"))!;
       // Created 10:00, first response 20 min later, resolved 5 h later, China time (report.fixture.ts).
