@@ -11,6 +11,11 @@ describe("supervisor dashboard in Chromium", () => {
     const li = await staffLogin(t.app, t.baseUrl, "li", "agent", ["logistics"]);
     const wang = await staffLogin(t.app, t.baseUrl, "wang", "agent", ["after_sales"]);
     await seedReportFixture(t.app, li.id, wang.id);
+    // Issue 23: one of the five complaints lies at 杭州's transfer centre; the others have no place.
+    await t.app.db.prisma.ticket.update({
+      where: { number: "202603-00001" },
+      data: { provinceCode: "330000", cityCode: "330100", stage: "transit" },
+    });
   });
 
   async function logIn(page: Page, username: string, password: string, query = "") {
@@ -39,6 +44,11 @@ describe("supervisor dashboard in Chromium", () => {
     expect(await page.locator("#no-charts").isHidden()).toBe(true);
     expect(await page.locator("#agents-table tbody tr").count()).toBe(2);
     expect(await page.locator("#comments li").first().textContent()).toContain("=太慢了");
+    // Where complaints come from (issue 23): the stage counts and the city table with shares.
+    expect(await page.locator('#stages li[data-stage="transit"] .num').textContent()).toBe("1");
+    expect(await page.locator('#stages li[data-stage="unknown"] .num').textContent()).toBe("4");
+    expect(await page.locator('#places-table tr[data-city="330100"]').textContent()).toBe("浙江省杭州市120.0%");
+    expect(await page.locator('#places-table tr[data-city="unknown"]').textContent()).toBe("地区未知480.0%");
 
     fs.mkdirSync("test-results", { recursive: true });
     await page.screenshot({ path: "test-results/dashboard.png", fullPage: true });

@@ -14,6 +14,7 @@ import {
   showCalendarBanner,
   toast,
 } from "/static/shared/staff.js";
+import { renderPlaces } from "./places.js";
 import { renderRequests } from "./requests.js";
 
 const I18N = {
@@ -296,6 +297,7 @@ function render(s) {
   renderAgents(s.agents);
   renderComments(s.comments);
   renderFeedback($("feedback"), s.feedback);
+  renderPlaces($("places"), s.complaints);
   if (charts) renderCharts(s);
   else $("no-charts").hidden = false;
 }
