@@ -64,6 +64,9 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
       ],
       shipments: 500,
       ratePer10k: 100, // 5 / 500 × 10,000
+      // The fixture's tickets have no place or stage (issue 23; report-place.test.ts has them).
+      byRegion: { provinces: [], cities: [], unknown: 5 },
+      byStage: { pickup: 0, transit: 0, delivery: 0, after_delivery: 0, unknown: 5 },
     });
     expect(body.handling).toEqual({
       resolved: 3,
