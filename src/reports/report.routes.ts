@@ -175,12 +175,32 @@ const summarySchema = z.object({
   earlyWarning: z.array(
     z.object({ category: z.string(), recent: z.number(), expected: z.number(), ratio: z.number().nullable() }),
   ),
+  earlyWarningByPlace: z
+    .object({
+      cities: z.array(
+        z.object({
+          provinceCode: z.string(),
+          province: z.string(),
+          cityCode: z.string(),
+          city: z.string(),
+          recent: z.number(),
+          expected: z.number(),
+          ratio: z.number().nullable(),
+        }),
+      ),
+      stages: z.array(
+        z.object({ stage: z.string(), recent: z.number(), expected: z.number(), ratio: z.number().nullable() }),
+      ),
+    })
+    .describe("issue 23: the early-warning detector over each city's and each stage's complaints"),
   alerts: z.array(
     z.object({
       level: z.enum(["red", "warning"]),
       code: z.string(),
       message: z.string(),
       category: z.string().optional(),
+      cityCode: z.string().optional(),
+      stage: z.string().optional(),
       value: z.number().optional(),
     }),
   ),

@@ -1,9 +1,9 @@
 import type { Db } from "../db/client.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
-import { beijingTime, csvLine, freeText, timeColumn } from "./csv.format.js";
 import { placeOf } from "../places/divisions.js";
-import { STAGES, type Stage } from "../places/stage.js";
+import { isStage, STAGE_LABELS, STAGES, type Stage } from "../places/stage.js";
+import { beijingTime, csvLine, freeText, timeColumn } from "./csv.format.js";
 import { detectSpikes, type Spike } from "./early-warning.js";
 import type { ReportConfig } from "./report.config.js";
 import {
@@ -62,9 +62,18 @@ export interface CommentRow {
 
 export interface Alert {
   level: "red" | "warning";
-  code: "SATISFACTION_RED_LINE" | "SATISFACTION_BELOW_TARGET" | "COMPLAINT_SPIKE";
+  code:
+    | "SATISFACTION_RED_LINE"
+    | "SATISFACTION_BELOW_TARGET"
+    | "COMPLAINT_SPIKE"
+    | "COMPLAINT_SPIKE_REGION"
+    | "COMPLAINT_SPIKE_STAGE";
   message: string;
   category?: string;
+  /** COMPLAINT_SPIKE_REGION: the city's GB/T 2260 code. */
+  cityCode?: string;
+  /** COMPLAINT_SPIKE_STAGE: the stage. */
+  stage?: string;
   value?: number;
 }
 
@@ -117,8 +126,14 @@ export interface Summary {
   targets: ReportConfig["targets"];
   redLines: ReportConfig["redLines"];
   earlyWarning: Spike[];
+  /** Issue 23: the same detector over each city's and each stage's complaints. */
+  earlyWarningByPlace: { cities: CitySpike[]; stages: StageSpike[] };
   alerts: Alert[];
 }
+
+type SpikeFigures = Omit<Spike, "category">;
+export type CitySpike = SpikeFigures & { provinceCode: string; province: string; cityCode: string; city: string };
+export type StageSpike = SpikeFigures & { stage: Stage };
 
 export interface RegionFigures {
   provinces: { provinceCode: string; province: string; total: number }[];
@@ -147,7 +162,8 @@ export function regionFigures(
       if (r.level === 0) out.unknown += r.total;
       continue;
     }
-    if (r.level === 0) out.provinces.push({ provinceCode: place.provinceCode, province: place.province, total: r.total });
+    if (r.level === 0)
+      out.provinces.push({ provinceCode: place.provinceCode, province: place.province, total: r.total });
     else if (place.cityCode && place.city)
       out.cities.push({ ...place, cityCode: place.cityCode, city: place.city, total: r.total });
   }
@@ -295,9 +311,10 @@ export class ReportService {
     const rt = Prisma.join(rolledT, " AND ");
     const rs = Prisma.join(rolledS, " AND ");
     const sw = this.surveyWhere(f);
-    const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning, placeRows] = await Promise.all([
-      this.ticketFigures(lt, rt, !!f.agentId),
-      this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
+    const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning, placeRows, earlyWarningByPlace] =
+      await Promise.all([
+        this.ticketFigures(lt, rt, !!f.agentId),
+        this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
         WITH g AS (
           SELECT ${SLA_COLUMNS} FROM "ReportSlaDay" r WHERE ${rt}
           UNION ALL ${slaGrain(lt)}
@@ -305,8 +322,8 @@ export class ReportService {
         SELECT kind, sum(met)::int AS met, sum(breached)::int AS breached, sum(running)::int AS running,
           sum(paused)::int AS paused
         FROM g GROUP BY kind`,
-      // Totals and the per-agent figures in one pass.
-      this.db.$queryRaw<SurveyAggRow[]>`
+        // Totals and the per-agent figures in one pass.
+        this.db.$queryRaw<SurveyAggRow[]>`
         WITH g AS (
           SELECT ${SURVEY_COLUMNS} FROM "ReportSurveyDay" r WHERE ${rs}
           UNION ALL ${surveyGrain(ls)}
@@ -322,28 +339,28 @@ export class ReportService {
           sum("npsN")::int AS nps_n, sum(promoters)::int AS promoters, sum(detractors)::int AS detractors,
           sum("fcrN")::int AS fcr_n, sum("fcrYes")::int AS fcr_yes
         FROM g GROUP BY GROUPING SETS (("agentId"), ())`,
-      this.db.$queryRaw<{ count: number }[]>`
+        this.db.$queryRaw<{ count: number }[]>`
         SELECT ((SELECT COALESCE(sum(r.shipments), 0) FROM "ReportRollupDay" r WHERE ${rolled})
           + (SELECT count(*) FROM "Shipment" sh WHERE ${inRanges(Prisma.sql`sh."createdAt"`, plan.live)}))::int AS count`,
-      this.db.$queryRaw<
-        {
-          number: string;
-          category: string | null;
-          overall: string | null;
-          wrong: string | null;
-          comment: string | null;
-          at: Date;
-        }[]
-      >`
+        this.db.$queryRaw<
+          {
+            number: string;
+            category: string | null;
+            overall: string | null;
+            wrong: string | null;
+            comment: string | null;
+            at: Date;
+          }[]
+        >`
         SELECT t.number, s.category, s.overall, s."whatWentWrong" AS wrong, s.comment, COALESCE(s."answeredAt", s."sentAt") AS at
         FROM "Survey" s JOIN "Ticket" t ON t.id = s."ticketId"
         WHERE ${sw} AND (s.comment IS NOT NULL OR s."whatWentWrong" IS NOT NULL)
         ORDER BY s."sentAt" DESC LIMIT ${this.config.comments}`,
-      this.spikes(f.to < now ? f.to : now, f.group),
-      // Issue 23: per province, per city (level 0 / 1) and per stage (level 2).
-      this.db.$queryRaw<
-        { level: number; province: string | null; city: string | null; stage: string | null; total: number }[]
-      >`
+        this.spikes(f.to < now ? f.to : now, f.group),
+        // Issue 23: per province, per city (level 0 / 1) and per stage (level 2).
+        this.db.$queryRaw<
+          { level: number; province: string | null; city: string | null; stage: string | null; total: number }[]
+        >`
         WITH g AS (
           SELECT ${PLACE_COLUMNS} FROM "ReportPlaceDay" r WHERE ${rt}
           UNION ALL ${placeGrain(lt)}
@@ -351,7 +368,8 @@ export class ReportService {
         SELECT CASE WHEN GROUPING(stage) = 0 THEN 2 WHEN GROUPING("cityCode") = 0 THEN 1 ELSE 0 END AS level,
           "provinceCode" AS province, "cityCode" AS city, stage, sum(total)::int AS total
         FROM g GROUP BY GROUPING SETS (("provinceCode"), ("provinceCode", "cityCode"), (stage))`,
-    ]);
+        this.placeSpikes(f.to < now ? f.to : now, f.group),
+      ]);
 
     const tickets = ticketRows.filter((r) => r.level === 7);
     const trend = ticketRows
@@ -495,6 +513,7 @@ export class ReportService {
       targets: this.config.targets,
       redLines: this.config.redLines,
       earlyWarning,
+      earlyWarningByPlace,
       alerts: [],
     };
     summary.alerts = this.alerts(summary);
@@ -502,7 +521,7 @@ export class ReportService {
   }
 
   /** Red line, target and spikes, most severe first. */
-  alerts(s: Pick<Summary, "surveys" | "earlyWarning">): Alert[] {
+  alerts(s: Pick<Summary, "surveys" | "earlyWarning"> & Partial<Pick<Summary, "earlyWarningByPlace">>): Alert[] {
     const out: Alert[] = [];
     const sat = s.surveys.satisfactionRate;
     if (sat !== null && sat < this.config.redLines.satisfaction)
@@ -527,7 +546,70 @@ export class ReportService {
         value: sp.recent,
         message: `投诉预警：${sp.category} 近 ${this.config.earlyWarning.windowHours} 小时 ${sp.recent} 件，基线预期 ${sp.expected} 件`,
       });
+    const hours = this.config.earlyWarning.windowHours;
+    for (const sp of s.earlyWarningByPlace?.cities ?? [])
+      out.push({
+        level: "warning",
+        code: "COMPLAINT_SPIKE_REGION",
+        cityCode: sp.cityCode,
+        value: sp.recent,
+        message: `投诉预警：${sp.province === sp.city ? sp.city : `${sp.province}${sp.city}`} 近 ${hours} 小时 ${sp.recent} 件，基线预期 ${sp.expected} 件`,
+      });
+    for (const sp of s.earlyWarningByPlace?.stages ?? [])
+      out.push({
+        level: "warning",
+        code: "COMPLAINT_SPIKE_STAGE",
+        stage: sp.stage,
+        value: sp.recent,
+        message: `投诉预警：${STAGE_LABELS[sp.stage].zh}环节 近 ${hours} 小时 ${sp.recent} 件，基线预期 ${sp.expected} 件`,
+      });
     return out;
+  }
+
+  /**
+   * Issue 23: 投诉预警 by city and by stage, ending at `end` — the category detector over more
+   * series (each city's, each stage's complaints); tickets without a place or stage are no series.
+   */
+  async placeSpikes(end: Date, group?: string): Promise<Summary["earlyWarningByPlace"]> {
+    const rule = this.config.earlyWarning;
+    const recentStart = new Date(end.getTime() - rule.windowHours * 3_600_000);
+    const baseStart = new Date(recentStart.getTime() - rule.baselineDays * 86_400_000);
+    const rows = await this.db.$queryRaw<
+      {
+        level: number;
+        province: string | null;
+        city: string | null;
+        stage: string | null;
+        recent: number;
+        baseline: number;
+      }[]
+    >`
+      SELECT GROUPING(t.stage)::int AS level, t."provinceCode" AS province, t."cityCode" AS city, t.stage,
+        count(*) FILTER (WHERE t."createdAt" >= ${recentStart})::int AS recent,
+        count(*) FILTER (WHERE t."createdAt" < ${recentStart})::int AS baseline
+      FROM "Ticket" t
+      WHERE t.type = 'complaint' AND t."createdAt" >= ${baseStart} AND t."createdAt" < ${end}
+        ${group ? Prisma.sql`AND t."groupCode" = ${group}` : Prisma.empty}
+      GROUP BY GROUPING SETS ((t."provinceCode", t."cityCode"), (t.stage))`;
+    const cities: CitySpike[] = [];
+    const byCity = rows.filter((r) => r.level === 1 && r.city !== null);
+    for (const sp of detectSpikes(
+      byCity.map((r) => ({ category: `${r.province}:${r.city}`, recent: r.recent, baseline: r.baseline })),
+      rule,
+    )) {
+      const [provinceCode, cityCode] = sp.category.split(":");
+      const place = placeOf(provinceCode ?? null, cityCode ?? null);
+      if (!place?.cityCode || !place.city) continue;
+      const { category: _key, ...figures } = sp;
+      cities.push({ ...figures, ...place, cityCode: place.cityCode, city: place.city });
+    }
+    const stages: StageSpike[] = detectSpikes(
+      rows
+        .filter((r) => r.level === 0 && r.stage !== null && isStage(r.stage))
+        .map((r) => ({ category: r.stage as string, recent: r.recent, baseline: r.baseline })),
+      rule,
+    ).map(({ category, ...figures }) => ({ ...figures, stage: category as Stage }));
+    return { cities, stages };
   }
 
   /** 投诉预警 ending at `end`: each category's last window against the baseline days before it. */
@@ -839,5 +921,3 @@ interface SurveyCsvRow {
   nps: number | null;
   comment: string | null;
 }
-
-

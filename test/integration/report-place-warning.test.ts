@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { locate } from "../../src/places/divisions.js";
+import { STAGES } from "../../src/places/stage.js";
+import { ROLLUP_KEY } from "../../src/reports/report.rollup.js";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { staffLogin } from "./ticket.helpers.js";
+
+const CITIES = [
+  "北京市",
+  "上海市",
+  "广州市",
+  "深圳市",
+  "杭州市",
+  "南京市",
+  "苏州市",
+  "成都市",
+  "武汉市",
+  "西安市",
+  "重庆市",
+  "天津市",
+  "长沙市",
+  "郑州市",
+  "济南市",
+  "青岛市",
+  "合肥市",
+  "福州市",
+  "厦门市",
+  "昆明市",
+  "南昌市",
+  "沈阳市",
+  "大连市",
+  "哈尔滨市",
+  "长春市",
+  "石家庄市",
+  "太原市",
+  "南宁市",
+  "贵阳市",
+  "金华市",
+].map((name) => locate(name)!);
+const HOUR = 3_600_000;
+/** The period ends at 12:00 on 20 October (China time): the window is 06:00–12:00, the baseline the 7 days before. */
+const END = new Date("2026-10-20T12:00:00+08:00");
+
+type Body = {
+  earlyWarning: { category: string }[];
+  earlyWarningByPlace: {
+    cities: { cityCode: string; city: string; recent: number; expected: number }[];
+    stages: { stage: string; recent: number; expected: number }[];
+  };
+  alerts: { code: string; message: string; cityCode?: string; stage?: string }[];
+};
+
+// Issue 23 (003 §7.3.1): early warning by region and stage with the category detector. 30 cities
+// complain steadily (4 a day each, every stage in turn); 金华 has a burst of 12 at its transfer
+// centre in the last 6 hours. 金华 and 分拣转运 are flagged; the other 29 cities, the other stages
+// and the category stay quiet.
+describe.each(DB_KINDS)("early warning by region and stage on %s (issue 23)", (kind) => {
+  let t: TestApp;
+  let sup: { token: string };
+
+  beforeAll(async () => {
+    t = await startTestApp(kind, { DEMO_DATA: "false" });
+    await t.app.scheduler.cancel(ROLLUP_KEY);
+    sup = await staffLogin(t.app, t.baseUrl, "sup", "supervisor");
+    const db = t.app.db.prisma;
+    const customer = await db.customer.create({ data: { phone: "13700002222" } });
+    let seq = 0;
+    const row = (createdAt: Date, city: (typeof CITIES)[number], stage: string) => ({
+      number: `202610-${String(++seq).padStart(5, "0")}`,
+      category: "DELAY",
+      groupCode: "logistics",
+      customerId: customer.id,
+      channel: "webchat",
+      description: "快递延误",
+      provinceCode: city.provinceCode,
+      cityCode: city.cityCode,
+      stage,
+      createdAt,
+    });
+    const rows = [];
+    const windowStart = END.getTime() - 6 * HOUR;
+    for (const [c, city] of CITIES.entries()) {
+      // Baseline: 7 days × 4 a day, one every 6 hours, stages in turn.
+      for (let i = 0; i < 28; i++)
+        rows.push(row(new Date(windowStart - (i + 1) * 6 * HOUR + c * 60_000), city, STAGES[(c + i) % 4]!));
+      // The window: one each, as usual.
+      rows.push(row(new Date(windowStart + HOUR + c * 60_000), city, STAGES[c % 4]!));
+    }
+    // 金华: 12 more in the window, stuck at the transfer centre.
+    for (let i = 0; i < 12; i++) rows.push(row(new Date(windowStart + 2 * HOUR + i * 60_000), CITIES[29]!, "transit"));
+    await db.ticket.createMany({ data: rows });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("flags the bursting city and its stage, nothing else", async () => {
+    const res = await fetch(
+      `${t.baseUrl}/api/reports/summary?from=2026-10-01&to=${encodeURIComponent("2026-10-20T12:00:00+08:00")}`,
+      { headers: { authorization: `Bearer ${sup.token}` } },
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Body;
+    expect(body.earlyWarningByPlace.cities).toEqual([
+      expect.objectContaining({ cityCode: "330700", city: "金华市", recent: 13, expected: 1 }),
+    ]);
+    // 30 in the window as usual (≈ 7.5 a stage), plus 12 at 分拣转运.
+    expect(body.earlyWarningByPlace.stages).toEqual([expect.objectContaining({ stage: "transit", expected: 7.5 })]);
+    expect(body.earlyWarning).toEqual([]); // 42 DELAY against 30 expected: under twice
+    const codes = body.alerts.map((a) => [a.code, a.cityCode ?? a.stage]);
+    expect(codes).toEqual([
+      ["COMPLAINT_SPIKE_REGION", "330700"],
+      ["COMPLAINT_SPIKE_STAGE", "transit"],
+    ]);
+    expect(body.alerts[0]!.message).toBe("投诉预警：浙江省金华市 近 6 小时 13 件，基线预期 1 件");
+    expect(body.alerts[1]!.message).toMatch(/^投诉预警：分拣转运环节 近 6 小时 \d+ 件，基线预期 7.5 件$/);
+  });
+});
