@@ -225,8 +225,14 @@ export async function build() {
  * src/db/pglite-template.ts). Made when the migrations or PGlite changed; a few ms otherwise.
  */
 export async function ensurePgliteTemplate() {
-  const { ensureTemplate } = await import(pathToFileURL(path.join(DIST, "src/db/pglite-template.js")).href);
-  return ensureTemplate();
+  try {
+    const { ensureTemplate } = await import(pathToFileURL(path.join(DIST, "src/db/pglite-template.js")).href);
+    return await ensureTemplate();
+  } catch (err) {
+    // A read-only install, a full disk: only first starts get slower (initdb), nothing breaks.
+    console.warn(`kuaidi-desk: no PGlite template (${err.message}); a fresh data folder runs initdb instead`);
+    return undefined;
+  }
 }
 
 /** Builds when dist/ is missing or stale, and the PGlite template when missing; returns whether it built. */
