@@ -199,6 +199,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     scheduler,
     log.child({ component: "retention" }),
     config.RETENTION_DAYS,
+    async (customerId) => {
+      await attachments.deleteForCustomer(customerId);
+    },
   );
 
   const holidays = new HolidayService(prisma, bus, scheduler, log.child({ component: "calendar" }), opts.now);

@@ -131,6 +131,12 @@ export class AttachmentService {
     return this.deps.db.attachment.findMany({ where, orderBy: { createdAt: "asc" } });
   }
 
+  /** Deletes a customer's images, rows and bytes (retention: the customer is anonymised). */
+  async deleteForCustomer(customerId: string): Promise<number> {
+    const conversations = await this.deps.db.conversation.findMany({ where: { customerId }, select: { id: true } });
+    return this.deleteForConversations(conversations.map((c) => c.id));
+  }
+
   /** Deletes every attachment of the given conversations (retention, anonymisation). */
   async deleteForConversations(conversationIds: string[]): Promise<number> {
     if (!conversationIds.length) return 0;

@@ -25,6 +25,8 @@ export class RetentionService {
     private readonly scheduler: Scheduler,
     private readonly log: Logger,
     private readonly retentionDays: number,
+    /** Deletes what else is kept of an anonymised customer: their images (issue 17). */
+    private readonly forget?: (customerId: string) => Promise<void>,
   ) {
     scheduler.handle("retention", async () => {
       await this.run();
@@ -90,5 +92,8 @@ export class RetentionService {
         data: { actorType: "system", action: "customer.anonymise", subjectType: "customer", subjectId: customerId },
       });
     });
+    // After the commit: bytes in files are outside the transaction (a failure is retried by the
+    // next daily run through the customer's images, which stay findable by conversation).
+    await this.forget?.(customerId).catch((err) => this.log.warn({ err, customerId }, "retention: images not deleted"));
   }
 }

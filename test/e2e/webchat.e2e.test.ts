@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { useE2e } from "../support/e2e.js";
+import { renderLabel } from "../support/images.js";
 
 describe("web chat page in Chromium", () => {
   const e = useE2e();
@@ -22,6 +23,25 @@ describe("web chat page in Chromium", () => {
 
     await page.reload();
     await expect.poll(() => page.locator(".msg.in").allTextContents()).toEqual(["你好"]);
+    await page.close();
+  });
+
+  it("a photo of a label is sent with the attach button: thumbnail in the history, the number answered (issue 17)", async () => {
+    const page = await e.browser.newPage({ locale: "zh-CN" });
+    await page.goto(`${e.t.baseUrl}/`);
+    await expect.poll(() => page.locator("#status").textContent()).toBe("在线");
+    const label = await renderLabel(["SF EXPRESS", "SF1438829301576"], { format: "jpeg", rotate: 5 });
+    await page.setInputFiles("#file", { name: "label.jpg", mimeType: "image/jpeg", buffer: label });
+    await expect
+      .poll(() => page.locator(".msg.out").allTextContents(), { timeout: 30_000 })
+      .toContain("智能客服识别到运单号 SF1438829301576");
+    const thumb = page.locator(".msg.in img.thumb");
+    await expect
+      .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(0);
+    expect(await thumb.getAttribute("src")).toMatch(/^blob:/);
+    fs.mkdirSync("test-results", { recursive: true });
+    await page.screenshot({ path: "test-results/webchat-image.png" });
     await page.close();
   });
 

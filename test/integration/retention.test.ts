@@ -2,6 +2,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANONYMISED, nextRunAt, RetentionService } from "../../src/privacy/retention.service.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { renderLabel } from "../support/images.js";
 import { WebchatClient } from "../support/webchat-client.js";
 
 describe("nextRunAt", () => {
@@ -14,7 +15,7 @@ describe("nextRunAt", () => {
 describe.each(DB_KINDS)("data retention on %s", (kind) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(kind);
+    t = await startTestApp(kind, { OCR: "off" });
   });
   afterAll(async () => {
     await t?.close();
@@ -57,5 +58,34 @@ describe.each(DB_KINDS)("data retention on %s", (kind) => {
 
     expect((await recent.history()).map((m) => m.text)).toContain("你好，我的电话13987654321");
     expect(await service.run()).toEqual({ customers: 0 }); // idempotent
+  });
+
+  it("deletes an anonymised customer's images, rows and bytes (issue 17)", async () => {
+    const db = t.app.db.prisma;
+    const chat = await WebchatClient.open(t.baseUrl);
+    const form = new FormData();
+    const png = await renderLabel(["HOME ADDRESS 88"], { format: "png" });
+    form.append("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "door.png");
+    const up = await fetch(`${t.baseUrl}/api/webchat/sessions/${chat.sessionId}/attachments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${chat.token}` },
+      body: form,
+    });
+    const { attachment } = (await up.json()) as { attachment: { id: string } };
+    const row = await db.attachment.findUniqueOrThrow({ where: { id: attachment.id } });
+    expect(await t.app.attachments.blobs.get(row.storageKey)).toBeDefined();
+    const identity = await db.channelIdentity.findUniqueOrThrow({
+      where: { channel_externalId: { channel: "webchat", externalId: chat.sessionId } },
+    });
+    const longAgo = new Date(Date.now() - 400 * 86_400_000);
+    await db.customer.update({ where: { id: identity.customerId }, data: { createdAt: longAgo } });
+    await db.conversation.updateMany({ where: { customerId: identity.customerId }, data: { lastMessageAt: longAgo } });
+    const service = new RetentionService(db, t.app.scheduler, pino({ level: "silent" }), 365, async (id) => {
+      await t.app.attachments.deleteForCustomer(id);
+    });
+    expect(await service.run()).toEqual({ customers: 1 });
+    expect(await db.attachment.count({ where: { id: attachment.id } })).toBe(0);
+    expect(await t.app.attachments.blobs.get(row.storageKey)).toBeUndefined();
+    expect(await t.app.attachments.blobs.get(row.thumbKey!)).toBeUndefined();
   });
 });

@@ -16,6 +16,10 @@ const I18N = {
     tooLong: "消息太长了，请控制在2000字以内。",
     empty: "请输入内容。",
     failed: "发送失败，请重试。",
+    attach: "发送图片",
+    image: "图片",
+    imageTooBig: "图片太大了，请发送 10 MB 以内的图片。",
+    imageFailed: "图片发送失败，请重试。",
   },
   en: {
     title: "Delivery customer service",
@@ -31,6 +35,10 @@ const I18N = {
     tooLong: "That message is too long (2,000 characters at most).",
     empty: "Please type something.",
     failed: "Could not send, please try again.",
+    attach: "Send a picture",
+    image: "Image",
+    imageTooBig: "That picture is too large (10 MB at most).",
+    imageFailed: "Could not send the picture, please try again.",
   },
 };
 const params = new URLSearchParams(location.search);
@@ -40,6 +48,10 @@ document.documentElement.lang = locale;
 document.title = T.title;
 for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = T[el.dataset.i18n];
 for (const el of document.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = T[el.dataset.i18nPlaceholder];
+for (const el of document.querySelectorAll("[data-i18n-title]")) {
+  el.title = T[el.dataset.i18nTitle];
+  el.setAttribute("aria-label", T[el.dataset.i18nTitle]);
+}
 
 const $messages = document.getElementById("messages");
 const $quick = document.getElementById("quick");
@@ -48,6 +60,9 @@ const $input = document.getElementById("input");
 const $send = document.getElementById("send");
 const $status = document.getElementById("status");
 const $hint = document.getElementById("hint");
+const $file = document.getElementById("file");
+/** Issue 17: the upload limit the server enforces too (ATTACHMENT_TOO_LARGE). */
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const STORE_KEY = `kd-webchat-${locale}`;
 const seen = new Set();
 let lastSeq = 0n;
@@ -71,10 +86,72 @@ function render(message) {
     who.textContent = T[message.author] ?? T.bot;
     li.append(who);
   }
-  li.append(document.createTextNode(message.text));
+  if (message.attachments?.length) for (const a of message.attachments) li.append(imageOf(a));
+  else li.append(document.createTextNode(message.text));
   $messages.append(li);
   $messages.scrollTop = $messages.scrollHeight;
   if (message.direction === "out") renderQuickReplies(message.quickReplies ?? []);
+}
+
+// Issue 17: a sent image, loaded with the session token (an <img src> cannot send it) and
+// shown through a blob: URL; a tap opens the full size.
+function imageOf(a) {
+  const img = document.createElement("img");
+  img.className = "thumb";
+  img.alt = T.image;
+  const url = `/api/webchat/sessions/${session.sessionId}/attachments/${a.id}`;
+  const load = (variant) =>
+    fetch(`${url}?variant=${variant}`, { headers: { authorization: `Bearer ${session.token}` } }).then((res) =>
+      res.ok ? res.blob().then((b) => URL.createObjectURL(b)) : Promise.reject(new Error(String(res.status))),
+    );
+  load("thumb")
+    .then((src) => {
+      img.src = src;
+    })
+    .catch(() => img.replaceWith(document.createTextNode(`[${T.image}]`)));
+  img.addEventListener("click", () => load("full").then((src) => window.open(src, "_blank", "noopener")));
+  return img;
+}
+
+/** Sends images one by one (a thumbnail shows while each uploads); each is answered like a message. */
+async function sendImages(files) {
+  for (const file of files) {
+    if (!file.type.startsWith("image/")) continue;
+    if (file.size > MAX_IMAGE_BYTES) {
+      showHint(T.imageTooBig);
+      continue;
+    }
+    showHint("");
+    const li = document.createElement("li");
+    li.className = "msg in pending";
+    const preview = document.createElement("img");
+    preview.className = "thumb";
+    preview.alt = T.image;
+    preview.src = URL.createObjectURL(file);
+    li.append(preview);
+    $messages.append(li);
+    $messages.scrollTop = $messages.scrollHeight;
+    $quick.replaceChildren();
+    const form = new FormData();
+    form.append("file", file, file.name || "image");
+    try {
+      const res = await fetch(`/api/webchat/sessions/${session.sessionId}/attachments`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${session.token}` },
+        body: form,
+      });
+      const body = await res.json().catch(() => null);
+      if (!res.ok) throw Object.assign(new Error(body?.error?.message ?? res.statusText), { status: res.status });
+      li.remove();
+      await loadHistory();
+      for (const r of body.replies) render(r);
+    } catch (err) {
+      li.remove();
+      showHint(err.status >= 400 && err.status < 500 && err.status !== 401 ? err.message : T.imageFailed);
+    } finally {
+      URL.revokeObjectURL(preview.src);
+    }
+  }
 }
 
 function renderQuickReplies(replies) {
@@ -196,6 +273,24 @@ $form.addEventListener("submit", (e) => {
   const text = $input.value;
   $input.value = "";
   send(text);
+});
+$file.addEventListener("change", () => {
+  const files = [...$file.files];
+  $file.value = "";
+  sendImages(files);
+});
+// Pasted screenshots and dropped photos are sent like picked ones.
+$input.addEventListener("paste", (e) => {
+  const files = [...(e.clipboardData?.files ?? [])].filter((f) => f.type.startsWith("image/"));
+  if (files.length) {
+    e.preventDefault();
+    sendImages(files);
+  }
+});
+document.addEventListener("dragover", (e) => e.preventDefault());
+document.addEventListener("drop", (e) => {
+  e.preventDefault();
+  sendImages([...(e.dataTransfer?.files ?? [])]);
 });
 $input.addEventListener("keydown", (e) => {
   if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
