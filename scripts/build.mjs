@@ -17,7 +17,14 @@ const DIST = path.join(ROOT, "dist");
 const STAMP = path.join(DIST, ".built");
 const SOURCE_DIRS = ["src", "channels", "intents"];
 /** Run-time folders, linked into dist/ at the same relative place. */
-const LINKS = ["src/web", "prisma", "intents/corpus", "intents/.model-cache", "src/knowledge/eval"];
+const LINKS = [
+  "src/web",
+  "prisma",
+  "intents/corpus",
+  "intents/.model-cache",
+  "src/knowledge/eval",
+  "src/images/worker",
+];
 
 function sources(dir, out = []) {
   for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {

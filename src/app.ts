@@ -548,6 +548,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       if (workersStarted || scaleScheduler) await scheduler.stop();
       for (const channel of channels) await channel.stop().catch(() => {});
       knowledge.stop();
+      await attachments.close();
       await bus.close();
       await db.close();
     },

@@ -151,6 +151,11 @@ export class AttachmentService {
     return rows.length;
   }
 
+  /** Stops the OCR (its worker thread). */
+  async close(): Promise<void> {
+    await this.deps.ocr?.close?.();
+  }
+
   private async removeBlobs(...keys: (string | null)[]): Promise<void> {
     for (const key of keys) {
       if (key) await this.deps.blobs.delete(key).catch(() => {});

@@ -43,6 +43,7 @@ if (command === "eval") {
     console.log(`${file}\n  text: ${lines.map((l) => `${l.text} (${l.confidence.toFixed(2)})`).join(" | ")}`);
     console.log(`  waybills: ${waybillsInText(lines).join(", ") || "(none)"}`);
   }
+  await reader.close();
 } else {
   console.log("usage: npm run ocr -- eval [--count N] [--seed S] [--save DIR] | read FILE…");
   process.exitCode = 1;

