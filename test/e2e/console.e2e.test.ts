@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { consoleAs as openConsole, useE2e } from "../support/e2e.js";
+import { renderLabel } from "../support/images.js";
 import { createStaff, login, staffApi } from "../support/staff.js";
 import { WebchatClient } from "../support/webchat-client.js";
 
@@ -77,6 +78,41 @@ describe("agent console in Chromium", () => {
     await agent.screenshot({ path: "test-results/console.png" });
     await agentContext.close();
     await customerContext.close();
+  });
+
+  // Issue 17: a photo sent right after the complaint is the ticket's evidence; the agent sees it on
+  // the ticket and in the conversation (thumbnail loaded with the staff token, OCR text beside it).
+  it("evidence photos show on the ticket and in the conversation, with their OCR text", async () => {
+    const chat = await WebchatClient.open(e.t.baseUrl);
+    await chat.say("我要投诉，快递员态度太差了还骂人，单号YT7512345678901，电话13900001111");
+    const confirmed = await chat.say("确认提交");
+    const ticketNumber = confirmed
+      .map((r) => r.text)
+      .join("\n")
+      .match(/\d{6}-\d{5}/)![0];
+    const form = new FormData();
+    const photo = await renderLabel(["BROKEN BOX", "YT7512345678901"], { format: "jpeg" });
+    form.append("file", new Blob([new Uint8Array(photo)], { type: "image/jpeg" }), "box.jpg");
+    const up = await fetch(`${e.t.baseUrl}/api/webchat/sessions/${chat.sessionId}/attachments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${chat.token}` },
+      body: form,
+    });
+    const { replies } = (await up.json()) as { replies: { text: string }[] };
+    expect(replies[0]!.text).toContain(`已作为凭证附到工单 ${ticketNumber}`);
+
+    const { context, page: agent } = await consoleAs("xiaoli", "xiaoli-pass-1");
+    await agent.locator('[data-tab="tickets"]').click();
+    await agent.locator(`#list li[data-ticket="${ticketNumber}"]`).click();
+    const evidence = agent.locator(".evidence img.thumb");
+    await expect
+      .poll(() => evidence.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(0);
+    await expect.poll(() => agent.locator(".evidence figcaption").textContent()).toContain("YT7512345678901");
+    await expect.poll(() => agent.locator(".messages .msg.in img.thumb").count()).toBe(1);
+    fs.mkdirSync("test-results", { recursive: true });
+    await agent.screenshot({ path: "test-results/console-evidence.png" });
+    await context.close();
   });
 
   // Issue 19: the context panel shows the facts of THIS conversation, a canned reply is filled
