@@ -5,7 +5,7 @@ import { migrate } from "../../src/db/migrate.js";
 import { type BlobStore, FileBlobStore, MAX_BLOB_BYTES, PgBlobStore } from "../../src/images/blob.store.js";
 import { freshDataDir, freshPostgres } from "../support/databases.js";
 
-/** Issue 17: one contract, every attachment store (embedded files, PostgreSQL bytea on both drivers). */
+/** Issue 17: one contract, every attachment store (embedded: files; scale: PostgreSQL bytea). */
 const STORES: [string, () => Promise<{ store: BlobStore; reopen: () => BlobStore; close: () => Promise<void> }>][] = [
   [
     "files in DATA_DIR",
@@ -33,22 +33,6 @@ const STORES: [string, () => Promise<{ store: BlobStore; reopen: () => BlobStore
           await db.close();
           await other.close();
           await p.drop();
-        },
-      };
-    },
-  ],
-  [
-    "bytea on PGlite",
-    async () => {
-      const d = freshDataDir();
-      const db = await openDatabase({ pgliteDir: `${d.dir}/pglite` });
-      await migrate(db);
-      return {
-        store: new PgBlobStore(db),
-        reopen: () => new PgBlobStore(db),
-        close: async () => {
-          await db.close();
-          d.remove();
         },
       };
     },

@@ -131,6 +131,29 @@ describe.each(DB_KINDS)("web chat images on %s", (kind: DbKind) => {
     expect(json.status).toBe(415);
     expect(await stored()).toEqual(before);
     expect((await chat.say("你好")).length).toBeGreaterThan(0);
+
+    // A conversation that holds its maximum of images (30) refuses the next politely: 429, nothing stored.
+    const full = await WebchatClient.open(t.baseUrl);
+    const conv = await t.app.db.prisma.conversation.findFirstOrThrow({
+      where: {
+        identityId: (await t.app.db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: full.sessionId } }))
+          .id,
+      },
+    });
+    await t.app.db.prisma.attachment.createMany({
+      data: Array.from({ length: 30 }, (_, i) => ({
+        conversationId: conv.id,
+        mime: "image/png",
+        size: 1,
+        width: 1,
+        height: 1,
+        sha256: "0".repeat(64),
+        storageKey: `placeholder-${kind}-${i}`,
+      })),
+    });
+    const refused = await upload(full, await renderLabel(["X"]));
+    expect([refused.status, refused.body.error?.code]).toEqual([429, "ATTACHMENT_LIMIT"]);
+    expect(await t.app.db.prisma.attachment.count({ where: { conversationId: conv.id } })).toBe(30);
   });
 
   it("during a complaint intake a photo is kept as evidence and linked to the ticket it opens; after it, linked at once", async () => {
