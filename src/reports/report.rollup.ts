@@ -120,12 +120,12 @@ export const slaGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
     count(*) FILTER (WHERE c.state = 'paused')::int AS paused
   FROM "Ticket" t JOIN "SlaClock" c ON c."ticketId" = t.id WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4`;
 
-export const PLACE_COLUMNS = Prisma.sql`day, "groupCode", "assigneeId", "provinceCode", "cityCode", stage, total`;
+export const PLACE_COLUMNS = Prisma.sql`day, "groupCode", "assigneeId", "provinceCode", "cityCode", stage, total, repeats`;
 
-/** Complaints (alias t) matching `where`, per (day, group, assignee, province, city, stage) — issue 23. */
+/** Complaints (alias t) matching `where` and how many repeat an earlier one, per (day, group, assignee, province, city, stage) — issue 23. */
 export const placeGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
   SELECT (t."createdAt" + ${CST})::date AS day, t."groupCode", t."assigneeId", t."provinceCode", t."cityCode", t.stage,
-    count(*)::int AS total
+    count(*)::int AS total, count(t."repeatOfId")::int AS repeats
   FROM "Ticket" t WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4, 5, 6`;
 
 export const SURVEY_COLUMNS = Prisma.sql`day, "groupCode", "agentId", sent, answered, satisfied, basically,

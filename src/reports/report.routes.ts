@@ -137,6 +137,8 @@ const summarySchema = z.object({
         unknown: z.number(),
       })
       .describe("issue 23: complaints by stage — 揽收 pickup, 分拣转运 transit, 派送 delivery, 签收后 after_delivery"),
+    repeats: z.number().describe("issue 23: complaints repeating the same customer's or waybill's earlier one"),
+    repeatRate: nullableRate.describe("重复投诉率: repeats / total"),
   }),
   handling: z.object({
     resolved: z.number(),

@@ -110,6 +110,10 @@ export interface Summary {
     byRegion: RegionFigures;
     /** Issue 23: complaints per stage (环节) of the parcel's journey; `unknown` without tracking. */
     byStage: Record<Stage | "unknown", number>;
+    /** Issue 23 (002 重复投诉): complaints repeating the same customer's or waybill's earlier one. */
+    repeats: number;
+    /** 重复投诉率: repeats / total (null without complaints). */
+    repeatRate: number | null;
   };
   handling: {
     resolved: number;
@@ -185,6 +189,8 @@ export const DRILLS = [
   "breached",
   "dissatisfied",
   "reopened",
+  /** Issue 23: repeat complaints, for special analysis (002). */
+  "repeat",
 ] as const;
 export type Drill = (typeof DRILLS)[number];
 
@@ -359,14 +365,22 @@ export class ReportService {
         this.spikes(f.to < now ? f.to : now, f.group),
         // Issue 23: per province, per city (level 0 / 1) and per stage (level 2).
         this.db.$queryRaw<
-          { level: number; province: string | null; city: string | null; stage: string | null; total: number }[]
+          {
+            level: number;
+            province: string | null;
+            city: string | null;
+            stage: string | null;
+            total: number;
+            repeats: number;
+          }[]
         >`
         WITH g AS (
           SELECT ${PLACE_COLUMNS} FROM "ReportPlaceDay" r WHERE ${rt}
           UNION ALL ${placeGrain(lt)}
         )
         SELECT CASE WHEN GROUPING(stage) = 0 THEN 2 WHEN GROUPING("cityCode") = 0 THEN 1 ELSE 0 END AS level,
-          "provinceCode" AS province, "cityCode" AS city, stage, sum(total)::int AS total
+          "provinceCode" AS province, "cityCode" AS city, stage, sum(total)::int AS total,
+          sum(repeats)::int AS repeats
         FROM g GROUP BY GROUPING SETS (("provinceCode"), ("provinceCode", "cityCode"), (stage))`,
         this.placeSpikes(f.to < now ? f.to : now, f.group),
       ]);
@@ -413,6 +427,7 @@ export class ReportService {
       d.byCategory[r.category] = r.count;
       days.set(r.day, d);
     }
+    const repeats = placeRows.filter((x) => x.level === 0).reduce((sum, x) => sum + x.repeats, 0);
     const byStage = Object.fromEntries([...STAGES, "unknown"].map((k) => [k, 0])) as Record<Stage | "unknown", number>;
     for (const r of placeRows.filter((x) => x.level === 2)) {
       const key = r.stage !== null && (STAGES as readonly string[]).includes(r.stage) ? (r.stage as Stage) : "unknown";
@@ -491,6 +506,8 @@ export class ReportService {
         ratePer10k: shipmentCount > 0 ? round((total / shipmentCount) * 10_000) : null,
         byRegion: regionFigures(placeRows.filter((r) => r.level < 2 && !(r.level === 1 && r.city === null))),
         byStage,
+        repeats,
+        repeatRate: rate(repeats, total),
       },
       handling: {
         resolved: n(tk.resolved),
@@ -646,6 +663,7 @@ export class ReportService {
         ${f.clock ? Prisma.sql`AND c.kind = ${f.clock}` : Prisma.empty})`,
       dissatisfied: Prisma.sql`EXISTS (SELECT 1 FROM "Survey" s WHERE s."ticketId" = t.id AND s.overall = 'dissatisfied')`,
       reopened: Prisma.sql`t."reopenedCount" > 0`,
+      repeat: Prisma.sql`t."repeatOfId" IS NOT NULL`,
     };
     conds.push(drill[f.drill]);
     const where = Prisma.join(conds, " AND ");

@@ -161,6 +161,19 @@ export class TicketLifecycle extends TicketCore {
       this.thresholds,
     );
     const where = await this.whereItLies(type, a.waybill, a.details);
+    // Issue 23 (002 重复投诉): the same customer's or waybill's latest complaint within the window.
+    const repeatOf =
+      type === "complaint"
+        ? await this.db.ticket.findFirst({
+            where: {
+              type: "complaint",
+              createdAt: { gte: new Date(now.getTime() - this.thresholds.repeatDays * DAY) },
+              OR: [{ customerId: a.customerId }, ...(a.waybill ? [{ waybill: a.waybill }] : [])],
+            },
+            orderBy: { createdAt: "desc" },
+            select: { id: true, number: true },
+          })
+        : null;
     const number = await this.nextNumber(now);
     const { ticket, arms } = await this.db.$transaction(async (tx) => {
       const ticket = await tx.ticket.create({
@@ -181,6 +194,7 @@ export class TicketLifecycle extends TicketCore {
           provinceCode: where.place?.provinceCode ?? null,
           cityCode: where.place?.cityCode ?? null,
           stage: where.stage,
+          repeatOfId: repeatOf?.id ?? null,
           complex: a.complex,
           createdAt: now,
         },
@@ -196,6 +210,7 @@ export class TicketLifecycle extends TicketCore {
             priority: t.priority,
             groupCode: t.groupCode,
             reasons: t.reasons,
+            ...(repeatOf ? { repeatOf: repeatOf.number } : {}),
             ...(a.sourceMessageId ? { sourceMessageId: a.sourceMessageId } : {}),
           },
         },

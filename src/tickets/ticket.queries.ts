@@ -107,6 +107,9 @@ export class TicketQueries extends TicketCore {
       proposedAmount: r.proposedAmount === null ? null : Number(r.proposedAmount),
       paidAmount: r.paidAmount === null ? null : Number(r.paidAmount),
       region: placeOf(r.provinceCode, r.cityCode),
+      repeatOf: r.repeatOfId
+        ? ((await this.db.ticket.findUnique({ where: { id: r.repeatOfId }, select: { number: true } }))?.number ?? null)
+        : null,
       stage: r.stage !== null && isStage(r.stage) ? r.stage : null,
       complex: r.complex,
       resolution: r.resolution,

@@ -80,6 +80,12 @@ const detailSchema = summarySchema.extend({
     .describe(
       "the parcel's stage when the ticket was opened: 揽收 pickup | 分拣转运 transit | 派送 delivery | 签收后 after_delivery",
     ),
+  repeatOf: z
+    .string()
+    .nullable()
+    .describe(
+      "issue 23: a repeat complaint — the number of the same customer's or waybill's earlier complaint within TICKET_REOPEN_DAYS",
+    ),
   complex: z.boolean(),
   resolution: z.string().nullable(),
   rootCause: z.string().nullable(),

@@ -108,6 +108,49 @@ describe.each(DB_KINDS)("region and stage on every ticket on %s (issue 23)", (ki
     expect(await complain({ waybill: "SF9999999999999" })).toMatchObject({ region: null, stage: null });
   });
 
+  it("a repeat complaint (same waybill or same customer within the window) is linked, counted and listed", async () => {
+    type Repeat = PlacedJson & { repeatOf: string | null };
+    const first = (await complain({ waybill: "431234567890124", customerPhone: "13600000001" })) as Repeat;
+    expect(first.repeatOf).toBeNull();
+    // Another customer, the same waybill: a repeat of the first.
+    const again = (await complain({ waybill: "431234567890124", customerPhone: "13600000002" })) as Repeat;
+    expect(again.repeatOf).toBe(first.number);
+    // The first customer again, about something else: a repeat of her own latest complaint.
+    const third = (await complain({ customerPhone: "13600000001", category: "STAFF_ATTITUDE" })) as Repeat;
+    expect(third.repeatOf).toBe(first.number);
+    // A customer's first complaint of the window is none; 7 days on (TICKET_REOPEN_DAYS) neither.
+    const db = t.app.db.prisma;
+    const other = (await complain({ customerPhone: "13600000003" })) as Repeat;
+    expect(other.repeatOf).toBeNull();
+    await db.ticket.update({
+      where: { number: other.number },
+      data: { createdAt: new Date(NOW.getTime() - 7 * 86_400_000 - 1) },
+    });
+    expect(((await complain({ customerPhone: "13600000003" })) as Repeat).repeatOf).toBeNull();
+
+    const summary = await api<{ complaints: { total: number; repeats: number; repeatRate: number | null } }>(
+      t.baseUrl,
+      "GET",
+      "/api/reports/summary?from=2026-11-30&to=2026-11-30",
+      admin.token,
+    );
+    const c = summary.body.complaints;
+    const expected = await db.ticket.count({
+      where: { type: "complaint", repeatOfId: { not: null }, createdAt: { gte: new Date("2026-11-29T16:00:00Z") } },
+    });
+    expect(c.repeats).toBe(expected);
+    expect(c.repeats).toBeGreaterThanOrEqual(2);
+    expect(c.repeatRate).toBe(Math.round((c.repeats / c.total) * 10_000) / 10_000);
+    const listed = await api<{ items: { number: string }[] }>(
+      t.baseUrl,
+      "GET",
+      "/api/reports/tickets?from=2026-11-30&to=2026-11-30&drill=repeat&pageSize=200",
+      admin.token,
+    );
+    expect(listed.body.items.map((i) => i.number)).toEqual(expect.arrayContaining([again.number, third.number]));
+    expect(listed.body.items.map((i) => i.number)).not.toContain(first.number);
+  });
+
   it("requests from the chat: 催件 from its tracking; a pickup from the customer's address, at 揽收", async () => {
     const urge = await WebchatClient.open(t.baseUrl);
     await urge.say("帮我催一下 773012345678903"); // stuck after 苏州's transfer centre (demo data)

@@ -60,11 +60,13 @@ const I18N = {
       within48h: "48小时处理率",
       firstResponse: "平均首次响应",
       resolution: "平均处理时长",
+      repeatRate: "重复投诉率",
     },
     sub: {
       target: "目标 {v}",
       redLine: "红线 {v}",
       answered: "已回复 {a} / 已发送 {s}",
+      repeats: "{n} 件重复",
       stars: "星级4–5分占比 {v}",
       nps: "{n} 人评分",
       shipments: "发货量 {n}",
@@ -96,6 +98,7 @@ const I18N = {
       over24h: "超过24小时未处理完的工单",
       breached: "SLA 超时工单",
       reopened: "重开过的工单",
+      repeat: "重复投诉",
       resolved: "已解决工单",
     },
     count: "共 {n} 张工单",
@@ -145,11 +148,13 @@ const I18N = {
       within48h: "Handled within 48 h",
       firstResponse: "Avg first response",
       resolution: "Avg resolution time",
+      repeatRate: "Repeat complaints",
     },
     sub: {
       target: "target {v}",
       redLine: "red line {v}",
       answered: "{a} answered / {s} sent",
+      repeats: "{n} repeats",
       stars: "4–5 stars {v}",
       nps: "{n} ratings",
       shipments: "{n} shipments",
@@ -181,6 +186,7 @@ const I18N = {
       over24h: "Not handled within 24 h",
       breached: "SLA breached",
       reopened: "Reopened",
+      repeat: "Repeat complaints",
       resolved: "Resolved",
     },
     count: "{n} tickets",
@@ -369,6 +375,8 @@ function renderKpis(s) {
       extra: { clock: "first_response" },
     }),
     kpi("resolution", num(hd.avgResolutionHours, 1), T.sub.hours, { drill: "resolved" }),
+    // Issue 23 (002): the same customer or waybill complaining again within the repeat window.
+    kpi("repeatRate", pct(c.repeatRate), fill(T.sub.repeats, { n: c.repeats ?? 0 }), { drill: "repeat" }),
   );
 }
 
