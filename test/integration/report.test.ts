@@ -67,6 +67,8 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
       // The fixture's tickets have no place or stage (issue 23; report-place.test.ts has them).
       byRegion: { provinces: [], cities: [], unknown: 5 },
       byStage: { pickup: 0, transit: 0, delivery: 0, after_delivery: 0, unknown: 5 },
+      repeats: 0, // written directly, none linked (ticket-place.test.ts has repeats)
+      repeatRate: 0,
     });
     expect(body.handling).toEqual({
       resolved: 3,
