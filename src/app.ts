@@ -420,7 +420,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await server.register(consoleRoutes(auth, consoleService, bus));
   await server.register(adminRoutes(prisma, auth, outbox));
   await server.register(ticketRoutes(tickets, auth));
-  await server.register(attachmentRoutes(prisma, auth, attachments));
+  await server.register(attachmentRoutes(prisma, auth, attachments, consoleService));
   await server.register(requestRoutingRoutes(requestRouting, auth));
   const audit = staffAudit(prisma);
   // Issue 21: events become deliveries in the transaction of the change (triggers, migration

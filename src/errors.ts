@@ -42,6 +42,8 @@ export const ERRORS = {
   ATTACHMENT_UNREADABLE: { status: 422, message: "The image could not be read" },
   /** Issue 17: the conversation holds its maximum of images. */
   ATTACHMENT_LIMIT: { status: 429, message: "Too many images in this conversation" },
+  /** Issue 17: an agent's image on a channel that cannot carry one yet (only web chat can). */
+  CHANNEL_NO_IMAGES: { status: 422, message: "This customer's channel cannot receive images" },
   /** Issue 21: a webhook target that is not http(s), or points at this server or a private address (SSRF). */
   WEBHOOK_URL_REFUSED: { status: 400, message: "Webhook target refused" },
   /** Issue 21: an event name that is not one of WEBHOOK_EVENTS. */

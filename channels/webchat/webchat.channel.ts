@@ -21,6 +21,7 @@ import { errorResponses } from "../../src/http/schemas.js";
 import { int8String } from "../../src/http/storable-text.js";
 import type { AttachmentService } from "../../src/images/attachment.service.js";
 import { MAX_IMAGE_BYTES } from "../../src/images/image.inspect.js";
+import { readFilePart } from "../../src/images/multipart.js";
 import { conversationTopic } from "../../src/realtime/topics.js";
 
 export const WEBCHAT = "webchat";
@@ -376,33 +377,6 @@ export class WebchatChannel implements ChannelAdapter {
     for (const s of this.sockets) s.close(1001, "server shutting down");
     this.sockets.clear();
   }
-}
-
-/** The multipart body's `file` part, whole; bad input as AppError (never a 5xx). */
-async function readFilePart(request: import("fastify").FastifyRequest): Promise<Buffer> {
-  let part: Awaited<ReturnType<typeof request.file>>;
-  try {
-    part = await request.file();
-  } catch (err) {
-    throw multipartError(err);
-  }
-  if (part?.fieldname !== "file") throw new AppError("ATTACHMENT_EMPTY", "Multipart field `file` is required");
-  let bytes: Buffer;
-  try {
-    bytes = await part.toBuffer();
-  } catch (err) {
-    throw multipartError(err);
-  }
-  if (part.file.truncated) throw new AppError("ATTACHMENT_TOO_LARGE");
-  if (bytes.length === 0) throw new AppError("ATTACHMENT_EMPTY");
-  return bytes;
-}
-
-function multipartError(err: unknown): AppError {
-  const code = (err as { code?: string }).code;
-  if (code === "FST_REQ_FILE_TOO_LARGE") return new AppError("ATTACHMENT_TOO_LARGE");
-  if (code === "FST_INVALID_MULTIPART_CONTENT_TYPE") return new AppError("UNSUPPORTED_MEDIA_TYPE");
-  return new AppError("BAD_REQUEST", "Malformed multipart body");
 }
 
 function bearer(header: string | undefined): string | undefined {

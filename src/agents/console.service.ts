@@ -234,12 +234,19 @@ export class ConsoleService {
     });
   }
 
-  async reply(principal: Principal, conversationId: string, text: string, cannedReplyId?: string): Promise<MessageDto> {
+  async reply(
+    principal: Principal,
+    conversationId: string,
+    text: string,
+    cannedReplyId?: string,
+    attachments?: NonNullable<MessageDto["attachments"]>,
+  ): Promise<MessageDto> {
     await this.assertOwner(principal, conversationId);
     const message = await this.conversations.sendToConversation(conversationId, {
       author: "agent",
       agentId: principal.agentId,
       text,
+      ...(attachments?.length ? { attachments } : {}),
     });
     // The message is out: a failure here must not turn the sent reply into an error.
     await this.onAgentReply(conversationId, principal.agentId, message.id).catch((err) =>

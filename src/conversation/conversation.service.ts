@@ -360,6 +360,8 @@ export class ConversationService implements ChannelConversations {
       internal?: boolean;
       /** Opaque reference kept with the message and handed to dead-letter listeners (`survey:<id>`). */
       ref?: string;
+      /** Images an agent sends (issue 17; web chat only, ConsoleService checks the channel). */
+      attachments?: NonNullable<MessageDto["attachments"]>;
     },
   ): Promise<MessageDto> {
     const { db } = this.deps;
@@ -383,10 +385,11 @@ export class ConversationService implements ChannelConversations {
           channel: conv.channel,
           text: message.text,
           payload:
-            message.quickReplies?.length || message.ref
+            message.quickReplies?.length || message.ref || message.attachments?.length
               ? ({
                   ...(message.quickReplies?.length ? { quickReplies: message.quickReplies } : {}),
                   ...(message.ref ? { ref: message.ref } : {}),
+                  ...(message.attachments?.length ? { attachments: message.attachments } : {}),
                 } as unknown as Prisma.InputJsonValue)
               : undefined,
           status: message.internal ? "internal" : "queued",

@@ -1,12 +1,16 @@
+import fastifyMultipart from "@fastify/multipart";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requireRole, STAFF } from "../agents/auth.plugin.js";
 import type { AuthService, Principal } from "../agents/auth.service.js";
+import type { ConsoleService } from "../agents/console.service.js";
 import { mayViewConversation } from "../agents/conversation-scope.js";
 import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import type { AttachmentRow, AttachmentService } from "./attachment.service.js";
+import { MAX_IMAGE_BYTES } from "./image.inspect.js";
+import { readFilePart } from "./multipart.js";
 
 const attachmentOut = z.object({
   id: z.string(),
@@ -32,7 +36,7 @@ const attachmentOut = z.object({
  * admins reach every image. Outside the scope: 403, as for the conversation.
  */
 export const attachmentRoutes =
-  (db: Db, auth: AuthService, attachments: AttachmentService): FastifyPluginAsyncZod =>
+  (db: Db, auth: AuthService, attachments: AttachmentService, consoleService: ConsoleService): FastifyPluginAsyncZod =>
   async (app) => {
     const staff = requireRole(auth, ...STAFF);
     const tags = ["console"];
@@ -117,6 +121,53 @@ export const attachmentRoutes =
         if (!t) throw new AppError("TICKET_NOT_FOUND");
         if (!ticketVisible(t, p)) throw new AppError("FORBIDDEN", "This ticket belongs to a group you are not in");
         return { attachments: await toOut(await attachments.list({ ticketId: t.id })) };
+      },
+    );
+
+    await app.register(fastifyMultipart, {
+      limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 2, parts: 3, fieldSize: 1024 },
+    });
+    app.post(
+      "/api/conversations/:id/attachments",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary:
+            "Send the customer an image (multipart, field `file`; web chat only; the conversation must be yours)",
+          consumes: ["multipart/form-data"],
+          params: z.object({ id: z.uuid({ message: "conversation id must be a UUID" }) }),
+          response: {
+            201: z.object({ id: z.string(), seq: z.string(), text: z.string(), attachments: z.array(z.unknown()) }),
+            ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
+          },
+        },
+      },
+      async (request, reply) => {
+        const p = request.principal!;
+        const conv = await db.conversation.findUnique({
+          where: { id: request.params.id },
+          select: { id: true, channel: true, mode: true, agentId: true },
+        });
+        if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
+        // Checked before the upload is read, and again by reply() (nothing half-stored either way).
+        if (conv.mode !== "agent" || conv.agentId !== p.agentId)
+          throw new AppError("CONFLICT", "Take the conversation before replying");
+        if (conv.channel !== "webchat") throw new AppError("CHANNEL_NO_IMAGES");
+        if (!request.isMultipart())
+          throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the image as multipart/form-data, field `file`");
+        const bytes = await readFilePart(request);
+        const a = await attachments.ingest(conv.id, bytes, { ocr: false });
+        try {
+          const shown = { id: a.id, mime: a.mime, width: a.width, height: a.height };
+          const message = await consoleService.reply(p, conv.id, "[图片]", undefined, [shown]);
+          await attachments.linkMessage(a.id, message.id, conv.id);
+          return reply.code(201).send({ id: message.id, seq: message.seq, text: message.text, attachments: [shown] });
+        } catch (err) {
+          await attachments.discard(a.id).catch(() => {});
+          throw err;
+        }
       },
     );
 

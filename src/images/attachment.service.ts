@@ -54,7 +54,7 @@ export class AttachmentService {
    * Checks and stores an image for a conversation and reads its waybill numbers. Throws
    * AppError(ATTACHMENT_*) for bad input; nothing is stored then.
    */
-  async ingest(conversationId: string, bytes: Buffer): Promise<InboundAttachment> {
+  async ingest(conversationId: string, bytes: Buffer, opts: { ocr?: boolean } = {}): Promise<InboundAttachment> {
     const { db, blobs, log } = this.deps;
     const count = await db.attachment.count({ where: { conversationId } });
     if (count >= (this.deps.maxPerConversation ?? MAX_IMAGES_PER_CONVERSATION)) throw new AppError("ATTACHMENT_LIMIT");
@@ -62,7 +62,7 @@ export class AttachmentService {
     let ocr: InboundAttachment["ocr"] = "off";
     let ocrText: string | null = null;
     let waybills: string[] = [];
-    if (this.deps.ocr) {
+    if (this.deps.ocr && opts.ocr !== false) {
       try {
         const lines = await this.deps.ocr.read(image.data);
         ocrText = lines.map((l) => l.text).join("\n");

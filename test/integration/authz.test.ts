@@ -42,6 +42,7 @@ const ROUTES: Record<string, Policy> = {
   "GET /api/conversations/{id}": staff,
   "POST /api/conversations/{id}/take": staff,
   "POST /api/conversations/{id}/reply": staff,
+  "POST /api/conversations/{id}/attachments": staff,
   "POST /api/conversations/{id}/note": staff,
   "POST /api/conversations/{id}/release": staff,
   "POST /api/conversations/{id}/transfer": staff,

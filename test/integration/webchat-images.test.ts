@@ -89,6 +89,44 @@ describe.each(DB_KINDS)("web chat images on %s", (kind: DbKind) => {
     60_000,
   );
 
+  it("an agent who took the conversation sends an image; the customer sees and downloads it; others cannot", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("转人工");
+    const ident = await t.app.db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: chat.sessionId } });
+    const conv = await t.app.db.prisma.conversation.findFirstOrThrow({ where: { identityId: ident.id } });
+    const agent = await createStaff(t.app, t.baseUrl, { username: `img-${kind}`, role: "supervisor" });
+    const other = await createStaff(t.app, t.baseUrl, { username: `img2-${kind}`, role: "supervisor" });
+    const send = (token: string) => {
+      const form = new FormData();
+      form.append("file", new Blob([new Uint8Array(pngBytes)], { type: "image/png" }), "guide.png");
+      return fetch(`${t.baseUrl}/api/conversations/${conv.id}/attachments`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+    };
+    const pngBytes = await renderLabel(["PACK IT LIKE THIS"], { format: "png" });
+    const before = await t.app.db.prisma.attachment.count({ where: { conversationId: conv.id } });
+    expect((await send(agent.token)).status).toBe(409); // not taken yet: nothing stored
+    expect(await t.app.db.prisma.attachment.count({ where: { conversationId: conv.id } })).toBe(before);
+    const take = await fetch(`${t.baseUrl}/api/conversations/${conv.id}/take`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${agent.token}` },
+    });
+    expect(take.status).toBe(204);
+    expect((await send(other.token)).status).toBe(409);
+    const sent = await send(agent.token);
+    expect(sent.status).toBe(201);
+    const { attachments } = (await sent.json()) as { attachments: { id: string }[] };
+    const history = (await chat.history()) as (ChatReply & { attachments?: { id: string }[] })[];
+    const out = history.find((m) => m.author === "agent");
+    expect(out?.attachments?.[0]?.id).toBe(attachments[0]!.id);
+    const img = await fetch(`${t.baseUrl}/api/webchat/sessions/${chat.sessionId}/attachments/${attachments[0]!.id}`, {
+      headers: { authorization: `Bearer ${chat.token}` },
+    });
+    expect([img.status, img.headers.get("content-type")]).toEqual([200, "image/png"]);
+  });
+
   it("the session's own image and thumbnail download; another session's is not found", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const up = await upload(chat, await renderLabel(["HELLO"], { format: "png", width: 800 }));

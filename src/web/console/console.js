@@ -69,6 +69,7 @@ const I18N = {
     fullImage: "查看原图",
     ocrText: "识别文字",
     evidence: "凭证照片",
+    sendImage: "发送图片",
     takeTicket: "接单",
     cancel: "取消",
     confirm: "确定",
@@ -167,6 +168,7 @@ const I18N = {
     fullImage: "Full size",
     ocrText: "Text read",
     evidence: "Evidence photos",
+    sendImage: "Send image",
     takeTicket: "Take",
     cancel: "Cancel",
     confirm: "OK",
@@ -558,6 +560,7 @@ async function openConversation(id, keepTicket) {
     onReply: (text, cannedReplyId) =>
       api(`/api/conversations/${id}/reply`, { method: "POST", body: JSON.stringify({ text, cannedReplyId }) }),
     onNote: (text) => api(`/api/conversations/${id}/note`, { method: "POST", body: JSON.stringify({ text }) }),
+    onImage: c.channel === "webchat" ? (picked) => sendImage(id, picked) : undefined,
     vars: { customerName: c.customer.name ?? "", waybill: c.context?.waybill ?? "" },
   });
   if (keepTicket) return { messages, composer, context: c };
@@ -566,7 +569,7 @@ async function openConversation(id, keepTicket) {
   renderContext(c);
 }
 
-function buildComposer({ canReply, onReply, onNote, vars }) {
+function buildComposer({ canReply, onReply, onNote, vars, onImage }) {
   const textarea = h("textarea", { id: "composer-text", placeholder: canReply ? T.reply : T.note, maxlength: "2000" });
   const mode = h(
     "select",
@@ -623,12 +626,52 @@ function buildComposer({ canReply, onReply, onNote, vars }) {
   textarea.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) send.click();
   });
+  // Issue 17: an image to the customer (web chat only; the server refuses other channels).
+  const file = h("input", {
+    type: "file",
+    accept: "image/jpeg,image/png,image/webp",
+    hidden: true,
+    id: "composer-image",
+  });
+  file.addEventListener("change", async () => {
+    const picked = file.files?.[0];
+    file.value = "";
+    if (!picked) return;
+    try {
+      appendMessage({
+        ...(await onImage(picked)),
+        author: "agent",
+        direction: "out",
+        createdAt: new Date().toISOString(),
+      });
+    } catch (err) {
+      toast(err.message, "breach");
+    }
+  });
+  const imageButton =
+    canReply && onImage
+      ? h("button", { class: "secondary", type: "button", onclick: () => file.click() }, T.sendImage)
+      : "";
   return h(
     "div",
     { class: "composer" },
     textarea,
-    h("div", { class: "row" }, mode, canned, h("span", { class: "spacer" }), send),
+    h("div", { class: "row" }, mode, canned, imageButton, file, h("span", { class: "spacer" }), send),
   );
+}
+
+/** Uploads an agent's image into a conversation (multipart; the staff token). */
+async function sendImage(conversationId, picked) {
+  const form = new FormData();
+  form.append("file", picked, picked.name || "image");
+  const res = await fetch(`/api/conversations/${conversationId}/attachments`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${session.token}` },
+    body: form,
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(body?.error?.message ?? res.statusText);
+  return body;
 }
 
 function appendMessage(m) {

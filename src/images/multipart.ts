@@ -1,0 +1,29 @@
+import type { FastifyRequest } from "fastify";
+import { AppError } from "../errors.js";
+
+/** The multipart body's `file` part, whole; bad input as AppError (never a 5xx). */
+export async function readFilePart(request: FastifyRequest): Promise<Buffer> {
+  let part: Awaited<ReturnType<typeof request.file>>;
+  try {
+    part = await request.file();
+  } catch (err) {
+    throw multipartError(err);
+  }
+  if (part?.fieldname !== "file") throw new AppError("ATTACHMENT_EMPTY", "Multipart field `file` is required");
+  let bytes: Buffer;
+  try {
+    bytes = await part.toBuffer();
+  } catch (err) {
+    throw multipartError(err);
+  }
+  if (part.file.truncated) throw new AppError("ATTACHMENT_TOO_LARGE");
+  if (bytes.length === 0) throw new AppError("ATTACHMENT_EMPTY");
+  return bytes;
+}
+
+function multipartError(err: unknown): AppError {
+  const code = (err as { code?: string }).code;
+  if (code === "FST_REQ_FILE_TOO_LARGE") return new AppError("ATTACHMENT_TOO_LARGE");
+  if (code === "FST_INVALID_MULTIPART_CONTENT_TYPE") return new AppError("UNSUPPORTED_MEDIA_TYPE");
+  return new AppError("BAD_REQUEST", "Malformed multipart body");
+}
