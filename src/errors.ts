@@ -30,6 +30,8 @@ export const ERRORS = {
   GROUP_UNKNOWN: { status: 400, message: "Unknown group" },
   /** A claim's proposed or paid amount above CLAIM_MAX_AMOUNT (issue 15: "absurd (over the configured maximum)"). */
   CLAIM_AMOUNT_TOO_LARGE: { status: 400, message: "Claim amount above the configured maximum" },
+  /** A ticket's place corrected to words or a code that names no province or city (issue 23). */
+  PLACE_UNKNOWN: { status: 400, message: "No province or city of that name or code" },
   TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
   /** Issue 17: an upload with no bytes, or a multipart request without the `file` field. */

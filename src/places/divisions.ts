@@ -169,3 +169,19 @@ export function locateEvent(e: { location: string | null; description: string })
   }
   return null;
 }
+
+/**
+ * What an agent types to correct a ticket's place: a GB/T 2260 province or city code ("330100"),
+ * or words ("杭州", "浙江省金华市"). Null when it names no place, or nothing unambiguous.
+ */
+export function placeFromInput(input: string): Place | null {
+  const text = input.trim();
+  if (/^\d{6}$/.test(text)) {
+    const province = `${text.slice(0, 2)}0000`;
+    const place = placeOf(province, text === province ? null : text);
+    if (!place) return null;
+    // A code that is not a city of its province (a district, a typo) is refused, not widened.
+    return text === province || place.cityCode === text || MUNICIPALITIES.has(province) ? place : null;
+  }
+  return locate(text);
+}

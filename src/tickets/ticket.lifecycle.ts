@@ -7,7 +7,7 @@ import { type Locale, toLocale } from "../conversation/texts.js";
 import { AppError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
-import { locate, type Place } from "../places/divisions.js";
+import { locate, type Place, placeFromInput } from "../places/divisions.js";
 import { attribute, type Stage } from "../places/stage.js";
 import { formatDuration } from "../sla/duration.js";
 import type { ArmRequest } from "../sla/sla.service.js";
@@ -287,6 +287,54 @@ export class TicketLifecycle extends TicketCore {
     }
     const address = typeof details?.address === "string" ? details.address : null;
     return { place: locate(address), stage: type === "pickup" ? "pickup" : null };
+  }
+
+  /**
+   * An agent confirms or corrects where and at which stage the problem lies (issue 23): `place`
+   * as words or a GB/T 2260 code (null: unknown), `stage` (null: unknown); omitted fields stay.
+   * One event with what it was and what it is; audited; the report day is re-marked by trigger.
+   */
+  async correctPlace(
+    number: string,
+    body: { place?: string | null | undefined; stage?: Stage | null | undefined },
+    p: Principal,
+  ): Promise<void> {
+    const t = await this.db.ticket.findUnique({
+      where: { number },
+      select: { id: true, groupCode: true, assigneeId: true, provinceCode: true, cityCode: true, stage: true },
+    });
+    if (!t) throw new AppError("TICKET_NOT_FOUND");
+    this.queries.assertVisible(t, p);
+    let place: Place | null | undefined;
+    if (body.place !== undefined) {
+      place = body.place === null || body.place.trim() === "" ? null : placeFromInput(body.place);
+      if (place === null && body.place !== null && body.place.trim() !== "")
+        throw new AppError("PLACE_UNKNOWN", `No province or city in "${body.place}"`, { place: body.place });
+    }
+    const data = {
+      ...(place !== undefined ? { provinceCode: place?.provinceCode ?? null, cityCode: place?.cityCode ?? null } : {}),
+      ...(body.stage !== undefined ? { stage: body.stage } : {}),
+    };
+    const from = { provinceCode: t.provinceCode, cityCode: t.cityCode, stage: t.stage };
+    await this.db.$transaction(async (tx) => {
+      await tx.ticket.update({ where: { id: t.id }, data });
+      await tx.ticketEvent.create({
+        data: {
+          ticketId: t.id,
+          at: this.now(),
+          ...actorColumns(actorOf(p)),
+          type: "place_corrected",
+          data: { from, to: { ...from, ...data } },
+        },
+      });
+      await auditStaff(tx, p.agentId, {
+        action: "ticket.place_corrected",
+        subjectType: "ticket",
+        subjectId: t.id,
+        data: { number, from, to: { ...from, ...data } },
+      });
+    });
+    await this.publish("ticket.updated", t.id, "place_corrected");
   }
 
   // ───────────────────────── auto-assignment ─────────────────────────

@@ -245,6 +245,28 @@ export const ticketRoutes =
       async (request) => tickets.get(request.params.number, request.principal!),
     );
 
+    app.put(
+      "/api/tickets/:number/place",
+      {
+        onRequest: staff,
+        schema: {
+          tags: ["tickets"],
+          summary:
+            "Confirm or correct where and at which stage the problem lies (issue 23): place as words (杭州, 浙江省金华市) or a GB/T 2260 code, null for unknown (400 PLACE_UNKNOWN when it names none); stage, null for unknown; omitted fields stay. Audited",
+          security: [{ bearer: [] }],
+          params: numberParams,
+          body: z
+            .object({
+              place: z.string().max(100).nullable().optional(),
+              stage: z.enum(STAGES).nullable().optional(),
+            })
+            .strict(),
+          response: { 200: detailSchema, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => tickets.correctPlace(request.params.number, request.body, request.principal!),
+    );
+
     for (const action of Object.keys(ACTION_BODIES) as (keyof typeof ACTION_BODIES)[]) {
       app.post(
         `/api/tickets/:number/${action}`,

@@ -6,7 +6,7 @@ import type { SlaService } from "../sla/sla.service.js";
 import { TicketLifecycle } from "./ticket.lifecycle.js";
 import { TicketQueries } from "./ticket.queries.js";
 import { TicketRequests } from "./ticket.requests.js";
-import type { TicketOptions } from "./ticket.shared.js";
+import type { TicketDetail, TicketOptions } from "./ticket.shared.js";
 import { GROUPS } from "./ticket-rules.js";
 
 export type {
@@ -103,6 +103,12 @@ export class TicketService {
   /** An agent came online: new tickets waiting in their groups go to them, oldest first, up to their cap. */
   assignWaiting(...a: Parameters<TicketLifecycle["assignWaiting"]>): ReturnType<TicketLifecycle["assignWaiting"]> {
     return this.lifecycle.assignWaiting(...a);
+  }
+
+  /** An agent confirms or corrects the ticket's place and stage (issue 23); returns the detail. */
+  async correctPlace(...a: Parameters<TicketLifecycle["correctPlace"]>): Promise<TicketDetail> {
+    await this.lifecycle.correctPlace(...a);
+    return this.queries.get(a[0], a[2]);
   }
 
   list(...a: Parameters<TicketQueries["list"]>): ReturnType<TicketQueries["list"]> {

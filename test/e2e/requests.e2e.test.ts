@@ -177,6 +177,12 @@ describe("service requests from the web chat to the console and back, in Chromiu
     // Issue 23: where and at which stage, from the parcel's tracking when the request was opened.
     expect(await page.locator("#ticket-region").textContent()).toBe("地区: 湖北省武汉市");
     expect(await page.locator("#ticket-stage").textContent()).toBe("环节: 分拣转运");
+    // The agent corrects it: the parcel is already with the courier in 武汉.
+    await page.locator("#ticket-place").click();
+    await page.fill("dialog input[name=place]", "武汉市");
+    await page.selectOption("dialog select[name=stage]", "delivery");
+    await page.locator("#dialog-ok").click();
+    await expect.poll(() => page.locator("#ticket-stage").textContent()).toBe("环节: 派送");
     await complete(number, "改地址", "网点已改派至新地址");
     await told(customer.page, "已办理完成。网点已改派至新地址");
     await customer.context.close();

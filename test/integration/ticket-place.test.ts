@@ -151,6 +151,38 @@ describe.each(DB_KINDS)("region and stage on every ticket on %s (issue 23)", (ki
     expect(listed.body.items.map((i) => i.number)).not.toContain(first.number);
   });
 
+  it("an agent confirms or corrects the place and stage: words or a code; a name of no place is 400 and changes nothing", async () => {
+    const li = await staffLogin(t.app, t.baseUrl, "place-li", "agent", ["logistics"]);
+    const other = await staffLogin(t.app, t.baseUrl, "place-wang", "agent", ["after_sales"]);
+    const created = await complain({ waybill: "SF1438829301590" }); // DELAY → 物流配送
+    const put = (body: unknown, token = li.token) =>
+      api<PlacedJson & { error?: { code: string } }>(
+        t.baseUrl,
+        "PUT",
+        `/api/tickets/${created.number}/place`,
+        token,
+        body,
+      );
+    let res = await put({ place: "浙江义乌分拨中心", stage: "transit" });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ stage: "transit", region: { cityCode: "330700", city: "金华市" } });
+    res = await put({ place: "330100" }); // a code; the stage stays
+    expect(res.body).toMatchObject({ stage: "transit", region: { city: "杭州市" } });
+    const bad = await put({ place: "杭洲" });
+    expect([bad.status, bad.body.error?.code]).toEqual([400, "PLACE_UNKNOWN"]);
+    expect((await put({ place: "330106" })).status).toBe(400); // a district's code is not a city
+    expect((await put({ stage: "nowhere" })).status).toBe(400);
+    expect((await put({ place: "杭州" }, other.token)).status).toBe(403); // not her group
+    expect(await get(created.number)).toMatchObject({ stage: "transit", region: { city: "杭州市" } });
+    res = await put({ place: null, stage: null });
+    expect(res.body).toMatchObject({ region: null, stage: null });
+    const events = await t.app.db.prisma.ticketEvent.findMany({
+      where: { ticket: { number: created.number }, type: "place_corrected" },
+    });
+    expect(events).toHaveLength(3);
+    expect(await t.app.db.prisma.auditEvent.count({ where: { action: "ticket.place_corrected" } })).toBe(3);
+  });
+
   it("requests from the chat: 催件 from its tracking; a pickup from the customer's address, at 揽收", async () => {
     const urge = await WebchatClient.open(t.baseUrl);
     await urge.say("帮我催一下 773012345678903"); // stuck after 苏州's transfer centre (demo data)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { locate, locateEvent, placeOf } from "../../src/places/divisions.js";
+import { locate, locateEvent, placeFromInput, placeOf } from "../../src/places/divisions.js";
 import { attribute, stageOf } from "../../src/places/stage.js";
 import { SHIPMENT_STATUSES } from "../../src/tracking/tracking.types.js";
 
@@ -72,6 +72,19 @@ describe("places from free text, GB/T 2260 (issue 23)", () => {
     });
     expect(placeOf("999999", null)).toBeNull();
     expect(placeOf(null, null)).toBeNull();
+  });
+});
+
+describe("an agent's correction: words or a code (issue 23)", () => {
+  it("takes a city or province code, or words; refuses a district's code and unknown words", () => {
+    expect(placeFromInput("330100")?.city).toBe("杭州市");
+    expect(placeFromInput("330000")).toMatchObject({ province: "浙江省", cityCode: null });
+    expect(placeFromInput("110000")?.city).toBe("北京市");
+    expect(placeFromInput("110105")?.city).toBe("北京市"); // a district of a 直辖市 is the municipality
+    expect(placeFromInput("330106")).toBeNull(); // 西湖区: not a city
+    expect(placeFromInput("990000")).toBeNull();
+    expect(placeFromInput(" 金华 ")?.cityCode).toBe("330700");
+    expect(placeFromInput("杭洲")).toBeNull();
   });
 });
 

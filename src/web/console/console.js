@@ -53,6 +53,8 @@ const I18N = {
     calendarFallback: "节假日数据缺失，按周一至周五计算",
     region: "地区",
     stage: "环节",
+    correctPlace: "更正地区/环节",
+    placeHint: "地区（城市名或行政区划代码，留空不变）",
     unknownPlace: "未知",
     stages: { pickup: "揽收", transit: "分拣转运", delivery: "派送", after_delivery: "签收后" },
     events: "处理记录",
@@ -152,6 +154,8 @@ const I18N = {
     calendarFallback: "No holiday data: counted Monday–Friday",
     region: "Region",
     stage: "Stage",
+    correctPlace: "Correct region/stage",
+    placeHint: "Region (city name or GB/T 2260 code; empty keeps it)",
     unknownPlace: "unknown",
     stages: { pickup: "Pickup", transit: "Sorting & transit", delivery: "Delivery", after_delivery: "After delivery" },
     events: "History",
@@ -822,6 +826,12 @@ async function openTicket(number) {
       ? h("button", { id: "ticket-resolve", onclick: () => resolveTicket(number) }, T.resolve)
       : "",
     open ? h("button", { class: "secondary", onclick: () => transferTicket(number) }, T.transfer) : "",
+    // Issue 23: the agent confirms or corrects where and at which stage the problem lies.
+    h(
+      "button",
+      { class: "secondary", id: "ticket-place", onclick: () => correctPlace(number, t.stage) },
+      T.correctPlace,
+    ),
     t.status === "resolved" || t.status === "closed"
       ? h("button", { class: "secondary", onclick: () => post("reopen") }, T.reopen)
       : "",
@@ -960,6 +970,25 @@ function resolveTicket(number) {
         () => api(`/api/tickets/${encodeURIComponent(number)}/resolve`, { method: "POST", body: JSON.stringify(v) }),
         () => openTicket(number),
       ),
+  );
+}
+
+function correctPlace(number, current) {
+  const stages = [...Object.entries(T.stages), ["", T.unknownPlace]];
+  const ordered = [...stages.filter(([v]) => v === (current ?? "")), ...stages.filter(([v]) => v !== (current ?? ""))];
+  dialog(
+    T.correctPlace,
+    [
+      { name: "place", label: T.placeHint },
+      { name: "stage", label: T.stage, options: ordered },
+    ],
+    (v) => {
+      const body = { stage: v.stage || null, ...(v.place ? { place: v.place } : {}) };
+      return act(
+        () => api(`/api/tickets/${encodeURIComponent(number)}/place`, { method: "PUT", body: JSON.stringify(body) }),
+        () => openTicket(number),
+      );
+    },
   );
 }
 
