@@ -52,6 +52,7 @@ const ROUTES: Record<string, Policy> = {
   "POST /api/tickets": staff,
   "GET /api/tickets": staff,
   "GET /api/tickets/{number}": staff,
+  "PUT /api/tickets/{number}/place": staff,
   "GET /api/attachments": staff,
   "GET /api/attachments/{id}": staff,
   "POST /api/tickets/{number}/take": staff,
