@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -252,5 +253,28 @@ describe.each(DB_KINDS)("web chat images on %s", (kind: DbKind) => {
     const loose = await upload(stranger, await renderLabel(["HELLO"]));
     expect((await api(mine.token, `/api/attachments/${loose.body.attachment!.id}`)).status).toBe(403);
     expect((await api(boss.token, `/api/attachments/${loose.body.attachment!.id}`)).status).toBe(200);
+  });
+  // Issue 15: a claim's evidence (photos once images are supported).
+  it("during a claim (理赔) intake a photo is kept as evidence and linked to the claim it opens", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("快递摔坏了，我要理赔");
+    const photo = await upload(chat, await renderLabel(["CRACKED SCREEN"], { format: "jpeg" }));
+    expect(text(photo.body.replies)).toContain("已作为凭证保存");
+    const row = await t.app.db.prisma.attachment.findUniqueOrThrow({ where: { id: photo.body.attachment!.id } });
+    expect(row.purpose).toBe("evidence");
+    // The claim the intake opens (as the bot does on 确认提交).
+    const conversation = await t.app.db.prisma.conversation.findUniqueOrThrow({ where: { id: row.conversationId } });
+    const { ticket: claim } = await t.app.tickets.openFromBot({
+      type: "claim",
+      conversationId: conversation.id,
+      customerId: conversation.customerId,
+      channel: "webchat",
+      sourceMessageId: randomUUID(),
+      category: "DAMAGED",
+      description: "手机屏幕摔碎",
+      claimedAmount: 300,
+    });
+    expect(claim.type).toBe("claim");
+    expect((await t.app.db.prisma.attachment.findUniqueOrThrow({ where: { id: row.id } })).ticketId).toBe(claim.id);
   });
 });
