@@ -45,6 +45,41 @@ describe("web chat page in Chromium", () => {
     await page.close();
   });
 
+  it("a long message is counted, kept whole and not sent until shortened; a stale hint goes once the customer types (issue 18)", async () => {
+    const page = await e.browser.newPage({ locale: "zh-CN" });
+    await page.goto(`${e.t.baseUrl}/`);
+    await expect.poll(() => page.locator("#status").textContent()).toBe("在线");
+    // An empty send says so; typing clears it (it used to stay).
+    await page.press("#input", "Enter");
+    await expect.poll(() => page.locator("#hint").textContent()).toBe("请输入内容。");
+    await page.type("#input", "a");
+    await expect.poll(() => page.locator("#hint").isVisible()).toBe(false);
+    await expect.poll(() => page.locator("#counter").isVisible()).toBe(false); // far from the limit
+
+    // A 2,500-character paste stays whole (it was cut to 2,000 silently), is counted in red and
+    // cannot be sent; Enter keeps it in the box.
+    await page.fill("#input", "慢".repeat(2500));
+    expect(await page.locator("#input").inputValue()).toHaveLength(2500);
+    await expect.poll(() => page.locator("#counter").textContent()).toBe("2,500 / 2,000");
+    expect(await page.locator("#counter").getAttribute("class")).toContain("over");
+    expect(await page.locator("#send").isDisabled()).toBe(true);
+    await expect.poll(() => page.locator("#hint").textContent()).toBe("消息太长了，请控制在2000字以内。");
+    await page.press("#input", "Enter");
+    expect(await page.locator("#input").inputValue()).toHaveLength(2500);
+    expect(await page.locator(".msg.in").count()).toBe(0);
+
+    // Shortened to 1,900: counted, sendable, the hint gone; sent whole.
+    await page.fill("#input", "慢".repeat(1900));
+    await expect.poll(() => page.locator("#counter").textContent()).toBe("1,900 / 2,000");
+    expect(await page.locator("#counter").getAttribute("class")).not.toContain("over");
+    expect(await page.locator("#send").isDisabled()).toBe(false);
+    await expect.poll(() => page.locator("#hint").isVisible()).toBe(false);
+    await page.press("#input", "Enter");
+    await expect.poll(() => page.locator(".msg.in").allTextContents()).toEqual(["慢".repeat(1900)]);
+    await expect.poll(() => page.locator("#counter").isVisible()).toBe(false);
+    await page.close();
+  });
+
   it("quick replies send their text", async () => {
     const page = await e.browser.newPage({ locale: "zh-CN" });
     await page.goto(`${e.t.baseUrl}/`);

@@ -60,6 +60,9 @@ const $input = document.getElementById("input");
 const $send = document.getElementById("send");
 const $status = document.getElementById("status");
 const $hint = document.getElementById("hint");
+const $counter = document.getElementById("counter");
+/** The server's limit (MAX_TEXT_LENGTH, counted in UTF-16 units like String#length). */
+const MAX_TEXT = 2000;
 const $file = document.getElementById("file");
 /** Issue 17: the upload limit the server enforces too (ATTACHMENT_TOO_LARGE). */
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -195,7 +198,7 @@ async function loadHistory() {
 async function send(text) {
   text = text.trim();
   if (!text) return showHint(T.empty);
-  if (text.length > 2000) return showHint(T.tooLong);
+  if (text.length > MAX_TEXT) return showHint(T.tooLong);
   showHint("");
   const clientMessageId = crypto.randomUUID();
   const li = document.createElement("li");
@@ -222,7 +225,7 @@ async function send(text) {
     showHint(err.status === 400 ? err.message : T.failed);
     $input.value = text;
   } finally {
-    $send.disabled = false;
+    updateCounter();
   }
 }
 
@@ -271,7 +274,10 @@ async function boot() {
 $form.addEventListener("submit", (e) => {
   e.preventDefault();
   const text = $input.value;
+  // Too long: kept in the box for the customer to shorten, never cut or thrown away.
+  if (text.length > MAX_TEXT) return showHint(T.tooLong);
   $input.value = "";
+  updateCounter();
   send(text);
 });
 $file.addEventListener("change", () => {
@@ -292,6 +298,19 @@ document.addEventListener("drop", (e) => {
   e.preventDefault();
   sendImages([...(e.dataTransfer?.files ?? [])]);
 });
+// Issue 18: a visible count near the limit, never a silent cut (the box has no maxlength, so a
+// long paste stays whole and the customer can shorten it); a hint from the last try is cleared
+// once they type again.
+function updateCounter() {
+  const n = $input.value.length;
+  $counter.hidden = n < MAX_TEXT * 0.8;
+  $counter.textContent = `${n.toLocaleString(locale)} / ${MAX_TEXT.toLocaleString(locale)}`;
+  $counter.classList.toggle("over", n > MAX_TEXT);
+  $send.disabled = n > MAX_TEXT;
+  if (n > MAX_TEXT) showHint(T.tooLong);
+  else if ($hint.textContent === T.tooLong || $hint.textContent === T.empty) showHint("");
+}
+$input.addEventListener("input", updateCounter);
 $input.addEventListener("keydown", (e) => {
   if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
