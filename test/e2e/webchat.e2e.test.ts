@@ -80,6 +80,27 @@ describe("web chat page in Chromium", () => {
     await page.close();
   });
 
+  it("the newest message stays in view above a tall quick-reply bar on a phone screen (issue 18)", async () => {
+    const page = await e.browser.newPage({ locale: "zh-CN", viewport: { width: 360, height: 560 } });
+    await page.goto(`${e.t.baseUrl}/`);
+    await expect.poll(() => page.locator("#status").textContent()).toBe("在线");
+    for (const text of ["你好", "我要投诉"]) {
+      await page.fill("#input", text);
+      await page.press("#input", "Enter");
+      await expect.poll(() => page.locator(".msg.in").count()).toBeGreaterThanOrEqual(text === "你好" ? 1 : 2);
+    }
+    await expect.poll(() => page.locator("#quick button").count()).toBeGreaterThanOrEqual(3);
+    const hidden = () =>
+      page.evaluate(() => {
+        const list = document.getElementById("messages")!.getBoundingClientRect();
+        const last = [...document.querySelectorAll(".msg.out")].at(-1)!.getBoundingClientRect();
+        return Math.round(last.bottom - list.bottom);
+      });
+    // Not below the list's visible bottom (it was hidden behind the bar).
+    await expect.poll(hidden).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
   it("quick replies send their text", async () => {
     const page = await e.browser.newPage({ locale: "zh-CN" });
     await page.goto(`${e.t.baseUrl}/`);

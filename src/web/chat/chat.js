@@ -63,6 +63,17 @@ const $hint = document.getElementById("hint");
 const $counter = document.getElementById("counter");
 /** The server's limit (MAX_TEXT_LENGTH, counted in UTF-16 units like String#length). */
 const MAX_TEXT = 2000;
+// Issue 18: the newest message stays in view when something takes room from the list (the
+// quick-reply bar of a survey question, the counter, a thumbnail loading), unless the customer
+// scrolled up to read.
+let pinned = true;
+$messages.addEventListener("scroll", () => {
+  pinned = $messages.scrollHeight - $messages.scrollTop - $messages.clientHeight < 40;
+});
+new ResizeObserver(() => {
+  if (pinned) $messages.scrollTop = $messages.scrollHeight;
+}).observe($messages);
+$messages.addEventListener("load", () => pinned && ($messages.scrollTop = $messages.scrollHeight), true);
 const $file = document.getElementById("file");
 /** Issue 17: the upload limit the server enforces too (ATTACHMENT_TOO_LARGE). */
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -94,6 +105,8 @@ function render(message) {
   $messages.append(li);
   $messages.scrollTop = $messages.scrollHeight;
   if (message.direction === "out") renderQuickReplies(message.quickReplies ?? []);
+  // The quick-reply bar just took room from the list: the newest message stays in view.
+  if (pinned) $messages.scrollTop = $messages.scrollHeight;
 }
 
 // Issue 17: a sent image, loaded with the session token (an <img src> cannot send it) and
