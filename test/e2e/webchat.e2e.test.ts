@@ -17,6 +17,11 @@ describe("web chat page in Chromium", () => {
     await expect.poll(() => page.locator(".msg.out").count()).toBeGreaterThanOrEqual(2);
     const lastReply = await page.locator(".msg.out").last().textContent();
     expect(lastReply).toMatch(/快递|您好/);
+    // Issue 18: each message shows when it was said (hours and minutes), outside its text.
+    const said = page.locator(".msg.in").first();
+    const at = await said.getAttribute("data-at");
+    expect(at).toMatch(/\d{2}:\d{2}$/);
+    expect(await said.evaluate((el) => getComputedStyle(el, "::after").content)).toBe(`"${at}"`);
 
     fs.mkdirSync("test-results", { recursive: true });
     await page.screenshot({ path: "test-results/webchat.png" });

@@ -102,6 +102,18 @@ function render(message) {
   }
   if (message.attachments?.length) for (const a of message.attachments) li.append(imageOf(a));
   else li.append(document.createTextNode(message.text));
+  // Issue 18: when it was said (the customer's clock, hours and minutes; the date when not today),
+  // drawn by CSS from data-at so the message's text stays the message.
+  if (message.createdAt) {
+    const at = new Date(message.createdAt);
+    const today = at.toDateString() === new Date().toDateString();
+    li.dataset.at = at.toLocaleString(locale, {
+      ...(today ? {} : { month: "numeric", day: "numeric" }),
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    li.title = at.toLocaleString(locale);
+  }
   $messages.append(li);
   $messages.scrollTop = $messages.scrollHeight;
   if (message.direction === "out") renderQuickReplies(message.quickReplies ?? []);
