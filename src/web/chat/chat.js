@@ -73,7 +73,13 @@ $messages.addEventListener("scroll", () => {
 new ResizeObserver(() => {
   if (pinned) $messages.scrollTop = $messages.scrollHeight;
 }).observe($messages);
-$messages.addEventListener("load", () => pinned && ($messages.scrollTop = $messages.scrollHeight), true);
+$messages.addEventListener(
+  "load",
+  () => {
+    if (pinned) $messages.scrollTop = $messages.scrollHeight;
+  },
+  true,
+);
 const $file = document.getElementById("file");
 /** Issue 17: the upload limit the server enforces too (ATTACHMENT_TOO_LARGE). */
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
