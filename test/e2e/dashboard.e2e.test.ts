@@ -83,6 +83,10 @@ describe("supervisor dashboard in Chromium", () => {
     await logIn(page, "li", "pw-li-12345");
     await page.waitForSelector("#forbidden:not([hidden])");
     expect(await page.locator("#kpis .kpi").count()).toBe(0);
+    // Issue 18: only the sentence, no empty charts, filters or export buttons that would answer 403.
+    expect(await page.locator("#forbidden").textContent()).toContain("仅对主管和管理员开放");
+    for (const hidden of [".charts", ".tables", "#filters", "#export-tickets", "#export-surveys", "#export-requests"])
+      expect([hidden, await page.locator(hidden).first().isVisible()]).toEqual([hidden, false]);
     await page.close();
   });
 });

@@ -285,7 +285,7 @@ async function load() {
     last = await api(`/api/reports/summary?${query()}`);
   } catch (err) {
     if (err.status === 403) {
-      $("forbidden").hidden = false;
+      showForbidden();
       return;
     }
     toast(`${T.loadFailed}${err.message}`, "error");
@@ -630,6 +630,15 @@ async function drill(kind, extra = {}) {
 }
 $("drill-close").addEventListener("click", () => ($("drill").hidden = true));
 
+/**
+ * Issue 18: an agent sees one clear sentence (仅主管和管理员), not empty charts, filters and export
+ * buttons that would only answer 403.
+ */
+function showForbidden() {
+  $("app-view").classList.add("forbidden");
+  $("forbidden").hidden = false;
+}
+
 // ───────── start ─────────
 async function start() {
   const me = await api("/api/auth/me").catch(() => null);
@@ -638,7 +647,7 @@ async function start() {
   $("app-view").hidden = false;
   $("me").textContent = me.displayName;
   if (me.role !== "supervisor" && me.role !== "admin") {
-    $("forbidden").hidden = false;
+    showForbidden();
     return;
   }
   // Issue 19: the holiday data runs out soon (or has): say so above the figures.
