@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { extractEntities } from "../../../intents/index.js";
+
+// extractEntities (entity.extractor.ts) on what customers write: [type, value, start, end, carrier].
+type Row = [string, string, number, number, string | undefined];
+const rows = (text: string): Row[] =>
+  extractEntities(text).map((e) => [e.type, e.value, e.start, e.end, e.carrier] as Row);
+
+const cases: [string, string, Row[]][] = [
+  ["a ticket number", "工单202611-00012进度", [["ticket_number", "202611-00012", 2, 14, undefined]]],
+  ["a ticket number with spaces around the dash", "工单 202611 - 00012", [["ticket_number", "202611-00012", 3, 17, undefined]]],
+  ["not a ticket number glued to a letter", "a202611-00012", []],
+  ["not a ticket number with six serial digits", "202611-000123", []],
+  ["a mobile number", "13812345678", [["phone", "13812345678", 0, 11, undefined]]],
+  ["a mobile number with +86 and spaces", "+86 138 1234 5678", [["phone", "13812345678", 0, 17, undefined]]],
+  ["a mobile number with 86 glued on", "8613812345678", [["phone", "13812345678", 0, 13, undefined]]],
+  ["phone-shaped but no mobile prefix: neither phone nor waybill", "12345678901", []],
+  ["a 400 hotline is not a waybill", "4001234567", []],
+  ["a leading 0 is not a waybill", "0123456789", []],
+  ["17 digits is not a waybill", "12345678901234567", []],
+  ["a date and a time are not a waybill", "20261130 143055", []],
+  ["an order number is not a waybill", "订单号：1234567890123", []],
+  ["a QQ number is not a waybill", "QQ 1234567890", []],
+  ["a bare waybill after 单号", "单号：1234567890123", [["waybill", "1234567890123", 3, 16, "YUNDA"]]],
+  ["SF waybill in spaced groups", "SF 1438 8293 0157 6", [["waybill", "SF1438829301576", 0, 19, "SF"]]],
+  ["a stray word before a waybill stays out of it", "abc 1234567890123", [["waybill", "1234567890123", 4, 17, "YUNDA"]]],
+  ["a known prefix as its own word joins the digits", "sf 123456789012", [["waybill", "SF123456789012", 0, 15, "SF"]]],
+  ["an EMS waybill typed in three words", "EA 123456789 CN", [["waybill", "EA123456789CN", 0, 15, "EMS"]]],
+  ["¥ amount", "¥25", [["amount", "25", 0, 3, undefined]]],
+  ["元 amount", "25元", [["amount", "25", 0, 3, undefined]]],
+  ["decimal 块 amount", "25.50块", [["amount", "25.5", 0, 6, undefined]]],
+  ["rmb before the number", "rmb 30", [["amount", "30", 0, 6, undefined]]],
+  ["yuan after the number", "30 yuan", [["amount", "30", 0, 7, undefined]]],
+  ["yuan glued to a longer word is not a unit", "30yuanx", []],
+  ["a number glued to a letter is not an amount", "a30元", []],
+  ["a bare number is not an amount", "300", []],
+  ["三十块", "三十块", [["amount", "30", 0, 3, undefined]]],
+  ["两百元", "两百元", [["amount", "200", 0, 3, undefined]]],
+  ["一万五千元", "一万五千元", [["amount", "15000", 0, 5, undefined]]],
+  ["十块", "十块", [["amount", "10", 0, 2, undefined]]],
+  [
+    "waybill, phone and amount in one message, in order",
+    "运单 YT1234567890123，电话13812345678，赔200元",
+    [
+      ["waybill", "YT1234567890123", 3, 18, "YTO"],
+      ["phone", "13812345678", 21, 32, undefined],
+      ["amount", "200", 34, 38, undefined],
+    ],
+  ],
+];
+
+describe("extractEntities", () => {
+  it.each(cases)("%s", (_name, text, expected) => {
+    expect(rows(text)).toEqual(expected);
+  });
+  it("nothing from empty input", () => {
+    expect(extractEntities("")).toEqual([]);
+  });
+});
