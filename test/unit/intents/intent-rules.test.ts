@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { normaliseText } from "../../../intents/index.js";
+import { categoryRule, deniesComplaintThenAsks, ruleDecision } from "../../../intents/intent.rules.js";
+import type { Entity, NluContext } from "../../../intents/nlu.js";
+
+// intent.rules.ts: the deterministic decisions taken before (or instead of) the model.
+const wb: Entity = { type: "waybill", value: "SF1438829301576", start: 0, end: 15 };
+const ticket: Entity = { type: "ticket_number", value: "202611-00012", start: 0, end: 12 };
+const phone: Entity = { type: "phone", value: "13812345678", start: 0, end: 11 };
+const decide = (text: string, units: (string | null)[], entities: Entity[] = [], ctx?: NluContext) =>
+  ruleDecision(text, normaliseText(text), units, entities, ctx);
+const words = (n: number): string[] => Array.from({ length: n }, (_, i) => `w${i}`);
+
+describe("ruleDecision: messages with no words", () => {
+  it.each([
+    ["👋", "greeting", 0.55],
+    ["🙋 🤝", "greeting", 0.55],
+    ["🙏👍", "thanks", 0.55],
+    ["😡😡", "complaint", 0.4],
+    ["🐶", "none", 0.3],
+    ["   ", "none", 0.3],
+    ["", "none", 0.3],
+  ] as [string, string, number][])("%s → %s", (text, intent, confidence) => {
+    expect(decide(text, [])).toEqual({ intent, confidence });
+  });
+  it("punctuation and placeholders are not words", () => {
+    expect(decide("?!", ["?", "!", null, "<WB>"])).toEqual({ intent: "none", confidence: 0.3 });
+  });
+});
+
+describe("ruleDecision: short answers to the bot's question", () => {
+  it("a waybill when a waybill was asked for is tracked, up to 12 words around it", () => {
+    expect(decide("x", words(12), [wb], { expecting: "waybill" })).toEqual({ intent: "track", confidence: 0.97 });
+    expect(decide("x", words(13), [wb], { expecting: "waybill" })).toBeUndefined();
+    expect(decide("x", words(3), [wb], { expecting: "ticket_number" })).toBeUndefined();
+  });
+  it("a ticket number when one was asked for asks for its progress, up to 12 words", () => {
+    expect(decide("x", words(12), [ticket], { expecting: "ticket_number" })).toEqual({
+      intent: "complaint_progress",
+      confidence: 0.95,
+    });
+    expect(decide("x", words(13), [ticket], { expecting: "ticket_number" })).toBeUndefined();
+    expect(decide("x", words(3), [ticket], { expecting: "waybill" })).toBeUndefined();
+  });
+});
+
+describe("ruleDecision: an entity with filler words", () => {
+  it("a waybill with only filler (单号, 查一下, 到哪了) is tracked", () => {
+    expect(decide("x", ["帮我", "查一下", "单号", "<WB>", "到哪了"], [wb])).toEqual({ intent: "track", confidence: 0.98 });
+    expect(decide("x", ["w:track", "w:my", "w:waybil"], [wb])).toEqual({ intent: "track", confidence: 0.98 });
+  });
+  it("a waybill with a grievance is left to the model", () => {
+    expect(decide("x", ["查一下", "投诉"], [wb])).toBeUndefined();
+  });
+  it("a ticket number with at most two words asks for its progress", () => {
+    expect(decide("x", ["工单", "进度"], [ticket])).toEqual({ intent: "complaint_progress", confidence: 0.9 });
+    expect(decide("x", ["工单", "进度", "慢"], [ticket])).toBeUndefined();
+  });
+  it("a phone number alone is a tracking lookup (by phone), weakly", () => {
+    expect(decide("x", [], [phone])).toEqual({ intent: "track", confidence: 0.45 });
+    expect(decide("x", ["电话"], [phone])).toBeUndefined();
+  });
+});
+
+describe("ruleDecision: asking for a person", () => {
+  it.each(["转人工", "给我转个人工", "人工", "人工!!", "人工客服在吗", "真人客服", "talk to a human", "speak with an agent", "rengong", "zhuan ren gong"])(
+    "%s → human",
+    (text) => {
+      expect(decide(text, ["w"])).toEqual({ intent: "human", confidence: 0.97 });
+    },
+  );
+  it.each(["不要转人工", "不需要人工", "别找真人", "人工智能真厉害", "我是人工湖边的"])("%s → not decided by rule", (text) => {
+    expect(decide(text, ["w"])).toBeUndefined();
+  });
+});
+
+describe("categoryRule", () => {
+  it.each([
+    ["物流显示已签收，可是不是我签的", "DELIVERY_SERVICE"],
+    ["显示签收人是我本人，我根本没收到", "DELIVERY_SERVICE"],
+    ["系统显示妥投，谁签的？", "DELIVERY_SERVICE"],
+    ["tracking says delivered but i never signed", "DELIVERY_SERVICE"],
+    ["物流显示丢件了", "LOSS"],
+    ["系统提示遗失", "LOSS"],
+    ["it shows as lost", "LOSS"],
+    ["显示已签收但是我根本没收到", undefined],
+    ["不是我签的", undefined],
+    ["快递丢了", undefined],
+    ["我的快递到哪了", undefined],
+  ] as [string, string | undefined][])("%s → %s", (text, code) => {
+    expect(categoryRule(normaliseText(text))).toBe(code);
+  });
+});
+
+describe("deniesComplaintThenAsks", () => {
+  it.each([
+    ["不是投诉，就问下运费多少", true],
+    ["不是投诉，请问几天能到", true],
+    ["not a complaint, how long does it take", true],
+    ["不是投诉", false],
+    ["不是投诉，但你们太过分了吧", false],
+    ["不是投诉，你们是不是有病啊", false],
+    ["运费多少", false],
+  ] as [string, boolean][])("%s → %s", (text, yes) => {
+    expect(deniesComplaintThenAsks(normaliseText(text))).toBe(yes);
+  });
+});
