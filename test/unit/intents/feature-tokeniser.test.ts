@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { extractFromNormalised } from "../../../intents/entity.extractor.js";
+import { featureTokens, toUnits } from "../../../intents/feature.tokeniser.js";
+import { normaliseText } from "../../../intents/index.js";
+
+// feature.tokeniser.ts: what the classifier sees of a message.
+const prep = (text: string) => {
+  const norm = normaliseText(text);
+  return { norm, entities: extractFromNormalised(norm) };
+};
+const units = (text: string) => {
+  const { norm, entities } = prep(text);
+  return toUnits(norm, entities);
+};
+const tokens = (text: string) => {
+  const { norm, entities } = prep(text);
+  return featureTokens(norm, entities);
+};
+const cues = (text: string) => tokens(text).filter((t) => t.startsWith("CUE:") || t.startsWith("LEN:"));
+
+describe("toUnits", () => {
+  it.each([
+    ["Chinese characters one by one, ? kept", "快递到了吗?", ["快", "递", "到", "了", "吗", "?"]],
+    ["a waybill becomes a placeholder", "SF1438829301576到哪", ["<WB>", "到", "哪"]],
+    ["a phone and an amount too", "电话13812345678赔20元", ["电", "话", "<PHONE>", "赔", "<AMT>"]],
+    ["a ticket number too", "202611-00012!", ["<TICKET>", "!"]],
+    ["English words stemmed, apostrophes dropped, a number is 0", "it's delivering 3.5 kg", ["w:its", "w:deliv", "0", "w:kg"]],
+    ["emoji and dingbats one unit each", "好👍☀❤", ["好", "👍", "☀", "❤"]],
+    ["a comma breaks the clause, a space does not", "我，你 他", ["我", null, "你", "他"]],
+    ["one break for a run of punctuation", "好。。。行", ["好", null, "行"]],
+    ["rare-extension CJK (U+3400 block)", "㐀", ["㐀"]],
+  ] as [string, string, (string | null)[]][])("%s", (_name, text, expected) => {
+    expect(units(text)).toEqual(expected);
+  });
+});
+
+describe("featureTokens", () => {
+  it("unigrams, bigrams and character trigrams within a clause", () => {
+    expect(tokens("快递到了")).toEqual(["快", "快_递", "快递到", "递", "递_到", "递到了", "到", "到_了", "了", "LEN:2"]);
+  });
+  it("no bigram across a clause break", () => {
+    expect(tokens("我，你")).toEqual(["我", "你", "LEN:1"]);
+  });
+  it("no trigram through a placeholder", () => {
+    expect(tokens("SF1438829301576到哪")).toEqual(["<WB>", "<WB>_到", "到", "到_哪", "哪", "LEN:2"]);
+  });
+  it.each([
+    ["我不是投诉", ["CUE:neg_complaint", "LEN:2"]],
+    ["not a complaint", ["CUE:neg_complaint", "LEN:2"]],
+    ["bu shi tou su", ["CUE:neg_complaint", "LEN:2"]],
+    ["话费还剩多少", ["CUE:other_service", "LEN:2"]],
+    ["话费快递", ["LEN:2"]],
+    ["话费 SF1438829301576", ["LEN:2"]],
+    ["还没收到", ["CUE:not_received", "LEN:2"]],
+    ["上门取件是不是要加钱", ["CUE:asks", "LEN:3"]],
+    ["请问寄酒可以吗", ["CUE:asks", "LEN:3"]],
+    ["is it normal", ["CUE:asks", "LEN:2"]],
+    ["卖家不发货", ["CUE:shop", "LEN:2"]],
+    ["ask the seller", ["CUE:shop", "LEN:2"]],
+  ] as [string, string[]][])("cues of %s", (text, expected) => {
+    expect(cues(text)).toEqual(expected);
+  });
+  it.each([
+    ["一二", "LEN:1"],
+    ["一二三", "LEN:2"],
+    ["一二三四五六", "LEN:2"],
+    ["一二三四五六七", "LEN:3"],
+    ["一二三四五六七八九十".repeat(2), "LEN:3"],
+    [`${"一二三四五六七八九十".repeat(2)}一`, "LEN:4"],
+  ])("length bucket of %s", (text, bucket) => {
+    expect(cues(text)).toEqual([bucket]);
+  });
+});
