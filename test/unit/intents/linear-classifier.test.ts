@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { LinearClassifier, rng, softmax, TfidfVectoriser } from "../../../intents/linear.classifier.js";
+
+// linear.classifier.ts: the model's arithmetic, checked on cases small enough to work by hand.
+const vec = (idx: number[], val: number[]) => ({ idx: Int32Array.from(idx), val: Float32Array.from(val) });
+
+describe("TfidfVectoriser", () => {
+  const docs = [["a", "b"], ["a"], ["a", "c", "c"]];
+  it("idf is ln((N+1)/(df+1)) + 1, counting a token once per document; minDf drops rare tokens", () => {
+    const v = new TfidfVectoriser();
+    v.fit(docs);
+    expect([...v.vocab.keys()]).toEqual(["a", "b", "c"]);
+    expect(v.idf[0]).toBeCloseTo(1, 6);
+    expect(v.idf[1]).toBeCloseTo(Math.log(4 / 2) + 1, 6);
+    expect(v.idf[2]).toBeCloseTo(Math.log(4 / 2) + 1, 6);
+    const rare = new TfidfVectoriser();
+    rare.fit(docs, 2);
+    expect([...rare.vocab.keys()]).toEqual(["a"]);
+    expect(rare.idf.length).toBe(1);
+  });
+  it("transform: sublinear tf × idf, L2-normalised; unknown tokens ignored", () => {
+    const v = new TfidfVectoriser();
+    v.fit(docs);
+    const x = v.transform(["b", "a", "a", "zzz"]);
+    expect(Array.from(x.idx)).toEqual([1, 0]);
+    const vb = 1 * (Math.log(2) + 1);
+    const va = 1 + Math.log(2);
+    const n = Math.sqrt(va * va + vb * vb);
+    expect(x.val[0]).toBeCloseTo(vb / n, 6);
+    expect(x.val[1]).toBeCloseTo(va / n, 6);
+    const none = v.transform(["zzz"]);
+    expect(none.idx.length).toBe(0);
+    expect(none.val.length).toBe(0);
+  });
+  it("snapshot round trip; a damaged snapshot is refused", () => {
+    const v = new TfidfVectoriser();
+    v.fit(docs);
+    const back = TfidfVectoriser.fromSnapshot(v.snapshot());
+    expect([...back.vocab.entries()]).toEqual([...v.vocab.entries()]);
+    expect(Array.from(back.transform(["c"]).val)).toEqual(Array.from(v.transform(["c"]).val));
+    expect(() => TfidfVectoriser.fromSnapshot({ vocab: ["a"], idf: new Float32Array(2) })).toThrow(/length mismatch/);
+    expect(() => TfidfVectoriser.fromSnapshot({ vocab: ["a", "a"], idf: new Float32Array(2) })).toThrow(/duplicate/);
+  });
+});
+
+describe("rng (mulberry32)", () => {
+  it("is reproducible per seed, in [0, 1), and differs between seeds", () => {
+    const a = rng(42);
+    const b = rng(42);
+    const xs = Array.from({ length: 5 }, () => a());
+    expect(Array.from({ length: 5 }, () => b())).toEqual(xs);
+    for (const x of xs) expect(x >= 0 && x < 1).toBe(true);
+    expect(new Set(xs).size).toBe(5);
+    expect(rng(43)()).not.toBe(xs[0]);
+    // mulberry32's published first output for seed 1.
+    expect(rng(1)()).toBeCloseTo(0.6270739405881613, 12);
+  });
+});
+
+describe("softmax", () => {
+  it("sums to 1, orders like the scores, sharpens with temperature", () => {
+    const p = softmax(Float64Array.from([1, 0]), 1);
+    expect(p[0]).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+    expect(p[1]).toBeCloseTo(1 - p[0]!, 12);
+    const q = softmax(Float64Array.from([1, 0]), 4);
+    expect(q[0]).toBeCloseTo(1 / (1 + Math.exp(-4)), 12);
+    const big = softmax(Float64Array.from([1000, 999]), 1);
+    expect(big[0]).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+  });
+});
+
+describe("LinearClassifier", () => {
+  it("scores = b + Σ x·w; predict is their softmax (temperature 4 for hinge)", () => {
+    const w = Float32Array.from([1, -1, 0.5, 2]); // feature 0: [1, -1], feature 1: [0.5, 2]
+    const b = Float32Array.from([0.25, -0.25]);
+    const m = new LinearClassifier(2, 2, "softmax", { w, b });
+    const s = m.scores(vec([0, 1], [0.5, 1]));
+    expect(s[0]).toBeCloseTo(0.25 + 0.5 * 1 + 1 * 0.5, 6);
+    expect(s[1]).toBeCloseTo(-0.25 - 0.5 + 2, 6);
+    const p = m.predict(vec([0, 1], [0.5, 1]));
+    expect(p[1]).toBeCloseTo(1 / (1 + Math.exp(-(1.25 - 1.25 + 0))), 6);
+    const m2 = new LinearClassifier(2, 2, "hinge", { w, b });
+    const p2 = m2.predict(vec([0], [1]));
+    expect(p2[0]).toBeCloseTo(1 / (1 + Math.exp(-4 * (1.25 - -1.25))), 6);
+  });
+  it("snapshot round trip; a wrong shape is refused", () => {
+    const m = new LinearClassifier(2, 3);
+    expect(m.w.length).toBe(6);
+    expect(m.b.length).toBe(3);
+    const back = LinearClassifier.fromSnapshot(m.snapshot());
+    expect(back.loss).toBe("softmax");
+    expect(back.nFeatures).toBe(2);
+    expect(() => LinearClassifier.fromSnapshot({ ...m.snapshot(), w: new Float32Array(5) })).toThrow(/shape/);
+    expect(() => LinearClassifier.fromSnapshot({ ...m.snapshot(), b: new Float32Array(2) })).toThrow(/shape/);
+  });
+  it("softmax training: one SGD step from zero, worked by hand", () => {
+    const m = new LinearClassifier(2, 2, "softmax");
+    m.train([vec([0], [1])], [0], { epochs: 1, lr: 0.5, l2: 0.1 });
+    // p = [0.5, 0.5], gradient [-0.5, 0.5], lr 0.5; bias step ×0.1.
+    expect(Array.from(m.b)).toEqual([0.025, -0.025].map(Math.fround));
+    expect(m.w[0]).toBeCloseTo(0.25, 6);
+    expect(m.w[1]).toBeCloseTo(-0.25, 6);
+    expect(m.w[2]).toBe(0);
+    // Second step: lr decays to 0.5 / (1 + 0.02/100), weights decay by (1 - lr·l2) before the step.
+    m.train([vec([0], [1])], [0], { epochs: 1, lr: 0.5, l2: 0.1 });
+    const lr = 0.5; // a new train() call restarts the schedule
+    const p0 = 1 / (1 + Math.exp(-(2 * 0.025 + 2 * 0.25)));
+    expect(m.w[0]).toBeCloseTo(0.25 * (1 - lr * 0.1) - lr * (p0 - 1), 5);
+    expect(m.b[1]).toBeCloseTo(-0.025 - lr * (1 - p0) * 0.1, 6);
+  });
+  it("softmax training over epochs: the learning rate decays with each step", () => {
+    const m = new LinearClassifier(1, 2, "softmax");
+    m.train([vec([0], [1])], [0], { epochs: 2, lr: 0.5, l2: 0 });
+    const b1 = 0.025;
+    const w1 = 0.25;
+    const p0 = 1 / (1 + Math.exp(-2 * (b1 + w1)));
+    const lr1 = 0.5 / (1 + 0.02 / 100);
+    expect(m.w[0]).toBeCloseTo(w1 + lr1 * (1 - p0), 6);
+  });
+  it("hinge training: a wrong or narrow margin moves the true class up and the best wrong one down", () => {
+    const m = new LinearClassifier(1, 3, "hinge");
+    m.b[2] = 0.5; // class 2 is the best wrong class
+    m.train([vec([0], [1])], [0], { epochs: 1, lr: 0.5, l2: 0 });
+    expect(m.w[0]).toBeCloseTo(0.5, 6);
+    expect(m.w[1]).toBeCloseTo(0, 6);
+    expect(m.w[2]).toBeCloseTo(-0.5, 6);
+    expect(m.b[0]).toBeCloseTo(0.05, 6);
+    expect(m.b[2]).toBeCloseTo(0.45, 6);
+  });
+  it("hinge training: a margin of at least 1 leaves the weights alone but for L2 decay", () => {
+    const w = Float32Array.from([2, -2]);
+    const m = new LinearClassifier(1, 2, "hinge", { w, b: new Float32Array(2) });
+    m.train([vec([0], [1])], [0], { epochs: 1, lr: 0.5, l2: 0.1 });
+    expect(m.w[0]).toBeCloseTo(2 * (1 - 0.05), 6);
+    expect(m.w[1]).toBeCloseTo(-2 * (1 - 0.05), 6);
+    expect(Array.from(m.b)).toEqual([0, 0]);
+  });
+  it("learns a separable toy problem with the default options, reproducibly", () => {
+    const xs = [vec([0], [1]), vec([1], [1]), vec([0, 2], [0.6, 0.8]), vec([1, 2], [0.6, 0.8])];
+    const ys = [0, 1, 0, 1];
+    const a = new LinearClassifier(3, 2);
+    a.train(xs, ys);
+    const b = new LinearClassifier(3, 2);
+    b.train(xs, ys);
+    expect(Array.from(a.w)).toEqual(Array.from(b.w));
+    for (let i = 0; i < xs.length; i++) expect(a.predict(xs[i]!)[ys[i]!]).toBeGreaterThan(0.9);
+    const c = new LinearClassifier(3, 2);
+    c.train(xs, ys, { seed: 7 });
+    expect(Array.from(c.w)).not.toEqual(Array.from(a.w));
+  });
+});
