@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import type { Example } from "../../../intents/corpus.loader.js";
+import { createNlu, INTENTS } from "../../../intents/index.js";
+import { LinearNlu } from "../../../intents/nlu.engine.js";
+
+// nlu.engine.ts: how the model, the rules and the category stage combine in parse().
+const tiny: Example[] = [
+  { text: "我要投诉", intent: "complaint", category: "DELAY" },
+  { text: "投诉你们太慢了", intent: "complaint", category: "DELAY" },
+  { text: "东西坏了投诉", intent: "complaint", category: "DAMAGE" },
+  { text: "包裹丢了我要投诉", intent: "complaint", category: "LOSS" },
+  { text: "运费多少", intent: "inquiry" },
+  { text: "寄东西多少钱", intent: "inquiry" },
+  { text: "快递到哪了", intent: "track" },
+  { text: "查一下快递", intent: "track" },
+  { text: "转人工", intent: "human" },
+  { text: "你好", intent: "greeting" },
+  { text: "谢谢", intent: "thanks" },
+  { text: "今天天气", intent: "none" },
+];
+const engine = LinearNlu.train(tiny);
+const modelOnly = LinearNlu.train(tiny, { noRules: true });
+const nlu = createNlu();
+
+describe("rules over the model", () => {
+  it("a rule's intent goes on top with its confidence; the others are scaled below it", () => {
+    const r = nlu.parse("转人工");
+    expect(r.intent).toEqual({ name: "human", confidence: 0.97 });
+    expect(r.ranking[1]!.confidence).toBeGreaterThan(0);
+    expect(r.ranking[1]!.confidence + r.ranking[2]!.confidence).toBeLessThanOrEqual(0.03);
+  });
+  it("a low-confidence rule still stays on top: the runner-up is capped at 90% of it", () => {
+    const r = nlu.parse("   ");
+    expect(r.intent).toEqual({ name: "none", confidence: 0.3 });
+    expect(r.ranking[1]!.confidence).toBe(0.27);
+    expect(r.ranking[2]!.confidence).toBeLessThan(0.27);
+  });
+  it("noRules: the model alone decides", () => {
+    expect(engine.parse("转人工").intent.confidence).toBe(0.97);
+    expect(modelOnly.parse("转人工").intent.confidence).not.toBe(0.97);
+    expect(modelOnly.parse("   ").intent.confidence).not.toBe(0.3);
+  });
+});
+
+describe("a denied complaint followed by a question", () => {
+  it("takes complaint out of the ranking and renormalises the rest", () => {
+    const text = "不是投诉，问下我要投诉运费多少";
+    const withRules = engine.parse(text);
+    expect(withRules.intent.name).not.toBe("complaint");
+    expect(withRules.ranking.map((r) => r.name)).not.toContain("complaint");
+    const alone = modelOnly.parse(text);
+    expect(alone.intent.name).toBe("complaint");
+    const p = modelOnly.intentProbabilities(text);
+    // The model's own inquiry probability, divided by (1 − p(complaint)).
+    expect(withRules.intent.name).toBe("inquiry");
+    expect(withRules.intent.confidence).toBeCloseTo(p.inquiry / (1 - p.complaint), 3);
+    expect(withRules.ranking[1]!.confidence).toBeCloseTo(p.track / (1 - p.complaint), 3);
+  });
+});
+
+describe("long messages", () => {
+  it("entities are found in the whole text, but only the first 2,000 characters are classified", () => {
+    const inHead = `${" ".repeat(1985)}SF1438829301576`;
+    const pastHead = `${" ".repeat(1986)}SF1438829301576`;
+    expect(inHead.length).toBe(2000);
+    const a = nlu.parse(inHead);
+    expect(a.intent).toEqual({ name: "track", confidence: 0.98 });
+    const b = nlu.parse(pastHead);
+    expect(b.entities.map((e) => [e.value, e.start])).toEqual([["SF1438829301576", 1986]]);
+    expect(b.intent.confidence).not.toBe(0.98);
+  });
+});
+
+describe("complaint category", () => {
+  it("a disowned signature is DELIVERY_SERVICE by rule (0.9) when the model says otherwise", () => {
+    const r = nlu.parse("物流显示已签收，可是不是我签的");
+    expect(r.intent.name).toBe("complaint");
+    expect(r.category).toEqual({ code: "DELIVERY_SERVICE", confidence: 0.9 });
+  });
+  it("the model's own confidence stays when the rule agrees", () => {
+    const r = nlu.parse("物流显示丢件了");
+    expect(r.category?.code).toBe("LOSS");
+    expect(r.category?.confidence).not.toBe(0.9);
+    expect(r.category!.confidence).toBeGreaterThan(0.3);
+  });
+  it("the tiny engine picks the most probable category, not the first", () => {
+    expect(engine.parse("东西坏了我要投诉").category?.code).toBe("DAMAGE");
+    expect(engine.parse("包裹丢了我要投诉").category?.code).toBe("LOSS");
+  });
+  it("no category when the intent is not a complaint; none by rule with noRules", () => {
+    expect(nlu.parse("我的快递到哪了").category).toBeUndefined();
+    const text = "物流显示已签收，不是我签的，投诉";
+    expect(engine.parse(text).category).toEqual({ code: "DELIVERY_SERVICE", confidence: 0.9 });
+    const r = modelOnly.parse(text);
+    expect(r.intent.name).toBe("complaint");
+    expect(r.category?.code).not.toBe("DELIVERY_SERVICE");
+  });
+});
+
+describe("snapshots and robustness", () => {
+  it("a snapshot rebuilds an engine that parses the same", () => {
+    const back = LinearNlu.fromSnapshot(engine.snapshot());
+    for (const t of ["我要投诉", "运费多少", "转人工", "东西坏了投诉"]) expect(back.parse(t)).toEqual(engine.parse(t));
+    expect(back.vocabularySize).toBe(engine.vocabularySize);
+    expect(engine.vocabularySize).toBeGreaterThan(10);
+  });
+  it("refuses snapshots whose class or feature counts disagree", () => {
+    const s = engine.snapshot();
+    const shrink = (c: typeof s.intent) => ({
+      ...c,
+      nClasses: c.nClasses - 1,
+      w: new Float32Array(c.nFeatures * (c.nClasses - 1)),
+      b: new Float32Array(c.nClasses - 1),
+    });
+    const widen = (c: typeof s.intent) => ({
+      ...c,
+      nFeatures: c.nFeatures + 1,
+      w: new Float32Array((c.nFeatures + 1) * c.nClasses),
+    });
+    expect(() => LinearNlu.fromSnapshot({ ...s, intent: shrink(s.intent) })).toThrow(/class count/);
+    expect(() => LinearNlu.fromSnapshot({ ...s, category: shrink(s.category) })).toThrow(/class count/);
+    expect(() => LinearNlu.fromSnapshot({ ...s, intent: widen(s.intent) })).toThrow(/feature count/);
+    expect(() => LinearNlu.fromSnapshot({ ...s, category: widen(s.category) })).toThrow(/feature count/);
+  });
+  it("never throws: non-strings are parsed as text, a failure answers none with 0", () => {
+    expect(engine.parse(undefined as unknown as string).intent.name).toBe("none");
+    const bad = {
+      toString(): string {
+        throw new Error("boom");
+      },
+    };
+    expect(engine.parse(bad as unknown as string)).toEqual({
+      intent: { name: "none", confidence: 0 },
+      ranking: [{ name: "none", confidence: 0 }],
+      entities: [],
+    });
+  });
+  it("intentProbabilities: one probability per intent, summing to 1", () => {
+    const p = engine.intentProbabilities("快递到哪了");
+    expect(Object.keys(p)).toEqual([...INTENTS]);
+    expect(Object.values(p).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(p.track).toBeGreaterThan(p.complaint);
+  });
+  it("confidences are rounded to 4 decimals", () => {
+    for (const r of engine.parse("快递到哪了").ranking) expect(Math.round(r.confidence * 10000)).toBeCloseTo(r.confidence * 10000, 6);
+  });
+});
