@@ -200,6 +200,7 @@ const summarySchema = z.object({
       level: z.enum(["red", "warning"]),
       code: z.string(),
       message: z.string(),
+      messageEn: z.string().describe("issue 18: the same in English"),
       category: z.string().optional(),
       cityCode: z.string().optional(),
       stage: z.string().optional(),

@@ -1,3 +1,4 @@
+import { CATEGORY_LABELS } from "../../intents/display.labels.js";
 import type { Db } from "../db/client.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
@@ -69,6 +70,8 @@ export interface Alert {
     | "COMPLAINT_SPIKE_REGION"
     | "COMPLAINT_SPIKE_STAGE";
   message: string;
+  /** The same in English (issue 18: the dashboard's banner in the viewer's language). */
+  messageEn: string;
   category?: string;
   /** COMPLAINT_SPIKE_REGION: the city's GB/T 2260 code. */
   cityCode?: string;
@@ -547,6 +550,7 @@ export class ReportService {
         code: "SATISFACTION_RED_LINE",
         value: sat,
         message: `满意度 ${(sat * 100).toFixed(1)}% 低于红线 ${(this.config.redLines.satisfaction * 100).toFixed(0)}%，需启动专项整改（002 §4.4）`,
+        messageEn: `Satisfaction ${(sat * 100).toFixed(1)}% is below the red line of ${(this.config.redLines.satisfaction * 100).toFixed(0)}%: start a remediation plan (002 §4.4)`,
       });
     else if (sat !== null && sat < this.config.targets.satisfaction)
       out.push({
@@ -554,6 +558,7 @@ export class ReportService {
         code: "SATISFACTION_BELOW_TARGET",
         value: sat,
         message: `满意度 ${(sat * 100).toFixed(1)}% 低于目标 ${(this.config.targets.satisfaction * 100).toFixed(0)}%`,
+        messageEn: `Satisfaction ${(sat * 100).toFixed(1)}% is below the target of ${(this.config.targets.satisfaction * 100).toFixed(0)}%`,
       });
     for (const sp of s.earlyWarning)
       out.push({
@@ -562,6 +567,7 @@ export class ReportService {
         category: sp.category,
         value: sp.recent,
         message: `投诉预警：${sp.category} 近 ${this.config.earlyWarning.windowHours} 小时 ${sp.recent} 件，基线预期 ${sp.expected} 件`,
+        messageEn: `Complaint spike: ${CATEGORY_LABELS[sp.category as keyof typeof CATEGORY_LABELS]?.en ?? sp.category}, ${sp.recent} in the last ${this.config.earlyWarning.windowHours} hours, ${sp.expected} expected`,
       });
     const hours = this.config.earlyWarning.windowHours;
     for (const sp of s.earlyWarningByPlace?.cities ?? [])
@@ -571,6 +577,7 @@ export class ReportService {
         cityCode: sp.cityCode,
         value: sp.recent,
         message: `投诉预警：${sp.province === sp.city ? sp.city : `${sp.province}${sp.city}`} 近 ${hours} 小时 ${sp.recent} 件，基线预期 ${sp.expected} 件`,
+        messageEn: `Complaint spike in ${sp.province === sp.city ? sp.city : `${sp.province}${sp.city}`} (${sp.cityCode}): ${sp.recent} in the last ${hours} hours, ${sp.expected} expected`,
       });
     for (const sp of s.earlyWarningByPlace?.stages ?? [])
       out.push({
@@ -579,6 +586,7 @@ export class ReportService {
         stage: sp.stage,
         value: sp.recent,
         message: `投诉预警：${STAGE_LABELS[sp.stage].zh}环节 近 ${hours} 小时 ${sp.recent} 件，基线预期 ${sp.expected} 件`,
+        messageEn: `Complaint spike at the ${STAGE_LABELS[sp.stage].en} stage: ${sp.recent} in the last ${hours} hours, ${sp.expected} expected`,
       });
     return out;
   }

@@ -38,6 +38,14 @@ describe("supervisor dashboard in Chromium", () => {
     expect(await page.locator('[data-kpi="complaints"] .value').textContent()).toBe("5");
     expect(await page.locator('[data-kpi="ratePer10k"] .value').textContent()).toBe("100.00");
     expect(await page.locator('.alert.red[data-code="SATISFACTION_RED_LINE"]').count()).toBe(1);
+    // Issue 18: the alert banner in the viewer's language.
+    const en = await e.browser.newPage({ locale: "en" });
+    await logIn(en, "sup", "pw-sup-12345", "&lang=en");
+    await en.waitForSelector("body[data-loaded=true]");
+    expect(await en.locator('.alert.red[data-code="SATISFACTION_RED_LINE"]').textContent()).toMatch(
+      /^Satisfaction 66\.7% is below the red line of 80%/,
+    );
+    await en.close();
     // ECharts drew every chart (served from the installed package).
     for (const id of ["chart-trend", "chart-category", "chart-satisfaction", "chart-sla"])
       await expect.poll(() => page.locator(`#${id} canvas`).count()).toBeGreaterThan(0);

@@ -98,7 +98,7 @@ describe("web chat page in Chromium", () => {
     const hidden = () =>
       page.evaluate(() => {
         const list = document.getElementById("messages")!.getBoundingClientRect();
-        const last = [...document.querySelectorAll(".msg.out")].at(-1)!.getBoundingClientRect();
+        const last = Array.from(document.querySelectorAll(".msg.out")).at(-1)!.getBoundingClientRect();
         return Math.round(last.bottom - list.bottom);
       });
     // Not below the list's visible bottom (it was hidden behind the bar).

@@ -47,7 +47,7 @@ type Body = {
     cities: { cityCode: string; city: string; recent: number; expected: number }[];
     stages: { stage: string; recent: number; expected: number }[];
   };
-  alerts: { code: string; message: string; cityCode?: string; stage?: string }[];
+  alerts: { code: string; message: string; messageEn: string; cityCode?: string; stage?: string }[];
 };
 
 // Issue 23 (003 §7.3.1): early warning by region and stage with the category detector. 30 cities
@@ -114,5 +114,12 @@ describe.each(DB_KINDS)("early warning by region and stage on %s (issue 23)", (k
     ]);
     expect(body.alerts[0]!.message).toBe("投诉预警：浙江省金华市 近 6 小时 13 件，基线预期 1 件");
     expect(body.alerts[1]!.message).toMatch(/^投诉预警：分拣转运环节 近 6 小时 \d+ 件，基线预期 7.5 件$/);
+    // Issue 18: the banner in English too.
+    expect(body.alerts[0]!.messageEn).toBe(
+      "Complaint spike in 浙江省金华市 (330700): 13 in the last 6 hours, 1 expected",
+    );
+    expect(body.alerts[1]!.messageEn).toMatch(
+      /^Complaint spike at the .+ stage: \d+ in the last 6 hours, 7.5 expected$/,
+    );
   });
 });

@@ -310,7 +310,13 @@ function render(s) {
 
 function renderAlerts(alerts) {
   $("alerts").replaceChildren(
-    ...alerts.map((a) => h("div", { class: `alert ${a.level}`, role: "alert", "data-code": a.code }, a.message)),
+    ...alerts.map((a) =>
+      h(
+        "div",
+        { class: `alert ${a.level}`, role: "alert", "data-code": a.code },
+        locale === "en" ? (a.messageEn ?? a.message) : a.message,
+      ),
+    ),
   );
 }
 
