@@ -63,6 +63,12 @@ describe("agent console in Chromium", () => {
     expect(assigned.body.assignee?.username).toBe("xiaoli");
     await agent.locator('[data-tab="tickets"]').click();
     await agent.locator(`#list li[data-ticket="${ticketNumber}"]`).click();
+    // Issue 18: the ticket's events in words, not codes (created, sla.started, taken …).
+    await expect.poll(() => agent.locator('ol.events li[data-type="created"]').count()).toBe(1);
+    const events = (await agent.locator("ol.events li").allTextContents()).join("\n");
+    expect(events).toContain("创建工单");
+    expect(events).toContain("SLA 计时开始");
+    expect(events).not.toMatch(/sla\.started|\btaken\b|\bcreated\b/);
     await agent.locator("#ticket-resolve").click();
     await agent.fill("dialog textarea[name=resolution]", "已联系网点，对快递员进行批评教育并向客户致歉。");
     await agent.locator("#dialog-ok").click();
