@@ -69,6 +69,8 @@ import { ImageInbound } from "./images/image.inbound.js";
 import { ImageTurn } from "./images/image.turn.js";
 import { PaddleTextReader } from "./images/ocr.js";
 import { WebhookDispatcher } from "./integrations/webhook.dispatcher.js";
+import { apiKeyRoutes } from "./integrations/api-key.routes.js";
+import { ApiKeyService } from "./integrations/api-key.service.js";
 import { webhookRoutes } from "./integrations/webhook.routes.js";
 import { WebhookService } from "./integrations/webhook.service.js";
 import { warmTokeniser } from "./knowledge/kb.tokeniser.js";
@@ -436,6 +438,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...(opts.now ? { now: opts.now } : {}),
   });
   await server.register(webhookRoutes(webhooks, auth, audit));
+  await server.register(apiKeyRoutes(new ApiKeyService(prisma), auth, opts.now ?? (() => new Date())));
   await server.register(slaRoutes(sla, auth, audit));
   await server.register(holidayRoutes(holidays, auth));
   const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));

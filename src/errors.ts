@@ -13,6 +13,12 @@ export const ERRORS = {
   /** Twilio's convention: a webhook whose X-Twilio-Signature does not verify gets 403. */
   WEBHOOK_SIGNATURE_REJECTED: { status: 403, message: "Webhook signature invalid" },
   FORBIDDEN: { status: 403, message: "Not allowed for your role" },
+  /** Issue 21: an API key past its expiresAt (a key that never existed gets UNAUTHENTICATED). */
+  API_KEY_EXPIRED: { status: 401, message: "This API key has expired" },
+  /** Issue 21: an API key an admin revoked. */
+  API_KEY_REVOKED: { status: 401, message: "This API key was revoked" },
+  /** Issue 21: DELETE of an API key that does not exist. */
+  API_KEY_NOT_FOUND: { status: 404, message: "API key not found" },
   NOT_FOUND: { status: 404, message: "Not found" },
   TICKET_NOT_FOUND: { status: 404, message: "Ticket not found" },
   SHIPMENT_NOT_FOUND: { status: 404, message: "No tracking data for this waybill" },

@@ -3,6 +3,7 @@ import { hash, verify } from "@node-rs/argon2";
 import type { Logger } from "pino";
 import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
+import { API_KEY_PREFIX, type ApiScope } from "./api-scopes.js";
 
 export const ROLES = ["agent", "supervisor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -13,7 +14,17 @@ export interface Principal {
   displayName: string;
   role: Role;
   groups: string[];
+  /**
+   * Set when the caller is another system using an API key (issue 21). Such a principal passes
+   * only hooks that accept one of its scopes; its agentId is the nil uuid and must never be
+   * written as an agent (route handlers act as the system instead: see `isApiKey`).
+   */
+  apiKey?: { id: string; name: string; scopes: ApiScope[] };
 }
+
+/** The agentId of an API-key principal: matches no agent (no assignee, no group). */
+export const API_KEY_AGENT_ID = "00000000-0000-0000-0000-000000000000";
+export const isApiKey = (p: Principal): boolean => p.apiKey !== undefined;
 
 export interface AuthOptions {
   tokenTtlHours: number;
@@ -138,6 +149,57 @@ export class AuthService {
     this.cache.set(id, { principal, until: Math.min(this.nowMs() + 5_000, session.expiresAt.getTime()) });
     if (this.cache.size > 10_000) this.cache.clear();
     return principal;
+  }
+
+  /**
+   * Resolves an API key (`kd_…`, issue 21). Unknown: undefined (401 UNAUTHENTICATED); expired or
+   * revoked: 401 with its own code, and the refused use is in the audit log. Not cached, so a
+   * revocation takes effect on the next request. The principal reads tickets like a supervisor.
+   */
+  async authenticateKey(key: string): Promise<Principal | undefined> {
+    if (!key.startsWith(API_KEY_PREFIX)) return undefined;
+    const row = await this.db.apiKey.findUnique({ where: { hash: sha256(key) } });
+    if (!row) return undefined;
+    const refused = row.revokedAt
+      ? "API_KEY_REVOKED"
+      : row.expiresAt && row.expiresAt.getTime() <= this.nowMs()
+        ? "API_KEY_EXPIRED"
+        : undefined;
+    if (refused) {
+      await this.db.auditEvent.create({
+        data: { actorType: "api_key", actorId: row.id, action: "api_key.refused", data: { reason: refused } },
+      });
+      throw new AppError(refused);
+    }
+    return {
+      agentId: API_KEY_AGENT_ID,
+      username: `api_key:${row.name}`,
+      displayName: row.name,
+      role: "supervisor",
+      groups: [],
+      apiKey: { id: row.id, name: row.name, scopes: row.scopes as ApiScope[] },
+    };
+  }
+
+  /** One use of an API key on a route (allowed or refused for want of scope), in the audit log. */
+  async auditKeyUse(
+    keyId: string,
+    use: { allowed: boolean; method: string; route: string; scope: ApiScope | null },
+  ): Promise<void> {
+    const at = new Date(this.nowMs());
+    await this.db.$transaction([
+      this.db.auditEvent.create({
+        data: {
+          actorType: "api_key",
+          actorId: keyId,
+          action: use.allowed ? "api_key.used" : "api_key.denied",
+          subjectType: "route",
+          subjectId: `${use.method} ${use.route}`,
+          data: { method: use.method, route: use.route, scope: use.scope },
+        },
+      }),
+      this.db.apiKey.update({ where: { id: keyId }, data: { lastUsedAt: at } }),
+    ]);
   }
 
   async logout(token: string): Promise<void> {

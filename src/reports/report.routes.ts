@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { CATEGORY_CODES } from "../../intents/index.js";
-import { requireRole } from "../agents/auth.plugin.js";
+import { requireAccess } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
@@ -259,7 +259,8 @@ export const reportRoutes =
     feedback?: FeedbackFiguresSource,
   ): FastifyPluginAsyncZod =>
   async (app) => {
-    const readers = requireRole(auth, "supervisor", "admin");
+    // Issue 21: an API key with scope reports:read reads every report and export.
+    const readers = requireAccess(auth, { roles: ["supervisor", "admin"], scope: "reports:read" });
 
     app.get(
       "/api/reports/summary",

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { CATEGORY_CODES } from "../../intents/index.js";
-import { requireRole, STAFF } from "../agents/auth.plugin.js";
-import type { AuthService } from "../agents/auth.service.js";
+import { requireAccess, STAFF } from "../agents/auth.plugin.js";
+import { AppError } from "../errors.js";
+import { type AuthService, isApiKey } from "../agents/auth.service.js";
 import { errorResponses } from "../http/schemas.js";
 import { STAGES } from "../places/stage.js";
 import { type ActionBody, actorOf, type TicketService } from "./ticket.service.js";
@@ -154,15 +155,19 @@ const ACTION_SUMMARY: Record<keyof typeof ACTION_BODIES, string> = {
 export const ticketRoutes =
   (tickets: TicketService, auth: AuthService): FastifyPluginAsyncZod =>
   async (app) => {
-    const staff = requireRole(auth, ...STAFF);
+    const staff = requireAccess(auth, { roles: STAFF });
+    // Issue 21: systems with an API key; a key reads tickets like a supervisor and opens them as the system.
+    const readers = requireAccess(auth, { roles: STAFF, scope: "tickets:read" });
+    const writers = requireAccess(auth, { roles: STAFF, scope: "tickets:write" });
 
     app.post(
       "/api/tickets",
       {
-        onRequest: staff,
+        onRequest: writers,
         schema: {
           tags: ["tickets"],
-          summary: "Open a ticket (e.g. for a phone call); routed, prioritised and clocked like a chat complaint",
+          summary:
+            "Open a ticket (e.g. for a phone call); routed, prioritised and clocked like a chat complaint. API key: scope tickets:write (opened by the system; no conversationId)",
           security: [{ bearer: [] }],
           body: z.object({
             category: z.enum(CATEGORY_CODES),
@@ -185,7 +190,13 @@ export const ticketRoutes =
         },
       },
       async (request, reply) => {
-        const created = await tickets.create(request.body, actorOf(request.principal!));
+        const p = request.principal!;
+        // A system links no chat conversation (首问负责制 and conversation visibility are agents' rules).
+        if (isApiKey(p) && request.body.conversationId)
+          throw new AppError("VALIDATION_FAILED", "conversationId cannot be given with an API key", {
+            field: "conversationId",
+          });
+        const created = await tickets.create(request.body, isApiKey(p) ? { type: "system" } : actorOf(p));
         return reply.code(201).send(created);
       },
     );
@@ -193,10 +204,11 @@ export const ticketRoutes =
     app.get(
       "/api/tickets",
       {
-        onRequest: staff,
+        onRequest: readers,
         schema: {
           tags: ["tickets"],
-          summary: "List tickets visible to you (agents: your groups and your own), newest first",
+          summary:
+            "List tickets visible to you (agents: your groups and your own), newest first. API key: scope tickets:read (sees all, like a supervisor)",
           security: [{ bearer: [] }],
           querystring: z.object({
             status: z
@@ -233,10 +245,10 @@ export const ticketRoutes =
     app.get(
       "/api/tickets/:number",
       {
-        onRequest: staff,
+        onRequest: readers,
         schema: {
           tags: ["tickets"],
-          summary: "A ticket with its SLA clocks and its full event history",
+          summary: "A ticket with its SLA clocks and its full event history. API key: scope tickets:read",
           security: [{ bearer: [] }],
           params: numberParams,
           response: { 200: detailSchema, ...errorResponses(400, 401, 403, 404) },
