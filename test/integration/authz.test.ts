@@ -10,7 +10,10 @@ type Policy =
   | { kind: "session" }
   /** Authenticated by a webhook signature (tested per webhook). */
   | { kind: "signed" }
-  | { kind: "roles"; roles: Role[]; sideEffect?: true };
+  | { kind: "roles"; roles: Role[]; sideEffect?: true; scope?: Scope };
+/** Issue 21: the API key scope a route also accepts (a key with any other scope gets 403). */
+type Scope = "tickets:read" | "tickets:write" | "reports:read";
+const SCOPES: Scope[] = ["tickets:read", "tickets:write", "reports:read"];
 
 const STAFF: Role[] = ["agent", "supervisor", "admin"];
 const SUPERVISORS: Role[] = ["supervisor", "admin"];
@@ -18,6 +21,7 @@ const ADMIN: Role[] = ["admin"];
 const staff: Policy = { kind: "roles", roles: STAFF };
 const supervisors: Policy = { kind: "roles", roles: SUPERVISORS };
 const admin: Policy = { kind: "roles", roles: ADMIN };
+const reports: Policy = { kind: "roles", roles: SUPERVISORS, scope: "reports:read" };
 
 /**
  * Every route in the OpenAPI document and who may call it. A new route without a line here
@@ -49,9 +53,9 @@ const ROUTES: Record<string, Policy> = {
   "PUT /api/agents/me/presence": staff,
   "GET /api/canned-replies": staff,
   "GET /api/groups": staff,
-  "POST /api/tickets": staff,
-  "GET /api/tickets": staff,
-  "GET /api/tickets/{number}": staff,
+  "POST /api/tickets": { ...staff, scope: "tickets:write" },
+  "GET /api/tickets": { ...staff, scope: "tickets:read" },
+  "GET /api/tickets/{number}": { ...staff, scope: "tickets:read" },
   "PUT /api/tickets/{number}/place": staff,
   "GET /api/attachments": staff,
   "GET /api/attachments/{id}": staff,
@@ -95,6 +99,10 @@ const ROUTES: Record<string, Policy> = {
   "GET /api/admin/webhooks/{id}/deliveries": admin,
   "POST /api/admin/webhooks/{id}/deliveries/{deliveryId}/replay": admin,
   "POST /api/admin/webhooks/{id}/test": admin,
+  // Issue 21: API keys for systems.
+  "GET /api/admin/api-keys": admin,
+  "POST /api/admin/api-keys": admin,
+  "DELETE /api/admin/api-keys/{id}": admin,
   "GET /api/admin/holidays": admin,
   "GET /api/admin/holidays/{year}": admin,
   "PUT /api/admin/holidays/{year}": admin,
@@ -108,12 +116,12 @@ const ROUTES: Record<string, Policy> = {
   "GET /api/admin/audit": admin,
   "GET /api/admin/outbox/dead": admin,
   "POST /api/admin/outbox/{id}/retry": admin,
-  "GET /api/reports/summary": supervisors,
-  "GET /api/reports/tickets": supervisors,
-  "GET /api/reports/export/tickets.csv": supervisors,
-  "GET /api/reports/requests": supervisors,
-  "GET /api/reports/export/requests.csv": supervisors,
-  "GET /api/reports/export/surveys.csv": supervisors,
+  "GET /api/reports/summary": reports,
+  "GET /api/reports/tickets": reports,
+  "GET /api/reports/export/tickets.csv": reports,
+  "GET /api/reports/requests": reports,
+  "GET /api/reports/export/requests.csv": reports,
+  "GET /api/reports/export/surveys.csv": reports,
 };
 
 const PARAMS: Record<string, string> = {
@@ -173,6 +181,33 @@ describe("roles on every route", () => {
         if (allowed && (res.status === 401 || res.status === 403))
           failures.push(`${method} ${path} as ${role}: ${res.status}, expected access`);
         if (!allowed && res.status !== 403) failures.push(`${method} ${path} as ${role}: ${res.status}, expected 403`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("API keys (issue 21): a key passes only routes naming its scope, 403 on every other staff route", async () => {
+    const keys = {} as Record<Scope, string>;
+    for (const scope of SCOPES) {
+      const made = await staffApi<{ key: string }>(t.baseUrl, tokens.admin, "POST", "/api/admin/api-keys", {
+        name: `authz ${scope}`,
+        scopes: [scope],
+      });
+      expect(made.status).toBe(201);
+      keys[scope] = made.body.key;
+    }
+    const failures: string[] = [];
+    for (const { method, path } of operations) {
+      const policy = ROUTES[`${method} ${path}`];
+      if (policy?.kind !== "roles" || policy.sideEffect) continue;
+      const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => PARAMS[name] ?? "x");
+      const body = method === "GET" || method === "DELETE" ? undefined : {};
+      for (const scope of SCOPES) {
+        const res = await staffApi(t.baseUrl, keys[scope], method, url, body);
+        const allowed = policy.scope === scope;
+        if (allowed && (res.status === 401 || res.status === 403))
+          failures.push(`${method} ${path} with ${scope}: ${res.status}, expected access`);
+        if (!allowed && res.status !== 403) failures.push(`${method} ${path} with ${scope}: ${res.status}, expected 403`);
       }
     }
     expect(failures).toEqual([]);
