@@ -68,9 +68,9 @@ import { type BlobStore, FileBlobStore, PgBlobStore } from "./images/blob.store.
 import { ImageInbound } from "./images/image.inbound.js";
 import { ImageTurn } from "./images/image.turn.js";
 import { PaddleTextReader } from "./images/ocr.js";
-import { WebhookDispatcher } from "./integrations/webhook.dispatcher.js";
 import { apiKeyRoutes } from "./integrations/api-key.routes.js";
 import { ApiKeyService } from "./integrations/api-key.service.js";
+import { WebhookDispatcher } from "./integrations/webhook.dispatcher.js";
 import { webhookRoutes } from "./integrations/webhook.routes.js";
 import { WebhookService } from "./integrations/webhook.service.js";
 import { warmTokeniser } from "./knowledge/kb.tokeniser.js";

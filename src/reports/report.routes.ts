@@ -268,6 +268,7 @@ export const reportRoutes =
         preHandler: readers,
         schema: {
           tags: ["reports"],
+          description: "Supervisors and admins; an API key with scope reports:read (issue 21).",
           summary:
             "Headline figures for a period (default: last 30 days), a group or an agent: satisfaction, NPS, complaints, SLA, per agent",
           security: [{ bearer: [] }],
@@ -303,6 +304,7 @@ export const reportRoutes =
         preHandler: readers,
         schema: {
           tags: ["reports"],
+          description: "Supervisors and admins; an API key with scope reports:read (issue 21).",
           summary: "The tickets behind a figure (drill-down): created in the period, filtered",
           security: [{ bearer: [] }],
           querystring: filterQuery.extend({
@@ -347,6 +349,7 @@ export const reportRoutes =
           preHandler: readers,
           schema: {
             tags: ["reports"],
+            description: "Supervisors and admins; an API key with scope reports:read (issue 21).",
             summary: `CSV of the period's ${what} (UTF-8 with BOM, so Excel shows Chinese correctly; times in Beijing time, UTC+08:00; phone numbers masked, free text included)`,
             security: [{ bearer: [] }],
             querystring: filterQuery,
@@ -375,6 +378,7 @@ export const reportRoutes =
         preHandler: readers,
         schema: {
           tags: ["reports"],
+          description: "Supervisors and admins; an API key with scope reports:read (issue 21).",
           summary:
             "Service requests (issue 15) in a period: per type and day, share done within the promise, claim amounts proposed and paid, average time per step",
           security: [{ bearer: [] }],
@@ -391,6 +395,7 @@ export const reportRoutes =
         preHandler: readers,
         schema: {
           tags: ["reports"],
+          description: "Supervisors and admins; an API key with scope reports:read (issue 21).",
           summary:
             "CSV of the period's service requests (UTF-8 with BOM; times in Beijing time, UTC+08:00; addresses and phones masked)",
           security: [{ bearer: [] }],

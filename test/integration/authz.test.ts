@@ -207,7 +207,8 @@ describe("roles on every route", () => {
         const allowed = policy.scope === scope;
         if (allowed && (res.status === 401 || res.status === 403))
           failures.push(`${method} ${path} with ${scope}: ${res.status}, expected access`);
-        if (!allowed && res.status !== 403) failures.push(`${method} ${path} with ${scope}: ${res.status}, expected 403`);
+        if (!allowed && res.status !== 403)
+          failures.push(`${method} ${path} with ${scope}: ${res.status}, expected 403`);
       }
     }
     expect(failures).toEqual([]);
