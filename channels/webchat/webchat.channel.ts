@@ -39,6 +39,7 @@ const messageSchema = z.object({
   text: z.string(),
   quickReplies: z.array(quickReplySchema).optional(),
   attachments: z.array(attachmentSchema).optional(),
+  agentName: z.string().optional().describe("issue 18: who answered, on an agent's message"),
   createdAt: z.string(),
 });
 const sessionParams = z.object({ sessionId: z.uuid({ message: "sessionId must be a UUID" }) });

@@ -74,6 +74,8 @@ export interface MessageDto {
   quickReplies?: QuickReply[];
   /** Images the customer sent with this message (issue 17). */
   attachments?: AttachmentDto[];
+  /** Issue 18: the name of the person who answered (author "agent"), shown in the chat. */
+  agentName?: string;
   createdAt: string;
 }
 
@@ -84,6 +86,8 @@ export interface OutboundMessage {
   text: string;
   quickReplies?: QuickReply[] | undefined;
   author: "bot" | "agent" | "system";
+  /** Issue 18: the answering agent's display name (author "agent"). */
+  agentName?: string | undefined;
   createdAt: string;
   seq: string;
   /**

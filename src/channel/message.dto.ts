@@ -11,7 +11,11 @@ interface MessageRow {
 }
 
 export function toMessageDto(m: MessageRow): MessageDto {
-  const payload = m.payload as { quickReplies?: QuickReply[]; attachments?: AttachmentDto[] } | null;
+  const payload = m.payload as {
+    quickReplies?: QuickReply[];
+    attachments?: AttachmentDto[];
+    agentName?: string;
+  } | null;
   return {
     id: m.id,
     seq: m.seq.toString(),
@@ -20,6 +24,7 @@ export function toMessageDto(m: MessageRow): MessageDto {
     text: m.text,
     ...(payload?.quickReplies?.length ? { quickReplies: payload.quickReplies } : {}),
     ...(payload?.attachments?.length ? { attachments: attachmentDtos(payload.attachments) } : {}),
+    ...(m.author === "agent" && payload?.agentName ? { agentName: payload.agentName } : {}),
     createdAt: m.createdAt.toISOString(),
   };
 }

@@ -375,6 +375,12 @@ export class ConversationService implements ChannelConversations {
     });
     const address = identity.address as ChannelAddress;
     if (!message.internal) this.deps.outbox.assertFits(conv.channel, message);
+    // Issue 18: the customer sees who answered; kept with the message (a later rename or a
+    // deleted account does not rewrite what was shown).
+    const agentName =
+      message.author === "agent" && message.agentId
+        ? (await db.agent.findUnique({ where: { id: message.agentId }, select: { displayName: true } }))?.displayName
+        : undefined;
     const { row, outboxId } = await db.$transaction(async (tx) => {
       const row = await tx.message.create({
         data: {
@@ -385,11 +391,12 @@ export class ConversationService implements ChannelConversations {
           channel: conv.channel,
           text: message.text,
           payload:
-            message.quickReplies?.length || message.ref || message.attachments?.length
+            message.quickReplies?.length || message.ref || message.attachments?.length || agentName
               ? ({
                   ...(message.quickReplies?.length ? { quickReplies: message.quickReplies } : {}),
                   ...(message.ref ? { ref: message.ref } : {}),
                   ...(message.attachments?.length ? { attachments: message.attachments } : {}),
+                  ...(agentName ? { agentName } : {}),
                 } as unknown as Prisma.InputJsonValue)
               : undefined,
           status: message.internal ? "internal" : "queued",

@@ -151,6 +151,7 @@ export class OutboxService {
       text: message.text,
       quickReplies: (message.payload as { quickReplies?: QuickReply[] } | null)?.quickReplies,
       author: message.author as OutboundMessage["author"],
+      agentName: (message.payload as { agentName?: string } | null)?.agentName,
       createdAt: message.createdAt.toISOString(),
       seq: message.seq.toString(),
       sentParts: row.sentParts,
@@ -234,6 +235,7 @@ export class OutboxService {
           author: outbound.author,
           text: outbound.text,
           ...(outbound.quickReplies?.length ? { quickReplies: outbound.quickReplies } : {}),
+          ...(outbound.author === "agent" && outbound.agentName ? { agentName: outbound.agentName } : {}),
           createdAt: outbound.createdAt,
         },
       })

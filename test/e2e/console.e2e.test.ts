@@ -52,6 +52,12 @@ describe("agent console in Chromium", () => {
     await expect
       .poll(() => customer.locator('.msg.out[data-author="agent"]').allTextContents(), { timeout: 10_000 })
       .toEqual([expect.stringContaining("已收到您的投诉")]);
+    // Issue 18: the customer sees who answered.
+    expect(await customer.locator('.msg.out[data-author="agent"] .who').textContent()).toBe("人工客服 · 小李");
+    await customer.reload(); // from the history too
+    await expect
+      .poll(() => customer.locator('.msg.out[data-author="agent"] .who').textContent())
+      .toBe("人工客服 · 小李");
 
     // The ticket was auto-assigned to the online agent of its group (售后服务); she resolves it.
     const assigned = await staffApi<{ assignee: { username: string } | null }>(

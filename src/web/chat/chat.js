@@ -103,7 +103,8 @@ function render(message) {
   if (message.direction === "out") {
     const who = document.createElement("span");
     who.className = "who";
-    who.textContent = T[message.author] ?? T.bot;
+    // Issue 18: a person's answer carries their name (人工客服 · 小李).
+    who.textContent = message.agentName ? `${T.agent} · ${message.agentName}` : (T[message.author] ?? T.bot);
     li.append(who);
   }
   if (message.attachments?.length) for (const a of message.attachments) li.append(imageOf(a));
