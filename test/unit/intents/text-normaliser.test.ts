@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { exportCharMap, normaliseText } from "../../../intents/text.normaliser.js";
 
 // normaliseText (text.normaliser.ts): what the rules and the model read. Every case keeps the
@@ -39,5 +39,23 @@ describe("exportCharMap: the table the model cache stores", () => {
     expect(map.get("麼".charCodeAt(0))).toBe("么".charCodeAt(0));
     expect(map.has("么".charCodeAt(0))).toBe(false);
     expect(map.size).toBeGreaterThan(1000);
+  });
+});
+
+describe("the traditional→simplified table, built fresh", () => {
+  it("maps CJK and extension-A characters one to one, 么 excepted", async () => {
+    vi.resetModules();
+    const fresh = await import("../../../intents/text.normaliser.js");
+    expect(fresh.normaliseText("這個包裹怎麼還沒到")).toBe("这个包裹怎么还没到");
+    const pairs = fresh.exportCharMap();
+    const map = new Map<number, number>();
+    for (let k = 0; k < pairs.length; k += 2) map.set(pairs[k]!, pairs[k + 1]!);
+    for (const [from, to] of map) {
+      expect(from).not.toBe(to);
+      expect(from >= 0x3400 && from <= 0x9fff).toBe(true);
+    }
+    expect([...map.keys()].some((c) => c < 0x4e00)).toBe(true);
+    expect(map.get("麼".charCodeAt(0))).toBe("么".charCodeAt(0));
+    expect(map.has("么".charCodeAt(0))).toBe(false);
   });
 });
