@@ -65,6 +65,17 @@ const cases: [string, string, Row[]][] = [
   ["an unknown code alone is a waybill of an unknown carrier", "ZZ12345678", [["waybill", "ZZ12345678", 0, 10, undefined]]],
   ["an ID number after 身份证 is not a waybill", "身份证1234567890", []],
   ["a staff number after 工号 is not a waybill", "工号12345678901", []],
+  ["entities come in text order whatever found them", "赔200元，单号YT1234567890123", [["amount", "200", 1, 5, undefined], ["waybill", "YT1234567890123", 8, 23, "YTO"]]],
+  ["rmb glued to a longer word is not a unit", "30 rmbx", []],
+  ["kuai glued to a longer word is not a unit", "30 kuaix", []],
+  ["an amount ends before a trailing space", "¥25 好", [["amount", "25", 0, 3, undefined]]],
+  ["a mobile number at the end of 13 digits is not a phone", "9913812345678", [["waybill", "9913812345678", 0, 13, "EMS"]]],
+  ["a mobile number at the start of 13 digits is not a phone", "1381234567899", [["waybill", "1381234567899", 0, 13, "YUNDA"]]],
+  ["400… inside 11 digits is not the hotline", "94001234567", [["waybill", "94001234567", 0, 11, undefined]]],
+  ["400 + 8 digits is not the hotline", "40012345678", [["waybill", "40012345678", 0, 11, undefined]]],
+  ["a 10-digit waybill", "2345678901", [["waybill", "2345678901", 0, 10, "YTO"]]],
+  ["a date-like 14-digit waybill in one piece stays a waybill", "20261130143055", [["waybill", "20261130143055", 0, 14, "ZTO"]]],
+  ["两万元", "两万元", [["amount", "20000", 0, 3, undefined]]],
   [
     "waybill, phone and amount in one message, in order",
     "运单 YT1234567890123，电话13812345678，赔200元",
@@ -80,7 +91,11 @@ describe("extractEntities", () => {
   it.each(cases)("%s", (_name, text, expected) => {
     expect(rows(text)).toEqual(expected);
   });
-  it("nothing from empty input", () => {
+  it("nothing from empty or non-string input", () => {
     expect(extractEntities("")).toEqual([]);
+    expect(extractEntities(undefined as unknown as string)).toEqual([]);
+  });
+  it("a waybill of an unknown carrier carries no carrier fields", () => {
+    expect(extractEntities("ZZ12345678")).toEqual([{ type: "waybill", value: "ZZ12345678", start: 0, end: 10 }]);
   });
 });
