@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { normaliseWaybill } from "../../intents/index.js";
-import { requireRole, STAFF } from "../agents/auth.plugin.js";
+import { API_KEY_PREFIX } from "../agents/api-scopes.js";
+import { bearerToken, requireAccess, requireRole, STAFF } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
@@ -62,12 +63,22 @@ export const trackingRoutes =
   (deps: TrackingRoutesDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const secret = deps.webhookSecret;
+    // Only an API key reaches this hook (staff tokens are not accepted here): roles match none.
+    const keyed = requireAccess(deps.auth, { roles: [], scope: "tracking:write" });
     app.removeContentTypeParser("application/json");
     app.addContentTypeParser(
       "application/json",
       { parseAs: "buffer", bodyLimit: WEBHOOK_BODY_LIMIT },
       (request, body, done) => {
         const raw = body as Buffer;
+        // Issue 21: a company system with a tracking:write API key (checked in onRequest) signs nothing.
+        if (request.principal?.apiKey) {
+          try {
+            return done(null, JSON.parse(raw.toString("utf8")));
+          } catch {
+            return done(new AppError("INVALID_JSON"), undefined);
+          }
+        }
         if (!secret) return done(new AppError("WEBHOOK_NOT_CONFIGURED"), undefined);
         if (!verifySignature(raw, request.headers["x-signature"], secret)) {
           return done(new AppError("INVALID_SIGNATURE"), undefined);
@@ -84,7 +95,9 @@ export const trackingRoutes =
       "/api/tracking/events",
       {
         bodyLimit: WEBHOOK_BODY_LIMIT,
-        onRequest: async (request) => {
+        onRequest: async (request, reply) => {
+          // Issue 21: an API key with scope tracking:write instead of the signature (403 without it).
+          if (bearerToken(request)?.startsWith(API_KEY_PREFIX)) return keyed.call(app, request, reply);
           if (!secret)
             throw new AppError(
               "WEBHOOK_NOT_CONFIGURED",
@@ -97,7 +110,8 @@ export const trackingRoutes =
           tags: ["tracking"],
           summary: "Push tracking events (carrier or company system); HMAC-signed, idempotent, up to 1,000 per call",
           description:
-            "Header `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>` with TRACKING_WEBHOOK_SECRET. " +
+            "Header `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>` with TRACKING_WEBHOOK_SECRET, " +
+            "or `Authorization: Bearer kd_…`, an API key with scope tracking:write (issue 21). " +
             "Each item is stored, reported as a duplicate, or rejected with a code and reason; valid items are stored even when others are rejected.",
           body: z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH) }),
           response: {
@@ -107,7 +121,7 @@ export const trackingRoutes =
               rejected: z.number().int(),
               items: z.array(itemResult),
             }),
-            ...errorResponses(400, 401, 413, 415, 503),
+            ...errorResponses(400, 401, 403, 413, 415, 503),
           },
         },
       },

@@ -64,7 +64,7 @@ describe.each(DB_KINDS)("API keys (%s)", (kind) => {
 
     const list = await staffApi<{ items: KeyView[]; scopes: string[] }>(t.baseUrl, admin, "GET", "/api/admin/api-keys");
     expect(list.status).toBe(200);
-    expect(list.body.scopes).toEqual(["tickets:read", "tickets:write", "reports:read"]);
+    expect(list.body.scopes).toEqual(["tickets:read", "tickets:write", "reports:read", "tracking:write"]);
     const listed = list.body.items.find((k) => k.id === made.body.id)!;
     expect(listed).toMatchObject({ name: "订单系统", scopes: ["tickets:read", "tickets:write"], revokedAt: null });
     expect(JSON.stringify(list.body)).not.toContain(key.slice(3));
@@ -175,6 +175,27 @@ describe.each(DB_KINDS)("API keys (%s)", (kind) => {
     expect(uses[0]!.data).toMatchObject({ method: "POST", route: "/api/tickets", scope: "tickets:write" });
     const listed = await staffApi<{ items: KeyView[] }>(t.baseUrl, admin, "GET", "/api/admin/api-keys");
     expect(listed.body.items.find((k) => k.id === made.body.id)!.lastUsedAt).toBe(clock.toISOString());
+  });
+
+  it("tracking:write: a company system pushes tracking events with its key instead of a signature", async () => {
+    const made = await create({ name: "WMS", scopes: ["tracking:write"] });
+    const waybill = kind === "pglite" ? "SF3000000000012" : "SF3000000000029";
+    const body = {
+      events: [{ waybill, carrier: "SF", time: "2026-11-30T01:00:00Z", status: "1", description: "已揽收" }],
+    };
+    const pushed = await staffApi<{ stored: number }>(t.baseUrl, made.body.key, "POST", "/api/tracking/events", body);
+    expect(pushed.status).toBe(200);
+    expect(pushed.body.stored).toBe(1);
+    expect(await t.app.db.prisma.shipment.count({ where: { waybill } })).toBe(1);
+    const other = await create({ name: "CRM2", scopes: ["tickets:write"] });
+    const denied = await staffApi<ErrorBody>(t.baseUrl, other.body.key, "POST", "/api/tracking/events", body);
+    expect(denied.status).toBe(403);
+    // A staff token is no signature (503: this app has no TRACKING_WEBHOOK_SECRET; keys need none).
+    expect((await staffApi(t.baseUrl, admin, "POST", "/api/tracking/events", body)).status).toBe(503);
+    const uses = await t.app.db.prisma.auditEvent.findMany({
+      where: { actorType: "api_key", subjectId: "POST /api/tracking/events" },
+    });
+    expect(uses.map((u) => u.action).sort()).toEqual(["api_key.denied", "api_key.used"]);
   });
 
   it("no key ever appears in the logs (debug logs every request)", () => {

@@ -9,11 +9,11 @@ type Policy =
   /** Authenticated by a web chat session token. */
   | { kind: "session" }
   /** Authenticated by a webhook signature (tested per webhook). */
-  | { kind: "signed" }
+  | { kind: "signed"; scope?: Scope }
   | { kind: "roles"; roles: Role[]; sideEffect?: true; scope?: Scope };
 /** Issue 21: the API key scope a route also accepts (a key with any other scope gets 403). */
-type Scope = "tickets:read" | "tickets:write" | "reports:read";
-const SCOPES: Scope[] = ["tickets:read", "tickets:write", "reports:read"];
+type Scope = "tickets:read" | "tickets:write" | "reports:read" | "tracking:write";
+const SCOPES: Scope[] = ["tickets:read", "tickets:write", "reports:read", "tracking:write"];
 
 const STAFF: Role[] = ["agent", "supervisor", "admin"];
 const SUPERVISORS: Role[] = ["supervisor", "admin"];
@@ -39,7 +39,7 @@ const ROUTES: Record<string, Policy> = {
   "GET /api/webchat/sessions/{sessionId}/messages": { kind: "session" },
   "POST /api/webchat/sessions/{sessionId}/attachments": { kind: "session" },
   "GET /api/webchat/sessions/{sessionId}/attachments/{attachmentId}": { kind: "session" },
-  "POST /api/tracking/events": { kind: "signed" },
+  "POST /api/tracking/events": { kind: "signed", scope: "tracking:write" },
   "GET /api/tracking/{waybill}": staff,
   "POST /api/nlu/parse": staff,
   "GET /api/conversations": staff,
@@ -199,7 +199,7 @@ describe("roles on every route", () => {
     const failures: string[] = [];
     for (const { method, path } of operations) {
       const policy = ROUTES[`${method} ${path}`];
-      if (policy?.kind !== "roles" || policy.sideEffect) continue;
+      if (!(policy?.kind === "roles" && !policy.sideEffect) && policy?.kind !== "signed") continue;
       const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => PARAMS[name] ?? "x");
       const body = method === "GET" || method === "DELETE" ? undefined : {};
       for (const scope of SCOPES) {
