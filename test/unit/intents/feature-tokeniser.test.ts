@@ -24,7 +24,11 @@ describe("toUnits", () => {
     ["a waybill becomes a placeholder", "SF1438829301576到哪", ["<WB>", "到", "哪"]],
     ["a phone and an amount too", "电话13812345678赔20元", ["电", "话", "<PHONE>", "赔", "<AMT>"]],
     ["a ticket number too", "202611-00012!", ["<TICKET>", "!"]],
-    ["English words stemmed, apostrophes dropped, a number is 0", "it's delivering 3.5 kg", ["w:its", "w:deliv", "0", "w:kg"]],
+    [
+      "English words stemmed, apostrophes dropped, a number is 0",
+      "it's delivering 3.5 kg",
+      ["w:its", "w:deliv", "0", "w:kg"],
+    ],
     ["emoji and dingbats one unit each", "好👍☀❤", ["好", "👍", "☀", "❤"]],
     ["a comma breaks the clause, a space does not", "我，你 他", ["我", null, "你", "他"]],
     ["one break for a run of punctuation", "好。。。行", ["好", null, "行"]],
@@ -36,7 +40,18 @@ describe("toUnits", () => {
 
 describe("featureTokens", () => {
   it("unigrams, bigrams and character trigrams within a clause", () => {
-    expect(tokens("快递到了")).toEqual(["快", "快_递", "快递到", "递", "递_到", "递到了", "到", "到_了", "了", "LEN:2"]);
+    expect(tokens("快递到了")).toEqual([
+      "快",
+      "快_递",
+      "快递到",
+      "递",
+      "递_到",
+      "递到了",
+      "到",
+      "到_了",
+      "了",
+      "LEN:2",
+    ]);
   });
   it("no bigram across a clause break", () => {
     expect(tokens("我，你")).toEqual(["我", "你", "LEN:1"]);

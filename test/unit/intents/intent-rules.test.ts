@@ -46,7 +46,10 @@ describe("ruleDecision: short answers to the bot's question", () => {
 
 describe("ruleDecision: an entity with filler words", () => {
   it("a waybill with only filler (单号, 查一下, 到哪了) is tracked", () => {
-    expect(decide("x", ["帮我", "查一下", "单号", "<WB>", "到哪了"], [wb])).toEqual({ intent: "track", confidence: 0.98 });
+    expect(decide("x", ["帮我", "查一下", "单号", "<WB>", "到哪了"], [wb])).toEqual({
+      intent: "track",
+      confidence: 0.98,
+    });
     expect(decide("x", ["w:track", "w:my", "w:waybil"], [wb])).toEqual({ intent: "track", confidence: 0.98 });
   });
   it("a waybill with a grievance is left to the model", () => {
@@ -63,15 +66,26 @@ describe("ruleDecision: an entity with filler words", () => {
 });
 
 describe("ruleDecision: asking for a person", () => {
-  it.each(["转人工", "给我转个人工", "人工", "人工!!", "人工客服在吗", "真人客服", "talk to a human", "speak with an agent", "rengong", "zhuan ren gong"])(
-    "%s → human",
+  it.each([
+    "转人工",
+    "给我转个人工",
+    "人工",
+    "人工!!",
+    "人工客服在吗",
+    "真人客服",
+    "talk to a human",
+    "speak with an agent",
+    "rengong",
+    "zhuan ren gong",
+  ])("%s → human", (text) => {
+    expect(decide(text, ["w"])).toEqual({ intent: "human", confidence: 0.97 });
+  });
+  it.each(["不要转人工", "不需要人工", "别找真人", "人工智能真厉害", "我是人工湖边的"])(
+    "%s → not decided by rule",
     (text) => {
-      expect(decide(text, ["w"])).toEqual({ intent: "human", confidence: 0.97 });
+      expect(decide(text, ["w"])).toBeUndefined();
     },
   );
-  it.each(["不要转人工", "不需要人工", "别找真人", "人工智能真厉害", "我是人工湖边的"])("%s → not decided by rule", (text) => {
-    expect(decide(text, ["w"])).toBeUndefined();
-  });
 });
 
 describe("categoryRule", () => {

@@ -142,6 +142,7 @@ describe("snapshots and robustness", () => {
     expect(p.track).toBeGreaterThan(p.complaint);
   });
   it("confidences are rounded to 4 decimals", () => {
-    for (const r of engine.parse("快递到哪了").ranking) expect(Math.round(r.confidence * 10000)).toBeCloseTo(r.confidence * 10000, 6);
+    for (const r of engine.parse("快递到哪了").ranking)
+      expect(Math.round(r.confidence * 10000)).toBeCloseTo(r.confidence * 10000, 6);
   });
 });

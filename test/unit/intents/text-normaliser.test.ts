@@ -15,7 +15,7 @@ const cases: [string, string, string][] = [
   ["line and paragraph separators, narrow no-break space", "a\u2028b\u2029c\u202fd", "a b c d"],
   ["BOM and word joiner", "\ufeffa\u2060b", " a b"],
   ["dashes between waybill groups", "1\u20102\u20153\u22124", "1-2-3-4"],
-  ["Chinese punctuation", "好。是、「对」【1】", "好.是,\"对\"[1]"],
+  ["Chinese punctuation", "好。是、「对」【1】", '好.是,"对"[1]'],
   ["traditional characters to simplified", "這個包裹怎麼還沒到", "这个包裹怎么还没到"],
   ["么 stays 么 (OpenCC would make it 幺)", "什么", "什么"],
   ["simplified text is left alone", "我的快递到哪了", "我的快递到哪了"],
