@@ -21,7 +21,7 @@ import { errorResponses } from "../../src/http/schemas.js";
 import { int8String } from "../../src/http/storable-text.js";
 import type { AttachmentService } from "../../src/images/attachment.service.js";
 import { MAX_IMAGE_BYTES } from "../../src/images/image.inspect.js";
-import { readFilePart } from "../../src/images/multipart.js";
+import { readFilePart, sendImage } from "../../src/images/multipart.js";
 import { conversationTopic } from "../../src/realtime/topics.js";
 
 export const WEBCHAT = "webchat";
@@ -354,11 +354,7 @@ export class WebchatChannel implements ChannelAdapter {
         if (!row || identity?.identityId !== s.identityId) throw new AppError("NOT_FOUND", "No such image");
         const content = await attachments.content(row, request.query.variant);
         if (!content) throw new AppError("NOT_FOUND", "No such image");
-        return reply
-          .header("content-type", content.mime)
-          .header("cache-control", "private, max-age=86400, immutable")
-          .header("x-content-type-options", "nosniff")
-          .send(content.data);
+        return sendImage(reply, content);
       },
     );
   }

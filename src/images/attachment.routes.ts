@@ -10,7 +10,7 @@ import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import type { AttachmentRow, AttachmentService } from "./attachment.service.js";
 import { MAX_IMAGE_BYTES } from "./image.inspect.js";
-import { readFilePart } from "./multipart.js";
+import { readFilePart, sendImage } from "./multipart.js";
 
 const attachmentOut = z.object({
   id: z.string(),
@@ -193,11 +193,7 @@ export const attachmentRoutes =
         await assertMayView(row, request.principal!);
         const content = await attachments.content(row, request.query.variant);
         if (!content) throw new AppError("NOT_FOUND", "No such image");
-        return reply
-          .header("content-type", content.mime)
-          .header("cache-control", "private, max-age=86400, immutable")
-          .header("x-content-type-options", "nosniff")
-          .send(content.data);
+        return sendImage(reply, content);
       },
     );
   };

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../errors.js";
 
 /** The multipart body's `file` part, whole; bad input as AppError (never a 5xx). */
@@ -26,4 +26,16 @@ function multipartError(err: unknown): AppError {
   if (code === "FST_REQ_FILE_TOO_LARGE") return new AppError("ATTACHMENT_TOO_LARGE");
   if (code === "FST_INVALID_MULTIPART_CONTENT_TYPE") return new AppError("UNSUPPORTED_MEDIA_TYPE");
   return new AppError("BAD_REQUEST", "Malformed multipart body");
+}
+
+/**
+ * Sends a stored image (full or thumbnail): its own content type, cached privately (an id never
+ * names other bytes), never sniffed as anything else.
+ */
+export function sendImage(reply: FastifyReply, content: { data: Buffer; mime: string }): FastifyReply {
+  return reply
+    .header("content-type", content.mime)
+    .header("cache-control", "private, max-age=86400, immutable")
+    .header("x-content-type-options", "nosniff")
+    .send(content.data);
 }

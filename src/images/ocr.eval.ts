@@ -1,4 +1,6 @@
 import sharp from "sharp";
+// mulberry32, as training uses: the same set on every run.
+import { rng } from "../../intents/linear.classifier.js";
 import { prepareImage } from "./image.inspect.js";
 import { PaddleTextReader, type TextReader, waybillsInText } from "./ocr.js";
 
@@ -17,18 +19,6 @@ export interface EvalImage {
   truth: string[];
   /** Blur and compression a person would still read without effort. */
   legible: boolean;
-}
-
-/** mulberry32: the same set on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const digits = (r: () => number, n: number) => Array.from({ length: n }, () => Math.floor(r() * 10)).join("");

@@ -1,42 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { locate } from "../../src/places/divisions.js";
 import { STAGES } from "../../src/places/stage.js";
 import { ROLLUP_KEY } from "../../src/reports/report.rollup.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { CITIES } from "./report-cities.fixture.js";
 import { staffLogin } from "./ticket.helpers.js";
 
-const CITIES = [
-  "北京市",
-  "上海市",
-  "广州市",
-  "深圳市",
-  "杭州市",
-  "南京市",
-  "苏州市",
-  "成都市",
-  "武汉市",
-  "西安市",
-  "重庆市",
-  "天津市",
-  "长沙市",
-  "郑州市",
-  "济南市",
-  "青岛市",
-  "合肥市",
-  "福州市",
-  "厦门市",
-  "昆明市",
-  "南昌市",
-  "沈阳市",
-  "大连市",
-  "哈尔滨市",
-  "长春市",
-  "石家庄市",
-  "太原市",
-  "南宁市",
-  "贵阳市",
-  "金华市",
-].map((name) => locate(name)!);
 const HOUR = 3_600_000;
 /** The period ends at 12:00 on 20 October (China time): the window is 06:00–12:00, the baseline the 7 days before. */
 const END = new Date("2026-10-20T12:00:00+08:00");
