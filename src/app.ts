@@ -70,6 +70,8 @@ import { ImageTurn } from "./images/image.turn.js";
 import { PaddleTextReader } from "./images/ocr.js";
 import { apiKeyRoutes } from "./integrations/api-key.routes.js";
 import { ApiKeyService } from "./integrations/api-key.service.js";
+import { ticketIntakeRoutes } from "./integrations/ticket-intake.routes.js";
+import { TicketIntake } from "./integrations/ticket-intake.service.js";
 import { WebhookDispatcher } from "./integrations/webhook.dispatcher.js";
 import { webhookRoutes } from "./integrations/webhook.routes.js";
 import { WebhookService } from "./integrations/webhook.service.js";
@@ -438,6 +440,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...(opts.now ? { now: opts.now } : {}),
   });
   await server.register(webhookRoutes(webhooks, auth, audit));
+  await server.register(
+    ticketIntakeRoutes(
+      new TicketIntake(prisma, tickets, nlu, log.child({ component: "intake" }), opts.now ?? (() => new Date())),
+      auth,
+    ),
+  );
   await server.register(apiKeyRoutes(new ApiKeyService(prisma), auth, opts.now ?? (() => new Date())));
   await server.register(slaRoutes(sla, auth, audit));
   await server.register(holidayRoutes(holidays, auth));

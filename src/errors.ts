@@ -53,6 +53,8 @@ export const ERRORS = {
   /** Issue 17: an agent's image on a channel that cannot carry one yet (only web chat can). */
   CHANNEL_NO_IMAGES: { status: 422, message: "This customer's channel cannot receive images" },
   /** Issue 21: a webhook target that is not http(s), or points at this server or a private address (SSRF). */
+  /** Issue 21: a complaint from another system names no phone and no channel address we know. */
+  CUSTOMER_UNREACHABLE: { status: 400, message: "The customer cannot be identified or reached" },
   WEBHOOK_URL_REFUSED: { status: 400, message: "Webhook target refused" },
   /** Issue 21: an event name that is not one of WEBHOOK_EVENTS. */
   WEBHOOK_EVENT_UNKNOWN: { status: 400, message: "Unknown webhook event" },

@@ -10,7 +10,11 @@
  * channel, waybill, outcome, createdAt, resolvedAt }`, `data` (the event's details: from/to
  * status, clock kind and due time …); survey.answered: `ticket`, `answers { overall, stars, fcr,
  * whatWentWrong, speed, effect, attitude, nps, comment }`, `agentId`, `groupCode`;
- * conversation.handed_off: `conversation { id, channel, locale, reason, lastIntent, lastCategory }`.
+ * conversation.handed_off: `conversation { id, channel, locale, reason, lastIntent, lastCategory }`;
+ * integration.outcome (migration 0032): when a ticket another system handed over
+ * (POST /api/integrations/tickets) is resolved, `source`, `externalId`, `externalRef`,
+ * `outcome { resolution, rootCause, resolvedAt }` and `ticket`, so that system hears the result.
+ * `ticket` also carries `source`, `externalId`, `externalRef`, `externalDeadline` (null for own tickets).
  */
 export const WEBHOOK_EVENTS = [
   "ticket.created",
@@ -22,6 +26,7 @@ export const WEBHOOK_EVENTS = [
   "sla.breached",
   "survey.answered",
   "conversation.handed_off",
+  "integration.outcome",
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

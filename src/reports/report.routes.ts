@@ -149,6 +149,11 @@ const summarySchema = z.object({
     firstContactResolutionRate: nullableRate,
   }),
   sla: z.record(z.string(), slaSchema),
+  appeals: z
+    .object({ total: z.number(), open: z.number(), breached: z.number(), byCategory: z.record(z.string(), z.number()) })
+    .describe(
+      "issue 21: 12305 申诉 transferred by the regulator, apart from own complaints: opened, still open, report clock breached",
+    ),
   agents: z.array(
     z.object({
       agentId: z.string(),

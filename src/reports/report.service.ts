@@ -128,6 +128,12 @@ export interface Summary {
     firstContactResolutionRate: number | null;
   };
   sla: Record<string, SlaFigures>;
+  /**
+   * Issue 21: 12305 申诉 the regulator transferred (source spb12305), counted apart from the
+   * company's own complaints (the regulator ranks carriers by them): opened in the period, still
+   * open, and those whose report clock breached.
+   */
+  appeals: { total: number; open: number; breached: number; byCategory: Record<string, number> };
   agents: AgentRow[];
   comments: CommentRow[];
   targets: ReportConfig["targets"];
@@ -521,6 +527,7 @@ export class ReportService {
         firstContactResolutionRate: rate(n(tk.first_time), n(tk.resolved)),
       },
       sla: slaFigures,
+      appeals: await this.appealFigures(f),
       agents,
       comments: comments.map((c) => ({
         ticketNumber: c.number,
@@ -538,6 +545,31 @@ export class ReportService {
     };
     summary.alerts = this.alerts(summary);
     return summary;
+  }
+
+  /** 12305 申诉 opened in the period (always live: few rows, indexed by source and creation). */
+  private async appealFigures(f: ReportFilter): Promise<Summary["appeals"]> {
+    const conds = [
+      Prisma.sql`t.source = 'spb12305'`,
+      Prisma.sql`t."createdAt" >= ${f.from}`,
+      Prisma.sql`t."createdAt" < ${f.to}`,
+    ];
+    if (f.group) conds.push(Prisma.sql`t."groupCode" = ${f.group}`);
+    if (f.agentId) conds.push(Prisma.sql`t."assigneeId" = ${f.agentId}::uuid`);
+    const rows = await this.db.$queryRaw<{ category: string; total: number; open: number; breached: number }[]>`
+      SELECT t.category, count(*)::int AS total,
+        count(*) FILTER (WHERE t.status NOT IN ('resolved', 'closed'))::int AS open,
+        count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "SlaClock" c WHERE c."ticketId" = t.id
+          AND c.kind IN ('appeal_report', 'appeal_mediation') AND c.state = 'breached'))::int AS breached
+      FROM "Ticket" t WHERE ${Prisma.join(conds, " AND ")} GROUP BY t.category ORDER BY t.category`;
+    const out: Summary["appeals"] = { total: 0, open: 0, breached: 0, byCategory: {} };
+    for (const r of rows) {
+      out.total += r.total;
+      out.open += r.open;
+      out.breached += r.breached;
+      out.byCategory[r.category] = r.total;
+    }
+    return out;
   }
 
   /** Red line, target and spikes, most severe first. */

@@ -16,6 +16,8 @@ export const CLOCK_KINDS = [
   "claim_ack",
   "claim_proposal",
   "claim_payment",
+  "appeal_report",
+  "appeal_mediation",
 ] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
@@ -52,6 +54,29 @@ export interface PolicySubject {
 
 /** 快递暂行条例 Art. 28: handle the complaint and tell the user within 7 days; fixed by law. */
 export const REGULATORY_MINUTES = 7 * 24 * 60;
+
+/**
+ * A complaint the postal regulator transfers (12305 申诉, issue 21) runs the regulator's clocks,
+ * not ours; they cannot be paused and admins cannot change them (SLA_POLICY_LOCKED).
+ *
+ * 《邮政业用户申诉处理办法》(国家邮政局; the rules on how 邮政管理部门 handle users' 申诉), the
+ * enterprise's duties after a transfer (转告/转办): the company reports how it handled the 申诉
+ * to the 申诉处理机构 within 10 days of receiving the transfer (`appeal_report`, 10 calendar days:
+ * "日", not "工作日"), and during mediation (调解) answers the regulator's mediation opinion within
+ * 3 working days (`appeal_mediation`, 3 × 9 working hours on the business calendar).
+ * Sources: the seeds (/work/shared/seeds 000–004) do NOT contain this text (000 only names
+ * "投诉与申诉管理" as a closed loop; 001 第三条 uses 申诉 for a customer's complaint about quality);
+ * the figures were checked against public summaries of the current text (e.g. dixionglia.com
+ * flzs/10757: "当事企业应当自接到邮政管理部门转告的申诉事项之日起10日内…报送处理情况";
+ * 1z345.cn/1838: "调解意见需在3个工作日内反馈"), not against the gazette itself, so the article
+ * numbers are not cited. The regulator's own deadline, when the transfer carries one, wins
+ * (`externalDeadline`, see TicketIntake).
+ */
+export const APPEAL_REPORT_MINUTES = 10 * 24 * 60;
+/** 3 working days of the seeded business calendar (09:00–18:00). */
+export const APPEAL_MEDIATION_MINUTES = 3 * 9 * 60;
+/** Clock kinds whose policies are the law's or the regulator's: no admin changes them. */
+export const LOCKED_CLOCK_KINDS: readonly ClockKind[] = ["regulatory", "appeal_report", "appeal_mediation"];
 
 /**
  * Defaults seeded on start (domain.md "SLA clocks"): first response 30 min (004
@@ -106,6 +131,26 @@ export function defaultPolicies(warnRatio = 0.8): PolicySpec[] {
       name: "regulatory",
       kind: "regulatory",
       targetMinutes: REGULATORY_MINUTES,
+      warnRatio,
+      pausable: false,
+      rank: 0,
+    },
+    // 12305 申诉 transferred by the regulator (issue 21; see APPEAL_REPORT_MINUTES).
+    {
+      ...base,
+      name: "appeal_report",
+      kind: "appeal_report",
+      targetMinutes: APPEAL_REPORT_MINUTES,
+      warnRatio,
+      pausable: false,
+      rank: 0,
+    },
+    {
+      ...base,
+      name: "appeal_mediation",
+      kind: "appeal_mediation",
+      calendarId: "business",
+      targetMinutes: APPEAL_MEDIATION_MINUTES,
       warnRatio,
       pausable: false,
       rank: 0,
@@ -183,9 +228,13 @@ export function startClock(
   policy: Pick<PolicySpec, "targetMinutes" | "warnRatio" | "pausable">,
   calendar: CalendarSpec,
   startedAt: Date,
+  /** A due time set from outside (a regulator's deadline): warns at the same share of the span. */
+  fixedDueAt?: Date,
 ): ClockTimes {
-  const dueAt = addWorkingMinutes(calendar, startedAt, policy.targetMinutes);
-  const warnAt = addWorkingMinutes(calendar, startedAt, policy.targetMinutes * policy.warnRatio);
+  const dueAt = fixedDueAt ?? addWorkingMinutes(calendar, startedAt, policy.targetMinutes);
+  const warnAt = fixedDueAt
+    ? new Date(startedAt.getTime() + Math.max(0, fixedDueAt.getTime() - startedAt.getTime()) * policy.warnRatio)
+    : addWorkingMinutes(calendar, startedAt, policy.targetMinutes * policy.warnRatio);
   const c: ClockTimes = {
     state: "running",
     pausable: policy.pausable,

@@ -20,6 +20,7 @@ import {
   type ClockTimes,
   clockKindsFor,
   defaultPolicies,
+  LOCKED_CLOCK_KINDS,
   meetClock,
   type PolicySpec,
   type PolicySubject,
@@ -44,6 +45,15 @@ export interface SlaOptions {
   now?: () => Date;
   /** The holiday snapshot business calendars count on (HolidayService.table). */
   holidays?: () => HolidayTable;
+}
+
+/**
+ * Clocks that count from another moment than now or end at a given time (issue 21: a 12305
+ * transfer counts from the regulator's transfer and ends at the regulator's deadline).
+ */
+export interface ClockStart {
+  startedAt?: Partial<Record<ClockKind, Date>>;
+  dueAt?: Partial<Record<ClockKind, Date>>;
 }
 
 /** A scheduler change to make once the transaction that decided it has committed. */
@@ -257,6 +267,11 @@ export class SlaService {
         "SLA_POLICY_LOCKED",
         "The regulatory clock is the legal 7-day limit (快递暂行条例 Art. 28) and cannot be changed",
       );
+    if (LOCKED_CLOCK_KINDS.includes(existing?.kind as ClockKind) || LOCKED_CLOCK_KINDS.includes(p.kind))
+      throw new AppError(
+        "SLA_POLICY_LOCKED",
+        "The 12305 申诉 clocks are the regulator's limits (邮政业用户申诉处理办法) and cannot be changed",
+      );
     const calendars = await this.calendars();
     if (!calendars.has(p.calendarId))
       throw new AppError("VALIDATION_FAILED", `Unknown calendar ${p.calendarId}`, {
@@ -300,6 +315,7 @@ export class SlaService {
     ticketId: string,
     subject: PolicySubject,
     kinds: readonly ClockKind[] = clockKindsFor(subject.type),
+    from: ClockStart = {},
   ): Promise<ArmRequest[]> {
     const now = this.now();
     const [policies, calendars] = [await this.policies(tx), await this.calendars(tx)];
@@ -308,7 +324,7 @@ export class SlaService {
       const policy = selectPolicy(policies, kind, subject);
       if (!policy) continue;
       const calendar = calendars.get(policy.calendarId) ?? CALENDAR_24X7;
-      const c = startClock(policy, calendar, now);
+      const c = startClock(policy, calendar, from.startedAt?.[kind] ?? now, from.dueAt?.[kind]);
       const data = {
         policyName: policy.name,
         calendarId: calendar.id,

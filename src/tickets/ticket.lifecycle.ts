@@ -26,6 +26,7 @@ import {
   auditFacts,
   type CreateTicketInput,
   DAY,
+  type ExternalOrigin,
   policySubject,
   TicketCore,
   type TicketDeps,
@@ -135,6 +136,8 @@ export class TicketLifecycle extends TicketCore {
     complex: boolean;
     actor: Actor;
     sourceMessageId?: string | undefined;
+    /** Issue 21: handed over by another system; its clocks may count from the transfer. */
+    external?: ExternalOrigin | undefined;
   }): Promise<string> {
     const now = this.now();
     const type = a.type ?? "complaint";
@@ -196,6 +199,14 @@ export class TicketLifecycle extends TicketCore {
           stage: where.stage,
           repeatOfId: repeatOf?.id ?? null,
           complex: a.complex,
+          ...(a.external
+            ? {
+                source: a.external.source,
+                externalId: a.external.externalId,
+                externalRef: a.external.externalRef ?? null,
+                externalDeadline: a.external.deadline ?? null,
+              }
+            : {}),
           createdAt: now,
         },
         select: { id: true, number: true, groupCode: true, priority: true, category: true },
@@ -212,6 +223,13 @@ export class TicketLifecycle extends TicketCore {
             reasons: t.reasons,
             ...(repeatOf ? { repeatOf: repeatOf.number } : {}),
             ...(a.sourceMessageId ? { sourceMessageId: a.sourceMessageId } : {}),
+            ...(a.external
+              ? {
+                  source: a.external.source,
+                  externalId: a.external.externalId,
+                  ...(a.external.externalRef ? { externalRef: a.external.externalRef } : {}),
+                }
+              : {}),
           },
         },
       });
@@ -228,13 +246,10 @@ export class TicketLifecycle extends TicketCore {
           subjectId: ticket.id,
           data: { number: ticket.number, type, category: a.category },
         });
-      const arms = await this.sla.startClocks(tx, ticket.id, {
-        type,
-        category: a.category,
-        priority: t.priority,
-        groupCode: t.groupCode,
-        complex: a.complex,
-      });
+      const subject = { type, category: a.category, priority: t.priority, groupCode: t.groupCode, complex: a.complex };
+      const arms = await this.sla.startClocks(tx, ticket.id, subject);
+      if (a.external?.clocks.length)
+        arms.push(...(await this.sla.startClocks(tx, ticket.id, subject, a.external.clocks, a.external.clockStart)));
       return { ticket, arms };
     }, TX_OPTIONS);
     await this.sla.applyArms(arms);
@@ -602,7 +617,9 @@ export class TicketLifecycle extends TicketCore {
           // The resolution is not a reply to the customer: an unanswered ticket's first response
           // is stopped, not met, and firstResponseAt stays empty (issue 19: it skewed 平均首次响应).
           arms.push(...(await this.sla.stop(tx, ticket.id, ["first_response"])));
-          arms.push(...(await this.sla.meet(tx, ticket.id, ["resolution", "regulatory"])));
+          arms.push(
+            ...(await this.sla.meet(tx, ticket.id, ["resolution", "regulatory", "appeal_report", "appeal_mediation"])),
+          );
           eventType = "resolved";
           break;
         case "reopen":

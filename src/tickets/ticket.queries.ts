@@ -93,7 +93,16 @@ export class TicketQueries extends TicketCore {
           select: { id: true, username: true, displayName: true },
         })
       : null;
-    const order = ["first_response", "resolution", "regulatory", "claim_ack", "claim_proposal", "claim_payment"];
+    const order = [
+      "appeal_mediation",
+      "appeal_report",
+      "first_response",
+      "resolution",
+      "regulatory",
+      "claim_ack",
+      "claim_proposal",
+      "claim_payment",
+    ];
     return {
       ...toSummary(r),
       id: r.id,
@@ -119,6 +128,15 @@ export class TicketQueries extends TicketCore {
       resolvedAt: r.resolvedAt?.toISOString() ?? null,
       closedAt: r.closedAt?.toISOString() ?? null,
       slaClocks: [...r.clocks].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind)).map(toClockDto),
+      external:
+        r.source && r.externalId
+          ? {
+              source: r.source,
+              externalId: r.externalId,
+              externalRef: r.externalRef,
+              deadline: r.externalDeadline?.toISOString() ?? null,
+            }
+          : null,
       events: r.events.map((e) => ({
         id: e.id.toString(),
         at: e.at.toISOString(),

@@ -53,7 +53,7 @@ const summarySchema = z.object({
   breached: z.boolean(),
 });
 
-const detailSchema = summarySchema.extend({
+export const detailSchema = summarySchema.extend({
   id: z.string(),
   assignee: z.object({ id: z.string(), username: z.string(), displayName: z.string() }).nullable(),
   customer: z.object({ id: z.string(), name: z.string().nullable(), phone: z.string().nullable() }),
@@ -95,6 +95,15 @@ const detailSchema = summarySchema.extend({
   resolvedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   slaClocks: z.array(clockSchema),
+  external: z
+    .object({
+      source: z.string(),
+      externalId: z.string(),
+      externalRef: z.string().nullable(),
+      deadline: z.string().nullable(),
+    })
+    .nullable()
+    .describe("issue 21: a complaint another system handed over (spb12305 = 12305 申诉, ecommerce); null otherwise"),
   events: z.array(
     z.object({
       id: z.string(),

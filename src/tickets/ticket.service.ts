@@ -65,6 +65,18 @@ export class TicketService {
     return this.lifecycle.nextNumber(...a);
   }
 
+  /** Inserts a triaged, clocked ticket (issue 21: complaints other systems hand over use it). */
+  insert(...a: Parameters<TicketLifecycle["insert"]>): ReturnType<TicketLifecycle["insert"]> {
+    return this.lifecycle.insert(...a);
+  }
+
+  /** The customer with this phone, created when new. */
+  customerByPhone(
+    ...a: Parameters<TicketLifecycle["customerByPhone"]>
+  ): ReturnType<TicketLifecycle["customerByPhone"]> {
+    return this.lifecycle.customerByPhone(...a);
+  }
+
   /** POST /api/tickets: an agent opens a ticket (e.g. for a phone call). */
   create(...a: Parameters<TicketLifecycle["create"]>): ReturnType<TicketLifecycle["create"]> {
     return this.lifecycle.create(...a);

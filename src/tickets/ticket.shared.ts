@@ -13,8 +13,8 @@ import type { Place } from "../places/divisions.js";
 import type { Stage } from "../places/stage.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { AGENTS_TOPIC } from "../realtime/topics.js";
-import type { SlaClockDto, SlaService } from "../sla/sla.service.js";
-import type { PolicySubject } from "../sla/sla-policy.js";
+import type { ClockStart, SlaClockDto, SlaService } from "../sla/sla.service.js";
+import type { ClockKind, PolicySubject } from "../sla/sla-policy.js";
 import { RequestRouting } from "./request-routing.js";
 import { DEFAULT_THRESHOLDS, type PriorityThresholds } from "./ticket-rules.js";
 import type { Priority, TicketStatus } from "./ticket-state.js";
@@ -72,6 +72,18 @@ export interface CreateTicketInput {
   /** Without a conversation (a phone call): find or create the customer by phone. */
   customerPhone?: string | undefined;
   customerName?: string | undefined;
+}
+
+/** Issue 21: a complaint another system handed over (POST /api/integrations/tickets). */
+export interface ExternalOrigin {
+  /** spb12305 | ecommerce */
+  source: string;
+  externalId: string;
+  externalRef?: string | undefined;
+  deadline?: Date | undefined;
+  /** Extra clocks (a 12305 transfer's appeal_report, appeal_mediation) and where they count from. */
+  clocks: ClockKind[];
+  clockStart?: ClockStart | undefined;
 }
 
 export interface BotComplaint {
@@ -146,6 +158,11 @@ export interface TicketDetail extends TicketSummary {
   resolvedAt: string | null;
   closedAt: string | null;
   slaClocks: SlaClockDto[];
+  /**
+   * Issue 21: where a complaint from another system came from: source (spb12305 = 12305 申诉
+   * transferred by the regulator, ecommerce), the caller's id and reference and its deadline.
+   */
+  external: { source: string; externalId: string; externalRef: string | null; deadline: string | null } | null;
   events: TicketEventDto[];
 }
 

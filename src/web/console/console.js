@@ -94,6 +94,10 @@ const I18N = {
     first_response: "首次响应",
     resolution_clock: "解决时限",
     regulatory: "7日法定时限",
+    appeal_report: "12305 申诉·10日内报送处理情况",
+    appeal_mediation: "12305 调解·3个工作日内反馈",
+    source: { spb12305: "12305 申诉（邮政管理部门转办）", ecommerce: "电商平台转入" },
+    externalDeadline: "对方时限",
     bot: "智能客服",
     agent: "客服",
     system: "系统",
@@ -228,6 +232,10 @@ const I18N = {
     first_response: "First response",
     resolution_clock: "Resolution",
     regulatory: "7-day legal limit",
+    appeal_report: "12305 appeal: report within 10 days",
+    appeal_mediation: "12305 mediation: answer in 3 working days",
+    source: { spb12305: "12305 appeal (transferred by the postal regulator)", ecommerce: "From a marketplace" },
+    externalDeadline: "Their deadline",
     bot: "Bot",
     agent: "Agent",
     system: "System",
@@ -467,7 +475,7 @@ function remaining(ms) {
  * Countdown badge, the same rule in the list and the detail: amber from the clock's own warning
  * time (the server's warnAt: the policy's ratio on the clock's calendar), red once breached.
  */
-function dueBadge(dueAt, breached, status, warnAt) {
+function dueBadge(dueAt, breached, status, warnAt, redWarn = false) {
   if (!dueAt || status === "resolved" || status === "closed")
     return h("span", { class: "badge" }, T.status[status] ?? "");
   const el = h("span", {
@@ -475,6 +483,7 @@ function dueBadge(dueAt, breached, status, warnAt) {
     "data-due": dueAt,
     "data-breached": breached ? "1" : "",
     "data-warn": warnAt ?? "",
+    "data-red-warn": redWarn ? "1" : "",
   });
   paintCountdown(el);
   return el;
@@ -484,7 +493,7 @@ function paintCountdown(el) {
   const left = Date.parse(el.dataset.due) - now;
   const breached = el.dataset.breached === "1" || left < 0;
   const warn = !breached && el.dataset.warn !== "" && Date.parse(el.dataset.warn) <= now;
-  el.className = `badge countdown ${breached ? "breach" : warn ? "warn" : "ok"}`;
+  el.className = `badge countdown ${breached || (warn && el.dataset.redWarn === "1") ? "breach" : warn ? "warn" : "ok"}`;
   el.textContent = breached ? `${T.over} ${remaining(left)}` : `${T.left} ${remaining(left)}`;
 }
 /** How long a conversation has waited in the queue; repainted every second like the countdowns. */
@@ -858,6 +867,20 @@ async function openTicket(number) {
       { class: "badge", id: "ticket-stage" },
       `${T.stage}: ${t.stage ? (T.stages[t.stage] ?? t.stage) : T.unknownPlace}`,
     ),
+    // Issue 21: a complaint another system handed over — who, their reference and deadline.
+    t.external
+      ? h(
+          "span",
+          { class: `badge ${t.external.source === "spb12305" ? "breach" : ""}`, id: "ticket-external" },
+          [
+            T.source[t.external.source] ?? t.external.source,
+            t.external.externalRef ?? t.external.externalId,
+            t.external.deadline ? `${T.externalDeadline} ${new Date(t.external.deadline).toLocaleString()}` : "",
+          ]
+            .filter(Boolean)
+            .join(" · "),
+        )
+      : "",
     h("span", {}, `${T.takenBy}: ${t.assignee?.displayName ?? T.unassigned}`),
     h(
       "div",
@@ -873,7 +896,14 @@ async function openTicket(number) {
               ? h("span", { class: "badge" }, T.paused)
               : k.state === "stopped"
                 ? h("span", { class: "badge" }, T.stopped)
-                : dueBadge(k.dueAt, k.state === "breached", t.status, k.warnedAt ?? k.warnAt),
+                : dueBadge(
+                    k.dueAt,
+                    k.state === "breached",
+                    t.status,
+                    k.warnedAt ?? k.warnAt,
+                    // The regulator's clocks show red from their warning on (issue 21).
+                    k.kind.startsWith("appeal_"),
+                  ),
           // Issue 19: the due time was counted Monday–Friday on a year without holiday data.
           k.calendarFallback ? h("small", { class: "calendar-fallback", "data-fallback": "" }, T.calendarFallback) : "",
         ),

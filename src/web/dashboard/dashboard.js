@@ -61,12 +61,14 @@ const I18N = {
       firstResponse: "平均首次响应",
       resolution: "平均处理时长",
       repeatRate: "重复投诉率",
+      appeals: "12305 申诉",
     },
     sub: {
       target: "目标 {v}",
       redLine: "红线 {v}",
       answered: "已回复 {a} / 已发送 {s}",
       repeats: "{n} 件重复",
+      appeals: "未结 {open} · 超时 {breached}",
       stars: "星级4–5分占比 {v}",
       nps: "{n} 人评分",
       shipments: "发货量 {n}",
@@ -149,12 +151,14 @@ const I18N = {
       firstResponse: "Avg first response",
       resolution: "Avg resolution time",
       repeatRate: "Repeat complaints",
+      appeals: "12305 appeals",
     },
     sub: {
       target: "target {v}",
       redLine: "red line {v}",
       answered: "{a} answered / {s} sent",
       repeats: "{n} repeats",
+      appeals: "{open} open · {breached} overdue",
       stars: "4–5 stars {v}",
       nps: "{n} ratings",
       shipments: "{n} shipments",
@@ -383,6 +387,13 @@ function renderKpis(s) {
     kpi("resolution", num(hd.avgResolutionHours, 1), T.sub.hours, { drill: "resolved" }),
     // Issue 23 (002): the same customer or waybill complaining again within the repeat window.
     kpi("repeatRate", pct(c.repeatRate), fill(T.sub.repeats, { n: c.repeats ?? 0 }), { drill: "repeat" }),
+    // Issue 21: 申诉 the regulator transferred, apart from own complaints (the regulator ranks carriers by them).
+    kpi(
+      "appeals",
+      String(s.appeals?.total ?? 0),
+      fill(T.sub.appeals, { open: s.appeals?.open ?? 0, breached: s.appeals?.breached ?? 0 }),
+      { tone: (s.appeals?.breached ?? 0) > 0 ? "red" : "" },
+    ),
   );
 }
 
