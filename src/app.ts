@@ -103,6 +103,8 @@ import { ticketRoutes } from "./tickets/ticket.routes.js";
 import { TicketService } from "./tickets/ticket.service.js";
 import { buildTracking, type Tracking } from "./tracking/tracking.factory.js";
 import { sharedSecret } from "./util/secrets.js";
+import { widgetRoutes } from "./widget/widget.routes.js";
+import { WidgetSettingsStore } from "./widget/widget.settings.js";
 
 const WEB_ROOT = fileURLToPath(new URL("./web/", import.meta.url));
 /** Scale mode: how often the database is swept for triggers Redis may have lost. */
@@ -447,6 +449,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ),
   );
   await server.register(apiKeyRoutes(new ApiKeyService(prisma), auth, opts.now ?? (() => new Date())));
+  await server.register(widgetRoutes(new WidgetSettingsStore(prisma), auth, audit, WEB_ROOT));
   await server.register(slaRoutes(sla, auth, audit));
   await server.register(holidayRoutes(holidays, auth));
   const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));

@@ -105,6 +105,9 @@ const ROUTES: Record<string, Policy> = {
   "DELETE /api/admin/api-keys/{id}": admin,
   // Issue 21: complaints from other systems (12305 申诉, marketplaces); staff may key in a transfer.
   "POST /api/integrations/tickets": { kind: "roles", roles: SUPERVISORS, scope: "tickets:write" },
+  // Issue 18: the embeddable widget's settings.
+  "GET /api/admin/widget": admin,
+  "PUT /api/admin/widget": admin,
   "GET /api/admin/holidays": admin,
   "GET /api/admin/holidays/{year}": admin,
   "PUT /api/admin/holidays/{year}": admin,

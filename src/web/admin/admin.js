@@ -3,6 +3,7 @@
 
 import { kbPanel } from "/static/admin/kb.js";
 import { requestsPanel } from "/static/admin/requests.js";
+import { widgetPanel } from "/static/admin/widget.js";
 import { applyI18n, createApi, h, locale, login, session, showCalendarBanner, toast } from "/static/shared/staff.js";
 
 const I18N = {
@@ -19,6 +20,7 @@ const I18N = {
     "tab.requests": "服务请求",
     "tab.holidays": "节假日",
     "tab.kb": "知识库",
+    "tab.widget": "网页插件",
     "tab.audit": "审计日志",
     "tab.dead": "发送失败",
     displayName: "姓名",
@@ -83,6 +85,7 @@ const I18N = {
     "tab.requests": "Service requests",
     "tab.holidays": "Holidays",
     "tab.kb": "Knowledge base",
+    "tab.widget": "Web widget",
     "tab.audit": "Audit log",
     "tab.dead": "Dead letters",
     displayName: "Name",
@@ -181,6 +184,7 @@ function table(headers, rows) {
 
 const panels = {
   kb: () => kbPanel({ api, table, refresh: () => show("kb"), me }),
+  widget: () => widgetPanel({ api }),
   requests: () => requestsPanel({ api, table, me, groups, refresh: () => show("requests") }),
   async agents() {
     const { agents } = await api("/api/admin/agents");

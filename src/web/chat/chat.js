@@ -43,7 +43,22 @@ const I18N = {
 };
 const params = new URLSearchParams(location.search);
 const locale = (params.get("lang") ?? navigator.language ?? "zh-CN").toLowerCase().startsWith("en") ? "en" : "zh-CN";
-const T = I18N[locale];
+const T = { ...I18N[locale] };
+// Issue 18: inside the embeddable widget's panel (/widget/frame, framed by widget.js on a carrier's
+// site) the brand colour and title come from the snippet; the parent page hears of replies that
+// arrive while the panel is closed (for its unread badge) and of the close button.
+const embedded = location.pathname === "/widget/frame";
+const brand = params.get("color") ?? "";
+if (/^#[0-9a-f]{6}$/i.test(brand)) {
+  document.documentElement.style.setProperty("--brand", brand);
+  document.documentElement.style.setProperty("--me", brand);
+}
+const customTitle = (params.get("title") ?? "").trim().slice(0, 40);
+if (customTitle) T.title = customTitle;
+function toParent(event) {
+  // Only "something happened", never message text: the parent page is another site.
+  if (embedded && window.parent !== window) window.parent.postMessage({ kd: "widget", event }, "*");
+}
 document.documentElement.lang = locale;
 document.title = T.title;
 for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = T[el.dataset.i18n];
@@ -51,6 +66,21 @@ for (const el of document.querySelectorAll("[data-i18n-placeholder]")) el.placeh
 for (const el of document.querySelectorAll("[data-i18n-title]")) {
   el.title = T[el.dataset.i18nTitle];
   el.setAttribute("aria-label", T[el.dataset.i18nTitle]);
+}
+
+if (embedded) {
+  document.body.classList.add("embedded");
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "close";
+  close.textContent = "×";
+  close.title = locale === "en" ? "Close" : "关闭";
+  close.setAttribute("aria-label", close.title);
+  close.addEventListener("click", () => toParent("close"));
+  document.querySelector(".chat-header").append(close);
+  window.addEventListener("message", (e) => {
+    if (e.source === window.parent && e.data?.kd === "widget" && e.data.event === "open") $input.focus();
+  });
 }
 
 const $messages = document.getElementById("messages");
@@ -86,7 +116,35 @@ const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const STORE_KEY = `kd-webchat-${locale}`;
 const seen = new Set();
 let lastSeq = 0n;
-let session = JSON.parse(localStorage.getItem(STORE_KEY) ?? "null");
+// The session is kept by the page that shows the chat. In the widget's panel that is the carrier's
+// page (widget.js, first-party storage there): browsers deny or partition storage in a third-party
+// iframe, so the panel gets the session in its URL's fragment (never sent to a server) and hands a
+// new one back to the page that framed it.
+const parentOrigin = embedded ? (params.get("parent") ?? "") : "";
+function loadSession() {
+  if (embedded) {
+    const s = new URLSearchParams(location.hash.slice(1));
+    if (!s.get("sid") || !s.get("token")) return null;
+    let greeting;
+    try {
+      greeting = JSON.parse(s.get("greeting") ?? "null") ?? undefined;
+    } catch {}
+    return { sessionId: s.get("sid"), token: s.get("token"), greeting };
+  }
+  return JSON.parse(localStorage.getItem(STORE_KEY) ?? "null");
+}
+function saveSession(value) {
+  if (embedded) {
+    if (/^https?:\/\/[^/]+$/.test(parentOrigin))
+      window.parent.postMessage({ kd: "widget", event: "session", session: value }, parentOrigin);
+    return;
+  }
+  if (value) localStorage.setItem(STORE_KEY, JSON.stringify(value));
+  else localStorage.removeItem(STORE_KEY);
+}
+let session = loadSession();
+/** Set once the history is shown: what renders after that is new (the widget's badge counts it). */
+let booted = false;
 
 function showHint(text) {
   $hint.textContent = text ?? "";
@@ -124,6 +182,7 @@ function render(message) {
   $messages.append(li);
   $messages.scrollTop = $messages.scrollHeight;
   if (message.direction === "out") renderQuickReplies(message.quickReplies ?? []);
+  if (booted && message.direction === "out") toParent("reply");
   // The quick-reply bar just took room from the list: the newest message stays in view.
   if (pinned) $messages.scrollTop = $messages.scrollHeight;
 }
@@ -218,7 +277,7 @@ async function api(path, options = {}) {
 async function startSession() {
   const created = await api("/api/webchat/sessions", { method: "POST", body: JSON.stringify({ locale }) });
   session = { sessionId: created.sessionId, token: created.token, greeting: created.greeting };
-  localStorage.setItem(STORE_KEY, JSON.stringify(session));
+  saveSession(session);
 }
 
 async function loadHistory() {
@@ -251,7 +310,8 @@ async function send(text) {
   } catch (err) {
     li.remove();
     if (err.status === 401 || err.status === 404) {
-      localStorage.removeItem(STORE_KEY);
+      session = null;
+      saveSession(null);
       await boot();
     }
     showHint(err.status === 400 ? err.message : T.failed);
@@ -285,6 +345,7 @@ function connect() {
 }
 
 async function boot() {
+  booted = false;
   if (!session) await startSession();
   $messages.replaceChildren();
   seen.clear();
@@ -294,12 +355,14 @@ async function boot() {
     await loadHistory();
   } catch (err) {
     if (err.status === 401 || err.status === 404) {
-      localStorage.removeItem(STORE_KEY);
       session = null;
+      saveSession(null);
       return boot();
     }
     throw err;
   }
+  booted = true;
+  toParent("ready");
   connect();
 }
 
