@@ -1,6 +1,8 @@
 // Admin pages: staff accounts and groups, canned replies, SLA policies, service requests' routing
-// and promises (requests.js), holiday schedules, the knowledge base (kb.js), audit log, dead letters.
+// and promises (requests.js), holiday schedules, the knowledge base (kb.js), webhook subscriptions
+// and API keys (integrations.js), audit log, dead letters.
 
+import { apiKeysPanel, webhooksPanel } from "/static/admin/integrations.js";
 import { kbPanel } from "/static/admin/kb.js";
 import { requestsPanel } from "/static/admin/requests.js";
 import { widgetPanel } from "/static/admin/widget.js";
@@ -21,6 +23,8 @@ const I18N = {
     "tab.holidays": "节假日",
     "tab.kb": "知识库",
     "tab.widget": "网页插件",
+    "tab.webhooks": "Webhook 订阅",
+    "tab.apikeys": "API 密钥",
     "tab.audit": "审计日志",
     "tab.dead": "发送失败",
     displayName: "姓名",
@@ -86,6 +90,8 @@ const I18N = {
     "tab.holidays": "Holidays",
     "tab.kb": "Knowledge base",
     "tab.widget": "Web widget",
+    "tab.webhooks": "Webhooks",
+    "tab.apikeys": "API keys",
     "tab.audit": "Audit log",
     "tab.dead": "Dead letters",
     displayName: "Name",
@@ -186,6 +192,9 @@ const panels = {
   kb: () => kbPanel({ api, table, refresh: () => show("kb"), me }),
   widget: () => widgetPanel({ api }),
   requests: () => requestsPanel({ api, table, me, groups, refresh: () => show("requests") }),
+  // Issue 21: webhook subscriptions and API keys for systems (integrations.js).
+  webhooks: () => webhooksPanel({ api, table, refresh: () => show("webhooks") }),
+  apikeys: () => apiKeysPanel({ api, table, refresh: () => show("apikeys") }),
   async agents() {
     const { agents } = await api("/api/admin/agents");
     const form = h(
