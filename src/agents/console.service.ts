@@ -21,7 +21,13 @@ export interface ConversationSummary {
   channel: string;
   mode: string;
   agent: { id: string; displayName: string } | null;
+  /**
+   * Issue 18: who the customer is, in words: their name (or the channel's display name, a WeChat
+   * nickname), else a masked phone (theirs, or the contact phone of a complaint in this chat);
+   * both null for an anonymous visitor, whom the console names by channel and first visit.
+   */
   customer: { id: string; name: string | null; phone: string | null };
+  createdAt: string;
   lastIntent: string | null;
   lastCategory: string | null;
   handoffReason: string | null;
@@ -101,17 +107,17 @@ export class ConsoleService {
         messages: { orderBy: { seq: "desc" }, take: 1, where: { internal: false }, select: { text: true } },
       },
     });
-    const agentNames = await this.agentNames(rows.map((r) => r.agentId));
+    const [agentNames, who] = await Promise.all([
+      this.agentNames(rows.map((r) => r.agentId)),
+      this.customerWords(rows),
+    ]);
     return rows.map((r) => ({
       id: r.id,
       channel: r.channel,
       mode: r.mode,
       agent: r.agentId ? { id: r.agentId, displayName: agentNames.get(r.agentId) ?? "?" } : null,
-      customer: {
-        id: r.customer.id,
-        name: r.customer.name,
-        phone: r.customer.phone ? maskPhone(r.customer.phone) : null,
-      },
+      customer: { id: r.customer.id, ...who.get(r.id)! },
+      createdAt: r.createdAt.toISOString(),
       lastIntent: r.lastIntent,
       lastCategory: r.lastCategory,
       handoffReason: r.handoffReason,
@@ -121,6 +127,42 @@ export class ConsoleService {
     }));
   }
 
+  /** Name and masked phone per conversation (see ConversationSummary.customer); never a raw phone. */
+  private async customerWords(
+    convs: { id: string; identityId: string; customer: { name: string | null; phone: string | null } }[],
+  ): Promise<Map<string, { name: string | null; phone: string | null }>> {
+    const needName = convs.filter((c) => !c.customer.name);
+    const needPhone = convs.filter((c) => !c.customer.phone);
+    const [identities, tickets] = await Promise.all([
+      needName.length
+        ? this.db.channelIdentity.findMany({
+            where: { id: { in: needName.map((c) => c.identityId) }, displayName: { not: null } },
+            select: { id: true, displayName: true },
+          })
+        : [],
+      needPhone.length
+        ? this.db.ticket.findMany({
+            where: { conversationId: { in: needPhone.map((c) => c.id) }, contactPhone: { not: null } },
+            orderBy: { createdAt: "desc" },
+            select: { conversationId: true, contactPhone: true },
+          })
+        : [],
+    ]);
+    const nickname = new Map(identities.map((i) => [i.id, i.displayName]));
+    const contact = new Map<string, string>();
+    for (const t of tickets)
+      if (t.conversationId && !contact.has(t.conversationId)) contact.set(t.conversationId, t.contactPhone!);
+    return new Map(
+      convs.map((c) => {
+        const phone = c.customer.phone ?? contact.get(c.id) ?? null;
+        return [
+          c.id,
+          { name: c.customer.name || nickname.get(c.identityId) || null, phone: phone ? maskPhone(phone) : null },
+        ];
+      }),
+    );
+  }
+
   async detail(principal: Principal, conversationId: string) {
     const conv = await this.db.conversation.findUnique({
       where: { id: conversationId },
@@ -128,7 +170,7 @@ export class ConsoleService {
     });
     if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
     await this.assertCanView(principal, conv);
-    const [messages, state, agentNames] = await Promise.all([
+    const [messages, state, agentNames, who] = await Promise.all([
       this.db.message.findMany({
         where: { conversationId },
         orderBy: { seq: "asc" },
@@ -148,6 +190,7 @@ export class ConsoleService {
       }),
       this.db.botState.findUnique({ where: { key: conversationId }, select: { data: true } }),
       this.agentNames([conv.agentId]),
+      this.customerWords([conv]),
     ]);
     // THE ticket of this conversation (the open one, else the latest), and the customer's others.
     const tickets = await this.db.ticket.findMany({
@@ -184,11 +227,8 @@ export class ConsoleService {
       mode: conv.mode,
       locale: conv.locale,
       agent: conv.agentId ? { id: conv.agentId, displayName: agentNames.get(conv.agentId) ?? "?" } : null,
-      customer: {
-        id: conv.customer.id,
-        name: conv.customer.name,
-        phone: conv.customer.phone ? maskPhone(conv.customer.phone) : null,
-      },
+      customer: { id: conv.customer.id, ...who.get(conv.id)! },
+      createdAt: conv.createdAt.toISOString(),
       lastIntent: conv.lastIntent,
       lastCategory: conv.lastCategory,
       handoffReason: conv.handoffReason,

@@ -1,4 +1,16 @@
-import { applyI18n, categoryLabel, createApi, h, locale, login, session, toast } from "/static/shared/staff.js";
+import {
+  applyI18n,
+  categoryLabel,
+  channelLabel,
+  createApi,
+  customerTitle,
+  h,
+  intentLabel,
+  locale,
+  login,
+  session,
+  toast,
+} from "/static/shared/staff.js";
 import { R, requestActions, requestInfo, typeLabel, typeSelect } from "./requests.js";
 import { S, suggestionDetail, suggestionItems } from "./suggestions.js";
 
@@ -422,8 +434,8 @@ async function refreshList() {
         h(
           "div",
           { class: "row1" },
-          h("strong", {}, c.customer.name ?? c.customer.phone ?? `${c.channel} ${c.id.slice(0, 6)}`),
-          h("span", { class: "badge" }, c.channel),
+          h("strong", { class: "title" }, customerTitle(c)),
+          h("span", { class: "badge", "data-channel": c.channel }, channelLabel(c.channel)),
         ),
         h(
           "div",
@@ -592,8 +604,8 @@ async function openConversation(id, keepTicket) {
     : h(
         "div",
         { class: "detail-head" },
-        h("h2", {}, c.customer.name ?? c.customer.phone ?? T.customer),
-        h("span", { class: "badge" }, c.channel),
+        h("h2", {}, customerTitle(c)),
+        h("span", { class: "badge", "data-channel": c.channel }, channelLabel(c.channel)),
         h("span", { class: "badge" }, T.mode[c.mode] ?? c.mode),
         c.agent ? h("span", {}, `${T.takenBy}: ${c.agent.displayName}`) : "",
       );
@@ -769,11 +781,11 @@ function renderContext(c) {
       "dl",
       {},
       h("dt", {}, T.channel),
-      h("dd", {}, c.channel),
+      h("dd", { "data-channel": c.channel }, channelLabel(c.channel)),
       h("dt", {}, T.phone),
       h("dd", {}, c.customer.phone ?? "—"),
       h("dt", {}, T.intent),
-      h("dd", {}, c.lastIntent ?? "—"),
+      h("dd", { id: "context-intent", "data-intent": c.lastIntent ?? "" }, intentLabel(c.lastIntent) || "—"),
       h("dt", {}, T.category),
       // The linked ticket's category, not the bot's guess on the last message.
       h("dd", { id: "context-category" }, catLabel(ctx.ticket?.category ?? c.lastCategory) || "—"),

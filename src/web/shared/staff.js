@@ -140,3 +140,67 @@ export async function showCalendarBanner(container) {
   container.replaceChildren(...(banner ? [banner] : []));
   container.dataset.checked = "true";
 }
+
+// Issue 18: the intent engine's and the channels' codes in words (intents/nlu.ts INTENTS).
+const INTENT_LABELS = {
+  "zh-CN": {
+    track: "查件",
+    complaint: "投诉",
+    complaint_progress: "投诉进度",
+    inquiry: "咨询",
+    suggestion: "建议",
+    human: "转人工",
+    greeting: "问候",
+    thanks: "致谢",
+    urge: "催件",
+    address_change: "改地址",
+    pickup: "预约取件",
+    delivery_preference: "派送偏好",
+    claim: "理赔",
+    none: "未识别",
+  },
+  en: {
+    track: "Tracking",
+    complaint: "Complaint",
+    complaint_progress: "Complaint progress",
+    inquiry: "Inquiry",
+    suggestion: "Suggestion",
+    human: "Asked for a person",
+    greeting: "Greeting",
+    thanks: "Thanks",
+    urge: "Hurry a parcel",
+    address_change: "Address change",
+    pickup: "Pickup",
+    delivery_preference: "Delivery preference",
+    claim: "Claim",
+    none: "Not understood",
+  },
+};
+export const intentLabel = (code) => (code ? (INTENT_LABELS[locale][code] ?? code) : "");
+
+const CHANNEL_LABELS = {
+  "zh-CN": { webchat: "网页", wechat: "微信", wechat_oa: "微信公众号", sms: "短信", botframework: "Bot Framework" },
+  en: { webchat: "Web", wechat: "WeChat", wechat_oa: "WeChat OA", sms: "SMS", botframework: "Bot Framework" },
+};
+export const channelLabel = (code) => CHANNEL_LABELS[locale][code] ?? code;
+
+const VISITOR = { "zh-CN": "访客", en: "visitor" };
+/**
+ * A conversation's title: the customer's name, else their masked phone (the API never sends a
+ * raw one), else "网页访客 11-30 10:21" (channel and first visit), never an id.
+ */
+export function customerTitle(c) {
+  if (c.customer?.name) return c.customer.name;
+  if (c.customer?.phone) return c.customer.phone;
+  const at = c.createdAt
+    ? new Date(c.createdAt).toLocaleString(locale, {
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+      })
+    : "";
+  const who =
+    locale === "en" ? `${channelLabel(c.channel)} ${VISITOR.en}` : `${channelLabel(c.channel)}${VISITOR["zh-CN"]}`;
+  return at ? `${who} ${at}` : who;
+}
