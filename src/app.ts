@@ -81,6 +81,8 @@ import { KnowledgeService } from "./knowledge/knowledge.service.js";
 import { MiniSearchRetriever } from "./knowledge/minisearch.retriever.js";
 import { createLogger } from "./logger.js";
 import { OutboxService } from "./outbox/outbox.service.js";
+import { outletRoutes } from "./outlets/outlet.routes.js";
+import { OutletService } from "./outlets/outlet.service.js";
 import { RetentionService } from "./privacy/retention.service.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { InProcessBus } from "./realtime/in-process.bus.js";
@@ -452,6 +454,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await server.register(widgetRoutes(new WidgetSettingsStore(prisma), auth, audit, WEB_ROOT));
   await server.register(slaRoutes(sla, auth, audit));
   await server.register(holidayRoutes(holidays, auth));
+  // Issue 23: outlets (网点), maintained by admins.
+  await server.register(outletRoutes(new OutletService(prisma), auth));
   const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));
   // Issue 8: per-day rollups of the dashboard summary, refreshed every 5 minutes (report.rollup.ts).
   await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));

@@ -38,6 +38,13 @@ export const ERRORS = {
   CLAIM_AMOUNT_TOO_LARGE: { status: 400, message: "Claim amount above the configured maximum" },
   /** A ticket's place corrected to words or a code that names no province or city (issue 23). */
   PLACE_UNKNOWN: { status: 400, message: "No province or city of that name or code" },
+  /** Issue 23: an outlet import with bad rows; details.errors lists each (line, column, code); nothing was stored. */
+  OUTLET_IMPORT_INVALID: { status: 400, message: "The outlet file has bad rows; nothing was imported" },
+  /** Issue 23: an outlet file that cannot be read at all (details.reason: CSV_MALFORMED, HEADER_MISSING, NO_ROWS, TOO_MANY_ROWS, CHARSET_UNSUPPORTED). */
+  OUTLET_FILE_INVALID: { status: 400, message: "Not an outlet CSV file" },
+  /** Issue 23: a ticket's outlet set to a code no outlet has. */
+  OUTLET_UNKNOWN: { status: 400, message: "No outlet with that code" },
+  OUTLET_NOT_FOUND: { status: 404, message: "Outlet not found" },
   TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
   /** Issue 17: an upload with no bytes, or a multipart request without the `file` field. */

@@ -137,6 +137,22 @@ const summarySchema = z.object({
         unknown: z.number(),
       })
       .describe("issue 23: complaints by stage — 揽收 pickup, 分拣转运 transit, 派送 delivery, 签收后 after_delivery"),
+    byOutlet: z
+      .object({
+        outlets: z.array(
+          z.object({
+            code: z.string(),
+            name: z.string(),
+            total: z.number(),
+            shipments: z.number().nullable(),
+            ratePer10k: z.number().nullable(),
+          }),
+        ),
+        unknown: z.number(),
+      })
+      .describe(
+        "issue 23: complaints per outlet (网点), most first (at most 500), with the outlet's parcels in the period (pro rata of the imported monthly counts; null when a month the period touches has none) and complaints per 10,000 parcels",
+      ),
     repeats: z.number().describe("issue 23: complaints repeating the same customer's or waybill's earlier one"),
     repeatRate: nullableRate.describe("重复投诉率: repeats / total"),
   }),

@@ -6,6 +6,7 @@ import { placeOf } from "../places/divisions.js";
 import { isStage, STAGE_LABELS, STAGES, type Stage } from "../places/stage.js";
 import { beijingTime, csvLine, freeText, timeColumn } from "./csv.format.js";
 import { detectSpikes, type Spike } from "./early-warning.js";
+import { type OutletFigures, outletFigures } from "./outlet.report.js";
 import type { ReportConfig } from "./report.config.js";
 import {
   cstDay,
@@ -113,6 +114,8 @@ export interface Summary {
     byRegion: RegionFigures;
     /** Issue 23: complaints per stage (环节) of the parcel's journey; `unknown` without tracking. */
     byStage: Record<Stage | "unknown", number>;
+    /** Issue 23: complaints per outlet (网点) and per 10,000 of its parcels where its shipments are known. */
+    byOutlet: OutletFigures;
     /** Issue 23 (002 重复投诉): complaints repeating the same customer's or waybill's earlier one. */
     repeats: number;
     /** 重复投诉率: repeats / total (null without complaints). */
@@ -326,7 +329,7 @@ export class ReportService {
     const rt = Prisma.join(rolledT, " AND ");
     const rs = Prisma.join(rolledS, " AND ");
     const sw = this.surveyWhere(f);
-    const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning, placeRows, earlyWarningByPlace] =
+    const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning, placeRows, earlyWarningByPlace, byOutlet] =
       await Promise.all([
         this.ticketFigures(lt, rt, !!f.agentId),
         this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
@@ -392,6 +395,7 @@ export class ReportService {
           sum(repeats)::int AS repeats
         FROM g GROUP BY GROUPING SETS (("provinceCode"), ("provinceCode", "cityCode"), (stage))`,
         this.placeSpikes(f.to < now ? f.to : now, f.group),
+        outletFigures(this.db, f.from, f.to, this.ticketWhere(f)),
       ]);
 
     const tickets = ticketRows.filter((r) => r.level === 7);
@@ -515,6 +519,7 @@ export class ReportService {
         ratePer10k: shipmentCount > 0 ? round((total / shipmentCount) * 10_000) : null,
         byRegion: regionFigures(placeRows.filter((r) => r.level < 2 && !(r.level === 1 && r.city === null))),
         byStage,
+        byOutlet,
         repeats,
         repeatRate: rate(repeats, total),
       },
@@ -763,15 +768,20 @@ export class ReportService {
       "city_code",
       "city",
       "stage",
+      // Issue 23: the outlet (网点) the problem lies with.
+      "outlet_code",
+      "outlet",
     ]);
     let after: { at: Date; id: string } | undefined;
     for (;;) {
       const rows = await this.db.$queryRaw<TicketCsvRow[]>`
         SELECT t.id, t.number, t.category, t.status, t.priority, t."groupCode", a.username AS assignee, t.channel, t.waybill,
           t."contactPhone", t."createdAt", t."firstResponseAt", t."resolvedAt", t."closedAt", t."reopenedCount",
-          t."rootCause", t.description, t.resolution, s.overall, s.nps, t."provinceCode", t."cityCode", t.stage
+          t."rootCause", t.description, t.resolution, s.overall, s.nps, t."provinceCode", t."cityCode", t.stage,
+          t."outletCode", o.name AS "outletName"
         FROM "Ticket" t
         LEFT JOIN "Agent" a ON a.id = t."assigneeId"
+        LEFT JOIN "Outlet" o ON o.code = t."outletCode"
         LEFT JOIN "Survey" s ON s."ticketId" = t.id
         WHERE ${this.ticketWhere(f)}
           ${after ? Prisma.sql`AND (t."createdAt", t.id) > (${after.at}, ${after.id}::uuid)` : Prisma.empty}
@@ -799,6 +809,8 @@ export class ReportService {
           r.nps,
           ...placeColumns(r.provinceCode, r.cityCode),
           r.stage,
+          r.outletCode,
+          r.outletName,
         ]);
       const last = rows[rows.length - 1];
       if (!last || rows.length < 2000) return;
@@ -957,6 +969,8 @@ interface TicketCsvRow {
   provinceCode: string | null;
   cityCode: string | null;
   stage: string | null;
+  outletCode: string | null;
+  outletName: string | null;
 }
 
 interface SurveyCsvRow {

@@ -7,6 +7,7 @@ import { type Locale, toLocale } from "../conversation/texts.js";
 import { AppError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
+import { outletFromTracking } from "../outlets/outlet.service.js";
 import { locate, type Place, placeFromInput } from "../places/divisions.js";
 import { attribute, type Stage } from "../places/stage.js";
 import { formatDuration } from "../sla/duration.js";
@@ -164,6 +165,10 @@ export class TicketLifecycle extends TicketCore {
       this.thresholds,
     );
     const where = await this.whereItLies(type, a.waybill, a.details);
+    // Issue 23: a complaint about a parcel at an outlet with its own agent group goes to that group
+    // (one that raises a legal question stays with 法务, 003 §3.1.3).
+    const groupCode =
+      type === "complaint" && where.outlet?.groupCode && t.groupCode !== "legal" ? where.outlet.groupCode : t.groupCode;
     // Issue 23 (002 重复投诉): the same customer's or waybill's latest complaint within the window.
     const repeatOf =
       type === "complaint"
@@ -185,7 +190,7 @@ export class TicketLifecycle extends TicketCore {
           type,
           category: a.category,
           priority: t.priority,
-          groupCode: t.groupCode,
+          groupCode,
           customerId: a.customerId,
           conversationId: a.conversationId,
           channel: a.channel,
@@ -197,6 +202,7 @@ export class TicketLifecycle extends TicketCore {
           provinceCode: where.place?.provinceCode ?? null,
           cityCode: where.place?.cityCode ?? null,
           stage: where.stage,
+          outletCode: where.outlet?.code ?? null,
           repeatOfId: repeatOf?.id ?? null,
           complex: a.complex,
           ...(a.external
@@ -219,7 +225,7 @@ export class TicketLifecycle extends TicketCore {
           type: "created",
           data: {
             priority: t.priority,
-            groupCode: t.groupCode,
+            groupCode,
             reasons: t.reasons,
             ...(repeatOf ? { repeatOf: repeatOf.number } : {}),
             ...(a.sourceMessageId ? { sourceMessageId: a.sourceMessageId } : {}),
@@ -246,7 +252,7 @@ export class TicketLifecycle extends TicketCore {
           subjectId: ticket.id,
           data: { number: ticket.number, type, category: a.category },
         });
-      const subject = { type, category: a.category, priority: t.priority, groupCode: t.groupCode, complex: a.complex };
+      const subject = { type, category: a.category, priority: t.priority, groupCode, complex: a.complex };
       const arms = await this.sla.startClocks(tx, ticket.id, subject);
       if (a.external?.clocks.length)
         arms.push(...(await this.sla.startClocks(tx, ticket.id, subject, a.external.clocks, a.external.clockStart)));
@@ -280,7 +286,7 @@ export class TicketLifecycle extends TicketCore {
     type: TicketType,
     waybill: string | undefined,
     details: Record<string, unknown> | undefined,
-  ): Promise<{ place: Place | null; stage: Stage | null }> {
+  ): Promise<{ place: Place | null; stage: Stage | null; outlet: { code: string; groupCode: string | null } | null }> {
     if (waybill) {
       const s = await this.db.shipment.findFirst({
         where: { waybill },
@@ -293,15 +299,18 @@ export class TicketLifecycle extends TicketCore {
         },
       });
       if (s && isShipmentStatus(s.status))
-        return attribute({
-          status: s.status,
-          origin: s.origin,
-          destination: s.destination,
-          events: s.events.filter((e): e is typeof e & { status: ShipmentStatus } => isShipmentStatus(e.status)),
-        });
+        return {
+          ...attribute({
+            status: s.status,
+            origin: s.origin,
+            destination: s.destination,
+            events: s.events.filter((e): e is typeof e & { status: ShipmentStatus } => isShipmentStatus(e.status)),
+          }),
+          outlet: await outletFromTracking(this.db, s.events),
+        };
     }
     const address = typeof details?.address === "string" ? details.address : null;
-    return { place: locate(address), stage: type === "pickup" ? "pickup" : null };
+    return { place: locate(address), stage: type === "pickup" ? "pickup" : null, outlet: null };
   }
 
   /**
@@ -311,12 +320,20 @@ export class TicketLifecycle extends TicketCore {
    */
   async correctPlace(
     number: string,
-    body: { place?: string | null | undefined; stage?: Stage | null | undefined },
+    body: { place?: string | null | undefined; stage?: Stage | null | undefined; outlet?: string | null | undefined },
     p: Principal,
   ): Promise<void> {
     const t = await this.db.ticket.findUnique({
       where: { number },
-      select: { id: true, groupCode: true, assigneeId: true, provinceCode: true, cityCode: true, stage: true },
+      select: {
+        id: true,
+        groupCode: true,
+        assigneeId: true,
+        provinceCode: true,
+        cityCode: true,
+        stage: true,
+        outletCode: true,
+      },
     });
     if (!t) throw new AppError("TICKET_NOT_FOUND");
     this.queries.assertVisible(t, p);
@@ -326,11 +343,13 @@ export class TicketLifecycle extends TicketCore {
       if (place === null && body.place !== null && body.place.trim() !== "")
         throw new AppError("PLACE_UNKNOWN", `No province or city in "${body.place}"`, { place: body.place });
     }
+    const outletCode = body.outlet === undefined ? undefined : await this.outletCode(body.outlet);
     const data = {
       ...(place !== undefined ? { provinceCode: place?.provinceCode ?? null, cityCode: place?.cityCode ?? null } : {}),
       ...(body.stage !== undefined ? { stage: body.stage } : {}),
+      ...(outletCode !== undefined ? { outletCode } : {}),
     };
-    const from = { provinceCode: t.provinceCode, cityCode: t.cityCode, stage: t.stage };
+    const from = { provinceCode: t.provinceCode, cityCode: t.cityCode, stage: t.stage, outletCode: t.outletCode };
     await this.db.$transaction(async (tx) => {
       await tx.ticket.update({ where: { id: t.id }, data });
       await tx.ticketEvent.create({
@@ -350,6 +369,15 @@ export class TicketLifecycle extends TicketCore {
       });
     });
     await this.publish("ticket.updated", t.id, "place_corrected");
+  }
+
+  /** An outlet code an agent gave (null or "": none); OUTLET_UNKNOWN when no outlet has it. */
+  async outletCode(input: string | null): Promise<string | null> {
+    const code = input?.trim() ?? "";
+    if (!code) return null;
+    const o = await this.db.outlet.findUnique({ where: { code }, select: { code: true } });
+    if (!o) throw new AppError("OUTLET_UNKNOWN", `No outlet "${code}"`, { outlet: code });
+    return o.code;
   }
 
   // ───────────────────────── auto-assignment ─────────────────────────

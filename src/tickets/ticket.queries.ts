@@ -83,6 +83,7 @@ export class TicketQueries extends TicketCore {
       where: { id },
       include: {
         customer: { select: { id: true, name: true, phone: true } },
+        outlet: { select: { code: true, name: true } },
         clocks: { orderBy: { startedAt: "asc" } },
         events: { orderBy: { id: "asc" } },
       },
@@ -120,6 +121,7 @@ export class TicketQueries extends TicketCore {
         ? ((await this.db.ticket.findUnique({ where: { id: r.repeatOfId }, select: { number: true } }))?.number ?? null)
         : null,
       stage: r.stage !== null && isStage(r.stage) ? r.stage : null,
+      outlet: r.outlet,
       complex: r.complex,
       resolution: r.resolution,
       rootCause: r.rootCause,

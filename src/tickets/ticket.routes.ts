@@ -81,6 +81,12 @@ export const detailSchema = summarySchema.extend({
     .describe(
       "the parcel's stage when the ticket was opened: 揽收 pickup | 分拣转运 transit | 派送 delivery | 签收后 after_delivery",
     ),
+  outlet: z
+    .object({ code: z.string(), name: z.string() })
+    .nullable()
+    .describe(
+      "issue 23: the outlet (网点) the problem lies with — from the waybill's tracking when an event names a known outlet, else set by the agent (PUT …/place, or at resolution)",
+    ),
   repeatOf: z
     .string()
     .nullable()
@@ -273,13 +279,19 @@ export const ticketRoutes =
         schema: {
           tags: ["tickets"],
           summary:
-            "Confirm or correct where and at which stage the problem lies (issue 23): place as words (杭州, 浙江省金华市) or a GB/T 2260 code, null for unknown (400 PLACE_UNKNOWN when it names none); stage, null for unknown; omitted fields stay. Audited",
+            "Confirm or correct where and at which stage the problem lies (issue 23): place as words (杭州, 浙江省金华市) or a GB/T 2260 code, null for unknown (400 PLACE_UNKNOWN when it names none); stage, null for unknown; outlet as an outlet code, null for none (400 OUTLET_UNKNOWN); omitted fields stay. Audited",
           security: [{ bearer: [] }],
           params: numberParams,
           body: z
             .object({
               place: z.string().max(100).nullable().optional(),
               stage: z.enum(STAGES).nullable().optional(),
+              outlet: z
+                .string()
+                .max(40)
+                .nullable()
+                .optional()
+                .describe("an outlet code (GET /api/outlets), null for none"),
             })
             .strict(),
           response: { 200: detailSchema, ...errorResponses(400, 401, 403, 404) },

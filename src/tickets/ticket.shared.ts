@@ -148,6 +148,8 @@ export interface TicketDetail extends TicketSummary {
   region: Place | null;
   /** pickup | transit | delivery | after_delivery (揽收 / 分拣转运 / 派送 / 签收后); null when unknown. */
   stage: Stage | null;
+  /** The outlet (网点) the problem lies with (issue 23); null when unknown. */
+  outlet: { code: string; name: string } | null;
   /** A repeat complaint: the number of the earlier complaint it repeats (issue 23). */
   repeatOf: string | null;
   complex: boolean;

@@ -67,6 +67,7 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
       // The fixture's tickets have no place or stage (issue 23; report-place.test.ts has them).
       byRegion: { provinces: [], cities: [], unknown: 5 },
       byStage: { pickup: 0, transit: 0, delivery: 0, after_delivery: 0, unknown: 5 },
+      byOutlet: { outlets: [], unknown: 5 }, // no outlets in the fixture (outlets.test.ts has them)
       repeats: 0, // written directly, none linked (ticket-place.test.ts has repeats)
       repeatRate: 0,
     });
@@ -205,7 +206,7 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
         "number,category,status,priority,group,assignee,channel,waybill,contact_phone," +
           "created_at (UTC+08:00),first_response_at (UTC+08:00),resolved_at (UTC+08:00),closed_at (UTC+08:00)," +
           "reopened,root_cause,description,resolution,survey_overall,survey_nps," +
-          "province_code,province,city_code,city,stage",
+          "province_code,province,city_code,city,stage,outlet_code,outlet",
       );
       const row = tickets.find((l) => l.startsWith("202603-00001,"))!;
       // Created 10:00, first response 20 min later, resolved 5 h later, China time (report.fixture.ts).

@@ -1,9 +1,10 @@
 // Admin pages: staff accounts and groups, canned replies, SLA policies, service requests' routing
 // and promises (requests.js), holiday schedules, the knowledge base (kb.js), webhook subscriptions
-// and API keys (integrations.js), audit log, dead letters.
+// and API keys (integrations.js), outlets (outlets.js), audit log, dead letters.
 
 import { apiKeysPanel, webhooksPanel } from "/static/admin/integrations.js";
 import { kbPanel } from "/static/admin/kb.js";
+import { outletsPanel } from "/static/admin/outlets.js";
 import { requestsPanel } from "/static/admin/requests.js";
 import { widgetPanel } from "/static/admin/widget.js";
 import { applyI18n, createApi, h, locale, login, session, showCalendarBanner, toast } from "/static/shared/staff.js";
@@ -21,6 +22,7 @@ const I18N = {
     "tab.sla": "SLA 策略",
     "tab.requests": "服务请求",
     "tab.holidays": "节假日",
+    "tab.outlets": "网点",
     "tab.kb": "知识库",
     "tab.widget": "网页插件",
     "tab.webhooks": "Webhook 订阅",
@@ -88,6 +90,7 @@ const I18N = {
     "tab.sla": "SLA policies",
     "tab.requests": "Service requests",
     "tab.holidays": "Holidays",
+    "tab.outlets": "Outlets",
     "tab.kb": "Knowledge base",
     "tab.widget": "Web widget",
     "tab.webhooks": "Webhooks",
@@ -195,6 +198,7 @@ const panels = {
   // Issue 21: webhook subscriptions and API keys for systems (integrations.js).
   webhooks: () => webhooksPanel({ api, table, refresh: () => show("webhooks") }),
   apikeys: () => apiKeysPanel({ api, table, refresh: () => show("apikeys") }),
+  outlets: () => outletsPanel({ api, table, me, groups, refresh: () => show("outlets") }),
   async agents() {
     const { agents } = await api("/api/admin/agents");
     const form = h(

@@ -65,7 +65,10 @@ const I18N = {
     calendarFallback: "节假日数据缺失，按周一至周五计算",
     region: "地区",
     stage: "环节",
-    correctPlace: "更正地区/环节",
+    correctPlace: "更正地区/环节/网点",
+    outlet: "网点",
+    outletHint: "责任网点（网点编码，留空为未知）",
+    outletCode: "网点编码",
     placeHint: "地区（城市名或行政区划代码，留空不变）",
     unknownPlace: "未知",
     stages: { pickup: "揽收", transit: "分拣转运", delivery: "派送", after_delivery: "签收后" },
@@ -204,7 +207,10 @@ const I18N = {
     calendarFallback: "No holiday data: counted Monday–Friday",
     region: "Region",
     stage: "Stage",
-    correctPlace: "Correct region/stage",
+    correctPlace: "Correct region/stage/outlet",
+    outlet: "Outlet",
+    outletHint: "Responsible outlet (its code; empty: unknown)",
+    outletCode: "Outlet code",
     placeHint: "Region (city name or GB/T 2260 code; empty keeps it)",
     unknownPlace: "unknown",
     stages: { pickup: "Pickup", transit: "Sorting & transit", delivery: "Delivery", after_delivery: "After delivery" },
@@ -893,6 +899,11 @@ async function openTicket(number) {
             .join(" · "),
         )
       : "",
+    h(
+      "span",
+      { class: "badge", id: "ticket-outlet", "data-outlet": t.outlet?.code ?? "" },
+      `${T.outlet}: ${t.outlet ? `${t.outlet.name}（${t.outlet.code}）` : T.unknownPlace}`,
+    ),
     h("span", {}, `${T.takenBy}: ${t.assignee?.displayName ?? T.unassigned}`),
     h(
       "div",
@@ -938,7 +949,7 @@ async function openTicket(number) {
     // Issue 23: the agent confirms or corrects where and at which stage the problem lies.
     h(
       "button",
-      { class: "secondary", id: "ticket-place", onclick: () => correctPlace(number, t.stage) },
+      { class: "secondary", id: "ticket-place", onclick: () => correctPlace(number, t.stage, t.outlet?.code ?? "") },
       T.correctPlace,
     ),
     t.status === "resolved" || t.status === "closed"
@@ -1033,7 +1044,7 @@ function dialog(title, fields, onOk) {
         )
       : f.multiline
         ? h("textarea", { name: f.name, required: f.required })
-        : h("input", { name: f.name, required: f.required });
+        : h("input", { name: f.name, required: f.required, value: f.value, placeholder: f.placeholder });
     return h("label", {}, h("span", {}, f.label), input);
   });
   const dlg = h(
@@ -1082,7 +1093,7 @@ function resolveTicket(number) {
   );
 }
 
-function correctPlace(number, current) {
+function correctPlace(number, current, outlet) {
   const stages = [...Object.entries(T.stages), ["", T.unknownPlace]];
   const ordered = [...stages.filter(([v]) => v === (current ?? "")), ...stages.filter(([v]) => v !== (current ?? ""))];
   dialog(
@@ -1090,9 +1101,14 @@ function correctPlace(number, current) {
     [
       { name: "place", label: T.placeHint },
       { name: "stage", label: T.stage, options: ordered },
+      { name: "outlet", label: T.outletHint, value: outlet, placeholder: T.outletCode },
     ],
     (v) => {
-      const body = { stage: v.stage || null, ...(v.place ? { place: v.place } : {}) };
+      const body = {
+        stage: v.stage || null,
+        ...(v.place ? { place: v.place } : {}),
+        ...(v.outlet.trim() !== outlet ? { outlet: v.outlet.trim() || null } : {}),
+      };
       return act(
         () => api(`/api/tickets/${encodeURIComponent(number)}/place`, { method: "PUT", body: JSON.stringify(body) }),
         () => openTicket(number),

@@ -1,0 +1,104 @@
+/**
+ * Complaints by outlet (网点) and per 10,000 parcels (issue 23): how a carrier's headquarters ranks
+ * its outlets. Parcels come from the monthly counts an admin imports (OutletShipments); a period
+ * that covers part of a month counts that month's parcels in proportion to the share of its time
+ * the period covers. The rate is given only when every month the period touches has a count.
+ */
+import type { Db } from "../db/client.js";
+import { Prisma } from "../generated/prisma/client.js";
+
+export interface OutletRow {
+  code: string;
+  name: string;
+  /** Complaints whose problem lies with the outlet in the period. */
+  total: number;
+  /** Parcels in the period (pro rata of the monthly counts); null when a month has no count. */
+  shipments: number | null;
+  /** total / shipments × 10,000; null without shipments. */
+  ratePer10k: number | null;
+}
+
+export interface OutletFigures {
+  outlets: OutletRow[];
+  /** Complaints with no outlet. */
+  unknown: number;
+}
+
+const CST_MS = 8 * 3_600_000;
+/** The China-time months [from, to) touches, as "YYYY-MM-01" with their UTC start and end. */
+export function monthsOf(from: Date, to: Date): { month: string; start: Date; end: Date }[] {
+  const out: { month: string; start: Date; end: Date }[] = [];
+  const local = new Date(from.getTime() + CST_MS);
+  let y = local.getUTCFullYear();
+  let m = local.getUTCMonth();
+  for (;;) {
+    const start = new Date(Date.UTC(y, m, 1) - CST_MS);
+    if (start >= to) break;
+    const end = new Date(Date.UTC(y, m + 1, 1) - CST_MS);
+    out.push({ month: `${y}-${String(m + 1).padStart(2, "0")}-01`, start, end });
+    m++;
+    if (m === 12) {
+      m = 0;
+      y++;
+    }
+    if (out.length > 240) break;
+  }
+  return out;
+}
+
+/** Parcels of [from, to) from monthly counts: each month's count × the share of it the period covers. */
+export function proRataShipments(from: Date, to: Date, counts: ReadonlyMap<string, number>): number | null {
+  let total = 0;
+  for (const { month, start, end } of monthsOf(from, to)) {
+    const count = counts.get(month);
+    if (count === undefined) return null;
+    const overlap = Math.min(end.getTime(), to.getTime()) - Math.max(start.getTime(), from.getTime());
+    total += (count * overlap) / (end.getTime() - start.getTime());
+  }
+  return Math.round(total);
+}
+
+const MAX_OUTLETS = 500;
+
+/** `where` filters the complaints (type, period, group, agent) on alias t. */
+export async function outletFigures(db: Db, from: Date, to: Date, where: Prisma.Sql): Promise<OutletFigures> {
+  const months = monthsOf(from, to);
+  const [complaints, counts] = await Promise.all([
+    db.$queryRaw<{ code: string | null; name: string | null; total: number }[]>`
+      SELECT t."outletCode" AS code, o.name, count(*)::int AS total
+      FROM "Ticket" t LEFT JOIN "Outlet" o ON o.code = t."outletCode"
+      WHERE ${where}
+      GROUP BY t."outletCode", o.name`,
+    months.length
+      ? db.$queryRaw<{ code: string; name: string; month: string; shipments: number }[]>`
+          SELECT s."outletCode" AS code, o.name, to_char(s.month, 'YYYY-MM-DD') AS month, s.shipments
+          FROM "OutletShipments" s JOIN "Outlet" o ON o.code = s."outletCode"
+          WHERE s.month IN (${Prisma.join(months.map((m) => Prisma.sql`${m.month}::date`))})`
+      : Promise.resolve([]),
+  ]);
+  const byCode = new Map<string, { name: string; total: number; counts: Map<string, number> }>();
+  let unknown = 0;
+  for (const r of complaints) {
+    if (r.code === null || r.name === null) unknown += r.total;
+    else byCode.set(r.code, { name: r.name, total: r.total, counts: new Map() });
+  }
+  for (const r of counts) {
+    const o = byCode.get(r.code) ?? { name: r.name, total: 0, counts: new Map<string, number>() };
+    o.counts.set(r.month, r.shipments);
+    byCode.set(r.code, o);
+  }
+  const outlets: OutletRow[] = [...byCode].map(([code, o]) => {
+    const shipments = o.counts.size ? proRataShipments(from, to, o.counts) : null;
+    return {
+      code,
+      name: o.name,
+      total: o.total,
+      shipments,
+      ratePer10k: shipments ? Math.round((o.total / shipments) * 10_000 * 100) / 100 : null,
+    };
+  });
+  outlets.sort(
+    (a, b) => b.total - a.total || (b.ratePer10k ?? -1) - (a.ratePer10k ?? -1) || a.code.localeCompare(b.code),
+  );
+  return { outlets: outlets.slice(0, MAX_OUTLETS), unknown };
+}
