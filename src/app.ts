@@ -437,6 +437,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     pollMs: config.WEBHOOK_POLL_MS,
+    trustedUrls: config.SLA_WEBHOOK_URL ? [config.SLA_WEBHOOK_URL] : [],
     ...(opts.now ? { now: opts.now } : {}),
   });
   const webhooks = new WebhookService(prisma, webhookDispatcher, {
@@ -476,6 +477,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await sla.seed();
     await tracking.seedDemoIfFirstStart();
     await knowledge.seedDefaults();
+    // Issue 21: SLA_WEBHOOK_URL is a webhook subscription (sla.*, the legacy payload).
+    await webhooks.syncLegacySla(config.SLA_WEBHOOK_URL, config.SLA_WEBHOOK_SECRET);
     return auth.bootstrapAdmin(config.ADMIN_PASSWORD);
   });
   await knowledge.start();

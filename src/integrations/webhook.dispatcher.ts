@@ -11,6 +11,12 @@ export interface WebhookDispatcherOptions {
   allowPrivateTargets: boolean;
   /** How often due deliveries are looked for (WEBHOOK_POLL_MS), ms. */
   pollMs: number;
+  /**
+   * Targets the operator configured in the environment (SLA_WEBHOOK_URL): trusted like
+   * WEBHOOK_ALLOW_PRIVATE_TARGETS, so an on-premises legacy receiver keeps working. Only a
+   * subscription whose URL is exactly one of these skips the SSRF check.
+   */
+  trustedUrls?: readonly string[];
   /** Deliveries claimed per round. */
   batchSize?: number;
   /** Per request, ms: a slow receiver costs this much of a background round, never a customer's turn. */
@@ -106,7 +112,7 @@ export class WebhookDispatcher {
       (
         await this.db.webhookSubscription.findMany({
           where: { id: { in: [...new Set(claimed.map((c) => c.subscriptionId))] } },
-          select: { id: true, url: true, secret: true },
+          select: { id: true, url: true, secret: true, format: true },
         })
       ).map((s) => [s.id, s]),
     );
@@ -119,14 +125,18 @@ export class WebhookDispatcher {
     return claimed.length;
   }
 
-  private async send(d: Claimed, sub: { id: string; url: string; secret: string }): Promise<void> {
-    const body = JSON.stringify(typeof d.payload === "string" ? JSON.parse(d.payload) : d.payload);
+  private async send(d: Claimed, sub: { id: string; url: string; secret: string; format: string }): Promise<void> {
+    const payload = (typeof d.payload === "string" ? JSON.parse(d.payload) : d.payload) as Record<string, unknown>;
+    const legacy = sub.format === "sla_legacy" ? legacySlaPayload(payload) : undefined;
+    const body = JSON.stringify(legacy ?? payload);
+    // The legacy webhook's event id was the bare TicketEvent id; receivers deduplicate by it.
+    const eventId = legacy ? String(legacy.id) : d.eventId;
     const timestamp = Math.floor(this.now().getTime() / 1000).toString();
     const started = performance.now();
     let status: number | undefined;
     let error: string | undefined;
     try {
-      await checkWebhookTarget(sub.url, this.opts.allowPrivateTargets);
+      if (!this.opts.trustedUrls?.includes(sub.url)) await checkWebhookTarget(sub.url, this.opts.allowPrivateTargets);
       const res = await fetch(sub.url, {
         method: "POST",
         redirect: "manual",
@@ -134,7 +144,7 @@ export class WebhookDispatcher {
           "content-type": "application/json",
           "user-agent": "kuaidi-desk-webhooks/1",
           "x-kd-event": d.event,
-          "x-kd-event-id": d.eventId,
+          "x-kd-event-id": eventId,
           "x-kd-delivery": d.id,
           "x-kd-timestamp": timestamp,
           "x-kd-signature": `sha256=${signWebhook(sub.secret, timestamp, body)}`,
@@ -201,4 +211,29 @@ export class WebhookDispatcher {
     });
     if (dead) this.log.warn({ subscriptionId: sub.id, deliveryId: d.id, lastError }, "webhook delivery dead-lettered");
   }
+}
+
+/**
+ * The body the legacy SLA webhook (SLA_WEBHOOK_URL) always sent, from a standard sla.* payload:
+ * `{ id, type, at, ticket { number, category, priority, groupCode, assigneeId, status }, clock }`
+ * with `id` the bare TicketEvent id and `clock` the event's data (clockId, kind, dueAt …). Other
+ * events (an admin may subscribe it to more) keep the standard body.
+ */
+export function legacySlaPayload(p: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (p.event !== "sla.warning" && p.event !== "sla.breached") return undefined;
+  const t = (p.ticket ?? {}) as Record<string, unknown>;
+  return {
+    id: String(p.id).replace(/^te-/, ""),
+    type: p.event,
+    at: p.at,
+    ticket: {
+      number: t.number,
+      category: t.category,
+      priority: t.priority,
+      groupCode: t.groupCode,
+      assigneeId: t.assigneeId ?? null,
+      status: t.status,
+    },
+    clock: p.data ?? {},
+  };
 }

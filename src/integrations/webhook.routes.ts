@@ -14,6 +14,9 @@ const subscription = z.object({
   enabled: z.boolean(),
   description: z.string(),
   disabledReason: z.string().nullable(),
+  format: z
+    .string()
+    .describe("standard, or sla_legacy: kept in step with SLA_WEBHOOK_URL, sent the legacy SLA payload"),
   secretHint: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -23,6 +23,8 @@ export interface SubscriptionView {
   enabled: boolean;
   description: string;
   disabledReason: string | null;
+  /** standard, or sla_legacy: the one kept in step with SLA_WEBHOOK_URL (legacy payload). */
+  format: string;
   secretHint: string;
   createdAt: string;
   updatedAt: string;
@@ -50,6 +52,7 @@ const view = (s: WebhookSubscription): SubscriptionView => ({
   enabled: s.enabled,
   description: s.description,
   disabledReason: s.disabledReason,
+  format: s.format,
   secretHint: `…${s.secret.slice(-4)}`,
   createdAt: s.createdAt.toISOString(),
   updatedAt: s.updatedAt.toISOString(),
@@ -76,6 +79,10 @@ function checkEvents(events: string[]): string[] {
     throw new AppError("WEBHOOK_EVENT_UNKNOWN", `Unknown event(s): ${unknown.join(", ")}`, { known: WEBHOOK_EVENTS });
   return [...new Set(events)];
 }
+
+export const LEGACY_SLA_FORMAT = "sla_legacy";
+const LEGACY_SLA_DESCRIPTION = "SLA_WEBHOOK_URL（环境变量配置，启动时同步 · kept in step with SLA_WEBHOOK_URL）";
+const LEGACY_SLA_UNSET = "SLA_WEBHOOK_URL is no longer set";
 
 /** Admins' webhook subscriptions and their delivery log (issue 21). */
 export class WebhookService {
@@ -178,6 +185,51 @@ export class WebhookService {
     await this.dispatcher.kick();
     const after = await this.db.webhookDelivery.findUnique({ where: { id: row.id } });
     return deliveryView(after ?? row);
+  }
+
+  /**
+   * Issue 21: the legacy SLA webhook as a subscription. Called at start-up (under the seed lock):
+   * with SLA_WEBHOOK_URL set, the one `sla_legacy` subscription is created or brought in step with
+   * it (URL, secret — SLA_WEBHOOK_SECRET, or a generated one when unset, as the legacy webhook sent
+   * no signature then —, both sla.* events; turned on again if a missing URL had turned it off);
+   * with it unset, an existing one is turned off with the reason, so removing the variable stops
+   * the posts as it always did. Admins see it in /admin; a 410 Gone turns it off like any other.
+   */
+  async syncLegacySla(url: string | undefined, secret: string | undefined): Promise<SubscriptionView | undefined> {
+    const existing = await this.db.webhookSubscription.findFirst({ where: { format: LEGACY_SLA_FORMAT } });
+    if (!url) {
+      if (!existing?.enabled) return existing ? view(existing) : undefined;
+      return view(
+        await this.db.webhookSubscription.update({
+          where: { id: existing.id },
+          data: { enabled: false, disabledReason: LEGACY_SLA_UNSET },
+        }),
+      );
+    }
+    const events = [...new Set([...(existing?.events ?? []), "sla.warning", "sla.breached"])];
+    if (!existing)
+      return view(
+        await this.db.webhookSubscription.create({
+          data: {
+            url,
+            events,
+            secret: secret ?? randomBytes(24).toString("base64url"),
+            description: LEGACY_SLA_DESCRIPTION,
+            format: LEGACY_SLA_FORMAT,
+          },
+        }),
+      );
+    return view(
+      await this.db.webhookSubscription.update({
+        where: { id: existing.id },
+        data: {
+          url,
+          events,
+          ...(secret ? { secret } : {}),
+          ...(existing.disabledReason === LEGACY_SLA_UNSET ? { enabled: true, disabledReason: null } : {}),
+        },
+      }),
+    );
   }
 
   private now(): Date {

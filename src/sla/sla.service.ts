@@ -504,7 +504,6 @@ export class SlaService {
     const now = this.now();
     const rows = await this.opts.sql.query<FiredRow>(FIRE_MANY_SQL, [clockIds, now.toISOString()], "kd_sla_fire_many");
     const rearm: { key: string; dueAt: Date }[] = [];
-    const hooks: { key: string; dueAt: Date }[] = [];
     for (const r of rows) {
       if (r.type === "wait") {
         rearm.push({ key: `sla:${r.clockId}`, dueAt: new Date(Number(r.dueAt)) });
@@ -512,7 +511,6 @@ export class SlaService {
       }
       const dueAt = new Date(Number(r.dueAt));
       if (r.type === "sla.warning" && !r.breach) rearm.push({ key: `sla:${r.clockId}`, dueAt });
-      if (this.opts.webhookUrl && r.eventId) hooks.push({ key: `slahook:${r.eventId}`, dueAt: now });
       this.log.info(
         {
           clockId: r.clockId,
@@ -538,10 +536,13 @@ export class SlaService {
         .catch((err) => this.log.warn({ err }, "realtime publish failed"));
     }
     if (rearm.length) await this.scheduler.armMany(rearm);
-    if (hooks.length) await this.scheduler.armMany(hooks);
   }
 
-  /** Posts one SLA event to the company's webhook, signed; a failure throws so the scheduler retries. */
+  /**
+   * Posts one SLA event to the company's webhook, signed; a failure throws so the scheduler retries.
+   * Issue 21: no longer armed — SLA_WEBHOOK_URL is a webhook subscription (WebhookService
+   * .syncLegacySla, the same body); this only drains `slahook` jobs an older version armed.
+   */
   async deliverWebhook(eventId: string): Promise<void> {
     const url = this.opts.webhookUrl;
     if (!url) return;
