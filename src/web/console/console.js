@@ -1,3 +1,5 @@
+import { addUnread, alertAgent, askPermissionOnce, clearUnread, unread } from "/static/console/alerts.js";
+import { installShortcuts, SHORTCUTS } from "/static/console/shortcuts.js";
 import {
   applyI18n,
   categoryLabel,
@@ -98,6 +100,10 @@ const I18N = {
     // One text for a wrong password, an unknown user and a locked account (the API does not tell them apart).
     failed: "用户名或密码错误，或多次失败后账号已临时锁定",
     handoff: "新的转人工会话",
+    newMessage: "客户新消息",
+    unreadCount: (n) => `${n} 条未读`,
+    shortcuts: "快捷键",
+    close: "关闭",
     newTicket: "新工单",
     slaWarn: "SLA 即将超时",
     slaBreach: "SLA 已超时",
@@ -239,6 +245,10 @@ const I18N = {
     unassigned: "Unassigned",
     failed: "Wrong username or password, or the account is locked for a while after repeated failures",
     handoff: "New handoff",
+    newMessage: "New message",
+    unreadCount: (n) => `${n} unread`,
+    shortcuts: "Keyboard shortcuts",
+    close: "Close",
     newTicket: "New ticket",
     slaWarn: "SLA warning",
     slaBreach: "SLA breached",
@@ -313,7 +323,17 @@ const catLabel = categoryLabel;
 const api = createApi(() => showLogin());
 
 let me = null;
-const state = { tab: "queued", selected: null, socket: null, watching: null, tickets: [] };
+const state = {
+  tab: "queued",
+  selected: null,
+  socket: null,
+  watching: null,
+  tickets: [],
+  /** My conversations: watched all the time, so their customers' messages mark and alert. */
+  mine: new Set(),
+  /** conversationId → its title, for notifications. */
+  titles: new Map(),
+};
 
 function showLogin() {
   $("app-view").hidden = true;
@@ -429,18 +449,22 @@ async function refreshList() {
     );
   } else {
     const { conversations } = await api(`/api/conversations?filter=${state.tab}`);
+    for (const c of conversations) state.titles.set(c.id, customerTitle(c));
     items = conversations.map((c) =>
       h(
         "li",
         {
           "data-conversation": c.id,
-          class: state.selected?.id === c.id ? "active" : "",
+          class: [state.selected?.id === c.id ? "active" : "", unread.get(c.id) ? "has-unread" : ""].join(" ").trim(),
           onclick: () => openConversation(c.id),
         },
         h(
           "div",
           { class: "row1" },
           h("strong", { class: "title" }, customerTitle(c)),
+          unread.get(c.id)
+            ? h("span", { class: "unread", "aria-label": T.unreadCount(unread.get(c.id)) }, String(unread.get(c.id)))
+            : "",
           h("span", { class: "badge", "data-channel": c.channel }, channelLabel(c.channel)),
         ),
         h(
@@ -529,7 +553,7 @@ setInterval(() => {
 }, 1000);
 
 function watch(conversationId) {
-  if (state.watching && state.watching !== conversationId)
+  if (state.watching && state.watching !== conversationId && !state.mine.has(state.watching))
     state.socket?.send(JSON.stringify({ type: "unwatch", conversationId: state.watching }));
   state.watching = conversationId;
   if (conversationId && state.socket?.readyState === 1)
@@ -601,7 +625,13 @@ async function loadOcr(query) {
 async function openConversation(id, keepTicket) {
   const c = await api(`/api/conversations/${id}`);
   if (!keepTicket && c.messages.some((m) => m.attachments?.length)) await loadOcr(`conversationId=${id}`);
-  if (!keepTicket) state.selected = { kind: "conversation", id };
+  if (!keepTicket) {
+    state.selected = { kind: "conversation", id };
+    clearUnread(id);
+    const li = document.querySelector(`#list li[data-conversation="${id}"]`);
+    li?.classList.remove("has-unread");
+    li?.querySelector(".unread")?.remove();
+  }
   markActive();
   watch(id);
   const mine = c.mode === "agent" && c.agent?.id === me.id;
@@ -677,12 +707,14 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage }) {
   );
   const canned = h("select", { id: "canned" }, h("option", { value: "" }, T.canned));
   const templates = new Map();
+  const names = new Map();
   // The reply says which canned reply it came from, for the audit log.
   let cannedReplyId;
   api("/api/canned-replies")
     .then(({ cannedReplies }) => {
       for (const r of cannedReplies) {
         templates.set(r.id, r.text);
+        names.set(r.id, r.title);
         canned.append(h("option", { value: r.id }, r.title));
       }
     })
@@ -698,6 +730,70 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage }) {
   });
   textarea.addEventListener("input", () => {
     if (!textarea.value.trim()) cannedReplyId = undefined;
+    showPicker();
+  });
+  // Issue 18: "/" at the start of the box lists the canned replies, filtered by what follows;
+  // ↑/↓ choose, Enter or Tab fills the box, Esc closes.
+  const picker = h("ul", { id: "canned-picker", class: "canned-picker", role: "listbox", hidden: true });
+  let picks = [];
+  let pickAt = 0;
+  function usePick(id) {
+    textarea.value = templates.get(id).replace(/\{(\w+)\}/g, (m, k) => vars[k] ?? m);
+    cannedReplyId = id;
+    picker.hidden = true;
+    textarea.focus();
+  }
+  function paintPicker() {
+    picker.replaceChildren(
+      ...(picks.length
+        ? picks.map((id, i) =>
+            h(
+              "li",
+              {
+                role: "option",
+                "data-id": id,
+                "aria-selected": String(i === pickAt),
+                onmousedown: (e) => {
+                  e.preventDefault();
+                  usePick(id);
+                },
+              },
+              h("strong", {}, names.get(id)),
+              " ",
+              h("span", { class: "sub" }, templates.get(id)),
+            ),
+          )
+        : [h("li", { class: "sub" }, T.empty)]),
+    );
+  }
+  function showPicker() {
+    const v = textarea.value;
+    if (!v.startsWith("/") || v.includes("\n")) {
+      picker.hidden = true;
+      return;
+    }
+    const q = v.slice(1).trim().toLowerCase();
+    picks = [...templates.keys()]
+      .filter((id) => !q || names.get(id).toLowerCase().includes(q) || templates.get(id).toLowerCase().includes(q))
+      .slice(0, 8);
+    pickAt = 0;
+    paintPicker();
+    picker.hidden = false;
+  }
+  textarea.addEventListener("keydown", (e) => {
+    if (picker.hidden) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      pickAt = (pickAt + (e.key === "ArrowDown" ? 1 : -1) + picks.length) % Math.max(1, picks.length);
+      paintPicker();
+    } else if ((e.key === "Enter" && !e.ctrlKey && !e.metaKey) || e.key === "Tab") {
+      if (!picks.length) return;
+      e.preventDefault();
+      usePick(picks[pickAt]);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      picker.hidden = true;
+    }
   });
   const send = h(
     "button",
@@ -753,6 +849,7 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage }) {
   return h(
     "div",
     { class: "composer" },
+    picker,
     textarea,
     h("div", { class: "row" }, mode, canned, imageButton, file, h("span", { class: "spacer" }), send),
   );
@@ -1160,6 +1257,46 @@ function markActive() {
   }
 }
 
+/** Watches every conversation I hold (the server checks each), so their messages reach me. */
+async function syncMine() {
+  const { conversations } = await api("/api/conversations?filter=mine").catch(() => ({ conversations: [] }));
+  const ids = new Set(conversations.map((c) => c.id));
+  for (const c of conversations) state.titles.set(c.id, customerTitle(c));
+  for (const id of state.mine)
+    if (!ids.has(id) && id !== state.watching)
+      state.socket?.send(JSON.stringify({ type: "unwatch", conversationId: id }));
+  state.mine = ids;
+  if (state.socket?.readyState === 1)
+    for (const id of ids) state.socket.send(JSON.stringify({ type: "watch", conversationId: id }));
+}
+
+/** The next or previous item of the list (j/k), opened. */
+function moveInList(step) {
+  const items = [...document.querySelectorAll("#list li[data-conversation], #list li[data-ticket]")];
+  if (!items.length) return;
+  const at = items.findIndex((li) => li.classList.contains("active"));
+  const next = items[at < 0 ? (step > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, at + step))];
+  next.click();
+  next.scrollIntoView({ block: "nearest" });
+}
+
+function showShortcuts() {
+  const dlg = h(
+    "dialog",
+    { id: "shortcuts" },
+    h("h3", {}, T.shortcuts),
+    h(
+      "dl",
+      {},
+      SHORTCUTS[locale].map(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)]),
+    ),
+    h("form", { method: "dialog" }, h("button", {}, T.close)),
+  );
+  dlg.addEventListener("close", () => dlg.remove());
+  document.body.append(dlg);
+  dlg.showModal();
+}
+
 let retry = 0;
 function connect() {
   const proto = location.protocol === "https:" ? "wss" : "ws";
@@ -1170,6 +1307,7 @@ function connect() {
     $("live").textContent = T.live;
     $("live").classList.remove("off");
     if (state.watching) socket.send(JSON.stringify({ type: "watch", conversationId: state.watching }));
+    syncMine();
   });
   socket.addEventListener("close", (e) => {
     $("live").textContent = T.offline;
@@ -1183,18 +1321,39 @@ const refreshSoon = debounce(() => refreshList().catch(() => {}), 150);
 function onEvent(event) {
   switch (event.type) {
     case "message":
-    case "note":
+    case "note": {
+      const open = state.selected?.kind === "conversation" && state.selected.id === event.conversationId;
       if (event.conversationId === state.watching)
         appendMessage({ ...event.message, internal: event.type === "note" || event.message.internal });
+      // A customer's message in one of my chats: marked unless open, announced unless seen.
+      if (event.type === "message" && event.message?.direction === "in" && state.mine.has(event.conversationId)) {
+        if (!open) addUnread(event.conversationId);
+        if (!open || document.hidden)
+          alertAgent({
+            title: `${T.newMessage} · ${state.titles.get(event.conversationId) ?? T.customer}`,
+            body: (event.message.text ?? "").slice(0, 120),
+            tag: event.conversationId,
+            onClick: () => openConversation(event.conversationId),
+          });
+      }
       if (state.tab !== "tickets") refreshSoon();
       break;
+    }
     case "handoff":
       toast(T.handoff);
+      addUnread(event.conversationId);
+      alertAgent({
+        title: T.handoff,
+        body: T.reason[event.reason] ?? "",
+        tag: event.conversationId,
+        onClick: () => selectTab("queued"),
+      });
       refreshSoon();
       break;
     case "conversation.taken":
     case "conversation.released":
     case "conversation.transferred":
+      syncMine();
       refreshSoon();
       if (state.selected?.kind === "conversation" && state.selected.id === event.conversationId)
         openConversation(event.conversationId);
@@ -1240,7 +1399,22 @@ async function start() {
   selectTab(deepTicket ? "tickets" : "queued");
   if (deepTicket) openTicket(deepTicket).catch((err) => toast(err.message, "breach"));
   connect();
+  askPermissionOnce();
 }
+
+installShortcuts({
+  move: moveInList,
+  take: () => ($("take") ?? $("ticket-take"))?.click(),
+  resolve: () => $("ticket-resolve")?.click(),
+  canned: () => {
+    const box = $("composer-text");
+    if (!box) return;
+    box.focus();
+    box.value = "/";
+    box.dispatchEvent(new Event("input"));
+  },
+  help: showShortcuts,
+});
 
 if (session.token) start();
 else showLogin();
