@@ -165,6 +165,33 @@ describe.each(DB_KINDS)("fuzzing fields that reach the database (%s)", (kind) =>
         get(`/api/reports/summary?agent=${pct(v.agent)}&group=${pct(v.group)}&from=${pct(v.from)}`, supervisor),
     },
     {
+      // Issue 21: a complaint another system hands over (supervisors may key one in), sent twice:
+      // the second answers 200 with the same ticket when the first opened one.
+      name: "complaint from another system (sent twice)",
+      arbitrary: fc.record({
+        source: fc.oneof(fc.constantFrom("spb12305", "ecommerce"), hostileString),
+        externalId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:#-]{0,30}$/), hostileString),
+        externalRef: fc.option(hostileString, { nil: undefined }),
+        customer: fc.record({
+          phone: fc.oneof(fc.constant("13900003333"), hostileString),
+          name: fc.option(hostileString, { nil: undefined }),
+        }),
+        waybill: fc.option(fc.oneof(fc.constant("SF1438829301576"), hostileString), { nil: undefined }),
+        text: hostileString,
+        deadline: fc.option(fc.oneof(hostileNumber, fc.constant("2099-01-01T00:00:00Z")), { nil: undefined }),
+      }),
+      run: async (v: object) => {
+        const url = `${t.baseUrl}/api/integrations/tickets`;
+        const headers = { authorization: `Bearer ${supervisor}` };
+        const first = await send(url, "POST", json(v), headers);
+        const again = await send(url, "POST", json(v), headers);
+        // Opened, the same ticket again, or refused with a code: nothing else (no 404, no 5xx).
+        if (![200, 201, 400].includes(first)) return 500 + first;
+        if (first === 201 && again !== 200) return 500 + again;
+        return Math.max(first, again);
+      },
+    },
+    {
       name: "SMS (signed)",
       arbitrary: fc.record({ MessageSid: hostileString, Body: hostileString }),
       run: async (v: { MessageSid: string; Body: string }) => {
