@@ -12,6 +12,9 @@ export interface OutletRow {
   name: string;
   /** Complaints whose problem lies with the outlet in the period. */
   total: number;
+  /** Of them, resolved with the root cause 质量异常 / 非质量异常（人为） (001 第五条). */
+  quality: number;
+  nonQuality: number;
   /** Parcels in the period (pro rata of the monthly counts); null when a month has no count. */
   shipments: number | null;
   /** total / shipments × 10,000; null without shipments. */
@@ -22,6 +25,13 @@ export interface OutletFigures {
   outlets: OutletRow[];
   /** Complaints with no outlet. */
   unknown: number;
+}
+
+/** Complaints by the root cause the agent set at resolution (001 第五条); `unset` without one. */
+export interface RootCauseFigures {
+  quality: number;
+  nonQuality: number;
+  unset: number;
 }
 
 const CST_MS = 8 * 3_600_000;
@@ -61,11 +71,18 @@ export function proRataShipments(from: Date, to: Date, counts: ReadonlyMap<strin
 const MAX_OUTLETS = 500;
 
 /** `where` filters the complaints (type, period, group, agent) on alias t. */
-export async function outletFigures(db: Db, from: Date, to: Date, where: Prisma.Sql): Promise<OutletFigures> {
+export async function outletFigures(
+  db: Db,
+  from: Date,
+  to: Date,
+  where: Prisma.Sql,
+): Promise<{ byOutlet: OutletFigures; byRootCause: RootCauseFigures }> {
   const months = monthsOf(from, to);
   const [complaints, counts] = await Promise.all([
-    db.$queryRaw<{ code: string | null; name: string | null; total: number }[]>`
-      SELECT t."outletCode" AS code, o.name, count(*)::int AS total
+    db.$queryRaw<{ code: string | null; name: string | null; total: number; quality: number; non_quality: number }[]>`
+      SELECT t."outletCode" AS code, o.name, count(*)::int AS total,
+        count(*) FILTER (WHERE t."rootCause" = 'quality')::int AS quality,
+        count(*) FILTER (WHERE t."rootCause" = 'non_quality')::int AS non_quality
       FROM "Ticket" t LEFT JOIN "Outlet" o ON o.code = t."outletCode"
       WHERE ${where}
       GROUP BY t."outletCode", o.name`,
@@ -76,14 +93,26 @@ export async function outletFigures(db: Db, from: Date, to: Date, where: Prisma.
           WHERE s.month IN (${Prisma.join(months.map((m) => Prisma.sql`${m.month}::date`))})`
       : Promise.resolve([]),
   ]);
-  const byCode = new Map<string, { name: string; total: number; counts: Map<string, number> }>();
+  type Acc = { name: string; total: number; quality: number; nonQuality: number; counts: Map<string, number> };
+  const byCode = new Map<string, Acc>();
   let unknown = 0;
+  const byRootCause: RootCauseFigures = { quality: 0, nonQuality: 0, unset: 0 };
   for (const r of complaints) {
+    byRootCause.quality += r.quality;
+    byRootCause.nonQuality += r.non_quality;
+    byRootCause.unset += r.total - r.quality - r.non_quality;
     if (r.code === null || r.name === null) unknown += r.total;
-    else byCode.set(r.code, { name: r.name, total: r.total, counts: new Map() });
+    else
+      byCode.set(r.code, {
+        name: r.name,
+        total: r.total,
+        quality: r.quality,
+        nonQuality: r.non_quality,
+        counts: new Map(),
+      });
   }
   for (const r of counts) {
-    const o = byCode.get(r.code) ?? { name: r.name, total: 0, counts: new Map<string, number>() };
+    const o: Acc = byCode.get(r.code) ?? { name: r.name, total: 0, quality: 0, nonQuality: 0, counts: new Map() };
     o.counts.set(r.month, r.shipments);
     byCode.set(r.code, o);
   }
@@ -93,6 +122,8 @@ export async function outletFigures(db: Db, from: Date, to: Date, where: Prisma.
       code,
       name: o.name,
       total: o.total,
+      quality: o.quality,
+      nonQuality: o.nonQuality,
       shipments,
       ratePer10k: shipments ? Math.round((o.total / shipments) * 10_000 * 100) / 100 : null,
     };
@@ -100,5 +131,5 @@ export async function outletFigures(db: Db, from: Date, to: Date, where: Prisma.
   outlets.sort(
     (a, b) => b.total - a.total || (b.ratePer10k ?? -1) - (a.ratePer10k ?? -1) || a.code.localeCompare(b.code),
   );
-  return { outlets: outlets.slice(0, MAX_OUTLETS), unknown };
+  return { byOutlet: { outlets: outlets.slice(0, MAX_OUTLETS), unknown }, byRootCause };
 }

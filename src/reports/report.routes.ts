@@ -144,6 +144,8 @@ const summarySchema = z.object({
             code: z.string(),
             name: z.string(),
             total: z.number(),
+            quality: z.number().describe("resolved with root cause 质量异常 (001 第五条)"),
+            nonQuality: z.number().describe("resolved with root cause 非质量异常（人为）"),
             shipments: z.number().nullable(),
             ratePer10k: z.number().nullable(),
           }),
@@ -153,6 +155,9 @@ const summarySchema = z.object({
       .describe(
         "issue 23: complaints per outlet (网点), most first (at most 500), with the outlet's parcels in the period (pro rata of the imported monthly counts; null when a month the period touches has none) and complaints per 10,000 parcels",
       ),
+    byRootCause: z
+      .object({ quality: z.number(), nonQuality: z.number(), unset: z.number() })
+      .describe("issue 23 (001 第五条): complaints by the root cause the agent set at resolution"),
     repeats: z.number().describe("issue 23: complaints repeating the same customer's or waybill's earlier one"),
     repeatRate: nullableRate.describe("重复投诉率: repeats / total"),
   }),

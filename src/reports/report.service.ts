@@ -6,7 +6,7 @@ import { placeOf } from "../places/divisions.js";
 import { isStage, STAGE_LABELS, STAGES, type Stage } from "../places/stage.js";
 import { beijingTime, csvLine, freeText, timeColumn } from "./csv.format.js";
 import { detectSpikes, type Spike } from "./early-warning.js";
-import { type OutletFigures, outletFigures } from "./outlet.report.js";
+import { type OutletFigures, outletFigures, type RootCauseFigures } from "./outlet.report.js";
 import type { ReportConfig } from "./report.config.js";
 import {
   cstDay,
@@ -116,6 +116,8 @@ export interface Summary {
     byStage: Record<Stage | "unknown", number>;
     /** Issue 23: complaints per outlet (网点) and per 10,000 of its parcels where its shipments are known. */
     byOutlet: OutletFigures;
+    /** Issue 23 (001 第五条): complaints by the root cause set at resolution (quality / non-quality / unset). */
+    byRootCause: RootCauseFigures;
     /** Issue 23 (002 重复投诉): complaints repeating the same customer's or waybill's earlier one. */
     repeats: number;
     /** 重复投诉率: repeats / total (null without complaints). */
@@ -329,7 +331,7 @@ export class ReportService {
     const rt = Prisma.join(rolledT, " AND ");
     const rs = Prisma.join(rolledS, " AND ");
     const sw = this.surveyWhere(f);
-    const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning, placeRows, earlyWarningByPlace, byOutlet] =
+    const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning, placeRows, earlyWarningByPlace, outletRows] =
       await Promise.all([
         this.ticketFigures(lt, rt, !!f.agentId),
         this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
@@ -519,7 +521,8 @@ export class ReportService {
         ratePer10k: shipmentCount > 0 ? round((total / shipmentCount) * 10_000) : null,
         byRegion: regionFigures(placeRows.filter((r) => r.level < 2 && !(r.level === 1 && r.city === null))),
         byStage,
-        byOutlet,
+        byOutlet: outletRows.byOutlet,
+        byRootCause: outletRows.byRootCause,
         repeats,
         repeatRate: rate(repeats, total),
       },

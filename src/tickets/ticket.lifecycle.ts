@@ -541,6 +541,9 @@ export class TicketLifecycle extends TicketCore {
     // Validate the transfer target before anything changes.
     let transferTo: { assigneeId: string | null; groupCode: string } | undefined;
     if (body.action === "transfer") transferTo = await this.transferTarget(body, ticket.groupCode);
+    // Issue 23: the responsible outlet named at resolution must exist (400 OUTLET_UNKNOWN before anything changes).
+    const responsibleOutlet =
+      body.action === "resolve" && body.outlet !== undefined ? await this.outletCode(body.outlet) : undefined;
     if ((body.action === "reply" || (body.action === "pend" && body.text)) && !ticket.conversationId)
       throw new AppError("TICKET_NO_CHANNEL");
     if ((body.action === "reply" || (body.action === "pend" && body.text)) && ticket.conversationId) {
@@ -598,7 +601,11 @@ export class TicketLifecycle extends TicketCore {
     }
 
     const arms: ArmRequest[] = await this.db.$transaction(async (tx) => {
-      const data: Prisma.TicketUpdateManyMutationInput & { assigneeId?: string | null; groupCode?: string } = {
+      const data: Prisma.TicketUpdateManyMutationInput & {
+        assigneeId?: string | null;
+        groupCode?: string;
+        outletCode?: string | null;
+      } = {
         status: verdict.to,
       };
       const arms: ArmRequest[] = [];
@@ -641,6 +648,10 @@ export class TicketLifecycle extends TicketCore {
           data.resolvedAt = now;
           eventData.resolution = body.resolution;
           eventData.rootCause = body.rootCause ?? null;
+          if (responsibleOutlet !== undefined) {
+            data.outletCode = responsibleOutlet;
+            eventData.outlet = responsibleOutlet;
+          }
           if (ticket.status === "pending_customer") arms.push(...(await this.sla.resume(tx, ticket.id)));
           // The resolution is not a reply to the customer: an unanswered ticket's first response
           // is stopped, not met, and firstResponseAt stays empty (issue 19: it skewed 平均首次响应).

@@ -134,7 +134,20 @@ const ACTION_BODIES = {
   }),
   note: z.object({ text: text(4000) }),
   pend: z.object({ text: text(2000).optional() }).nullish(),
-  resolve: z.object({ resolution: text(4000), rootCause: z.enum(["quality", "non_quality"]).optional() }),
+  resolve: z.object({
+    resolution: text(4000),
+    rootCause: z
+      .enum(["quality", "non_quality"])
+      .optional()
+      .describe("001 第五条: quality (质量异常) or non_quality (非质量异常, human-caused)"),
+    outlet: z
+      .string()
+      .trim()
+      .max(40)
+      .nullable()
+      .optional()
+      .describe("issue 23: the responsible outlet's code (GET /api/outlets), null for none; 400 OUTLET_UNKNOWN"),
+  }),
   reopen: z.object({ reason: text(2000).optional() }).nullish(),
   transfer: z.object({
     agent: z.string().trim().min(1).max(100).optional(),

@@ -186,7 +186,13 @@ export type ActionBody =
   | { action: "reply"; text: string; cannedReplyId?: string | undefined }
   | { action: "note"; text: string }
   | { action: "pend"; text?: string | undefined }
-  | { action: "resolve"; resolution: string; rootCause?: "quality" | "non_quality" | undefined }
+  | {
+      action: "resolve";
+      resolution: string;
+      rootCause?: "quality" | "non_quality" | undefined;
+      /** Issue 23: the responsible outlet's code (null: none); omitted: the ticket's outlet stays. */
+      outlet?: string | null | undefined;
+    }
   | { action: "reopen"; reason?: string | undefined }
   | { action: "transfer"; agent?: string | undefined; group?: string | undefined; note: string }
   | { action: "close" }
@@ -249,7 +255,7 @@ export const GROUP_NAMES_TTL_MS = 30_000;
 /** The audit line's facts: what changed, never the text written to or about the customer. */
 export function auditFacts(number: string, eventData: Record<string, unknown>): Record<string, unknown> {
   const facts: Record<string, unknown> = { number };
-  for (const key of ["from", "to", "toAssignee", "toGroup", "rootCause", "amount", "paidAmount", "fromType"])
+  for (const key of ["from", "to", "toAssignee", "toGroup", "rootCause", "outlet", "amount", "paidAmount", "fromType"])
     if (eventData[key] !== undefined) facts[key] = eventData[key];
   return facts;
 }

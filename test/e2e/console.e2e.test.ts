@@ -77,6 +77,8 @@ describe("agent console in Chromium", () => {
     expect(events).not.toMatch(/sla\.started|\btaken\b|\bcreated\b/);
     await agent.locator("#ticket-resolve").click();
     await agent.fill("dialog textarea[name=resolution]", "已联系网点，对快递员进行批评教育并向客户致歉。");
+    // Issue 23 (001 第五条): the root cause is the agent's choice; nothing is preselected.
+    await agent.selectOption("dialog select[name=rootCause]", "non_quality");
     await agent.locator("#dialog-ok").click();
     await expect
       .poll(

@@ -60,7 +60,7 @@ describe("outlets (网点) in Chromium", () => {
     await context.close();
   });
 
-  it("the console shows the ticket's outlet and the agent sets it by code", async () => {
+  it("the console shows the ticket's outlet, the agent sets it by code, and resolves with root cause and responsible outlet", async () => {
     const { page, context } = await consoleAs(e, "xiaozhang", "xiaozhang-pass-1");
     await page.locator('[data-tab="tickets"]').click();
     await page.locator(`#list li[data-ticket="${number}"]`).click();
@@ -69,6 +69,21 @@ describe("outlets (网点) in Chromium", () => {
     await page.fill("dialog input[name=outlet]", "HZ001");
     await page.locator("#dialog-ok").click();
     await expect.poll(() => page.locator("#ticket-outlet").textContent()).toBe("网点: 杭州西湖网点（HZ001）");
+
+    // At resolution (001 第五条): no root cause preselected — the dialog will not close without one;
+    // the responsible outlet starts as the ticket's and the agent changes it.
+    // Hers since she came online (waiting tickets of her group are assigned then).
+    await expect.poll(() => page.locator("#ticket-resolve").count()).toBe(1);
+    await page.locator("#ticket-resolve").click();
+    await page.fill("dialog textarea[name=resolution]", "网点分拣时压坏，已赔付");
+    expect(await page.inputValue("dialog input[name=outlet]")).toBe("HZ001");
+    await page.locator("#dialog-ok").click();
+    expect(await page.locator("dialog[open]").count()).toBe(1);
+    await page.selectOption("dialog select[name=rootCause]", "quality");
+    await page.fill("dialog input[name=outlet]", "HZ002");
+    await page.locator("#dialog-ok").click();
+    await expect.poll(() => page.locator("#ticket-root-cause").textContent()).toBe("原因归属: 质量原因");
+    expect(await page.locator("#ticket-outlet").getAttribute("data-outlet")).toBe("HZ002");
     await context.close();
   });
 });

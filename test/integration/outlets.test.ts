@@ -235,30 +235,87 @@ describe.each(DB_KINDS)("outlets (网点) on %s (issue 23)", (kind) => {
     expect((await put("BJ001")).body.outlet?.code).toBe("BJ001");
   });
 
+  it("at resolution the agent sets the root cause (001 第五条) and the responsible outlet; both are checked and shown", async () => {
+    type Resolved = {
+      number: string;
+      status: string;
+      rootCause: string | null;
+      outlet: { code: string } | null;
+      events: { type: string; data: Record<string, unknown> }[];
+    };
+    const made = await api<Resolved>(t.baseUrl, "POST", "/api/tickets", admin.token, {
+      category: "DAMAGE",
+      description: "外箱压坏了",
+      customerPhone: "13800002303",
+    });
+    expect(made.body.outlet).toBeNull();
+    const path = `/api/tickets/${made.body.number}`;
+    expect((await api(t.baseUrl, "POST", `${path}/take`, admin.token, {})).status).toBe(200);
+    const resolve = (body: Record<string, unknown>) =>
+      api<Resolved & ErrorJson>(t.baseUrl, "POST", `${path}/resolve`, admin.token, {
+        resolution: "已赔付并致歉",
+        ...body,
+      });
+    const unknown = await resolve({ rootCause: "quality", outlet: "NOPE" });
+    expect([unknown.status, unknown.body.error.code]).toEqual([400, "OUTLET_UNKNOWN"]);
+    const badCause = await resolve({ rootCause: "weather", outlet: "HZ001" });
+    expect([badCause.status, badCause.body.error.code]).toEqual([400, "VALIDATION_FAILED"]);
+    expect((await api<Resolved>(t.baseUrl, "GET", path, admin.token)).body).toMatchObject({
+      status: "open",
+      rootCause: null,
+      outlet: null,
+    });
+    const done = await resolve({ rootCause: "quality", outlet: "HZ001" });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: "resolved", rootCause: "quality", outlet: { code: "HZ001" } });
+    expect(done.body.events.find((e) => e.type === "resolved")?.data).toMatchObject({
+      rootCause: "quality",
+      outlet: "HZ001",
+    });
+  });
+
   it("the summary ranks outlets by complaints and per 10,000 parcels; the CSV export carries the outlet", async () => {
     const sup = await staffLogin(t.app, t.baseUrl, "outlet-sup2", "supervisor");
     type ByOutlet = {
-      outlets: { code: string; name: string; total: number; shipments: number | null; ratePer10k: number | null }[];
+      outlets: {
+        code: string;
+        name: string;
+        total: number;
+        quality: number;
+        nonQuality: number;
+        shipments: number | null;
+        ratePer10k: number | null;
+      }[];
       unknown: number;
     };
-    const month = await api<{ complaints: { total: number; byOutlet: ByOutlet } }>(
+    type RootCauses = { quality: number; nonQuality: number; unset: number };
+    const month = await api<{ complaints: { total: number; byOutlet: ByOutlet; byRootCause: RootCauses } }>(
       t.baseUrl,
       "GET",
       "/api/reports/summary?from=2026-11-01&to=2026-11-30",
       sup.token,
     );
     const by = month.body.complaints.byOutlet;
-    // HZ001: 1 complaint in 30,000 parcels; BJ001: 1 in 20,000; SZ001 and GBK1: no parcels known.
+    // HZ001: 2 complaints (one resolved as a quality fault) in 30,000 parcels; BJ001: 1 in 20,000;
+    // SZ001 and GBK1: no complaints, no parcels known.
     expect(by.outlets.find((o) => o.code === "HZ001")).toEqual({
       code: "HZ001",
       name: "杭州西湖网点",
-      total: 1,
+      total: 2,
+      quality: 1,
+      nonQuality: 0,
       shipments: 30000,
-      ratePer10k: 0.33,
+      ratePer10k: 0.67,
     });
+    expect(by.outlets.map((o) => o.code)).toEqual(["HZ001", "BJ001"]); // most complaints first
     expect(by.outlets.find((o) => o.code === "BJ001")).toMatchObject({ total: 1, shipments: 20000, ratePer10k: 0.5 });
+    expect(month.body.complaints.byRootCause).toEqual({
+      quality: 1,
+      nonQuality: 0,
+      unset: month.body.complaints.total - 1,
+    });
     expect(by.outlets.find((o) => o.code === "SZ001")).toBeUndefined();
-    expect(by.unknown).toBe(month.body.complaints.total - 2);
+    expect(by.unknown).toBe(month.body.complaints.total - 3);
     // One day of November: 1/30 of the month's parcels.
     const day = await api<{ complaints: { byOutlet: ByOutlet } }>(
       t.baseUrl,
@@ -268,7 +325,7 @@ describe.each(DB_KINDS)("outlets (网点) on %s (issue 23)", (kind) => {
     );
     expect(day.body.complaints.byOutlet.outlets.find((o) => o.code === "HZ001")).toMatchObject({
       shipments: 1000,
-      ratePer10k: 10,
+      ratePer10k: 20,
     });
     // Into December, which has no count: parcels unknown, no rate.
     const across = await api<{ complaints: { byOutlet: ByOutlet } }>(
@@ -278,7 +335,7 @@ describe.each(DB_KINDS)("outlets (网点) on %s (issue 23)", (kind) => {
       sup.token,
     );
     expect(across.body.complaints.byOutlet.outlets.find((o) => o.code === "HZ001")).toMatchObject({
-      total: 1,
+      total: 2,
       shipments: null,
       ratePer10k: null,
     });

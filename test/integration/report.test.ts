@@ -68,6 +68,7 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
       byRegion: { provinces: [], cities: [], unknown: 5 },
       byStage: { pickup: 0, transit: 0, delivery: 0, after_delivery: 0, unknown: 5 },
       byOutlet: { outlets: [], unknown: 5 }, // no outlets in the fixture (outlets.test.ts has them)
+      byRootCause: { quality: 0, nonQuality: 0, unset: 5 },
       repeats: 0, // written directly, none linked (ticket-place.test.ts has repeats)
       repeatRate: 0,
     });

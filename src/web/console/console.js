@@ -78,6 +78,8 @@ const I18N = {
     description: "问题描述",
     resolution: "处理结果",
     rootCause: "原因归属",
+    chooseRootCause: "请选择（001 第五条）",
+    responsibleOutlet: "责任网点（网点编码，可留空）",
     quality: "质量原因",
     non_quality: "非质量原因（人为）",
     pend: "待客户回复",
@@ -224,6 +226,8 @@ const I18N = {
     description: "Description",
     resolution: "Resolution",
     rootCause: "Root cause",
+    chooseRootCause: "Choose (001 art. 5)",
+    responsibleOutlet: "Responsible outlet (code, optional)",
     quality: "Quality",
     non_quality: "Non-quality (human)",
     pend: "Wait for customer",
@@ -1001,6 +1005,14 @@ async function openTicket(number) {
       { class: "badge", id: "ticket-outlet", "data-outlet": t.outlet?.code ?? "" },
       `${T.outlet}: ${t.outlet ? `${t.outlet.name}（${t.outlet.code}）` : T.unknownPlace}`,
     ),
+    // Issue 23 (001 第五条): the root cause the agent set at resolution.
+    t.rootCause
+      ? h(
+          "span",
+          { class: "badge", id: "ticket-root-cause", "data-root-cause": t.rootCause },
+          `${T.rootCause}: ${T[t.rootCause] ?? t.rootCause}`,
+        )
+      : "",
     h("span", {}, `${T.takenBy}: ${t.assignee?.displayName ?? T.unassigned}`),
     h(
       "div",
@@ -1040,7 +1052,7 @@ async function openTicket(number) {
       : "",
     ...requestActions(t, post, dialog),
     open && (t.type ?? "complaint") === "complaint"
-      ? h("button", { id: "ticket-resolve", onclick: () => resolveTicket(number) }, T.resolve)
+      ? h("button", { id: "ticket-resolve", onclick: () => resolveTicket(number, t.outlet?.code ?? "") }, T.resolve)
       : "",
     open ? h("button", { class: "secondary", onclick: () => transferTicket(number) }, T.transfer) : "",
     // Issue 23: the agent confirms or corrects where and at which stage the problem lies.
@@ -1136,8 +1148,8 @@ function dialog(title, fields, onOk) {
     const input = f.options
       ? h(
           "select",
-          { name: f.name },
-          f.options.map(([v, l]) => h("option", { value: v }, l)),
+          { name: f.name, required: f.required },
+          f.options.map(([v, l]) => h("option", { value: v, selected: f.value !== undefined && v === f.value }, l)),
         )
       : f.multiline
         ? h("textarea", { name: f.name, required: f.required })
@@ -1168,7 +1180,7 @@ function dialog(title, fields, onOk) {
   dlg.showModal();
 }
 
-function resolveTicket(number) {
+function resolveTicket(number, outlet) {
   dialog(
     T.resolve,
     [
@@ -1177,16 +1189,26 @@ function resolveTicket(number) {
         name: "rootCause",
         label: T.rootCause,
         options: [
+          ["", T.chooseRootCause],
           ["non_quality", T.non_quality],
           ["quality", T.quality],
         ],
+        // 001 第五条: the agent decides, nothing is preselected.
+        required: true,
       },
+      { name: "outlet", label: T.responsibleOutlet, value: outlet, placeholder: T.outletCode },
     ],
-    (v) =>
-      act(
-        () => api(`/api/tickets/${encodeURIComponent(number)}/resolve`, { method: "POST", body: JSON.stringify(v) }),
+    (v) => {
+      const body = {
+        resolution: v.resolution,
+        rootCause: v.rootCause,
+        ...(v.outlet.trim() !== outlet ? { outlet: v.outlet.trim() || null } : {}),
+      };
+      return act(
+        () => api(`/api/tickets/${encodeURIComponent(number)}/resolve`, { method: "POST", body: JSON.stringify(body) }),
         () => openTicket(number),
-      ),
+      );
+    },
   );
 }
 
