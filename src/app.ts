@@ -67,6 +67,7 @@ import { AttachmentService } from "./images/attachment.service.js";
 import { type BlobStore, FileBlobStore, PgBlobStore } from "./images/blob.store.js";
 import { ImageInbound } from "./images/image.inbound.js";
 import { ImageTurn } from "./images/image.turn.js";
+import { MediaLinks, mediaLinkRoutes } from "./images/media.links.js";
 import { PaddleTextReader } from "./images/ocr.js";
 import { apiKeyRoutes } from "./integrations/api-key.routes.js";
 import { ApiKeyService } from "./integrations/api-key.service.js";
@@ -425,10 +426,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   );
   await server.register(authRoutes(auth, config.RATE_LIMIT_LOGINS_PER_MINUTE));
   await server.register(nluRoutes(nlu, auth));
-  await server.register(consoleRoutes(auth, consoleService, bus));
+  const sendsImages = (name: string) => Boolean(channels.find((c) => c.name === name)?.sendsImages?.());
+  await server.register(consoleRoutes(auth, consoleService, bus, sendsImages));
   await server.register(adminRoutes(prisma, auth, outbox));
   await server.register(ticketRoutes(tickets, auth));
-  await server.register(attachmentRoutes(prisma, auth, attachments, consoleService));
+  await server.register(attachmentRoutes(prisma, auth, attachments, consoleService, sendsImages));
   await server.register(requestRoutingRoutes(requestRouting, auth));
   const audit = staffAudit(prisma);
   // Issue 21: events become deliveries in the transaction of the change (triggers, migration
@@ -482,7 +484,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     return auth.bootstrapAdmin(config.ADMIN_PASSWORD);
   });
   await knowledge.start();
-  const images = new ImageInbound(prisma, conversations, attachments);
+  const mediaLinks = new MediaLinks(await sharedSecret(prisma, "media.secret"), config.publicUrl, opts.now);
+  const images = new ImageInbound(prisma, conversations, attachments, mediaLinks);
+  await server.register(mediaLinkRoutes(mediaLinks, images));
   for (const channel of channels)
     await channel.start({ server, conversations, bus, images, log: log.child({ component: channel.name }) });
 

@@ -59,6 +59,7 @@ export const ERRORS = {
   ATTACHMENT_LIMIT: { status: 429, message: "Too many images in this conversation" },
   /** Issue 17: an agent's image on a channel that cannot carry one yet (only web chat can). */
   CHANNEL_NO_IMAGES: { status: 422, message: "This customer's channel cannot receive images" },
+  MEDIA_LINK_EXPIRED: { status: 410, message: "This image link has expired" },
   /** Issue 21: a webhook target that is not http(s), or points at this server or a private address (SSRF). */
   /** Issue 21: a complaint from another system names no phone and no channel address we know. */
   CUSTOMER_UNREACHABLE: { status: 400, message: "The customer cannot be identified or reached" },

@@ -2,6 +2,7 @@ import {
   ActionTypes,
   type Activity,
   ActivityTypes,
+  type Attachment,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConversationReference,
@@ -23,6 +24,7 @@ import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js"
 import { toLocale } from "../../src/conversation/texts.js";
 import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
+import { IMAGE_TEXT } from "../../src/images/image.inbound.js";
 
 export const BOTFRAMEWORK = "botframework";
 
@@ -189,10 +191,22 @@ export class BotFrameworkChannel implements ChannelAdapter {
       ...(locale ? { locale } : {}),
     };
     const replyToId = await this.inboundActivityId(message.messageId, `${channelId}:${conversationId}:`);
+    // An agent's images (issue 17) go inline as data URIs (the Emulator, Web Chat and Teams show
+    // them); the text is left out when it only stands for them ("[图片]").
+    const images: Attachment[] = [];
+    for (const [n, a] of (message.attachments ?? []).entries()) {
+      const image = await this.ctx?.images?.read(a.id);
+      if (!image) throw new PermanentSendError("the image no longer exists");
+      images.push({
+        contentType: image.mime,
+        contentUrl: `data:${image.mime};base64,${image.data.toString("base64")}`,
+        name: `image-${n + 1}.${image.mime === "image/png" ? "png" : "jpg"}`,
+      });
+    }
     const activity: Partial<Activity> = {
       type: ActivityTypes.Message,
-      text: message.text,
-      textFormat: "plain",
+      ...(images.length && message.text === IMAGE_TEXT ? {} : { text: message.text, textFormat: "plain" }),
+      ...(images.length ? { attachments: images } : {}),
       ...(message.quickReplies?.length
         ? {
             suggestedActions: {
@@ -243,6 +257,11 @@ export class BotFrameworkChannel implements ChannelAdapter {
     // A join (conversationUpdate) is keyed `<scope>:join:<member>`: its welcome answers no message.
     if (!key?.startsWith(scope) || key.startsWith(`${scope}join:`)) return undefined;
     return key.slice(scope.length);
+  }
+
+  /** Issue 17: images as inline attachments. */
+  sendsImages(): boolean {
+    return true;
   }
 
   status(): ChannelStatus {

@@ -63,6 +63,8 @@ const OPTED_OUT_CODES = new Set(["isv.DENY_IP_RANGE_UNSUBSCRIBE", "isv.UNSUBSCRI
 export class AliyunSmsProvider implements SmsProvider {
   readonly name = "aliyun";
   readonly maxMessageChars: number;
+  /** Template SMS carries text only. */
+  readonly sendsMedia = false;
 
   constructor(
     private readonly opts: AliyunSmsOptions,

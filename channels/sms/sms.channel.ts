@@ -18,7 +18,7 @@ import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js"
 import { type Locale, toLocale } from "../../src/conversation/texts.js";
 import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
-import { fetchCapped } from "../../src/images/image.inbound.js";
+import { fetchCapped, IMAGE_TEXT } from "../../src/images/image.inbound.js";
 import { maskPhone } from "../../src/logger.js";
 import { type SmsProvider, SmsSendError } from "./sms.provider.js";
 import { smsText } from "./sms.texts.js";
@@ -340,7 +340,14 @@ export class SmsChannel implements ChannelAdapter {
       select: { id: true, optedOutAt: true },
     });
     if (identity?.optedOutAt) throw new PermanentSendError("recipient opted out of SMS");
-    const parts = this.partsOf(message);
+    // An agent's images go with the first part as MMS (issue 17); a text that only stands for
+    // them ("[图片]") is not sent as well.
+    const images = this.sendsImages() ? (message.attachments ?? []) : [];
+    const parts = images.length && message.text === IMAGE_TEXT ? [""] : this.partsOf(message);
+    const mediaUrls = images.map((a) => {
+      if (!this.ctx?.images) throw new PermanentSendError("images are not configured");
+      return this.ctx.images.publicLink(a.id);
+    });
     // Parts the provider already accepted (recorded durably by the outbox) are not sent again.
     const done = [...(message.sentParts ?? [])];
     try {
@@ -348,6 +355,7 @@ export class SmsChannel implements ChannelAdapter {
         const { providerId } = await this.opts.provider.send({
           to,
           body: parts[i]!,
+          ...(i === 0 && mediaUrls.length ? { mediaUrls } : {}),
           idempotencyKey: `${message.messageId}:${i}`,
           statusCallbackUrl: this.opts.twilioAuthToken
             ? `${this.opts.publicUrl}/webhooks/sms/twilio/status`
@@ -365,6 +373,11 @@ export class SmsChannel implements ChannelAdapter {
     }
     this.lastError = undefined;
     return { providerId: done.join(",") };
+  }
+
+  /** Issue 17: MMS through a provider that fetches media by URL (Twilio), not template SMS. */
+  sendsImages(): boolean {
+    return this.opts.provider.sendsMedia;
   }
 
   status(): ChannelStatus {

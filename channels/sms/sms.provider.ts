@@ -13,6 +13,8 @@ export interface SmsProvider {
    * adds 【签名】 and the template's own text).
    */
   readonly maxMessageChars: number;
+  /** Whether send() takes images by URL (MMS: Twilio `MediaUrl`); a text-only gateway does not (issue 17). */
+  readonly sendsMedia: boolean;
   /** Sends one SMS; resolves with the provider's id for it, throws SmsSendError on failure. */
   send(request: SmsSendRequest): Promise<{ providerId: string }>;
 }
@@ -21,6 +23,8 @@ export interface SmsSendRequest {
   /** E.164 (+8613800138000, +14155550100). */
   to: string;
   body: string;
+  /** Images the provider fetches and sends as MMS (public, signed links); only when sendsMedia. */
+  mediaUrls?: string[] | undefined;
   /** Stable per part (message id + index): gateways that deduplicate use it. */
   idempotencyKey: string;
   /** Where the provider should post delivery reports, when it supports them. */

@@ -101,6 +101,8 @@ export class TwilioSmsProvider implements SmsProvider {
   readonly name = "twilio";
   /** Twilio concatenates a Body of up to 1,600 characters itself (its Messages resource limit). */
   readonly maxMessageChars = 1600;
+  /** MMS: Twilio fetches each `MediaUrl` (up to 10 per message) and sends the images. */
+  readonly sendsMedia = true;
 
   constructor(private readonly opts: TwilioOptions) {}
 
@@ -109,7 +111,10 @@ export class TwilioSmsProvider implements SmsProvider {
       `/2010-04-01/Accounts/${encodeURIComponent(this.opts.accountSid)}/Messages.json`,
       this.opts.apiBase,
     );
-    const form = new URLSearchParams({ To: req.to, Body: req.body });
+    const form = new URLSearchParams({ To: req.to });
+    // Twilio needs a Body or a MediaUrl; an image-only MMS has no Body.
+    if (req.body || !req.mediaUrls?.length) form.set("Body", req.body);
+    for (const url of req.mediaUrls ?? []) form.append("MediaUrl", url);
     form.set(this.opts.from.startsWith("MG") ? "MessagingServiceSid" : "From", this.opts.from);
     if (req.statusCallbackUrl) form.set("StatusCallback", req.statusCallbackUrl);
     let res: Response;

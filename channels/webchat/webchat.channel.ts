@@ -20,6 +20,7 @@ import { AppError } from "../../src/errors.js";
 import { errorResponses } from "../../src/http/schemas.js";
 import { int8String } from "../../src/http/storable-text.js";
 import type { AttachmentService } from "../../src/images/attachment.service.js";
+import { IMAGE_TEXT } from "../../src/images/image.inbound.js";
 import { MAX_IMAGE_BYTES } from "../../src/images/image.inspect.js";
 import { readFilePart, sendImage } from "../../src/images/multipart.js";
 import { conversationTopic } from "../../src/realtime/topics.js";
@@ -30,7 +31,6 @@ const quickReplySchema = z.object({ title: z.string(), value: z.string().optiona
 /** An image in the history; its bytes: GET …/attachments/{id} (variant=thumb for the 320 px WebP). */
 const attachmentSchema = z.object({ id: z.string(), mime: z.string(), width: z.number(), height: z.number() });
 /** What the chat's image message reads in the history and on the console (the image is beside it). */
-const IMAGE_TEXT = "[图片]";
 const messageSchema = z.object({
   id: z.string(),
   seq: z.string(),
@@ -61,6 +61,11 @@ const textSchema = z
 export class WebchatChannel implements ChannelAdapter {
   readonly name = WEBCHAT;
   readonly deliveredOnCommit = true;
+
+  /** The widget shows an agent's images (issue 17). */
+  sendsImages(): boolean {
+    return true;
+  }
   private stopped = false;
   private ctx: ChannelContext | undefined;
   private readonly sockets = new Set<WebSocket>();

@@ -134,17 +134,56 @@ export class WechatApiClient {
     return token;
   }
 
-  private async call(path: string, body: unknown): Promise<Record<string, unknown>> {
+  /**
+   * Sends an image as a customer-service message (issue 17): uploads it as temporary media
+   * (新增临时素材 `/cgi-bin/media/upload?type=image`, JPEG/PNG ≤ 10 MB, kept 3 days by WeChat),
+   * then sends `msgtype: image` with its media_id. Returns WeChat's msgid when it gives one.
+   */
+  async sendImage(
+    openId: string,
+    image: { data: Buffer; mime: "image/jpeg" | "image/png" },
+  ): Promise<string | undefined> {
+    const uploaded = await this.call(
+      "/cgi-bin/media/upload",
+      () => {
+        const form = new FormData();
+        const name = image.mime === "image/png" ? "image.png" : "image.jpg";
+        form.append("media", new Blob([new Uint8Array(image.data)], { type: image.mime }), name);
+        return form;
+      },
+      { type: "image" },
+    );
+    if (typeof uploaded.media_id !== "string") throw new WechatApiError(-1, "upload answered no media_id", true);
+    const res = await this.call("/cgi-bin/message/custom/send", {
+      touser: openId,
+      msgtype: "image",
+      image: { media_id: uploaded.media_id },
+    });
+    return res.msgid === undefined ? undefined : String(res.msgid);
+  }
+
+  /** POSTs JSON (or, given a function, the multipart form it makes) with a token refreshed once if stale. */
+  private async call(
+    path: string,
+    body: unknown,
+    query: Record<string, string> = {},
+  ): Promise<Record<string, unknown>> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken(attempt > 0);
       const url = new URL(path, this.opts.baseUrl);
       url.searchParams.set("access_token", token);
-      const json = await this.fetchJson(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        // WeChat wants raw UTF-8 Chinese, which JSON.stringify gives.
-        body: JSON.stringify(body),
-      });
+      for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+      const json = await this.fetchJson(
+        url,
+        typeof body === "function"
+          ? { method: "POST", body: (body as () => FormData)() }
+          : {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              // WeChat wants raw UTF-8 Chinese, which JSON.stringify gives.
+              body: JSON.stringify(body),
+            },
+      );
       const errcode = Number(json.errcode ?? 0);
       if (errcode === 0) return json;
       if (TOKEN_ERRORS.has(errcode) && attempt === 0) {

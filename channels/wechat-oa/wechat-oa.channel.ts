@@ -17,6 +17,7 @@ import { splitWithChoices, utf8Bytes } from "../../src/channel/split.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import type { Db } from "../../src/db/client.js";
 import { AppError } from "../../src/errors.js";
+import { IMAGE_TEXT } from "../../src/images/image.inbound.js";
 import {
   aesKeyFrom,
   decryptMessage,
@@ -319,7 +320,8 @@ export class WechatOfficialAccountChannel implements ChannelAdapter {
     recordSentParts?: RecordSentParts,
   ): Promise<SendResult> {
     const text = renderText(message);
-    if (this.windows.size > 0) {
+    const images = message.attachments ?? [];
+    if (this.windows.size > 0 && images.length === 0) {
       const key = await this.inboundKeyOf(message.messageId);
       const window = key ? this.windows.get(key) : undefined;
       if (window?.open) {
@@ -329,12 +331,21 @@ export class WechatOfficialAccountChannel implements ChannelAdapter {
     }
     const openId = typeof address.openid === "string" ? address.openid : undefined;
     if (!openId) throw new PermanentSendError("wechat address has no openid");
-    const parts = wechatParts(message);
+    // Images first (issue 17), then the text, unless the text only stands for the images.
+    const texts = images.length && message.text === IMAGE_TEXT ? [] : wechatParts(message);
+    const parts: (() => Promise<string | undefined>)[] = [
+      ...images.map((a) => async () => {
+        const image = await this.ctx?.images?.read(a.id);
+        if (!image) throw new PermanentSendError("the image no longer exists");
+        return this.api.sendImage(openId, image);
+      }),
+      ...texts.map((t) => () => this.api.sendText(openId, t)),
+    ];
     // Parts WeChat already accepted (recorded durably by the outbox) are not sent again.
     const done = [...(message.sentParts ?? [])];
     try {
       for (let i = done.length; i < parts.length; i++) {
-        const msgId = await this.api.sendText(openId, parts[i]!);
+        const msgId = await parts[i]!();
         done.push(msgId ? `wechat:${msgId}` : "wechat");
         if (i < parts.length - 1) await recordSentParts?.(done);
       }
@@ -358,6 +369,11 @@ export class WechatOfficialAccountChannel implements ChannelAdapter {
       select: { channelMessageId: true },
     });
     return inbound?.channelMessageId ?? undefined;
+  }
+
+  /** Issue 17: images go as 客服消息 of type image (uploaded as temporary media). */
+  sendsImages(): boolean {
+    return true;
   }
 
   status(): ChannelStatus {

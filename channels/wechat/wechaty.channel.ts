@@ -1,5 +1,6 @@
 import type { onRequestAsyncHookHandler } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { FileBox } from "file-box";
 import type { Logger } from "pino";
 import { type Message, types, WechatyBuilder, type Wechaty as WechatyInterface, type WechatyOptions } from "wechaty";
 import { z } from "zod";
@@ -18,6 +19,7 @@ import { splitWithChoices, utf8Bytes } from "../../src/channel/split.js";
 import { MAX_TEXT_LENGTH } from "../../src/conversation/conversation.service.js";
 import type { Db } from "../../src/db/client.js";
 import { errorResponses } from "../../src/http/schemas.js";
+import { IMAGE_TEXT } from "../../src/images/image.inbound.js";
 import type { OutboxService } from "../../src/outbox/outbox.service.js";
 
 export const WECHATY = "wechaty";
@@ -304,7 +306,7 @@ export class WechatyChannel implements ChannelAdapter {
     if (!bot?.isLoggedIn) throw new Error(`${LOGGED_OUT_ERROR}: the WeChat account is not logged in`);
     const contactId = typeof address.contactId === "string" ? address.contactId : undefined;
     const roomId = typeof address.roomId === "string" ? address.roomId : undefined;
-    let say: (text: string, first: boolean) => Promise<unknown>;
+    let say: (text: string | FileBox, first: boolean) => Promise<unknown>;
     let reserve = 0;
     if (roomId) {
       const room = await bot.Room.find({ id: roomId });
@@ -313,18 +315,34 @@ export class WechatyChannel implements ChannelAdapter {
       // The first part @-mentions the customer: Wechaty writes "@<name>" + U+2005 before the text.
       if (contact)
         reserve = utf8Bytes(`@${(await room.alias(contact).catch(() => undefined)) || contact.name()}\u2005`);
-      say = (text, first) => (contact && first ? room.say(text, contact) : room.say(text));
+      say = (part, first) =>
+        typeof part === "string" ? (contact && first ? room.say(part, contact) : room.say(part)) : room.say(part);
     } else {
       if (!contactId) throw new PermanentSendError("wechaty address has no contact");
       const contact = await bot.Contact.find({ id: contactId });
       if (!contact) throw new PermanentSendError("contact not found (no longer a friend?)");
-      say = (text) => contact.say(text);
+      say = (part) => (typeof part === "string" ? contact.say(part) : contact.say(part));
     }
-    const parts = wechatyParts(message, reserve);
+    // Images first (issue 17), then the text, unless the text only stands for the images.
+    const images = message.attachments ?? [];
+    const texts = images.length && message.text === IMAGE_TEXT ? [] : wechatyParts(message, reserve);
+    const parts: (() => Promise<string | FileBox>)[] = [
+      ...images.map((a, n) => async () => {
+        const image = await this.ctx?.images?.read(a.id);
+        if (!image) throw new PermanentSendError("the image no longer exists");
+        // Base64, not a buffer box: puppets serialise the box (toJSON) to hand it over.
+        return FileBox.fromBase64(
+          image.data.toString("base64"),
+          `image-${n + 1}.${image.mime === "image/png" ? "png" : "jpg"}`,
+        );
+      }),
+      ...texts.map((t) => async () => t),
+    ];
     // Parts already sent (recorded durably by the outbox) are not sent again.
     const done = [...(message.sentParts ?? [])];
     for (let i = done.length; i < parts.length; i++) {
-      const sent = (await say(parts[i]!, i === 0)) as Message | undefined;
+      // The first text part carries the @-mention in a group.
+      const sent = (await say(await parts[i]!(), i === images.length)) as Message | undefined;
       done.push(sent ? `wechaty:${sent.id}` : "wechaty");
       if (i < parts.length - 1) await recordSentParts?.(done);
     }
@@ -350,6 +368,11 @@ export class WechatyChannel implements ChannelAdapter {
       }
     }
     if (rows.length) this.log?.info({ count: rows.length }, "wechaty: delivered replies queued while logged out");
+  }
+
+  /** Issue 17: an agent's image goes as a file message (FileBox) through the puppet. */
+  sendsImages(): boolean {
+    return true;
   }
 
   status(): ChannelStatus {

@@ -42,7 +42,13 @@ export function visibleTo(principal: Principal, event: RealtimeEvent): boolean {
 }
 
 export const consoleRoutes =
-  (auth: AuthService, consoleService: ConsoleService, bus: EventBus): FastifyPluginAsyncZod =>
+  (
+    auth: AuthService,
+    consoleService: ConsoleService,
+    bus: EventBus,
+    /** Whether the named channel can carry an agent's image (issue 17; ChannelAdapter.sendsImages). */
+    sendsImages: (channel: string) => boolean,
+  ): FastifyPluginAsyncZod =>
   async (app) => {
     const staff = requireRole(auth, ...STAFF);
     const tags = ["console"];
@@ -78,13 +84,17 @@ export const consoleRoutes =
         schema: {
           tags,
           security,
-          summary: "A conversation with its messages (internal notes too), customer and context",
+          summary:
+            "A conversation with its messages (internal notes too), customer and context; `sendsImages`: whether an agent can send this customer an image",
           params: idParams,
           response: { 200: z.record(z.string(), z.unknown()), ...errorResponses(401, 403, 404) },
         },
       },
-      async (request) =>
-        (await consoleService.detail(request.principal!, request.params.id)) as unknown as Record<string, unknown>,
+      async (request) => {
+        const detail = await consoleService.detail(request.principal!, request.params.id);
+        // The console offers 发送图片 only where the customer's channel can show it.
+        return { ...detail, sendsImages: sendsImages(detail.channel) } as unknown as Record<string, unknown>;
+      },
     );
 
     app.post(

@@ -88,6 +88,11 @@ export interface OutboundMessage {
   author: "bot" | "agent" | "system";
   /** Issue 18: the answering agent's display name (author "agent"). */
   agentName?: string | undefined;
+  /**
+   * Images an agent sends (issue 17); the adapter reads their bytes with ChannelContext.images.read
+   * and sends them natively, before the text (which is only "[图片]" when the message is just images).
+   */
+  attachments?: AttachmentDto[] | undefined;
   createdAt: string;
   seq: string;
   /**
@@ -159,6 +164,17 @@ export interface ChannelImages {
     base: Omit<InboundMessage, "text" | "kind" | "attachments">,
     fetchBytes: () => Promise<Buffer>,
   ): Promise<ReceiveResult>;
+  /**
+   * The bytes of a stored image for sending it out (issue 17), as JPEG or PNG (WebP, which WeChat
+   * and MMS phones do not all show, is converted to JPEG); undefined when it no longer exists
+   * (deleted by retention).
+   */
+  read(attachmentId: string): Promise<{ data: Buffer; mime: "image/jpeg" | "image/png" } | undefined>;
+  /**
+   * A signed link (valid 24 h) to the image for providers that fetch media by URL (Twilio MMS),
+   * under PUBLIC_URL (src/images/media.links.ts).
+   */
+  publicLink(attachmentId: string): string;
 }
 
 /**
@@ -185,6 +201,11 @@ export interface ChannelAdapter {
    * undefined when it can: an agent is told before the message is stored and sent.
    */
   cannotFit?(message: Pick<OutboundMessage, "text" | "quickReplies">): string | undefined;
+  /**
+   * Whether an agent can send this channel's customers an image (issue 17); absent = no, and the
+   * console's image upload answers 422 CHANNEL_NO_IMAGES.
+   */
+  sendsImages?(): boolean;
   status(): ChannelStatus;
   stop(): Promise<void>;
 }

@@ -36,7 +36,14 @@ const attachmentOut = z.object({
  * admins reach every image. Outside the scope: 403, as for the conversation.
  */
 export const attachmentRoutes =
-  (db: Db, auth: AuthService, attachments: AttachmentService, consoleService: ConsoleService): FastifyPluginAsyncZod =>
+  (
+    db: Db,
+    auth: AuthService,
+    attachments: AttachmentService,
+    consoleService: ConsoleService,
+    /** Whether the named channel can carry an agent's image (ChannelAdapter.sendsImages). */
+    sendsImages: (channel: string) => boolean,
+  ): FastifyPluginAsyncZod =>
   async (app) => {
     const staff = requireRole(auth, ...STAFF);
     const tags = ["console"];
@@ -135,7 +142,7 @@ export const attachmentRoutes =
           tags,
           security,
           summary:
-            "Send the customer an image (multipart, field `file`; web chat only; the conversation must be yours)",
+            "Send the customer an image (multipart, field `file`; web chat, WeChat, Wechaty, Twilio MMS and Bot Framework; the conversation must be yours)",
           consumes: ["multipart/form-data"],
           params: z.object({ id: z.uuid({ message: "conversation id must be a UUID" }) }),
           response: {
@@ -154,7 +161,7 @@ export const attachmentRoutes =
         // Checked before the upload is read, and again by reply() (nothing half-stored either way).
         if (conv.mode !== "agent" || conv.agentId !== p.agentId)
           throw new AppError("CONFLICT", "Take the conversation before replying");
-        if (conv.channel !== "webchat") throw new AppError("CHANNEL_NO_IMAGES");
+        if (!sendsImages(conv.channel)) throw new AppError("CHANNEL_NO_IMAGES");
         if (!request.isMultipart())
           throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the image as multipart/form-data, field `file`");
         const bytes = await readFilePart(request);

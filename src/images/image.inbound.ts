@@ -1,8 +1,10 @@
+import sharp from "sharp";
 import type { ChannelConversations, ChannelImages, InboundMessage, ReceiveResult } from "../channel/channel.js";
 import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import type { AttachmentService } from "./attachment.service.js";
 import { MAX_IMAGE_BYTES } from "./image.inspect.js";
+import type { MediaLinks } from "./media.links.js";
 
 /** What the chat history shows for a customer's image (the image itself is beside it). */
 export const IMAGE_TEXT = "[图片]";
@@ -19,7 +21,12 @@ export class ImageInbound implements ChannelImages {
     private readonly db: Db,
     private readonly conversations: ChannelConversations,
     private readonly attachments: AttachmentService,
+    private readonly links: MediaLinks,
   ) {}
+
+  publicLink(attachmentId: string): string {
+    return this.links.link(attachmentId);
+  }
 
   async receive(
     base: Omit<InboundMessage, "text" | "kind" | "attachments">,
@@ -62,6 +69,16 @@ export class ImageInbound implements ChannelImages {
       if (attachment) await this.attachments.discard(attachment.id).catch(() => {});
       throw err;
     }
+  }
+
+  async read(attachmentId: string): Promise<{ data: Buffer; mime: "image/jpeg" | "image/png" } | undefined> {
+    const row = await this.attachments.get(attachmentId);
+    const content = row ? await this.attachments.content(row, "full") : undefined;
+    if (!content) return undefined;
+    if (content.mime === "image/jpeg" || content.mime === "image/png")
+      return { data: content.data, mime: content.mime };
+    // Stored images were checked and re-encoded on the way in (image.inspect.ts): only WebP is left.
+    return { data: await sharp(content.data).jpeg({ quality: 85 }).toBuffer(), mime: "image/jpeg" };
   }
 }
 

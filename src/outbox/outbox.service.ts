@@ -1,5 +1,12 @@
 import type { Logger } from "pino";
-import type { ChannelAdapter, ChannelAddress, MessageDto, OutboundMessage, QuickReply } from "../channel/channel.js";
+import type {
+  AttachmentDto,
+  ChannelAdapter,
+  ChannelAddress,
+  MessageDto,
+  OutboundMessage,
+  QuickReply,
+} from "../channel/channel.js";
 import { PermanentSendError } from "../channel/channel.js";
 import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
@@ -152,6 +159,7 @@ export class OutboxService {
       quickReplies: (message.payload as { quickReplies?: QuickReply[] } | null)?.quickReplies,
       author: message.author as OutboundMessage["author"],
       agentName: (message.payload as { agentName?: string } | null)?.agentName,
+      attachments: (message.payload as { attachments?: AttachmentDto[] } | null)?.attachments,
       createdAt: message.createdAt.toISOString(),
       seq: message.seq.toString(),
       sentParts: row.sentParts,
@@ -235,6 +243,8 @@ export class OutboxService {
           author: outbound.author,
           text: outbound.text,
           ...(outbound.quickReplies?.length ? { quickReplies: outbound.quickReplies } : {}),
+          // The widget shows an agent's images live, not the "[图片]" that stands for them (issue 17).
+          ...(outbound.attachments?.length ? { attachments: outbound.attachments } : {}),
           ...(outbound.author === "agent" && outbound.agentName ? { agentName: outbound.agentName } : {}),
           createdAt: outbound.createdAt,
         },

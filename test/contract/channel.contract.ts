@@ -1,8 +1,10 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuildOptions } from "../../src/app.js";
 import type { ChannelAdapter } from "../../src/channel/channel.js";
 import { DB_KINDS, type DbKind, startTestApp, type TestApp } from "../support/app.js";
 import { outboxSettled } from "../support/outbox.js";
+import { createStaff } from "../support/staff.js";
 import { eventually } from "./channel.fakes.js";
 
 /**
@@ -32,6 +34,11 @@ export interface ChannelHarness {
    * the returned function is called, when it can.
    */
   failSendsTo?(from: string): () => void;
+  /**
+   * Images delivered to the customer natively so far, oldest first, as the customer's app would
+   * get them (issue 17); absent for a channel that carries no images.
+   */
+  deliveredImages?(): Promise<Buffer[]>;
   /** Successful provider send calls so far (to prove nothing is sent twice). */
   successfulSends?(): number;
   /**
@@ -242,6 +249,47 @@ export function channelContract(
       expect(bodies.join("")).toBe(EMOJI_TEXT);
       // …and no grapheme cut in two: the parts' graphemes are exactly the text's.
       expect(bodies.flatMap(graphemes)).toEqual(graphemes(EMOJI_TEXT));
+    });
+
+    it("delivers an agent's image natively, and not the [图片] placeholder as text (issue 17)", async () => {
+      const hello = `image-${kind}`;
+      await h.sendInbound("转人工", hello, "image");
+      const conversationId = await conversationOf(hello);
+      await settled();
+      const agent = await createStaff(t.app, t.baseUrl, { username: `img-${h.channel}-${kind}`, role: "supervisor" });
+      const take = await fetch(`${t.baseUrl}/api/conversations/${conversationId}/take`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${agent.token}` },
+      });
+      expect(take.status).toBe(204);
+      await settled();
+      const textsBefore = h.delivered().length;
+      if (!h.deliveredImages) throw new Error(`${name}: harness cannot show delivered images`);
+      const imagesBefore = (await h.deliveredImages()).length;
+      const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: "#d22" } })
+        .png()
+        .toBuffer();
+      const form = new FormData();
+      form.append("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "guide.png");
+      const res = await fetch(`${t.baseUrl}/api/conversations/${conversationId}/attachments`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${agent.token}` },
+        body: form,
+      });
+      expect(res.status).toBe(201);
+      const { id } = (await res.json()) as { id: string };
+      await outboxSettled(t.app, { messageId: id });
+      expect(await t.app.db.prisma.outbox.findUniqueOrThrow({ where: { messageId: id } })).toMatchObject({
+        status: "sent",
+      });
+      const images = await eventually(async () => {
+        const all = await h.deliveredImages!();
+        return all.length > imagesBefore ? all.slice(imagesBefore) : undefined;
+      });
+      expect(images).toHaveLength(1);
+      const meta = await sharp(images[0]!).metadata();
+      expect([meta.width, meta.height]).toEqual([96, 64]);
+      expect(h.delivered().slice(textsBefore)).not.toContain("[图片]");
     });
 
     it("reports a non-ready status once stopped (idempotently)", async () => {

@@ -6,6 +6,8 @@ export interface Recorded {
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The body's bytes (a multipart upload is binary). */
+  raw: Buffer;
 }
 
 export interface FakeResponse {
@@ -29,17 +31,18 @@ export class FakeServer {
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => {
-      let body = "";
-      req.setEncoding("utf8");
-      req.on("data", (c) => (body += c));
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const url = new URL(req.url ?? "/", "http://fake");
+        const raw = Buffer.concat(chunks);
         const rec: Recorded = {
           method: req.method ?? "GET",
           path: url.pathname,
           query: url.searchParams,
           headers: req.headers,
-          body,
+          body: raw.toString("utf8"),
+          raw,
         };
         this.requests.push(rec);
         const outage = [...this.outages].find((o) => o.match(rec));

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Activity, ConversationAccount } from "botbuilder";
 import { XMLParser } from "fast-xml-parser";
+import { FileBox } from "file-box";
 import twilio from "twilio";
 import WXBizMsgCrypt from "wechat-crypto";
 import { types } from "wechaty";
@@ -77,6 +78,8 @@ export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain"
   const passive: string[] = [];
   const answers: { status: number; body: string }[] = [];
   const media = new Map<string, Buffer>();
+  const uploads = new Map<string, Promise<Buffer>>();
+  const sentImages: Promise<Buffer>[] = [];
   let t: TestApp | undefined;
   const api = new FakeServer((r) => {
     if (r.path === "/cgi-bin/token")
@@ -87,7 +90,22 @@ export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain"
         ? { status: 200, body: bytes, headers: { "content-type": "image/jpeg" } }
         : { status: 200, body: { errcode: 40007, errmsg: "invalid media_id" } };
     }
+    if (r.path === "/cgi-bin/media/upload") {
+      // 新增临时素材: a multipart upload, field `media`; answered with a media_id (parsed below).
+      if (r.query.get("type") !== "image")
+        return { status: 200, body: { errcode: 40004, errmsg: "invalid media type" } };
+      const mediaId = `MEDIA${uploads.size + 1}`;
+      uploads.set(mediaId, parseUpload(r));
+      return { status: 200, body: { type: "image", media_id: mediaId, created_at: 1 } };
+    }
     if (r.path === "/cgi-bin/message/custom/send") {
+      const image = JSON.parse(r.body) as { touser: string; msgtype: string; image?: { media_id: string } };
+      if (image.msgtype === "image") {
+        const upload = uploads.get(image.image?.media_id ?? "");
+        if (!upload) return { status: 200, body: { errcode: 40007, errmsg: "invalid media_id" } };
+        sentImages.push(upload);
+        return { status: 200, body: { errcode: 0, errmsg: "ok", msgid: 5000 + sentImages.length } };
+      }
       const body = JSON.parse(r.body) as { touser: string; text: { content: string } };
       // As WeChat does: a text over 2,048 bytes is refused.
       if (Buffer.byteLength(body.text.content, "utf8") > 2048)
@@ -139,10 +157,24 @@ export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain"
     delivered: () => [...passive, ...sent.map((s) => s.content)],
     failSendsTo: (from) =>
       api.failUntilReleased((r) => isSend(r) && (JSON.parse(r.body) as { touser?: string }).touser === `o_${from}`),
+    deliveredImages: () => Promise.all(sentImages),
     successfulSends: () => sent.length,
     partLimit: { max: 2048, measure: utf8Bytes },
     teardown: () => api.close(),
   };
+}
+
+/** The `media` file of a multipart upload, read by the platform's own form parser (undici). */
+async function parseUpload(r: {
+  raw: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+}): Promise<Buffer> {
+  const form = await new Response(new Uint8Array(r.raw), {
+    headers: { "content-type": String(r.headers["content-type"] ?? "") },
+  }).formData();
+  const file = form.get("media");
+  if (!(file instanceof Blob)) throw new Error("upload without a media file");
+  return Buffer.from(await file.arrayBuffer());
 }
 
 /** WeChat MsgIds are 64-bit numbers: map a test id onto one. */
@@ -194,13 +226,13 @@ export async function postTwilio(
 export interface SmsHarness extends ChannelHarness {
   api: FakeServer;
   app(): TestApp;
-  sends(): { to: string; body: string; sid: string; statusCallback?: string }[];
+  sends(): { to: string; body: string; sid: string; statusCallback?: string; mediaUrls: string[] }[];
   /** MMS media the fake Twilio API serves, by path (issue 17). */
   media: Map<string, Buffer>;
 }
 
 export function smsHarness(extraEnv: Record<string, string> = {}): SmsHarness {
-  const sent: { to: string; body: string; sid: string; statusCallback?: string }[] = [];
+  const sent: { to: string; body: string; sid: string; statusCallback?: string; mediaUrls: string[] }[] = [];
   const media = new Map<string, Buffer>();
   let t: TestApp | undefined;
   const api = new FakeServer((r) => {
@@ -211,9 +243,10 @@ export function smsHarness(extraEnv: Record<string, string> = {}): SmsHarness {
       const sid = `SM${String(sent.length + 1).padStart(32, "0")}`;
       sent.push({
         to: form.get("To")!,
-        body: form.get("Body")!,
+        body: form.get("Body") ?? "",
         sid,
         statusCallback: form.get("StatusCallback") ?? undefined,
+        mediaUrls: form.getAll("MediaUrl"),
       });
       return { status: 201, body: { sid, status: "queued" } };
     }
@@ -250,8 +283,20 @@ export function smsHarness(extraEnv: Record<string, string> = {}): SmsHarness {
       });
       if (res.status !== 200) throw new Error(`sms webhook refused: ${res.status} ${await res.text()}`);
     },
-    // One reply may be several segments: join them back per message in send order.
-    delivered: () => sent.map((s) => s.body),
+    // One reply may be several segments: join them back per message in send order. An
+    // image-only MMS has no body.
+    delivered: () => sent.filter((s) => s.body || !s.mediaUrls.length).map((s) => s.body),
+    // As Twilio does: each MediaUrl is fetched (the public host is this app in the test).
+    deliveredImages: () =>
+      Promise.all(
+        sent
+          .flatMap((s) => s.mediaUrls)
+          .map(async (url) => {
+            const res = await fetch(url.replace(TWILIO.publicUrl, t!.baseUrl));
+            if (res.status !== 200) throw new Error(`MediaUrl answered ${res.status}`);
+            return Buffer.from(await res.arrayBuffer());
+          }),
+      ),
     failSendsTo: (from) =>
       api.failUntilReleased(
         (r) => r.path.endsWith("/Messages.json") && new URLSearchParams(r.body).get("To") === phoneOf(from),
@@ -322,7 +367,15 @@ export function botFrameworkHarness(): BotFrameworkHarness {
       });
       if (res.status >= 300) throw new Error(`activity refused: ${res.status} ${await res.text()}`);
     },
-    delivered: () => replies.map((r) => String(r.body.text ?? "")),
+    delivered: () => replies.filter((r) => r.body.text !== undefined).map((r) => String(r.body.text)),
+    // Inline attachments (data URIs), as Web Chat and the Emulator render them.
+    deliveredImages: async () =>
+      replies.flatMap((r) =>
+        ((r.body.attachments as { contentUrl?: string }[] | undefined) ?? [])
+          .map((a) => /^data:image\/(?:png|jpeg);base64,(.+)$/.exec(a.contentUrl ?? "")?.[1])
+          .filter((b): b is string => b !== undefined)
+          .map((b) => Buffer.from(b, "base64")),
+      ),
     // botbuilder's connector client retries 5xx itself, so the outbox sees a failure only once
     // the connector keeps failing past those retries: an outage, not a count.
     failSendsTo: (from) =>
@@ -363,6 +416,7 @@ export function wechatyHarness(): WechatyHarness {
   const contacts = new Map<string, ContactMock>();
   const nativeIds = new Map<string, string>();
   const outgoing: { to: string; text: string; roomId?: string }[] = [];
+  const images: Promise<Buffer>[] = [];
   const failing = new Set<string>();
   const patched = new WeakSet<PuppetMock>();
   /** Ids of the messages Wechaty has emitted to its listeners (the channel's first). */
@@ -415,6 +469,11 @@ export function wechatyHarness(): WechatyHarness {
       mocker = puppet.mocker;
       puppet.on("message", ({ messageId }) => {
         const p = mocker!.messagePayload(messageId);
+        const file = mocker!.cacheFileBoxPayload.get(messageId);
+        if (p.talkerId === user?.id && file) {
+          images.push(FileBox.fromJSON(file).toBuffer());
+          return;
+        }
         if (p.talkerId === user?.id)
           outgoing.push({
             to: p.roomId ?? p.listenerId ?? "",
@@ -447,6 +506,7 @@ export function wechatyHarness(): WechatyHarness {
     },
     nativeId: (id) => nativeIds.get(id) ?? id,
     delivered: () => outgoing.map((o) => o.text),
+    deliveredImages: () => Promise.all(images),
     // The puppet refuses sends to the customer (a protocol error), as a real one does when
     // WeChat throttles or the connection drops, until released.
     failSendsTo: (from) => {
@@ -480,8 +540,9 @@ export function webchatHarness(): ChannelHarness {
   let t: TestApp | undefined;
   const sessions = new Map<string, { chat: WebchatClient; ws: WebSocket }>();
   const shown = new Map<string, { seq: bigint; text: string }>();
-  const show = (m: Pick<ChatReply, "id" | "seq" | "direction" | "text">) => {
-    if (m.direction === "out") shown.set(m.id, { seq: BigInt(m.seq), text: m.text });
+  const show = (m: Pick<ChatReply, "id" | "seq" | "direction" | "text"> & { attachments?: unknown[] }) => {
+    // As the widget renders a message: its images instead of its text when it has any.
+    if (m.direction === "out" && !m.attachments?.length) shown.set(m.id, { seq: BigInt(m.seq), text: m.text });
   };
   async function session(label: string) {
     const known = sessions.get(label);
@@ -516,6 +577,21 @@ export function webchatHarness(): ChannelHarness {
     },
     delivered: () =>
       [...shown.values()].sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0)).map((m) => m.text),
+    // What the widget shows beside a message: its images, downloaded with the session's token.
+    async deliveredImages() {
+      const out: Buffer[] = [];
+      for (const { chat } of sessions.values())
+        for (const m of (await chat.history()) as (ChatReply & { attachments?: { id: string }[] })[]) {
+          if (m.direction !== "out") continue;
+          for (const a of m.attachments ?? []) {
+            const res = await fetch(`${t!.baseUrl}/api/webchat/sessions/${chat.sessionId}/attachments/${a.id}`, {
+              headers: { authorization: `Bearer ${chat.token}` },
+            });
+            out.push(Buffer.from(await res.arrayBuffer()));
+          }
+        }
+      return out;
+    },
     async teardown() {
       for (const { ws } of sessions.values()) ws.close();
     },

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MediaLinks } from "../../src/images/media.links.js";
 import { DB_KINDS, type DbKind, startTestApp, type TestApp } from "../support/app.js";
 import { renderLabel } from "../support/images.js";
 import { createStaff } from "../support/staff.js";
@@ -90,6 +91,34 @@ describe.each(DB_KINDS)("web chat images on %s", (kind: DbKind) => {
     60_000,
   );
 
+  it("a signed media link (Twilio MMS MediaUrl) serves the image; a changed, stretched or expired one does not", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("你好");
+    const ident = await t.app.db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: chat.sessionId } });
+    const conv = await t.app.db.prisma.conversation.findFirstOrThrow({ where: { identityId: ident.id } });
+    const a = await t.app.attachments.ingest(conv.id, await renderLabel(["MMS"], { format: "png" }), { ocr: false });
+    const setting = await t.app.db.prisma.setting.findUniqueOrThrow({ where: { key: "media.secret" } });
+    const local = (link: string) => link.replace(t.app.config.publicUrl, t.baseUrl);
+    const issuedAt = (iso?: string) =>
+      new MediaLinks(String(setting.value), t.app.config.publicUrl, iso ? () => new Date(iso) : undefined);
+    const good = issuedAt().link(a.id);
+    const ok = await fetch(local(good));
+    expect([ok.status, ok.headers.get("content-type")]).toEqual([200, "image/png"]);
+    const code = async (url: string) => {
+      const res = await fetch(local(url));
+      return [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+    };
+    const u = new URL(good);
+    const exp = Number(u.searchParams.get("exp"));
+    expect(await code(good.replace(`exp=${exp}`, `exp=${exp + 86_400}`))).toEqual([404, "NOT_FOUND"]);
+    expect(await code(good.replace(a.id, randomUUID()))).toEqual([404, "NOT_FOUND"]);
+    // Issued long ago (a fixed date, not the wall clock minus something): signed right, expired.
+    expect(await code(issuedAt("2020-01-01T00:00:00Z").link(a.id))).toEqual([410, "MEDIA_LINK_EXPIRED"]);
+    expect((await fetch(`${t.baseUrl}/media/${a.id}`)).status).toBe(400);
+    expect((await fetch(`${t.baseUrl}/media/not-an-id?exp=1&sig=x`)).status).toBe(400);
+    expect((await fetch(`${t.baseUrl}/media/${a.id}?exp=99999999999999999999&sig=x`)).status).toBe(400);
+  });
+
   it("an agent who took the conversation sends an image; the customer sees and downloads it; others cannot", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     await chat.say("转人工");
@@ -115,6 +144,11 @@ describe.each(DB_KINDS)("web chat images on %s", (kind: DbKind) => {
       headers: { authorization: `Bearer ${agent.token}` },
     });
     expect(take.status).toBe(204);
+    // The console offers 发送图片 because this channel shows images.
+    const detail = await fetch(`${t.baseUrl}/api/conversations/${conv.id}`, {
+      headers: { authorization: `Bearer ${agent.token}` },
+    });
+    expect(((await detail.json()) as { sendsImages: boolean }).sendsImages).toBe(true);
     expect((await send(other.token)).status).toBe(409);
     const sent = await send(agent.token);
     expect(sent.status).toBe(201);

@@ -692,7 +692,7 @@ async function openConversation(id, keepTicket) {
     onReply: (text, cannedReplyId) =>
       api(`/api/conversations/${id}/reply`, { method: "POST", body: JSON.stringify({ text, cannedReplyId }) }),
     onNote: (text) => api(`/api/conversations/${id}/note`, { method: "POST", body: JSON.stringify({ text }) }),
-    onImage: c.channel === "webchat" ? (picked) => sendImage(id, picked) : undefined,
+    onImage: c.sendsImages ? (picked) => sendImage(id, picked) : undefined,
     vars: { customerName: c.customer.name ?? "", waybill: c.context?.waybill ?? "" },
   });
   if (keepTicket) return { messages, composer, context: c };
@@ -824,7 +824,7 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage }) {
   textarea.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) send.click();
   });
-  // Issue 17: an image to the customer (web chat only; the server refuses other channels).
+  // Issue 17: an image to the customer, where the channel can show one (the server says: sendsImages).
   const file = h("input", {
     type: "file",
     accept: "image/jpeg,image/png,image/webp",
