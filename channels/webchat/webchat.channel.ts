@@ -24,6 +24,7 @@ import { IMAGE_TEXT } from "../../src/images/image.inbound.js";
 import { MAX_IMAGE_BYTES } from "../../src/images/image.inspect.js";
 import { readFilePart, sendImage } from "../../src/images/multipart.js";
 import { conversationTopic } from "../../src/realtime/topics.js";
+import { typingLimiter } from "../../src/realtime/typing.js";
 
 export const WEBCHAT = "webchat";
 
@@ -251,14 +252,25 @@ export class WebchatChannel implements ChannelAdapter {
           }
           this.sockets.add(socket);
           const unsubscribe = ctx.bus.subscribe(conversationTopic(conversationId), (event) => {
-            if (event.type === "message" && socket.readyState === 1) socket.send(JSON.stringify(event));
+            if (socket.readyState !== 1) return;
+            // Messages, and the agent's "正在输入…" (issue 18); never staff-only events.
+            if (event.type === "message" || (event.type === "typing" && event.from === "agent"))
+              socket.send(JSON.stringify(event));
           });
           socket.on("close", () => {
             unsubscribe();
             this.sockets.delete(socket);
           });
+          const mayRelayTyping = typingLimiter();
           socket.on("message", (raw) => {
-            if (raw.toString() === "ping") socket.send("pong");
+            const text = raw.toString();
+            if (text === "ping") return socket.send("pong");
+            // Issue 18: the customer is typing; told to the agents watching (rate-capped).
+            if (text === '{"type":"typing"}' && mayRelayTyping()) {
+              void ctx.bus
+                .publish(conversationTopic(conversationId), { type: "typing", conversationId, from: "customer" })
+                .catch(() => {});
+            }
           });
           socket.send(JSON.stringify({ type: "ready" }));
         },

@@ -5,6 +5,7 @@ import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import type { EventBus, RealtimeEvent } from "../realtime/event-bus.js";
 import { ADMINS_TOPIC, AGENTS_TOPIC } from "../realtime/topics.js";
+import { typingLimiter } from "../realtime/typing.js";
 import { requireRole, STAFF } from "./auth.plugin.js";
 import type { AuthService, Principal } from "./auth.service.js";
 import type { ConsoleService } from "./console.service.js";
@@ -235,6 +236,7 @@ export const consoleRoutes =
           if (socket.readyState === 1) socket.send(JSON.stringify(event));
         };
         const subscriptions = new Map<string, () => void>();
+        const mayRelayTyping = typingLimiter();
         subscriptions.set(
           AGENTS_TOPIC,
           bus.subscribe(AGENTS_TOPIC, (e) => visibleTo(principal, e) && send(e)),
@@ -248,6 +250,17 @@ export const consoleRoutes =
             return send({ type: "error", message: "messages must be JSON" });
           }
           if (msg.type === "ping") return send({ type: "pong" });
+          // Issue 18: "正在输入…" to the customer, from the agent who holds the conversation only
+          // (rate-capped).
+          if (msg.type === "typing" && typeof msg.conversationId === "string") {
+            if (mayRelayTyping() && (await consoleService.holds(principal, msg.conversationId)))
+              await bus.publish(consoleService.topic(msg.conversationId), {
+                type: "typing",
+                conversationId: msg.conversationId,
+                from: "agent",
+              });
+            return;
+          }
           if ((msg.type === "watch" || msg.type === "unwatch") && typeof msg.conversationId === "string") {
             const topic = consoleService.topic(msg.conversationId);
             if (msg.type === "unwatch") {

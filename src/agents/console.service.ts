@@ -127,6 +127,16 @@ export class ConsoleService {
     }));
   }
 
+  /** Whether this staff member holds the conversation (an agent answering it now). */
+  async holds(principal: Principal, conversationId: string): Promise<boolean> {
+    if (!/^[0-9a-f-]{36}$/i.test(conversationId)) return false;
+    const conv = await this.db.conversation.findUnique({
+      where: { id: conversationId },
+      select: { mode: true, agentId: true },
+    });
+    return conv?.mode === "agent" && conv.agentId === principal.agentId;
+  }
+
   /** Name and masked phone per conversation (see ConversationSummary.customer); never a raw phone. */
   private async customerWords(
     convs: { id: string; identityId: string; customer: { name: string | null; phone: string | null } }[],

@@ -210,4 +210,45 @@ describe("agent console: names and words (issue 18)", () => {
     expect(await asked(page)).toBe(0);
     await context.close();
   });
+
+  it("对方正在输入… both ways: the customer's typing shows in the console, the agent's in the chat; each goes when the message arrives", async () => {
+    await e.t.app.db.prisma.conversation.updateMany({
+      where: { mode: { in: ["queued", "agent"] } },
+      data: { mode: "closed" },
+    });
+    const { context: agentContext, page: agent } = await consoleAs(e, "xiaoli", "xiaoli-pass-1");
+    const customerContext = await e.browser.newContext({ locale: "zh-CN" });
+    const customer = await customerContext.newPage();
+    await customer.goto(`${e.t.baseUrl}/`);
+    await expect.poll(() => customer.locator("#status").textContent()).toBe("在线");
+    await customer.fill("#input", "转人工");
+    await customer.press("#input", "Enter");
+    const item = agent.locator("#list li[data-conversation]");
+    await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(1);
+    await item.first().click();
+    await agent.locator("#take").click();
+    await expect.poll(() => agent.locator("#composer-mode").inputValue()).toBe("reply");
+    expect(await agent.locator("#typing").isVisible()).toBe(false);
+
+    // The customer types: the agent sees it; the message replaces it.
+    await customer.fill("#input", "请问我的快递");
+    await expect.poll(() => agent.locator("#typing").textContent()).toBe("对方正在输入…");
+    expect(await agent.locator("#typing").isVisible()).toBe(true);
+    await customer.press("#input", "Enter");
+    await expect.poll(() => agent.locator("#messages .msg.in").last().textContent()).toContain("请问我的快递");
+    await expect.poll(() => agent.locator("#typing").isVisible()).toBe(false);
+
+    // The agent types: the customer sees it; her reply replaces it.
+    expect(await customer.locator("#typing").isVisible()).toBe(false);
+    await agent.fill("#composer-text", "您好，我来查一下");
+    await expect.poll(() => customer.locator("#typing").textContent()).toBe("对方正在输入…");
+    expect(await customer.locator("#typing").isVisible()).toBe(true);
+    await agent.locator("#send").click();
+    await expect
+      .poll(() => customer.locator('.msg.out[data-author="agent"]').last().textContent())
+      .toContain("您好，我来查一下");
+    await expect.poll(() => customer.locator("#typing").isVisible()).toBe(false);
+    await agentContext.close();
+    await customerContext.close();
+  });
 });

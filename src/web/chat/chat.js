@@ -20,6 +20,7 @@ const I18N = {
     image: "图片",
     imageTooBig: "图片太大了，请发送 10 MB 以内的图片。",
     imageFailed: "图片发送失败，请重试。",
+    typing: "对方正在输入…",
   },
   en: {
     title: "Delivery customer service",
@@ -39,6 +40,7 @@ const I18N = {
     image: "Image",
     imageTooBig: "That picture is too large (10 MB at most).",
     imageFailed: "Could not send the picture, please try again.",
+    typing: "The agent is typing…",
   },
 };
 const params = new URLSearchParams(location.search);
@@ -91,6 +93,17 @@ const $send = document.getElementById("send");
 const $status = document.getElementById("status");
 const $hint = document.getElementById("hint");
 const $counter = document.getElementById("counter");
+const $typing = document.getElementById("typing");
+// Issue 18: "对方正在输入…" while the agent types (their console signals it at most every 2 s);
+// gone when their message arrives, or 5 s after the last signal.
+let typingTimer;
+let typingSent = 0;
+function showTyping(on) {
+  clearTimeout(typingTimer);
+  $typing.textContent = on ? T.typing : "";
+  $typing.hidden = !on;
+  if (on) typingTimer = setTimeout(() => showTyping(false), 5000);
+}
 /** The server's limit (MAX_TEXT_LENGTH, counted in UTF-16 units like String#length). */
 const MAX_TEXT = 2000;
 // Issue 18: the newest message stays in view when something takes room from the list (the
@@ -182,6 +195,7 @@ function render(message) {
   $messages.append(li);
   $messages.scrollTop = $messages.scrollHeight;
   if (message.direction === "out") renderQuickReplies(message.quickReplies ?? []);
+  if (message.author === "agent") showTyping(false);
   if (booted && message.direction === "out") toParent("reply");
   // The quick-reply bar just took room from the list: the newest message stays in view.
   if (pinned) $messages.scrollTop = $messages.scrollHeight;
@@ -291,6 +305,7 @@ async function send(text) {
   if (!text) return showHint(T.empty);
   if (text.length > MAX_TEXT) return showHint(T.tooLong);
   showHint("");
+  typingSent = 0; // the next word typed is a new message: signalled at once
   const clientMessageId = crypto.randomUUID();
   const li = document.createElement("li");
   li.className = "msg in pending";
@@ -336,6 +351,7 @@ function connect() {
   socket.addEventListener("message", (e) => {
     const event = JSON.parse(e.data);
     if (event.type === "message" && event.message) render(event.message);
+    else if (event.type === "typing" && event.from === "agent") showTyping(true);
   });
   socket.addEventListener("close", (e) => {
     $status.textContent = T.offline;
@@ -406,6 +422,12 @@ function updateCounter() {
   else if ($hint.textContent === T.tooLong || $hint.textContent === T.empty) showHint("");
 }
 $input.addEventListener("input", updateCounter);
+// The customer is typing: the agent's console shows it (the server relays at most every 2 s).
+$input.addEventListener("input", () => {
+  if (!$input.value.trim() || socket?.readyState !== 1 || Date.now() - typingSent < 1500) return;
+  typingSent = Date.now();
+  socket.send('{"type":"typing"}');
+});
 $input.addEventListener("keydown", (e) => {
   if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
     e.preventDefault();

@@ -103,6 +103,7 @@ const I18N = {
     failed: "用户名或密码错误，或多次失败后账号已临时锁定",
     handoff: "新的转人工会话",
     newMessage: "客户新消息",
+    typing: "对方正在输入…",
     unreadCount: (n) => `${n} 条未读`,
     shortcuts: "快捷键",
     close: "关闭",
@@ -250,6 +251,7 @@ const I18N = {
     failed: "Wrong username or password, or the account is locked for a while after repeated failures",
     handoff: "New handoff",
     newMessage: "New message",
+    typing: "The customer is typing…",
     unreadCount: (n) => `${n} unread`,
     shortcuts: "Keyboard shortcuts",
     close: "Close",
@@ -694,14 +696,17 @@ async function openConversation(id, keepTicket) {
     onNote: (text) => api(`/api/conversations/${id}/note`, { method: "POST", body: JSON.stringify({ text }) }),
     onImage: c.sendsImages ? (picked) => sendImage(id, picked) : undefined,
     vars: { customerName: c.customer.name ?? "", waybill: c.context?.waybill ?? "" },
+    onTyping: () =>
+      state.socket?.readyState === 1 && state.socket.send(JSON.stringify({ type: "typing", conversationId: id })),
   });
   if (keepTicket) return { messages, composer, context: c };
-  $("detail").replaceChildren(...[head, actions, messages, composer].filter(Boolean));
+  const typing = h("p", { id: "typing", class: "typing", "aria-live": "polite", hidden: true });
+  $("detail").replaceChildren(...[head, actions, messages, typing, composer].filter(Boolean));
   messages.scrollTop = messages.scrollHeight;
   renderContext(c);
 }
 
-function buildComposer({ canReply, onReply, onNote, vars, onImage }) {
+function buildComposer({ canReply, onReply, onNote, vars, onImage, onTyping }) {
   const textarea = h("textarea", { id: "composer-text", placeholder: canReply ? T.reply : T.note, maxlength: "2000" });
   const mode = h(
     "select",
@@ -732,9 +737,21 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage }) {
     canned.value = "";
     textarea.focus();
   });
+  let typingSent = 0;
   textarea.addEventListener("input", () => {
     if (!textarea.value.trim()) cannedReplyId = undefined;
     showPicker();
+    // Issue 18: the customer sees "对方正在输入…" while I write a reply (not a note, not "/…").
+    if (
+      onTyping &&
+      mode.value === "reply" &&
+      textarea.value.trim() &&
+      !textarea.value.startsWith("/") &&
+      Date.now() - typingSent >= 1500
+    ) {
+      typingSent = Date.now();
+      onTyping();
+    }
   });
   // Issue 18: "/" at the start of the box lists the canned replies, filtered by what follows;
   // ↑/↓ choose, Enter or Tab fills the box, Esc closes.
@@ -811,6 +828,7 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage }) {
           const msg = await (mode.value === "reply" ? onReply(text, cannedReplyId) : onNote(text));
           textarea.value = "";
           cannedReplyId = undefined;
+          typingSent = 0;
           appendMessage({ ...msg, internal: mode.value === "note", direction: "out" });
         } catch (err) {
           toast(err.message, "breach");
@@ -1279,6 +1297,18 @@ function markActive() {
   }
 }
 
+// Issue 18: "对方正在输入…" under the open conversation while its customer types (signalled at most
+// every 2 s); gone when their message arrives, or 5 s after the last signal.
+let typingTimer;
+function showTyping(on) {
+  clearTimeout(typingTimer);
+  const el = $("typing");
+  if (!el) return;
+  el.textContent = on ? T.typing : "";
+  el.hidden = !on;
+  if (on) typingTimer = setTimeout(() => showTyping(false), 5000);
+}
+
 /** Watches every conversation I hold (the server checks each), so their messages reach me. */
 async function syncMine() {
   const { conversations } = await api("/api/conversations?filter=mine").catch(() => ({ conversations: [] }));
@@ -1345,8 +1375,10 @@ function onEvent(event) {
     case "message":
     case "note": {
       const open = state.selected?.kind === "conversation" && state.selected.id === event.conversationId;
-      if (event.conversationId === state.watching)
+      if (event.conversationId === state.watching) {
         appendMessage({ ...event.message, internal: event.type === "note" || event.message.internal });
+        if (event.message?.direction === "in") showTyping(false);
+      }
       // A customer's message in one of my chats: marked unless open, announced unless seen.
       if (event.type === "message" && event.message?.direction === "in" && state.mine.has(event.conversationId)) {
         if (!open) addUnread(event.conversationId);
@@ -1361,6 +1393,9 @@ function onEvent(event) {
       if (state.tab !== "tickets") refreshSoon();
       break;
     }
+    case "typing":
+      if (event.from === "customer" && event.conversationId === state.watching) showTyping(true);
+      break;
     case "handoff":
       toast(T.handoff);
       addUnread(event.conversationId);
