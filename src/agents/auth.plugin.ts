@@ -51,7 +51,8 @@ export function requireAccess(
     }
     const principal = token ? await auth.authenticate(token) : undefined;
     if (!principal) throw new AppError("UNAUTHENTICATED");
-    if (roles.length && !roles.includes(principal.role)) throw new AppError("FORBIDDEN");
+    // Fail closed: an empty list admits no staff (a key-only route), never every role.
+    if (!roles.includes(principal.role)) throw new AppError("FORBIDDEN");
     request.principal = principal;
   };
 }

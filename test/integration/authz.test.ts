@@ -10,6 +10,8 @@ type Policy =
   | { kind: "session" }
   /** Authenticated by a webhook signature (tested per webhook). */
   | { kind: "signed"; scope?: Scope }
+  /** Authenticated by a signature in its own URL, made for one provider fetch (no token, no key). */
+  | { kind: "link" }
   | { kind: "roles"; roles: Role[]; sideEffect?: true; scope?: Scope };
 /** Issue 21: the API key scope a route also accepts (a key with any other scope gets 403). */
 type Scope = "tickets:read" | "tickets:write" | "reports:read" | "tracking:write";
@@ -40,6 +42,8 @@ const ROUTES: Record<string, Policy> = {
   "POST /api/webchat/sessions/{sessionId}/attachments": { kind: "session" },
   "GET /api/webchat/sessions/{sessionId}/attachments/{attachmentId}": { kind: "session" },
   "POST /api/tracking/events": { kind: "signed", scope: "tracking:write" },
+  // Issue 17: an agent's MMS image behind a signed expiring link (tested in webchat-images).
+  "GET /media/{id}": { kind: "link" },
   "GET /api/tracking/{waybill}": staff,
   "POST /api/nlu/parse": staff,
   "GET /api/conversations": staff,
