@@ -8,6 +8,7 @@ import { requireAccess } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
+import { STAGES } from "../places/stage.js";
 import { CLOCK_KINDS, DRILLS, type ReportFilter, type ReportService } from "./report.service.js";
 import type { RequestReport } from "./request.report.js";
 
@@ -298,16 +299,59 @@ export const reportRoutes =
           summary:
             "Headline figures for a period (default: last 30 days), a group or an agent: satisfaction, NPS, complaints, SLA, per agent",
           security: [{ bearer: [] }],
-          querystring: filterQuery,
+          querystring: filterQuery.extend({
+            compare: z
+              .enum(["previous"])
+              .optional()
+              .describe(
+                "issue 23 (003 §9.2.2 对比不同时间段): add `previous`, the complaints of the period of the same length just before",
+              ),
+          }),
           response: {
-            200: summarySchema.extend({ feedback: feedbackSchema.optional() }),
+            200: summarySchema.extend({
+              feedback: feedbackSchema.optional(),
+              previous: z
+                .object({
+                  period: z.object({ from: z.string(), to: z.string() }),
+                  complaints: summarySchema.shape.complaints.pick({
+                    total: true,
+                    byCategory: true,
+                    byRegion: true,
+                    byStage: true,
+                    byOutlet: true,
+                  }),
+                })
+                .optional()
+                .describe("with compare=previous: the same complaint figures for the period just before"),
+            }),
             ...errorResponses(400, 401, 403),
           },
         },
       },
       async (request) => {
         const f = await toFilter(request.query, reports);
-        const summary = await reports.summary(f);
+        const span = f.to.getTime() - f.from.getTime();
+        const [current, before] = await Promise.all([
+          reports.summary(f),
+          request.query.compare === "previous"
+            ? reports.summary({ ...f, from: new Date(f.from.getTime() - span), to: f.from })
+            : undefined,
+        ]);
+        const summary = before
+          ? {
+              ...current,
+              previous: {
+                period: { from: before.period.from, to: before.period.to },
+                complaints: {
+                  total: before.complaints.total,
+                  byCategory: before.complaints.byCategory,
+                  byRegion: before.complaints.byRegion,
+                  byStage: before.complaints.byStage,
+                  byOutlet: before.complaints.byOutlet,
+                },
+              },
+            }
+          : current;
         if (!feedback) return summary;
         const fb = await feedback.figures(f.from, f.to);
         const days = new Map<string, { complaint: number; suggestion: number; inquiry: number }>();
@@ -336,6 +380,26 @@ export const reportRoutes =
           querystring: filterQuery.extend({
             category: z.enum(CATEGORY_CODES).optional(),
             drill: z.enum(DRILLS).default("all"),
+            province: z
+              .string()
+              .regex(/^\d{6}$|^unknown$/, "a GB/T 2260 code or unknown")
+              .optional()
+              .describe("issue 23: only complaints in this province (GB/T 2260 code; unknown: without a place)"),
+            city: z
+              .string()
+              .regex(/^\d{6}$/, "a GB/T 2260 code")
+              .optional()
+              .describe("issue 23: only this city"),
+            stage: z
+              .enum([...STAGES, "unknown"])
+              .optional()
+              .describe("issue 23: only this stage (unknown: without one)"),
+            outlet: z
+              .string()
+              .min(1)
+              .max(40)
+              .optional()
+              .describe("issue 23: only this outlet's (unknown: without one)"),
             clock: z.enum(CLOCK_KINDS).optional(),
             page: z.coerce.number().int().min(1).max(10_000).default(1),
             pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -364,7 +428,20 @@ export const reportRoutes =
       async (request) => {
         const q = request.query;
         const f = await toFilter(q, reports);
-        return reports.tickets({ ...f, category: q.category, drill: q.drill, clock: q.clock }, q.page, q.pageSize);
+        return reports.tickets(
+          {
+            ...f,
+            category: q.category,
+            drill: q.drill,
+            clock: q.clock,
+            province: q.province,
+            city: q.city,
+            stage: q.stage,
+            outlet: q.outlet,
+          },
+          q.page,
+          q.pageSize,
+        );
       },
     );
 

@@ -695,12 +695,29 @@ export class ReportService {
 
   /** The tickets behind a figure (drill-down), newest first. */
   async tickets(
-    f: ReportFilter & { category?: string | undefined; drill: Drill; clock?: string | undefined },
+    f: ReportFilter & {
+      category?: string | undefined;
+      drill: Drill;
+      clock?: string | undefined;
+      /** Issue 23: the place, stage and outlet behind a figure ("unknown": none). */
+      province?: string | undefined;
+      city?: string | undefined;
+      stage?: string | undefined;
+      outlet?: string | undefined;
+    },
     page: number,
     pageSize: number,
   ): Promise<{ total: number; items: DrillTicket[] }> {
     const conds = [this.ticketWhere(f)];
     if (f.category) conds.push(Prisma.sql`t.category = ${f.category}`);
+    const eqOrNull = (col: Prisma.Sql, v: string | undefined) => {
+      if (v === undefined) return;
+      conds.push(v === "unknown" ? Prisma.sql`${col} IS NULL` : Prisma.sql`${col} = ${v}`);
+    };
+    eqOrNull(Prisma.sql`t."provinceCode"`, f.province);
+    eqOrNull(Prisma.sql`t."cityCode"`, f.city);
+    eqOrNull(Prisma.sql`t.stage`, f.stage);
+    eqOrNull(Prisma.sql`t."outletCode"`, f.outlet);
     const drill: Record<Drill, Prisma.Sql> = {
       all: Prisma.sql`TRUE`,
       resolved: Prisma.sql`t."resolvedAt" IS NOT NULL`,

@@ -286,7 +286,8 @@ $("export-requests")?.addEventListener("click", () => download("requests"));
 // ───────── rendering ─────────
 async function load() {
   try {
-    last = await api(`/api/reports/summary?${query()}`);
+    // Issue 23 (003 §9.2.2): this period beside the last.
+    last = await api(`/api/reports/summary?${query({ compare: "previous" })}`);
   } catch (err) {
     if (err.status === 403) {
       showForbidden();
@@ -307,7 +308,7 @@ function render(s) {
   renderAgents(s.agents);
   renderComments(s.comments);
   renderFeedback($("feedback"), s.feedback);
-  renderPlaces($("places"), s.complaints);
+  renderPlaces($("places"), s.complaints, s.previous, drill);
   if (charts) renderCharts(s);
   else $("no-charts").hidden = false;
 }
@@ -606,6 +607,11 @@ async function drill(kind, extra = {}) {
     T.drill[kind] ?? kind,
     extra.category ? categoryLabel(extra.category) : "",
     extra.clock ? T.clock[extra.clock] : "",
+    // Issue 23: a stage, place or outlet row's tickets.
+    extra.stage ?? "",
+    extra.province ?? "",
+    extra.city ?? "",
+    extra.outlet ?? "",
   ]
     .filter(Boolean)
     .join(" · ");

@@ -1,0 +1,99 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { api, staffLogin } from "../integration/ticket.helpers.js";
+import { useE2e } from "../support/e2e.js";
+
+// Issue 23: the dashboard's period comparison (003 §9.2.2), the sortable province and outlet tables
+// and their drill-down to the tickets, over a pinned week and the one before.
+describe("dashboard by place, outlet and period in Chromium", () => {
+  const hz: string[] = [];
+  const e = useE2e(
+    { env: { DEMO_DATA: "false" }, build: { now: () => new Date("2026-11-30T03:30:00Z") } },
+    async (t) => {
+      const admin = await staffLogin(t.app, t.baseUrl, "dp-admin", "admin");
+      await staffLogin(t.app, t.baseUrl, "dp-sup", "supervisor");
+      const imported = await fetch(`${t.baseUrl}/api/admin/outlets/import`, {
+        method: "POST",
+        headers: { "content-type": "text/csv", authorization: `Bearer ${admin.token}` },
+        // Per 10,000 parcels: HZ1 2 in 2,800 that week (7/30 of November: 7.14), BJ1 1 in 280 (35.71): fewer but worse.
+        body: "code,name,month,shipments\nHZ1,杭州一号网点,2026-11,12000\nBJ1,北京一号网点,2026-11,1200\n",
+      });
+      expect(imported.status).toBe(200);
+      let phone = 0;
+      const open = async (category: string, place: Record<string, unknown>, createdAt?: string) => {
+        const made = await api<{ number: string }>(t.baseUrl, "POST", "/api/tickets", admin.token, {
+          category,
+          description: `${category} 投诉`,
+          customerPhone: `1390000${String(phone++).padStart(4, "0")}`,
+        });
+        await api(t.baseUrl, "PUT", `/api/tickets/${made.body.number}/place`, admin.token, place);
+        if (createdAt)
+          await t.app.db.prisma.ticket.update({
+            where: { number: made.body.number },
+            data: { createdAt: new Date(createdAt) },
+          });
+        return made.body.number;
+      };
+      hz.push(await open("DELAY", { place: "杭州", stage: "transit", outlet: "HZ1" }, "2026-11-25T02:00:00Z"));
+      hz.push(await open("DELAY", { place: "杭州", stage: "transit", outlet: "HZ1" }, "2026-11-26T02:00:00Z"));
+      await open("LOSS", { place: "北京", stage: "delivery", outlet: "BJ1" }, "2026-11-27T02:00:00Z");
+      // The week before: 3 LOSS in 北京, none in 杭州.
+      for (const day of ["18", "19", "20"])
+        await open("LOSS", { place: "北京", stage: "delivery" }, `2026-11-${day}T02:00:00Z`);
+    },
+  );
+
+  async function dashboard(): Promise<Page> {
+    const page = await e.browser.newPage({ locale: "zh-CN", viewport: { width: 1440, height: 1000 } });
+    // 24–30 November (Monday to Sunday, China time); the period before is 17–23 November.
+    await page.goto(`${e.t.baseUrl}/dashboard?from=2026-11-24&to=2026-11-30`);
+    await page.fill("input[name=username]", "dp-sup");
+    await page.fill("input[name=password]", "pw-dp-sup-12345");
+    await page.click("#login button[type=submit]");
+    await page.waitForSelector("body[data-loaded=true]");
+    return page;
+  }
+
+  it("compares this week with the last by category, stage and province, biggest rise first", async () => {
+    const page = await dashboard();
+    await expect.poll(() => page.locator("#compare-table").count()).toBe(1);
+    expect(await page.locator("#compare-period").textContent()).toBe("上期：2026-11-17 – 2026-11-23（与本期等长）");
+    const rows = page.locator("#compare-table tbody tr");
+    expect(await rows.first().getAttribute("data-compare")).toMatch(/^(category:DELAY|stage:transit|province:330000)$/);
+    expect(await page.locator('#compare-table tr[data-compare="category:DELAY"]').textContent()).toBe(
+      "类别延误20+2 (↑)",
+    );
+    expect(await page.locator('#compare-table tr[data-compare="stage:delivery"]').textContent()).toBe(
+      "环节派送13−2 (−66.7%)",
+    );
+    expect(await page.locator('#stages li[data-stage="transit"] .delta').textContent()).toBe(" +2 (↑)");
+    // Provinces: most complaints first; sorted by the last period's count on a click.
+    const provinces = () =>
+      page.locator("#provinces-table tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-province")));
+    expect(await provinces()).toEqual(["330000", "110000"]);
+    await page.locator('#provinces-table th[data-sort="before"]').click();
+    expect(await provinces()).toEqual(["110000", "330000"]);
+    expect(await page.locator('#provinces-table th[data-sort="before"]').getAttribute("aria-sort")).toBe("descending");
+    await page.close();
+  });
+
+  it("ranks outlets, sorts by complaints per 10,000 parcels on a click, and a row opens its tickets", async () => {
+    const page = await dashboard();
+    const outlets = () =>
+      page.locator("#outlets-table tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-outlet")));
+    await expect.poll(outlets).toEqual(["HZ1", "BJ1"]);
+    expect(await page.locator('#outlets-table tr[data-outlet="HZ1"]').textContent()).toBe(
+      "HZ1杭州一号网点2002,8007.14",
+    );
+    await page.locator('#outlets-table th[data-sort="ratePer10k"]').click();
+    expect(await outlets()).toEqual(["BJ1", "HZ1"]);
+    await page.locator('#outlets-table th[data-sort="ratePer10k"]').click();
+    expect(await outlets()).toEqual(["HZ1", "BJ1"]);
+    await page.locator('#outlets-table tr[data-outlet="HZ1"]').click();
+    await expect.poll(() => page.locator("#drill").isVisible()).toBe(true);
+    expect(await page.locator("#drill-title").textContent()).toContain("HZ1");
+    const listed = await page.locator("#drill-table tbody tr td:first-child").allTextContents();
+    expect(listed.sort()).toEqual([...hz].sort());
+    await page.close();
+  });
+});
