@@ -50,7 +50,7 @@
 .launcher[aria-expanded="true"] .bubble { display: none; }
 .launcher[aria-expanded="true"] .x { display: block; }
 .badge {
-  all: initial; position: absolute; top: -4px; ${side === "right" ? "left" : "right"}: -4px; min-width: 20px; height: 20px;
+  all: initial; display: block; box-sizing: border-box; position: absolute; top: -4px; ${side === "right" ? "left" : "right"}: -4px; min-width: 20px; height: 20px;
   padding: 0 6px; border-radius: 10px; background: #f53f3f; color: #fff; border: 2px solid #fff;
   font: 600 12px/16px -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; text-align: center;
 }
