@@ -308,11 +308,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     log: log.child({ component: "attachments" }),
     maxPerConversation: config.ATTACHMENTS_PER_CONVERSATION,
   });
-  const bot = new KuaidiBot(new IntentRouter(nlu, flows, hasOpenTicket), new ImageTurn(prisma, opts.now));
+  const imageTurn = new ImageTurn(prisma, opts.now);
+  const bot = new KuaidiBot(new IntentRouter(nlu, flows, hasOpenTicket), imageTurn);
   const conversations = new ConversationService({
     db: prisma,
     sql: db,
     bot,
+    evidence: imageTurn,
     adapter: new TurnAdapter(),
     outbox,
     bus,

@@ -34,6 +34,13 @@ export interface ConversationDeps {
   defaultLocale: Locale;
   /** A customer wrote while a ticket waited on them: the ticket resumes (and its clocks). */
   onCustomerReply?: (conversationId: string) => Promise<void>;
+  /**
+   * A customer's images while a person holds the chat (the bot is silent): evidence for the
+   * complaint or claim opened here in the last day (issue 17; ImageTurn.attachToRecentTicket).
+   */
+  evidence?: {
+    attachToRecentTicket(conversationId: string, attachmentIds: string[], messageId: string): Promise<unknown>;
+  };
   /** Test-only fault injection point (see FAULT_INJECT in config). */
   afterInboundStored?: () => void;
 }
@@ -293,6 +300,13 @@ export class ConversationService implements ChannelConversations {
     });
     // Committed by a concurrent replay elsewhere: answer with what that one stored.
     if (!stored) return this.repliesTo(input.inboundId);
+    if (input.mode !== "bot" && this.deps.evidence) {
+      const ids = (inboundAttachments(input.payload) ?? []).map((a) => a.id);
+      if (ids.length)
+        await this.deps.evidence
+          .attachToRecentTicket(input.conversationId, ids, input.inboundId)
+          .catch((err) => log.error({ err, conversationId: input.conversationId }, "linking evidence failed"));
+    }
 
     const inboundDto: MessageDto = {
       id: input.inboundId,

@@ -48,6 +48,44 @@ export class ImageTurn implements ImageTurnHandler {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /**
+   * Links images to the complaint or claim opened from this conversation within the last day and
+   * still open, as evidence (ticket event `evidence_added`); undefined when there is none. Also
+   * used while a person holds the chat and the bot is silent (ConversationService).
+   */
+  async attachToRecentTicket(
+    conversationId: string,
+    attachmentIds: string[],
+    messageId: string,
+  ): Promise<{ id: string; number: string } | undefined> {
+    const ticket = await this.db.ticket.findFirst({
+      where: {
+        conversationId,
+        type: { in: EVIDENCE_TYPES },
+        status: { notIn: ["resolved", "closed"] },
+        createdAt: { gte: new Date(this.now().getTime() - EVIDENCE_WINDOW_MS) },
+      },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, number: true },
+    });
+    if (!ticket) return undefined;
+    await this.db.$transaction([
+      this.db.attachment.updateMany({
+        where: { id: { in: attachmentIds } },
+        data: { purpose: "evidence", ticketId: ticket.id },
+      }),
+      this.db.ticketEvent.create({
+        data: {
+          ticketId: ticket.id,
+          actorType: "customer",
+          type: "evidence_added",
+          data: { attachmentIds, messageId },
+        },
+      }),
+    ]);
+    return ticket;
+  }
+
   async handle(context: TurnContext, route: (text: string) => Promise<void>): Promise<void> {
     const info = turnInfo(context);
     const attachments =
@@ -75,31 +113,8 @@ export class ImageTurn implements ImageTurnHandler {
       return;
     }
 
-    const ticket = await this.db.ticket.findFirst({
-      where: {
-        conversationId: info.conversationId,
-        type: { in: EVIDENCE_TYPES },
-        status: { notIn: ["resolved", "closed"] },
-        createdAt: { gte: new Date(this.now().getTime() - EVIDENCE_WINDOW_MS) },
-      },
-      orderBy: { createdAt: "desc" },
-      select: { id: true, number: true },
-    });
+    const ticket = await this.attachToRecentTicket(info.conversationId, ids, info.inboundMessageId);
     if (ticket) {
-      await this.db.$transaction([
-        this.db.attachment.updateMany({
-          where: { id: { in: ids } },
-          data: { purpose: "evidence", ticketId: ticket.id },
-        }),
-        this.db.ticketEvent.create({
-          data: {
-            ticketId: ticket.id,
-            actorType: "customer",
-            type: "evidence_added",
-            data: { attachmentIds: ids, messageId: info.inboundMessageId },
-          },
-        }),
-      ]);
       await context.sendActivity(reply(it(info.locale, "evidenceAttached", { number: ticket.number })));
       if (!waybills.length) return;
     }

@@ -255,7 +255,6 @@ describe.each(DB_KINDS)("web chat images on %s", (kind: DbKind) => {
       where: { ticketId: ticket.id, type: "evidence_added" },
     });
     expect(events).toHaveLength(1);
-
     // Agents: the ticket's group reaches the images (list with OCR text, thumbnail, full view);
     // another group gets 403 on all of it; a supervisor reaches everything.
     const api = (token: string, url: string) =>
@@ -287,6 +286,21 @@ describe.each(DB_KINDS)("web chat images on %s", (kind: DbKind) => {
     const loose = await upload(stranger, await renderLabel(["HELLO"]));
     expect((await api(mine.token, `/api/attachments/${loose.body.attachment!.id}`)).status).toBe(403);
     expect((await api(boss.token, `/api/attachments/${loose.body.attachment!.id}`)).status).toBe(200);
+
+    // A person takes over; the bot is silent, and a photo sent to them is still the ticket's evidence.
+    await chat.say("转人工");
+    const holder = await createStaff(t.app, t.baseUrl, { username: `h-${kind}`, role: "supervisor" });
+    const take = await fetch(`${t.baseUrl}/api/conversations/${sessionConv.conversationId}/take`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${holder.token}` },
+    });
+    expect(take.status).toBe(204);
+    const held = await upload(chat, await renderLabel(["SIDE VIEW"], { format: "png" }));
+    expect(held.body.replies).toEqual([]);
+    const heldRow = await t.app.db.prisma.attachment.findUniqueOrThrow({ where: { id: held.body.attachment!.id } });
+    expect([heldRow.purpose, heldRow.ticketId]).toEqual(["evidence", ticket.id]);
+    expect(await t.app.db.prisma.ticketEvent.count({ where: { ticketId: ticket.id, type: "evidence_added" } })).toBe(2);
+    expect(await t.app.db.prisma.attachment.count({ where: { ticketId: ticket.id } })).toBe(3);
   });
   // Issue 15: a claim's evidence (photos once images are supported).
   it("during a claim (理赔) intake a photo is kept as evidence and linked to the claim it opens", async () => {
