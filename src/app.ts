@@ -87,6 +87,7 @@ import { OutletService } from "./outlets/outlet.service.js";
 import { RetentionService } from "./privacy/retention.service.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { InProcessBus } from "./realtime/in-process.bus.js";
+import { EarlyWarningPush } from "./reports/early-warning.push.js";
 import { loadReportConfig } from "./reports/report.config.js";
 import { scheduleRollup } from "./reports/report.rollup.js";
 import { reportRoutes } from "./reports/report.routes.js";
@@ -130,6 +131,8 @@ export interface App {
   holidays: HolidayService;
   surveys: SurveyService;
   reports: ReportService;
+  /** Issue 23: the early-warning check that pushes new spikes to supervisors. */
+  earlyWarning: EarlyWarningPush;
   tracking: Tracking;
   knowledge: KnowledgeService;
   /** Issue 21: outbound webhook subscriptions and the dispatcher that sends their deliveries. */
@@ -464,6 +467,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));
   // Issue 8: per-day rollups of the dashboard summary, refreshed every 5 minutes (report.rollup.ts).
   await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));
+  // Issue 23: 投诉预警 by category, city and stage pushed live to supervisors.
+  const earlyWarning = new EarlyWarningPush(
+    prisma,
+    reports,
+    bus,
+    log.child({ component: "early-warning" }),
+    opts.now ?? (() => new Date()),
+  );
+  await earlyWarning.schedule(scheduler);
   await server.register(reportRoutes(reports, auth, new RequestReport(prisma), feedback));
   await server.register(knowledgeRoutes(knowledge, auth, audit));
   await server.register(
@@ -516,6 +528,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     holidays,
     surveys,
     reports,
+    earlyWarning,
     tracking,
     knowledge,
     feedback,

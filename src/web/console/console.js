@@ -1372,6 +1372,10 @@ function connect() {
 const refreshSoon = debounce(() => refreshList().catch(() => {}), 150);
 function onEvent(event) {
   switch (event.type) {
+    // Issue 23: 投诉预警 pushed to supervisors and admins (the server sends it to no one else).
+    case "alert.early_warning":
+      toast(locale === "en" ? (event.alert.messageEn ?? event.alert.message) : event.alert.message, "breach");
+      break;
     case "message":
     case "note": {
       const open = state.selected?.kind === "conversation" && state.selected.id === event.conversationId;

@@ -682,6 +682,45 @@ async function start() {
     $("to").value = params.get("to");
   } else setPreset(30);
   await load();
+  liveAlerts();
+}
+
+// ───────── live early warning (issue 23) ─────────
+// 投诉预警 by category, city or stage arrive over the staff WebSocket as they are detected: the alert
+// is put on top of the banner (marked live) and announced, without reloading the figures.
+let liveRetry = 0;
+function liveAlerts() {
+  const proto = location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${proto}://${location.host}/api/agents/ws?token=${encodeURIComponent(session.token)}`);
+  socket.addEventListener("open", () => {
+    liveRetry = 0;
+    document.body.dataset.live = "true";
+  });
+  socket.addEventListener("close", (e) => {
+    document.body.dataset.live = "false";
+    if (e.code !== 4401 && session.token) setTimeout(liveAlerts, Math.min(10_000, 500 * 2 ** liveRetry++));
+  });
+  socket.addEventListener("message", (e) => {
+    const event = JSON.parse(e.data);
+    if (event.type !== "alert.early_warning") return;
+    const a = event.alert;
+    const text = locale === "en" ? (a.messageEn ?? a.message) : a.message;
+    $("alerts").prepend(
+      h(
+        "div",
+        {
+          class: `alert ${a.level} live`,
+          role: "alert",
+          "data-code": a.code,
+          "data-live": "true",
+          ...(a.cityCode ? { "data-city": a.cityCode } : {}),
+          ...(a.stage ? { "data-stage": a.stage } : {}),
+        },
+        text,
+      ),
+    );
+    toast(text, "error");
+  });
 }
 if (session.token) start();
 else showLogin();

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { STAGES } from "../../src/places/stage.js";
+import { ROLLUP_KEY } from "../../src/reports/report.rollup.js";
+import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { CITIES } from "./report-cities.fixture.js";
+import { staffLogin } from "./ticket.helpers.js";
+
+const HOUR = 3_600_000;
+/** 12:00 on 20 October (China time): the window is 06:00–12:00, the baseline the 7 days before. */
+const END = new Date("2026-10-20T12:00:00+08:00");
+
+type Pushed = { type: string; alert?: { code: string; cityCode?: string; stage?: string; message: string } };
+
+// Issue 23 (003 §7.3.1): 投诉预警 by region and stage pushed live to supervisors — the bursting city
+// and stage reach a supervisor's and an admin's socket once per window, an agent's never.
+describe.each(DB_KINDS)("early-warning alerts pushed to supervisors on %s (issue 23)", (kind) => {
+  let t: TestApp;
+  let now = new Date(END.getTime() - 7 * HOUR); // before the burst
+  const sockets: WebSocket[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp(kind, { DEMO_DATA: "false" }, { now: () => now });
+    await t.app.scheduler.cancel(ROLLUP_KEY);
+    await t.app.scheduler.cancel("early-warning:check"); // the test runs the check itself
+    const db = t.app.db.prisma;
+    const customer = await db.customer.create({ data: { phone: "13700003333" } });
+    let seq = 0;
+    const row = (createdAt: Date, city: (typeof CITIES)[number], stage: string) => ({
+      number: `202610-${String(++seq).padStart(5, "0")}`,
+      category: "DELAY",
+      groupCode: "logistics",
+      customerId: customer.id,
+      channel: "webchat",
+      description: "快递延误",
+      provinceCode: city.provinceCode,
+      cityCode: city.cityCode,
+      stage,
+      createdAt,
+    });
+    const rows = [];
+    const windowStart = END.getTime() - 6 * HOUR;
+    for (const [c, city] of CITIES.entries()) {
+      for (let i = 0; i < 28; i++)
+        rows.push(row(new Date(windowStart - (i + 1) * 6 * HOUR + c * 60_000), city, STAGES[(c + i) % 4]!));
+      rows.push(row(new Date(windowStart + HOUR + c * 60_000), city, STAGES[c % 4]!));
+    }
+    // 金华: 12 more in the window, stuck at the transfer centre.
+    for (let i = 0; i < 12; i++) rows.push(row(new Date(windowStart + 2 * HOUR + i * 60_000), CITIES[29]!, "transit"));
+    await db.ticket.createMany({ data: rows });
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await t?.close();
+  });
+
+  async function listen(username: string, role: "agent" | "supervisor" | "admin"): Promise<Pushed[]> {
+    const { token } = await staffLogin(t.app, t.baseUrl, username, role, role === "agent" ? ["logistics"] : []);
+    const ws = new WebSocket(`${t.baseUrl.replace("http", "ws")}/api/agents/ws?token=${encodeURIComponent(token)}`);
+    sockets.push(ws);
+    const events: Pushed[] = [];
+    await new Promise<void>((resolve) => {
+      ws.on("message", (raw) => {
+        const e = JSON.parse(raw.toString()) as Pushed;
+        events.push(e);
+        if (e.type === "ready") resolve();
+      });
+    });
+    return events;
+  }
+
+  it("the burst's city and stage reach supervisors and admins once per window, agents never", async () => {
+    const [sup, admin, agent] = await Promise.all([
+      listen("ew-sup", "supervisor"),
+      listen("ew-admin", "admin"),
+      listen("ew-agent", "agent"),
+    ]);
+    // Before the burst: nothing to push.
+    expect(await t.app.earlyWarning.check()).toEqual([]);
+    now = END;
+    const pushed = await t.app.earlyWarning.check();
+    expect(pushed.map((a) => [a.code, a.cityCode ?? a.stage])).toEqual([
+      ["COMPLAINT_SPIKE_REGION", "330700"],
+      ["COMPLAINT_SPIKE_STAGE", "transit"],
+    ]);
+    const alertsOf = (events: Pushed[]) =>
+      events
+        .filter((e) => e.type === "alert.early_warning")
+        .map((e) => [e.alert?.code, e.alert?.cityCode ?? e.alert?.stage]);
+    await expect.poll(() => alertsOf(sup).length).toBe(2);
+    await expect.poll(() => alertsOf(admin).length).toBe(2);
+    expect(alertsOf(sup)).toEqual(pushed.map((a) => [a.code, a.cityCode ?? a.stage]));
+    expect(sup.find((e) => e.alert?.cityCode === "330700")?.alert?.message).toMatch(
+      /^投诉预警：浙江省金华市 近 6 小时 13 件/,
+    );
+    // Checked again in the same window (another instance, the next run): not pushed twice.
+    now = new Date(END.getTime() + 5 * 60_000);
+    expect(await t.app.earlyWarning.check()).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(alertsOf(sup).length).toBe(2);
+    expect(alertsOf(agent)).toEqual([]);
+    expect(await t.app.db.prisma.earlyWarningAlert.count()).toBe(2);
+  });
+});
