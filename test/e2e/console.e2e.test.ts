@@ -225,9 +225,15 @@ describe("agent console in Chromium", () => {
     await adminPage.fill("input[name=password]", "admin-pass-123");
     await adminPage.click("#login button[type=submit]");
     await adminPage.locator('[data-tab="audit"]').click();
-    const usedRow = adminPage.locator("#panel tr", { hasText: "canned_reply.used" }).first();
+    const usedRow = adminPage
+      .locator("#panel tr", { has: adminPage.locator('[data-action="canned_reply.used"]') })
+      .first();
     await expect.poll(() => usedRow.count(), { timeout: 10_000 }).toBe(1);
     expect(await usedRow.locator("td").nth(1).textContent()).toBe("小王");
+    // In words (issue 18): the action, the ticket by number, the details as text, not JSON.
+    expect(await usedRow.locator("td").nth(2).textContent()).toBe("使用快捷回复");
+    expect(await usedRow.locator("td").nth(3).textContent()).toBe(`工单 ${linked.body.number}`);
+    expect(await usedRow.locator("td").nth(4).textContent()).toBe(`标题：运单跟进；工单号：${linked.body.number}`);
     await context.close();
   });
 });

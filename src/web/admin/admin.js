@@ -7,7 +7,31 @@ import { kbPanel } from "/static/admin/kb.js";
 import { outletsPanel } from "/static/admin/outlets.js";
 import { requestsPanel } from "/static/admin/requests.js";
 import { widgetPanel } from "/static/admin/widget.js";
-import { applyI18n, createApi, h, locale, login, session, showCalendarBanner, toast } from "/static/shared/staff.js";
+import {
+  applyI18n,
+  categoryLabel,
+  createApi,
+  h,
+  locale,
+  login,
+  session,
+  showCalendarBanner,
+  toast,
+} from "/static/shared/staff.js";
+import {
+  actionLabel,
+  actorLabel,
+  anyLabel,
+  auditDetails,
+  calendarLabel,
+  clockKindLabel,
+  listJoin,
+  policyLabel,
+  presenceLabel,
+  priorityLabel,
+  roleLabel,
+  staffWithRole,
+} from "/static/shared/words.js";
 
 const I18N = {
   "zh-CN": {
@@ -75,6 +99,21 @@ const I18N = {
     icsFile: "ICS 文件",
     loadIcs: "导入 ICS",
     view: "查看",
+    subjects: {
+      agent: "账号",
+      ticket: "工单",
+      conversation: "会话",
+      canned_reply: "快捷回复",
+      sla_policy: "SLA 策略",
+      kb_article: "知识条目",
+      outlet: "网点",
+      webhook: "Webhook",
+      api_key: "API 密钥",
+      customer: "客户",
+      outbox: "消息",
+      holidays: "节假日",
+      widget: "网页插件",
+    },
     holidayHelp:
       "每年国务院办公厅公布次年的放假与调休安排后，请在此导入。已导入的年份替代内置数据；没有数据的年份按周一至周五计算，相关 SLA 时钟会标注。",
   },
@@ -143,6 +182,21 @@ const I18N = {
     icsFile: "ICS file",
     loadIcs: "Import ICS",
     view: "View",
+    subjects: {
+      agent: "Account",
+      ticket: "Ticket",
+      conversation: "Conversation",
+      canned_reply: "Canned reply",
+      sla_policy: "SLA policy",
+      kb_article: "Article",
+      outlet: "Outlet",
+      webhook: "Webhook",
+      api_key: "API key",
+      customer: "Customer",
+      outbox: "Message",
+      holidays: "Holidays",
+      widget: "Web widget",
+    },
     holidayHelp:
       "Load the State Council's schedule for the next year once it is published. A loaded year replaces the built-in data; a year without data counts Monday–Friday and the SLA clocks concerned are marked.",
   },
@@ -154,6 +208,11 @@ const api = createApi(() => showLogin());
 const fmt = (iso) => new Date(iso).toLocaleString(locale);
 let groups = [];
 let me = null;
+/** A group's name in the page's language (its code when unknown). */
+const groupName = (code) => {
+  const g = groups.find((x) => x.code === code);
+  return g ? (locale === "en" ? g.nameEn : g.nameZh) : code;
+};
 
 function showLogin() {
   $("app-view").hidden = true;
@@ -214,7 +273,7 @@ const panels = {
         h(
           "select",
           { name: "role" },
-          ["agent", "supervisor", "admin"].map((r) => h("option", { value: r }, r)),
+          ["agent", "supervisor", "admin"].map((r) => h("option", { value: r }, roleLabel(r))),
         ),
       ),
       h(
@@ -253,9 +312,9 @@ const panels = {
         { "data-agent": a.username },
         h("td", {}, a.username),
         h("td", {}, a.displayName),
-        h("td", {}, a.role),
-        h("td", {}, a.groups.join("、")),
-        h("td", {}, a.presence),
+        h("td", { "data-role": a.role }, roleLabel(a.role)),
+        h("td", {}, listJoin(a.groups.map(groupName))),
+        h("td", { "data-presence": a.presence }, presenceLabel(a.presence)),
         h("td", {}, a.active ? T.active : T.disabled),
         h(
           "td",
@@ -303,7 +362,7 @@ const panels = {
           "select",
           { name: "groupCode" },
           h("option", { value: "" }, "—"),
-          groups.map((g) => h("option", { value: g.code }, g.nameZh)),
+          groups.map((g) => h("option", { value: g.code }, groupName(g.code))),
         ),
       ),
       h("button", { type: "submit" }, T.create),
@@ -323,7 +382,7 @@ const panels = {
         {},
         h("td", {}, c.title),
         h("td", {}, c.text),
-        h("td", {}, c.groupCode ?? "—"),
+        h("td", {}, c.groupCode ? groupName(c.groupCode) : "—"),
         h(
           "td",
           {},
@@ -349,14 +408,14 @@ const panels = {
       const target = h("input", { type: "number", min: "1", value: p.targetMinutes, style: "width:90px" });
       return h(
         "tr",
-        {},
-        h("td", {}, p.name),
-        h("td", {}, p.kind),
-        h("td", {}, p.category ?? "*"),
-        h("td", {}, p.priority ?? "*"),
-        h("td", {}, p.groupCode ?? "*"),
+        { "data-policy": p.name },
+        h("td", { title: p.name }, policyLabel(p)),
+        h("td", {}, clockKindLabel(p.kind)),
+        h("td", {}, p.category ? categoryLabel(p.category) : anyLabel),
+        h("td", {}, priorityLabel(p.priority)),
+        h("td", {}, p.groupCode ? groupName(p.groupCode) : anyLabel),
         h("td", {}, target),
-        h("td", {}, p.calendarId),
+        h("td", { title: p.calendarId }, calendarLabel(p.calendarId)),
         h("td", {}, String(p.rank)),
         h(
           "td",
@@ -477,7 +536,17 @@ const panels = {
     ];
   },
   async audit() {
-    const { events } = await api("/api/admin/audit?limit=200");
+    const [{ events }, { agents }] = await Promise.all([api("/api/admin/audit?limit=200"), api("/api/admin/agents")]);
+    const names = new Map(agents.map((a) => [a.id, a.displayName]));
+    /** The object acted on in words: a staff member by name, a ticket by number, else its kind and short id. */
+    const subjectLabel = (e) => {
+      if (!e.subjectType) return "";
+      const kind = T.subjects[e.subjectType] ?? e.subjectType;
+      if (e.subjectType === "agent" && names.has(e.subjectId)) return `${kind} ${names.get(e.subjectId)}`;
+      if (e.data?.number) return `${kind} ${e.data.number}`;
+      if (e.data?.title) return `${kind} ${e.data.title}`;
+      return e.subjectId ? `${kind} ${String(e.subjectId).slice(0, 8)}` : kind;
+    };
     return [
       table(
         [T.at, T.actor, T.action, T.subject, ""],
@@ -488,12 +557,12 @@ const panels = {
             h("td", {}, fmt(e.at)),
             h(
               "td",
-              e.actor ? { title: `${e.actor.username} ${e.actor.id}` } : {},
-              e.actor ? e.actor.displayName : `${e.actorType} ${e.actorId ?? ""}`,
+              { title: e.actor ? `${e.actor.username} ${e.actor.id}` : `${e.actorType} ${e.actorId ?? ""}` },
+              actorLabel(e),
             ),
-            h("td", {}, e.action),
-            h("td", {}, `${e.subjectType ?? ""} ${e.subjectId ?? ""}`),
-            h("td", {}, h("pre", {}, e.data ? JSON.stringify(e.data) : "")),
+            h("td", { title: e.action, "data-action": e.action }, actionLabel(e.action)),
+            h("td", { title: `${e.subjectType ?? ""} ${e.subjectId ?? ""}` }, subjectLabel(e)),
+            h("td", { class: "details", title: e.data ? JSON.stringify(e.data) : "" }, auditDetails(e.data, groupName)),
           ),
         ),
       ),
@@ -581,7 +650,7 @@ async function start() {
   me = await api("/api/auth/me");
   $("login-view").hidden = true;
   $("app-view").hidden = false;
-  $("me").textContent = `${me.displayName} (${me.role})`;
+  $("me").textContent = staffWithRole(me.displayName, me.role);
   showCalendarBanner($("calendar-banner"));
   groups = (await api("/api/groups")).groups;
   show(me.role === "admin" ? "agents" : "sla");

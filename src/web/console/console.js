@@ -13,6 +13,7 @@ import {
   session,
   toast,
 } from "/static/shared/staff.js";
+import { staffWithRole } from "/static/shared/words.js";
 import { R, requestActions, requestInfo, typeLabel, typeSelect } from "./requests.js";
 import { S, suggestionDetail, suggestionItems } from "./suggestions.js";
 
@@ -1449,7 +1450,7 @@ async function start() {
   }
   $("login-view").hidden = true;
   $("app-view").hidden = false;
-  $("me").textContent = `${me.displayName} (${me.role})`;
+  $("me").textContent = staffWithRole(me.displayName, me.role);
   $("dashboard-link").hidden = me.role === "agent";
   $("suggestions-tab").hidden = me.role === "agent";
   $("admin-link").hidden = me.role === "agent";
