@@ -28,11 +28,43 @@ export interface PreparedImage {
 
 /**
  * HEIC/HEIF (an iPhone's default): the ISO-BMFF `ftyp` box with a HEVC brand. The npm build of
- * libvips decodes AVIF only (HEVC is patent-encumbered), so it is named in the refusal.
+ * libvips decodes AVIF only (HEVC is patent-encumbered), so these go through libheif (WASM).
  */
 function isHeic(bytes: Buffer): boolean {
   if (bytes.length < 12 || bytes.toString("latin1", 4, 8) !== "ftyp") return false;
   return /^(heic|heix|hevc|hevx|heim|heis|mif1|msf1)$/.test(bytes.toString("latin1", 8, 12));
+}
+
+const HEIC_WORKER_URL = new URL("./worker/heic.worker.mjs", import.meta.url);
+/** A HEIC that takes longer than this to decode is refused (a 12 MP photo takes ~0.3–1 s). */
+const HEIC_TIMEOUT_MS = 20_000;
+
+/**
+ * A HEIC photo as JPEG: decoded by libheif (heic-decode, WebAssembly) in a short-lived worker
+ * thread, off the event loop; the pixel cap is checked from the header before decoding.
+ */
+async function heicToJpeg(bytes: Buffer): Promise<Buffer> {
+  const { Worker } = await import("node:worker_threads");
+  const worker = new Worker(HEIC_WORKER_URL, {
+    workerData: { bytes: new Uint8Array(bytes), maxPixels: MAX_IMAGE_PIXELS },
+  });
+  type Reply = { width: number; height: number; data: Uint8Array } | { error: string; tooLarge?: boolean };
+  const reply = await new Promise<Reply>((resolve) => {
+    const timer = setTimeout(() => resolve({ error: "timeout" }), HEIC_TIMEOUT_MS);
+    worker.once("message", (m: Reply) => resolve(m));
+    worker.once("error", (err) => resolve({ error: err.message }));
+    worker.once("exit", () => resolve({ error: "HEIC worker exited" }));
+    void Promise.resolve().then(() => timer.unref());
+  }).finally(() => void worker.terminate());
+  if ("error" in reply) {
+    if (reply.tooLarge) throw new AppError("ATTACHMENT_UNREADABLE", "The image has too many pixels");
+    throw new AppError("ATTACHMENT_UNREADABLE");
+  }
+  return sharp(Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength), {
+    raw: { width: reply.width, height: reply.height, channels: 4 },
+  })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /**
@@ -44,12 +76,8 @@ function isHeic(bytes: Buffer): boolean {
 export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
   if (bytes.length === 0) throw new AppError("ATTACHMENT_EMPTY");
   if (bytes.length > MAX_IMAGE_BYTES) throw new AppError("ATTACHMENT_TOO_LARGE");
-  if (isHeic(bytes)) {
-    throw new AppError(
-      "ATTACHMENT_NOT_IMAGE",
-      "HEIC images are not supported; please send a JPEG (iPhone: Settings → Camera → Formats → Most Compatible)",
-    );
-  }
+  // Stored as JPEG: browsers other than Safari, WeChat and the console show it.
+  if (isHeic(bytes)) return prepareImage(await heicToJpeg(bytes));
   let format: string | undefined;
   let width = 0;
   let height = 0;

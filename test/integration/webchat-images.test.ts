@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
+import fs, { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaLinks } from "../../src/images/media.links.js";
@@ -87,6 +87,13 @@ describe.each(DB_KINDS)("web chat images on %s", (kind: DbKind) => {
       const none = await upload(chat, await renderLabel(["THANK YOU FOR", "YOUR ORDER"], { format: "webp" }));
       expect(none.status).toBe(200);
       expect(text(none.body.replies)).toMatch(/没能从中识别出运单号.*直接输入运单号/);
+
+      // An iPhone photo (HEIC) is read like any other and kept as JPEG.
+      const heic = readFileSync(new URL("../fixtures/label.heic", import.meta.url));
+      const iphone = await upload(chat, heic, { name: "IMG_0001.HEIC" });
+      expect(iphone.body.replies?.[0]?.text).toBe("识别到运单号 SF1438829301576");
+      const kept = await t.app.db.prisma.attachment.findUniqueOrThrow({ where: { id: iphone.body.attachment!.id } });
+      expect([kept.mime, kept.width, kept.height]).toEqual(["image/jpeg", 640, 240]);
     },
     60_000,
   );

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
@@ -40,11 +41,21 @@ describe("image checks by content (issue 17)", () => {
     expect([img.width, img.height]).toEqual([20, 40]); // rotated upright
   });
 
-  it("refuses by content, not by name: text, PDF, HEIC, empty, too big, corrupt, decompression bomb", async () => {
+  it("takes an iPhone's HEIC photo (libheif in a worker) and stores it as JPEG; a 48 MP one is refused before decoding", async () => {
+    const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+    const img = await prepareImage(fixture("label.heic"));
+    expect([img.mime, img.width, img.height]).toEqual(["image/jpeg", 640, 240]);
+    expect((await sharp(img.data).metadata()).format).toBe("jpeg");
+    expect((await sharp(img.thumbnail).metadata()).width).toBe(THUMB_SIZE);
+    expect(await refusal(fixture("48mp.heic"))).toBe("ATTACHMENT_UNREADABLE");
+  });
+
+  it("refuses by content, not by name: text, PDF, broken HEIC, empty, too big, corrupt, decompression bomb", async () => {
     expect(await refusal(Buffer.from("this is not an image, just renamed .jpg"))).toBe("ATTACHMENT_NOT_IMAGE");
     expect(await refusal(Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"))).toBe("ATTACHMENT_NOT_IMAGE");
+    // A HEIC header with nothing decodable behind it.
     const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from("ftypheic"), Buffer.alloc(200)]);
-    expect(await refusal(heic)).toBe("ATTACHMENT_NOT_IMAGE");
+    expect(await refusal(heic)).toBe("ATTACHMENT_UNREADABLE");
     expect(await refusal(Buffer.alloc(0))).toBe("ATTACHMENT_EMPTY");
     expect(await refusal(Buffer.alloc(MAX_IMAGE_BYTES + 1, 1))).toBe("ATTACHMENT_TOO_LARGE");
     const png = await renderLabel(["SF1438829301576"]);
