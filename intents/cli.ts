@@ -100,8 +100,18 @@ function compareCmd(): void {
   const test = parseJsonl(readFileSync(defaultTestFile(), "utf8"));
   const { LinearNlu } = require_engine;
   const configs: [string, Parameters<typeof LinearNlu.train>[1]][] = [
-    ["softmax (chosen)", {}],
-    ["linear SVM (hinge)", { intent: { loss: "hinge", lr: 0.1 }, category: { loss: "hinge", lr: 0.1 } }],
+    ["NB-weighted softmax, T 1.5 (chosen)", {}],
+    ["plain softmax (before issue 16's NBLR)", { nbIntent: 0, nbCategory: 0, intentTemperature: 1 }],
+    [
+      "linear SVM (hinge)",
+      {
+        intent: { loss: "hinge", lr: 0.1 },
+        category: { loss: "hinge", lr: 0.1 },
+        nbIntent: 0,
+        nbCategory: 0,
+        intentTemperature: 1,
+      },
+    ],
     ["softmax, model only (no rules)", { noRules: true }],
   ];
   for (const [name, opts] of configs) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LinearClassifier, rng, softmax, TfidfVectoriser } from "../../../intents/linear.classifier.js";
+import { LinearClassifier, nbScale, rng, softmax, TfidfVectoriser } from "../../../intents/linear.classifier.js";
 
 // linear.classifier.ts: the model's arithmetic, checked on cases small enough to work by hand.
 const vec = (idx: number[], val: number[]) => ({ idx: Int32Array.from(idx), val: Float32Array.from(val) });
@@ -147,5 +147,33 @@ describe("LinearClassifier", () => {
     const c = new LinearClassifier(3, 2);
     c.train(xs, ys, { seed: 7 });
     expect(Array.from(c.w)).not.toEqual(Array.from(a.w));
+  });
+});
+
+describe("NB-weighted logistic regression (issue 16)", () => {
+  // Feature 0 only in class 0, feature 1 only in class 1, feature 2 in both.
+  const xs = [vec([0, 2], [0.8, 0.6]), vec([0, 2], [0.8, 0.6]), vec([1, 2], [0.8, 0.6]), vec([1, 2], [0.8, 0.6])];
+  const ys = [0, 0, 1, 1];
+  it("nbScale: 1 + β·|log-count ratio| / mean; a feature that tells the classes apart weighs more than a shared one", () => {
+    const s = nbScale(xs, ys, 3, 2, 1);
+    // Binarised counts with α = 1: feature 0 is in 2 of class 0's documents and none of class 1's.
+    const sum = 2 + 1 + 3; // Σ_j (α + n_j) for either class (and for its complement)
+    const r0 = Math.abs(Math.log(3 / sum) - Math.log(1 / sum));
+    const mean = (4 * r0 + 0 + 0) / 6;
+    expect(s[0 * 2 + 0]).toBeCloseTo(1 + r0 / mean, 5);
+    expect(s[2 * 2 + 0]).toBeCloseTo(1, 6); // shared feature: ratio 0
+    expect(s[0 * 2 + 0]!).toBeGreaterThan(s[2 * 2 + 0]!);
+    expect(Array.from(nbScale(xs, ys, 3, 2, 0))).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+  it("the training scale is folded into the weights: prediction is a plain linear model's", () => {
+    const scale = nbScale(xs, ys, 3, 2, 1);
+    const m = new LinearClassifier(3, 2);
+    m.train([xs[0]!], [0], { epochs: 1, lr: 0.5, l2: 0, scale });
+    // One step from zero: p = [0.5, 0.5], input x·scale, gradient −0.5 for class 0; folded: w = lr·0.5·x·scale².
+    expect(m.w[0]).toBeCloseTo(0.5 * 0.5 * 0.8 * scale[0]! * scale[0]!, 5);
+    expect(m.w[4]).toBeCloseTo(0.5 * 0.5 * 0.6 * scale[4]! * scale[4]!, 5);
+    const plain = new LinearClassifier(3, 2);
+    plain.train([xs[0]!], [0], { epochs: 1, lr: 0.5, l2: 0 });
+    expect(m.w[0]!).toBeGreaterThan(plain.w[0]!);
   });
 });

@@ -135,6 +135,18 @@ describe("snapshots and robustness", () => {
       entities: [],
     });
   });
+  it("intentTemperature T divides the intent scores: softmax(s / T), ranking unchanged, less sure", () => {
+    const sharp = LinearNlu.train(tiny, { intentTemperature: 1 });
+    const soft = LinearNlu.train(tiny, { intentTemperature: 2 });
+    const a = Object.values(sharp.intentProbabilities("我要投诉快递"));
+    const b = Object.values(soft.intentProbabilities("我要投诉快递"));
+    const la = a.map(Math.log);
+    const lb = b.map(Math.log);
+    // log-probability differences halve at T = 2.
+    expect(lb[1]! - lb[0]!).toBeCloseTo((la[1]! - la[0]!) / 2, 4);
+    expect(b.indexOf(Math.max(...b))).toBe(a.indexOf(Math.max(...a)));
+    expect(Math.max(...b)).toBeLessThan(Math.max(...a));
+  });
   it("intentProbabilities: one probability per intent, summing to 1", () => {
     const p = engine.intentProbabilities("快递到哪了");
     expect(Object.keys(p)).toEqual([...INTENTS]);
