@@ -76,6 +76,7 @@ const BUNDLED = [
   "opencc-js",
   "fast-xml-parser",
   "csv-stringify",
+  "csv-parse",
   "ical.js",
   "china-area-data",
 ];
