@@ -6,6 +6,7 @@
  */
 import type { Db } from "../db/client.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { OUTLET_COLUMNS, outletGrain } from "./report.rollup.js";
 
 export interface OutletRow {
   code: string;
@@ -70,22 +71,28 @@ export function proRataShipments(from: Date, to: Date, counts: ReadonlyMap<strin
 
 const MAX_OUTLETS = 500;
 
-/** `where` filters the complaints (type, period, group, agent) on alias t. */
+/**
+ * Over the rolled-up days (`rt` on ReportOutletDay r) plus the live tickets (`lt` on Ticket t), as
+ * the other summary figures (report.rollup.ts).
+ */
 export async function outletFigures(
   db: Db,
   from: Date,
   to: Date,
-  where: Prisma.Sql,
+  lt: Prisma.Sql,
+  rt: Prisma.Sql,
 ): Promise<{ byOutlet: OutletFigures; byRootCause: RootCauseFigures }> {
   const months = monthsOf(from, to);
   const [complaints, counts] = await Promise.all([
     db.$queryRaw<{ code: string | null; name: string | null; total: number; quality: number; non_quality: number }[]>`
-      SELECT t."outletCode" AS code, o.name, count(*)::int AS total,
-        count(*) FILTER (WHERE t."rootCause" = 'quality')::int AS quality,
-        count(*) FILTER (WHERE t."rootCause" = 'non_quality')::int AS non_quality
-      FROM "Ticket" t LEFT JOIN "Outlet" o ON o.code = t."outletCode"
-      WHERE ${where}
-      GROUP BY t."outletCode", o.name`,
+      WITH g AS (
+        SELECT ${OUTLET_COLUMNS} FROM "ReportOutletDay" r WHERE ${rt}
+        UNION ALL ${outletGrain(lt)}
+      )
+      SELECT g."outletCode" AS code, o.name, sum(g.total)::int AS total,
+        sum(g.quality)::int AS quality, sum(g."nonQuality")::int AS non_quality
+      FROM g LEFT JOIN "Outlet" o ON o.code = g."outletCode"
+      GROUP BY g."outletCode", o.name`,
     months.length
       ? db.$queryRaw<{ code: string; name: string; month: string; shipments: number }[]>`
           SELECT s."outletCode" AS code, o.name, to_char(s.month, 'YYYY-MM-DD') AS month, s.shipments

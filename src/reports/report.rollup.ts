@@ -128,6 +128,16 @@ export const placeGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
     count(*)::int AS total, count(t."repeatOfId")::int AS repeats
   FROM "Ticket" t WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4, 5, 6`;
 
+export const OUTLET_COLUMNS = Prisma.sql`day, "groupCode", "assigneeId", "outletCode", total, quality, "nonQuality"`;
+
+/** Complaints (alias t) matching `where` per (day, group, assignee, outlet), with their root causes — issue 23. */
+export const outletGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
+  SELECT (t."createdAt" + ${CST})::date AS day, t."groupCode", t."assigneeId", t."outletCode",
+    count(*)::int AS total,
+    count(*) FILTER (WHERE t."rootCause" = 'quality')::int AS quality,
+    count(*) FILTER (WHERE t."rootCause" = 'non_quality')::int AS "nonQuality"
+  FROM "Ticket" t WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4`;
+
 export const SURVEY_COLUMNS = Prisma.sql`day, "groupCode", "agentId", sent, answered, satisfied, basically,
   dissatisfied, rated, "starsN", "stars45", "ratingsN", "ratings45", "speedSum", "speedN", "effectSum", "effectN",
   "attitudeSum", "attitudeN", "npsN", promoters, detractors, "fcrN", "fcrYes"`;
@@ -227,6 +237,7 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
       await tx.$executeRaw`DELETE FROM "ReportSlaDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
       await tx.$executeRaw`DELETE FROM "ReportSurveyDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
       await tx.$executeRaw`DELETE FROM "ReportPlaceDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
+      await tx.$executeRaw`DELETE FROM "ReportOutletDay" r WHERE ${inDays(Prisma.sql`r.day`, runs)}`;
       await tx.$executeRaw`INSERT INTO "ReportTicketDay" (${TICKET_COLUMNS})
         ${ticketGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
       // Coarser sums of the same rows for the views not filtered by agent (far fewer rows to add up).
@@ -240,6 +251,8 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
         ${slaGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
       await tx.$executeRaw`INSERT INTO "ReportPlaceDay" (${PLACE_COLUMNS})
         ${placeGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
+      await tx.$executeRaw`INSERT INTO "ReportOutletDay" (${OUTLET_COLUMNS})
+        ${outletGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
       await tx.$executeRaw`INSERT INTO "ReportSurveyDay" (${SURVEY_COLUMNS})
         ${surveyGrain(inRanges(Prisma.sql`s."sentAt"`, ranges))}`;
       await tx.$executeRaw`

@@ -397,7 +397,7 @@ export class ReportService {
           sum(repeats)::int AS repeats
         FROM g GROUP BY GROUPING SETS (("provinceCode"), ("provinceCode", "cityCode"), (stage))`,
         this.placeSpikes(f.to < now ? f.to : now, f.group),
-        outletFigures(this.db, f.from, f.to, this.ticketWhere(f)),
+        outletFigures(this.db, f.from, f.to, lt, rt),
       ]);
 
     const tickets = ticketRows.filter((r) => r.level === 7);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLLUP_KEY, refreshRollup } from "../../src/reports/report.rollup.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
 import { api, staffLogin } from "./ticket.helpers.js";
 
@@ -29,6 +30,7 @@ describe.each(DB_KINDS)("period comparison and drill-down by place on %s (issue 
 
   beforeAll(async () => {
     t = await startTestApp(kind, { DEMO_DATA: "false" }, { now: () => NOW });
+    await t.app.scheduler.cancel(ROLLUP_KEY); // the test rolls up itself
     admin = await staffLogin(t.app, t.baseUrl, "compare-admin", "admin");
     const imported = await fetch(`${t.baseUrl}/api/admin/outlets/import`, {
       method: "POST",
@@ -114,5 +116,32 @@ describe.each(DB_KINDS)("period comparison and drill-down by place on %s (issue 
     expect(await drill("province=110000")).toEqual([]); // 北京's are last period's
     for (const q of ["province=浙江", "city=33", "stage=sorting", `outlet=${"x".repeat(41)}`])
       expect((await api(t.baseUrl, "GET", `/api/reports/tickets?${PERIOD}&${q}`, admin.token)).status).toBe(400);
+  });
+
+  it("by outlet and root cause: the rollup gives the live figures, and a changed outlet or root cause counts at once", async () => {
+    // The week before is at least two days old (the rollup's reach; the database's own clock).
+    const q = "/api/reports/summary?from=2026-11-17&to=2026-11-23";
+    type Figures = {
+      complaints: {
+        byOutlet: { outlets: { code: string; total: number; quality: number }[]; unknown: number };
+        byRootCause: { quality: number; nonQuality: number; unset: number };
+      };
+    };
+    const figures = async () => (await api<Figures>(t.baseUrl, "GET", q, admin.token)).body.complaints;
+    const live = await figures();
+    expect(live.byOutlet).toMatchObject({ outlets: [{ code: "HZ1", total: 1, quality: 0 }], unknown: 2 });
+    expect(live.byRootCause).toEqual({ quality: 0, nonQuality: 0, unset: 3 });
+    expect((await refreshRollup(t.app.db.prisma)).days).toBeGreaterThan(0);
+    expect(await t.app.db.prisma.reportOutletDay.count()).toBeGreaterThan(0);
+    expect(await figures()).toEqual(live);
+    // 北京's first LOSS: its outlet set by the agent, its root cause at resolution (written directly here).
+    const [, bj] = numbers.previous as [string, string, string];
+    expect((await api(t.baseUrl, "PUT", `/api/tickets/${bj}/place`, admin.token, { outlet: "HZ1" })).status).toBe(200);
+    await t.app.db.prisma.ticket.update({ where: { number: bj }, data: { rootCause: "non_quality" } });
+    const changed = await figures();
+    expect(changed.byOutlet).toMatchObject({ outlets: [{ code: "HZ1", total: 2 }], unknown: 1 });
+    expect(changed.byRootCause).toEqual({ quality: 0, nonQuality: 1, unset: 2 });
+    await refreshRollup(t.app.db.prisma);
+    expect(await figures()).toEqual(changed);
   });
 });
