@@ -24,6 +24,8 @@ export const ERRORS = {
   SHIPMENT_NOT_FOUND: { status: 404, message: "No tracking data for this waybill" },
   ILLEGAL_TRANSITION: { status: 409, message: "Illegal state transition" },
   CONFLICT: { status: 409, message: "Conflict" },
+  /** Issue 18: a change that would leave no active administrator (demoting or disabling the last one). */
+  LAST_ADMIN: { status: 409, message: "The last active administrator cannot be demoted or disabled" },
   SLA_POLICY_LOCKED: { status: 409, message: "This SLA policy is fixed and cannot be changed" },
   /** An ICS import that is not an iCalendar file, or has no day of the year asked for. */
   HOLIDAY_ICS_INVALID: { status: 400, message: "Not a holiday calendar for this year" },

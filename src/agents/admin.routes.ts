@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Db } from "../db/client.js";
@@ -156,6 +157,12 @@ export const adminRoutes =
         const existing = await db.agent.findUnique({ where: { id: request.params.id } });
         if (!existing) throw new AppError("NOT_FOUND", "Agent not found");
         if (b.groups) await assertGroups(db, b.groups);
+        // Nobody could administer the product again: the last active admin stays one.
+        const demoted = (b.role !== undefined && b.role !== "admin") || b.active === false;
+        if (existing.role === "admin" && existing.active && demoted) {
+          const admins = await db.agent.count({ where: { role: "admin", active: true } });
+          if (admins <= 1) throw new AppError("LAST_ADMIN");
+        }
         const updated = await db.$transaction(async (tx) => {
           if (b.groups) {
             await tx.agentGroup.deleteMany({ where: { agentId: existing.id } });
@@ -192,7 +199,51 @@ export const adminRoutes =
             data: { ...b, password: b.password ? "[changed]" : undefined },
           },
         });
+        auth.forgetAgent(existing.id);
         return toAgentOut(updated);
+      },
+    );
+
+    app.post(
+      "/api/admin/agents/:id/password-reset",
+      {
+        onRequest: admin,
+        schema: {
+          tags: ["admin"],
+          security,
+          summary:
+            "Reset a staff member's password: a new one is generated and returned once (never stored in clear); their sessions end and a lockout is lifted",
+          params: z.object({ id: z.uuid() }),
+          response: {
+            200: z.object({ password: z.string().describe("the new password, shown once") }),
+            ...errorResponses(400, 401, 403, 404),
+          },
+        },
+      },
+      async (request) => {
+        const existing = await db.agent.findUnique({ where: { id: request.params.id }, select: { id: true } });
+        if (!existing) throw new AppError("NOT_FOUND", "Agent not found");
+        // 12 random bytes: 16 characters of base64url (96 bits).
+        const newPassword = randomBytes(12).toString("base64url");
+        const passwordHash = await AuthService.hashPassword(newPassword);
+        await db.$transaction(async (tx) => {
+          await tx.agent.update({
+            where: { id: existing.id },
+            data: { passwordHash, failedLogins: 0, lockedUntil: null },
+          });
+          await tx.authSession.updateMany({
+            where: { agentId: existing.id, revokedAt: null },
+            data: { revokedAt: new Date() },
+          });
+          await auditStaff(tx, request.principal!.agentId, {
+            action: "agent.password_reset",
+            subjectType: "agent",
+            subjectId: existing.id,
+            data: { password: "[generated]" },
+          });
+        });
+        auth.forgetAgent(existing.id);
+        return { password: newPassword };
       },
     );
 

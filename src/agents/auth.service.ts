@@ -202,6 +202,14 @@ export class AuthService {
     ]);
   }
 
+  /**
+   * Forgets this process's cached principals of one agent (after a password reset, a role or
+   * group change, a disabled account), so their next request reads the database again.
+   */
+  forgetAgent(agentId: string): void {
+    for (const [id, hit] of this.cache) if (hit.principal.agentId === agentId) this.cache.delete(id);
+  }
+
   async logout(token: string): Promise<void> {
     const id = sha256(token);
     this.cache.delete(id);

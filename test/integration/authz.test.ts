@@ -124,6 +124,7 @@ const ROUTES: Record<string, Policy> = {
   "GET /api/admin/agents": supervisors,
   "POST /api/admin/agents": admin,
   "PATCH /api/admin/agents/{id}": admin,
+  "POST /api/admin/agents/{id}/password-reset": admin,
   "POST /api/admin/canned-replies": admin,
   "DELETE /api/admin/canned-replies/{id}": admin,
   "GET /api/admin/audit": admin,

@@ -83,6 +83,12 @@ const I18N = {
     forbidden: "需要管理员权限",
     saved: "已保存",
     presence: "在线状态",
+    edit: "编辑",
+    cancel: "取消",
+    resetPassword: "重置密码",
+    confirmReset: "为「{name}」生成新密码？其当前登录将全部失效。",
+    passwordOnce: "「{name}」的新密码（仅显示这一次，请转交本人）：",
+    lastAdmin: "至少要保留一名启用的管理员",
     cap: "工单上限",
     disable: "停用",
     enable: "启用",
@@ -166,6 +172,12 @@ const I18N = {
     forbidden: "Admins only",
     saved: "Saved",
     presence: "Presence",
+    edit: "Edit",
+    cancel: "Cancel",
+    resetPassword: "Reset password",
+    confirmReset: "Generate a new password for {name}? Their current sessions end.",
+    passwordOnce: "New password for {name} (shown this once; pass it on to them):",
+    lastAdmin: "At least one active administrator must remain",
     cap: "Ticket cap",
     disable: "Disable",
     enable: "Enable",
@@ -232,6 +244,28 @@ $("login").addEventListener("submit", async (e) => {
 });
 for (const tab of document.querySelectorAll("[data-tab]")) tab.addEventListener("click", () => show(tab.dataset.tab));
 
+/** Group codes in the order of the group list (the checkboxes'), unknown ones last. */
+const inGroupOrder = (codes) => [
+  ...groups.filter((g) => codes.includes(g.code)).map((g) => g.code),
+  ...codes.filter((c) => !groups.some((g) => g.code === c)),
+];
+
+/** The groups as checkboxes named "groups" (all visible, none scrolled away), ticked where `chosen` has them. */
+function groupChecks(chosen = []) {
+  return h(
+    "fieldset",
+    { class: "checks", "data-field": "groups" },
+    groups.map((g) =>
+      h(
+        "label",
+        {},
+        h("input", { type: "checkbox", name: "groups", value: g.code, checked: chosen.includes(g.code) }),
+        ` ${groupName(g.code)}`,
+      ),
+    ),
+  );
+}
+
 function table(headers, rows) {
   if (!rows.length) return h("p", {}, T.none);
   return h(
@@ -260,32 +294,22 @@ const panels = {
   outlets: () => outletsPanel({ api, table, me, groups, refresh: () => show("outlets") }),
   async agents() {
     const { agents } = await api("/api/admin/agents");
+    const notice = h("div", { id: "agent-notice" });
+    const editor = h("div", { id: "agent-editor" });
+    const roleSelect = (chosen = "agent") =>
+      h(
+        "select",
+        { name: "role" },
+        ["agent", "supervisor", "admin"].map((r) => h("option", { value: r, selected: r === chosen }, roleLabel(r))),
+      );
     const form = h(
       "form",
       { class: "inline", id: "agent-form" },
       h("label", {}, T.username, h("input", { name: "username", required: true })),
       h("label", {}, T.displayName, h("input", { name: "displayName", required: true })),
       h("label", {}, T.password, h("input", { name: "password", type: "password", minlength: "8", required: true })),
-      h(
-        "label",
-        {},
-        T.role,
-        h(
-          "select",
-          { name: "role" },
-          ["agent", "supervisor", "admin"].map((r) => h("option", { value: r }, roleLabel(r))),
-        ),
-      ),
-      h(
-        "label",
-        {},
-        T.groups,
-        h(
-          "select",
-          { name: "groups", multiple: true, size: "3" },
-          groups.map((g) => h("option", { value: g.code }, locale === "en" ? g.nameEn : g.nameZh)),
-        ),
-      ),
+      h("label", {}, T.role, roleSelect()),
+      h("div", { class: "field" }, h("span", {}, T.groups), groupChecks()),
       h("button", { type: "submit" }, T.create),
     );
     form.addEventListener("submit", async (e) => {
@@ -306,6 +330,55 @@ const panels = {
         toast(err.message, "breach");
       }
     });
+    /** The edit form of one account: name, role, groups (every group visible as a checkbox). */
+    const edit = (a) => {
+      const f = h(
+        "form",
+        { class: "inline", id: "agent-edit", "data-agent": a.username },
+        h("strong", { style: "flex-basis:100%" }, `${T.edit}: ${a.username}`),
+        h("label", {}, T.displayName, h("input", { name: "displayName", required: true, value: a.displayName })),
+        h("label", {}, T.role, roleSelect(a.role)),
+        h("div", { class: "field" }, h("span", {}, T.groups), groupChecks(a.groups)),
+        h("button", { type: "submit" }, T.save),
+        h("button", { type: "button", class: "secondary", onclick: () => editor.replaceChildren() }, T.cancel),
+      );
+      f.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const data = new FormData(f);
+        try {
+          await api(`/api/admin/agents/${a.id}`, {
+            method: "PATCH",
+            body: JSON.stringify({
+              displayName: data.get("displayName"),
+              role: data.get("role"),
+              groups: data.getAll("groups"),
+            }),
+          });
+          toast(T.saved);
+          show("agents");
+        } catch (err) {
+          toast(err.code === "LAST_ADMIN" ? T.lastAdmin : err.message, "breach");
+        }
+      });
+      editor.replaceChildren(f);
+      f.querySelector("input[name=displayName]").focus();
+    };
+    const resetPassword = async (a) => {
+      if (!confirm(T.confirmReset.replace("{name}", a.displayName))) return;
+      try {
+        const { password: pw } = await api(`/api/admin/agents/${a.id}/password-reset`, { method: "POST" });
+        notice.replaceChildren(
+          h(
+            "div",
+            { class: "card once", id: "new-password", role: "status" },
+            h("p", {}, T.passwordOnce.replace("{name}", a.displayName)),
+            h("pre", { class: "secret" }, pw),
+          ),
+        );
+      } catch (err) {
+        toast(err.message, "breach");
+      }
+    };
     const rows = agents.map((a) =>
       h(
         "tr",
@@ -313,16 +386,19 @@ const panels = {
         h("td", {}, a.username),
         h("td", {}, a.displayName),
         h("td", { "data-role": a.role }, roleLabel(a.role)),
-        h("td", {}, listJoin(a.groups.map(groupName))),
+        h("td", {}, listJoin(inGroupOrder(a.groups).map(groupName))),
         h("td", { "data-presence": a.presence }, presenceLabel(a.presence)),
         h("td", {}, a.active ? T.active : T.disabled),
         h(
           "td",
-          {},
+          { class: "actions" },
+          h("button", { class: "secondary", "data-do": "edit", onclick: () => edit(a) }, T.edit),
+          h("button", { class: "secondary", "data-do": "reset", onclick: () => resetPassword(a) }, T.resetPassword),
           h(
             "button",
             {
               class: "secondary",
+              "data-do": "active",
               onclick: async () => {
                 try {
                   await api(`/api/admin/agents/${a.id}`, {
@@ -331,7 +407,7 @@ const panels = {
                   });
                   show("agents");
                 } catch (err) {
-                  toast(err.message, "breach");
+                  toast(err.code === "LAST_ADMIN" ? T.lastAdmin : err.message, "breach");
                 }
               },
             },
@@ -340,7 +416,7 @@ const panels = {
         ),
       ),
     );
-    return [form, table([T.username, T.displayName, T.role, T.groups, T.presence, T.status, ""], rows)];
+    return [notice, form, editor, table([T.username, T.displayName, T.role, T.groups, T.presence, T.status, ""], rows)];
   },
   async canned() {
     const { cannedReplies } = await api("/api/canned-replies");
