@@ -1,39 +1,21 @@
 import { createHmac } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffPage, useE2e } from "../support/e2e.js";
 import { login, staffApi } from "../support/staff.js";
-
-interface Hit {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  json: { event: string };
-}
+import { webhookReceiver } from "../support/webhook-receiver.js";
 
 // Issue 21 end to end: an admin manages webhook subscriptions (create with the secret shown once,
 // test delivery, delivery log with replay, edit, disable, delete) and API keys (create with the key
 // shown once, scopes and expiry, revoke) in /admin, in Chromium, against a local receiver.
 describe("webhooks and API keys in /admin, in Chromium (issue 21)", () => {
-  const received: Hit[] = [];
-  const answers: number[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body, json: JSON.parse(body) });
-      res.statusCode = answers.shift() ?? 200;
-      res.end("ok");
-    });
-  });
+  const hook = webhookReceiver<{ event: string }>();
+  const { received, answers } = hook;
   let url = "";
   beforeAll(async () => {
-    url = await new Promise<string>((r) =>
-      server.listen(0, "127.0.0.1", () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`)),
-    );
+    url = await hook.start();
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => hook.stop());
 
   // Pinned, later than any real "now" (deliveries are stamped by the database's clock).
   const NOW = new Date("2031-03-04T02:00:00Z");

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { freshDataDir, freshPostgres } from "../support/databases.js";
-import { freePort, startServerProcess } from "../support/process.js";
+import { freshServerEnv, startServerProcess } from "../support/process.js";
 import { WebchatClient } from "../support/webchat-client.js";
 
 // The server is killed with SIGKILL after storing an inbound message and before its turn:
@@ -12,16 +11,7 @@ describe.each(["pglite", "postgres"] as const)("crash mid-turn on %s", (kind) =>
   });
 
   it("the inbound message survives SIGKILL and is answered after restart", async () => {
-    const env: Record<string, string> = { PORT: String(await freePort()), ADMIN_PASSWORD: "admin-pass-123" };
-    if (kind === "pglite") {
-      const d = freshDataDir();
-      cleanups.push(d.remove);
-      env.DATA_DIR = d.dir;
-    } else {
-      const p = await freshPostgres();
-      cleanups.push(p.drop);
-      env.DATABASE_URL = p.url;
-    }
+    const env = await freshServerEnv(kind, cleanups);
 
     const doomed = await startServerProcess({ ...env, FAULT_INJECT: "crash_after_inbound_store" });
     cleanups.push(() => void doomed.kill("SIGKILL"));

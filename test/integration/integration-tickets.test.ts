@@ -1,9 +1,8 @@
 import { createHmac } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
 import { createStaff, staffApi } from "../support/staff.js";
+import { webhookReceiver } from "../support/webhook-receiver.js";
 
 // Issue 21, complaints from outside: POST /api/integrations/tickets (API key scope tickets:write)
 // opens a complaint another system hands over — the regulator's 12305 申诉 (source spb12305) or a
@@ -37,26 +36,6 @@ interface Ticket {
   error?: { code: string };
 }
 
-function receiver() {
-  const received: { headers: http.IncomingHttpHeaders; body: string; json: Record<string, unknown> }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body, json: JSON.parse(body) });
-      res.end("ok");
-    });
-  });
-  return {
-    received,
-    start: () =>
-      new Promise<string>((r) =>
-        server.listen(0, "127.0.0.1", () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`)),
-      ),
-    stop: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -65,7 +44,7 @@ describe.each(DB_KINDS)("complaints from other systems (%s)", (kind) => {
   // Pinned, and later than any real "now": webhook deliveries are stamped by the database's clock
   // and must be due by the app's. 2031-03-04 is a Tuesday.
   let clock = new Date("2031-03-04T02:00:00Z");
-  const hook = receiver();
+  const hook = webhookReceiver();
   let url: string;
   let admin: { token: string };
   let writeKey: string;

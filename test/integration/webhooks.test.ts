@@ -1,6 +1,4 @@
 import { createHmac, randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
@@ -8,36 +6,15 @@ import { checkWebhookTarget } from "../../src/integrations/webhook-target.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
 import { createStaff, staffApi } from "../support/staff.js";
 import { WebchatClient } from "../support/webchat-client.js";
+import { type ReceivedHook, webhookReceiver } from "../support/webhook-receiver.js";
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  json: { id: string; event: string; change?: string; ticket?: { number: string; status: string } };
-}
-
-/** A local receiver: records every request; answers with the next queued status (200 when none). */
-function receiver() {
-  const received: Received[] = [];
-  const answers: number[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body, json: JSON.parse(body) });
-      res.statusCode = answers.shift() ?? 200;
-      res.end("ok");
-    });
-  });
-  return {
-    received,
-    answers,
-    start: () =>
-      new Promise<string>((r) =>
-        server.listen(0, "127.0.0.1", () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`)),
-      ),
-    stop: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
+type Received = ReceivedHook<{
+  id: string;
+  event: string;
+  change?: string;
+  ticket?: { number: string; status: string };
+}>;
+const receiver = () => webhookReceiver<Received["json"]>();
 
 const verify = (secret: string, r: Received) =>
   r.headers["x-kd-signature"] ===

@@ -55,3 +55,27 @@ export async function freePort(): Promise<number> {
     srv.on("error", reject);
   });
 }
+
+/**
+ * The env of a server process on a database of its own (a fresh data folder, or a fresh
+ * PostgreSQL database), on a free port with a known admin password; the cleanup that removes the
+ * database is pushed onto `cleanups`.
+ */
+export async function freshServerEnv(
+  kind: "pglite" | "postgres",
+  cleanups: (() => Promise<void> | void)[],
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const { freshDataDir, freshPostgres } = await import("./databases.js");
+  const env: Record<string, string> = { PORT: String(await freePort()), ADMIN_PASSWORD: "admin-pass-123", ...extra };
+  if (kind === "pglite") {
+    const d = freshDataDir();
+    cleanups.push(d.remove);
+    env.DATA_DIR = d.dir;
+  } else {
+    const p = await freshPostgres();
+    cleanups.push(p.drop);
+    env.DATABASE_URL = p.url;
+  }
+  return env;
+}
