@@ -77,6 +77,57 @@ describe("supervisor dashboard in Chromium", () => {
     await page.close();
   });
 
+  // Issue 18: the satisfaction donut's labels stay whole (not cut to "…"), inside the chart and
+  // clear of its legend and of each other, in both languages and on narrower screens — read
+  // from the text ECharts drew.
+  it("the donut's labels are not clipped and do not overlap the legend", async () => {
+    type Box = { full: string; shown: string; x: number; y: number; w: number; h: number };
+    for (const [query, width] of [
+      ["", 1440],
+      ["&lang=en", 1440],
+      ["&lang=en", 1100],
+      ["", 900],
+    ] as const) {
+      const page = await e.browser.newPage({ locale: "zh-CN", viewport: { width, height: 1000 } });
+      await logIn(page, "sup", "pw-sup-12345", query);
+      await page.waitForSelector("body[data-loaded=true]");
+      await expect.poll(() => page.locator("#chart-satisfaction canvas").count()).toBeGreaterThan(0);
+      const drawn = await page.evaluate(() => {
+        const el = document.getElementById("chart-satisfaction")!;
+        // biome-ignore lint/suspicious/noExplicitAny: ECharts' global and zrender's elements
+        const chart = (window as any).echarts.getInstanceByDom(el);
+        // biome-ignore lint/suspicious/noExplicitAny: zrender elements
+        const texts = new Map<any, string[]>();
+        for (const x of chart.getZr().storage.getDisplayList())
+          if (x.type === "tspan" && x.parent?.type === "text" && !x.parent.ignore && !x.parent.invisible)
+            texts.set(x.parent, [...(texts.get(x.parent) ?? []), String(x.style.text)]);
+        return {
+          width: el.clientWidth,
+          height: el.clientHeight,
+          texts: [...texts].map(([t, lines]) => {
+            const r = t.getBoundingRect().clone();
+            if (t.transform) r.applyTransform(t.transform);
+            return { full: String(t.style.text), shown: lines.join("\n"), x: r.x, y: r.y, w: r.width, h: r.height };
+          }),
+        };
+      });
+      const labels: Box[] = drawn.texts.filter((t) => t.full.includes("%"));
+      const legend: Box[] = drawn.texts.filter((t) => !t.full.includes("%"));
+      const where = `${query || "zh"} ${width}px`;
+      expect([where, labels.length, legend.length]).toEqual([where, 3, 3]);
+      const overlaps = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+      for (const l of [...labels, ...legend]) expect([where, l.shown]).toEqual([where, l.full]);
+      for (const l of labels) {
+        const inside = l.x >= 0 && l.y >= 0 && l.x + l.w <= drawn.width && l.y + l.h <= drawn.height;
+        expect([where, l.full, inside]).toEqual([where, l.full, true]);
+        for (const g of legend) expect([where, l.full, g.full, overlaps(l, g)]).toEqual([where, l.full, g.full, false]);
+        for (const o of labels)
+          if (o !== l) expect([where, l.full, o.full, overlaps(l, o)]).toEqual([where, l.full, o.full, false]);
+      }
+      await page.close();
+    }
+  });
+
   it("speaks English with ?lang=en", async () => {
     const page = await e.browser.newPage({ locale: "zh-CN" });
     await logIn(page, "sup", "pw-sup-12345", "&lang=en");

@@ -529,19 +529,24 @@ function renderCharts(s) {
   pie.setOption(
     {
       animation: false,
-      tooltip: { trigger: "item" },
-      legend: { bottom: 0 },
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      // Issue 18: the names in the legend on top, only the shares beside the ring (short enough
+      // never to be cut to "…" in a narrow panel), the ring sized so they clear the legend.
+      legend: { top: 0 },
       color: ["#52c41a", "#faad14", "#f5222d"],
       series: [
         {
           type: "pie",
-          radius: ["45%", "70%"],
+          center: ["50%", "56%"],
+          radius: ["32%", "52%"],
+          avoidLabelOverlap: true,
+          labelLine: { length: 8, length2: 6 },
           data: [
             { name: T.overall.satisfied, value: s.surveys.satisfied },
             { name: T.overall.basically_satisfied, value: s.surveys.basicallySatisfied },
             { name: T.overall.dissatisfied, value: s.surveys.dissatisfied, drill: "dissatisfied" },
-          ],
-          label: { formatter: "{b}\n{d}%" },
+          ].map((d) => (d.value ? d : { ...d, label: { show: false }, labelLine: { show: false } })),
+          label: { formatter: "{d}%", overflow: "none" },
         },
       ],
     },
