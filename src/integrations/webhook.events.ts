@@ -15,6 +15,10 @@
  * (POST /api/integrations/tickets) is resolved, `source`, `externalId`, `externalRef`,
  * `outcome { resolution, rootCause, resolvedAt }` and `ticket`, so that system hears the result.
  * `ticket` also carries `source`, `externalId`, `externalRef`, `externalDeadline` (null for own tickets).
+ * request.created / request.completed (migration 0040): a service request (催件, 改地址, 取件,
+ * 派送偏好, 理赔; a ticket whose type is not complaint) was opened or completed, beside its ticket.*
+ * event: `change`, `actor`, `request` (the ticket's shape) and `data`; suggestion.received: a
+ * customer's 建议, `suggestion { id, text, tags, channel, locale, conversationId }`.
  */
 export const WEBHOOK_EVENTS = [
   "ticket.created",
@@ -27,6 +31,9 @@ export const WEBHOOK_EVENTS = [
   "survey.answered",
   "conversation.handed_off",
   "integration.outcome",
+  "request.created",
+  "request.completed",
+  "suggestion.received",
 ] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

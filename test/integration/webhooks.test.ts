@@ -162,6 +162,49 @@ describe.each(DB_KINDS)("outbound webhooks (%s)", (kind) => {
     await api("DELETE", `/api/admin/webhooks/${sub.body.id}`, admin.token);
   });
 
+  it("sends request.created and request.completed for a service request, and suggestion.received for a 建议", async () => {
+    hook.received.length = 0;
+    const sub = await api<{ id: string }>("POST", "/api/admin/webhooks", admin.token, {
+      url,
+      events: ["request.created", "request.completed", "suggestion.received"],
+    });
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("建议你们周末也安排派送，上班族只有周末在家");
+    const ident = await t.app.db.prisma.channelIdentity.findFirstOrThrow({ where: { externalId: chat.sessionId } });
+    const conversation = await t.app.db.prisma.conversation.findFirstOrThrow({ where: { identityId: ident.id } });
+    // A claim, as the bot opens it on 确认提交; the agent takes it and completes it with the amount paid.
+    const { ticket: claim } = await t.app.tickets.openFromBot({
+      type: "claim",
+      conversationId: conversation.id,
+      customerId: conversation.customerId,
+      channel: "webchat",
+      sourceMessageId: randomUUID(),
+      category: "DAMAGED",
+      description: "杯子摔碎了，申请理赔",
+      claimedAmount: 80,
+    });
+    // A complaint is not a request: it sends none of these.
+    await ticket("webhook: 投诉不算服务请求");
+    expect((await api("POST", `/api/tickets/${claim.number}/take`, admin.token)).status).toBe(200);
+    const done = await api("POST", `/api/tickets/${claim.number}/complete`, admin.token, { paidAmount: 80 });
+    expect(done.status).toBe(200);
+    while (await t.app.webhookDispatcher.dispatchDue()) {}
+    const got = hook.received.map((r) => r.json as unknown as Record<string, unknown>);
+    expect(got.map((j) => j.event).sort()).toEqual(["request.completed", "request.created", "suggestion.received"]);
+    expect(got.find((j) => j.event === "request.created")).toMatchObject({
+      change: "created",
+      request: { number: claim.number, type: "claim" },
+    });
+    expect(got.find((j) => j.event === "request.completed")).toMatchObject({
+      change: "completed",
+      request: { number: claim.number, status: "resolved" },
+    });
+    expect(got.find((j) => j.event === "suggestion.received")).toMatchObject({
+      suggestion: { text: expect.stringContaining("周末也安排派送"), channel: "webchat" },
+    });
+    await api("DELETE", `/api/admin/webhooks/${sub.body.id}`, admin.token);
+  });
+
   it("sends survey.answered with the answers when a survey completes (the trigger on Survey)", async () => {
     hook.received.length = 0;
     const sub = await api<{ id: string }>("POST", "/api/admin/webhooks", admin.token, {

@@ -51,6 +51,9 @@ const TEXTS = {
       "survey.answered": "满意度回复",
       "conversation.handed_off": "转人工",
       "integration.outcome": "外部投诉处理结果",
+      "request.created": "服务请求已受理",
+      "request.completed": "服务请求已完成",
+      "suggestion.received": "收到建议",
       "webhook.test": "测试",
     },
     keysHelp:
@@ -124,6 +127,9 @@ const TEXTS = {
       "survey.answered": "Survey answered",
       "conversation.handed_off": "Handed off to a person",
       "integration.outcome": "Outcome of a handed-over complaint",
+      "request.created": "Service request received",
+      "request.completed": "Service request completed",
+      "suggestion.received": "Suggestion received",
       "webhook.test": "Test",
     },
     keysHelp:
