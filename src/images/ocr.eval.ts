@@ -7,7 +7,7 @@ import { PaddleTextReader, type TextReader, waybillsInText } from "./ocr.js";
 /**
  * `npm run ocr -- eval` (issue 17): a generated set of shipping labels and tracking-page
  * screenshots with known numbers, drawn offline (SVG rendered by sharp/librsvg with the machine's
- * fonts), rotated, blurred and JPEG-compressed like phone photos; read back through the same
+ * fonts; every other label in Chinese, which needs a CJK font such as Debian's fonts-noto-cjk), rotated, blurred and JPEG-compressed like phone photos; read back through the same
  * path a customer's image takes (prepareImage → OCR → the intent engine's waybill extractor).
  * Prints the exact-match rate (all of an image's numbers and nothing else), false numbers (read
  * but not on the image), and time per image.
@@ -41,6 +41,18 @@ function randomWaybill(r: () => number): { carrier: string; number: string } {
       return { carrier: "YUNDA EXPRESS", number: `43${digits(r, 13)}` };
   }
 }
+
+/** The carriers' Chinese names, as their labels print them. */
+const CARRIER_ZH: Record<string, string> = {
+  "SF EXPRESS": "顺丰速运",
+  "YTO EXPRESS": "圆通速递",
+  "J&T EXPRESS": "极兔速递",
+  "ZTO EXPRESS": "中通快递",
+  "STO EXPRESS": "申通快递",
+  "YUNDA EXPRESS": "韵达快递",
+};
+/** Chinese text: a CJK font the machine has (fontconfig falls back to any that has the glyphs). */
+const CJK = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -83,6 +95,29 @@ function labelSvg(r: () => number, wb: { carrier: string; number: string }, grou
   </svg>`;
 }
 
+/**
+ * The same label as Chinese carriers print it: 运单号, 收/寄 with masked phones, addresses and
+ * weight in Chinese beside the digits (what customers in China photograph).
+ */
+function labelSvgZh(r: () => number, wb: { carrier: string; number: string }, grouped: boolean): string {
+  const shown = grouped ? wb.number.replace(/(.{4})(?=.)/g, "$1 ") : wb.number;
+  const masked = (p: string) => `${p.slice(0, 3)}****${p.slice(7)}`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="720" height="520">
+    <rect width="720" height="520" fill="#fbfaf5"/>
+    <rect x="16" y="16" width="688" height="488" fill="none" stroke="#222" stroke-width="3"/>
+    ${text(36, 64, CARRIER_ZH[wb.carrier] ?? wb.carrier, 34, "bold", CJK)}
+    ${text(500, 64, "标准快递", 22, "normal", CJK)}
+    ${barcode(r, 60, 96, 600, 90)}
+    ${text(60, 226, "运单号", 26, "bold", CJK)}${text(160, 226, shown, 30, "bold", "DejaVu Sans Mono")}
+    <line x1="16" y1="250" x2="704" y2="250" stroke="#222" stroke-width="2"/>
+    ${text(36, 292, `收 王磊  ${masked(phone(r))}`, 22, "normal", CJK)}
+    ${text(36, 326, "上海市浦东新区张江路88号", 20, "normal", CJK)}
+    ${text(36, 376, `寄 李娜  ${masked(phone(r))}`, 22, "normal", CJK)}
+    ${text(36, 410, "广州市天河区体育西路12号", 20, "normal", CJK)}
+    ${text(36, 470, `重量 ${(r() * 5 + 0.2).toFixed(1)}kg   件数 1/${1 + Math.floor(r() * 3)}   已验视`, 20, "normal", CJK)}
+  </svg>`;
+}
+
 /** A tracking page screenshot: status lines, the number with a copy button, a phone number. */
 function screenshotSvg(r: () => number, wbs: { carrier: string; number: string }[]): string {
   const rows = wbs
@@ -107,7 +142,9 @@ export async function generateSet(count = 60, seed = 17): Promise<EvalImage[]> {
   for (let i = 0; i < count; i++) {
     const screenshot = i % 3 === 2;
     const wbs = screenshot && r() < 0.4 ? [randomWaybill(r), randomWaybill(r)] : [randomWaybill(r)];
-    const svg = screenshot ? screenshotSvg(r, wbs) : labelSvg(r, wbs[0]!, r() < 0.3);
+    // Every other label in Chinese (by position, so the random sequence of the rest is unchanged).
+    const zh = !screenshot && i % 2 === 0;
+    const svg = screenshot ? screenshotSvg(r, wbs) : (zh ? labelSvgZh : labelSvg)(r, wbs[0]!, r() < 0.3);
     const angle = screenshot ? 0 : Math.round((r() * 30 - 15) * 10) / 10;
     const blur = screenshot ? 0 : Math.round(r() * 16) / 10; // 0–1.6 px sigma
     const quality = 35 + Math.floor(r() * 50);
@@ -117,7 +154,7 @@ export async function generateSet(count = 60, seed = 17): Promise<EvalImage[]> {
     if (blur >= 0.3) img = img.blur(blur);
     const bytes = await img.jpeg({ quality }).toBuffer();
     out.push({
-      name: `${screenshot ? "screenshot" : "label"}-${String(i).padStart(2, "0")} rot=${angle} blur=${blur} q=${quality}`,
+      name: `${screenshot ? "screenshot" : zh ? "label-zh" : "label"}-${String(i).padStart(2, "0")} rot=${angle} blur=${blur} q=${quality}`,
       bytes,
       truth: wbs.map((w) => w.number),
       legible: blur <= 1.2,
