@@ -11,7 +11,7 @@ const TICKET_RE = /(?<![0-9a-z])(20\d{2}(?:0[1-9]|1[0-2])) ?- ?(\d{5})(?![0-9])/
 // Runs of alphanumerics joined by single spaces/dashes: "sf 1438-8293 0157 6".
 const REGION_RE = /\+?[a-z0-9]+(?:[ -]{1,2}\+?[a-z0-9]+)*/g;
 const AMOUNT_RE = /(?:(¥|rmb|人民币) ?)?(\d+(?:\.\d{1,2})?) ?(块钱|元钱|块|元|rmb|yuan|kuai)?/g;
-const CN_AMOUNT_RE = /([一二两三四五六七八九十百千万]+)(块钱|元钱|块|元)/g;
+const CN_AMOUNT_RE = /([零一二两三四五六七八九十百千万]+)(块钱|元钱|块|元)/g;
 const KNOWN_PREFIXES = new Set([
   "sf",
   "yt",
@@ -63,14 +63,15 @@ function evalPiece(groups: Group[], i: number, j: number, normText: string): Pie
   for (let k = i; k <= j; k++) joined += groups[k]!.text;
   joined = joined.replace(/\+/g, "");
   if (joined.length < 8 || joined.length > 22) return undefined;
-  const start = first.start + (first.text.startsWith("+") ? 0 : 0);
+  const start = first.start;
   if (/^\d+$/.test(joined)) {
     const phone = /^(?:86)?(1[3-9]\d{9})$/.exec(joined);
     if (phone) return { type: "phone", value: phone[1]!, quality: 2, start, end: last.end };
     if (first.text.startsWith("+")) return undefined;
     if (joined.startsWith("0") || /^(?:400|800)\d{7}$/.test(joined)) return undefined;
     if (/^1\d{10}$/.test(joined)) return undefined; // phone-shaped, not a waybill
-    if (/^[1-6]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{5}[\dx]$/.test(joined)) return undefined; // ID card
+    // 10–16 digits; this cap also refuses an 18-digit ID card number (one ending in x is refused
+    // by the lettered branch: no letters before its digits).
     if (joined.length > 16 || joined.length < 10) return undefined;
     if (/^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])/.test(joined) && j > i) return undefined; // date + time
     const before = normText.slice(Math.max(0, first.start - 8), first.start);
@@ -115,7 +116,19 @@ function segmentRegion(groups: Group[], normText: string): Piece[] {
   return best[0]!.pieces;
 }
 
-const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const CN_DIGITS: Record<string, number> = {
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
 const CN_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10000 };
 
 function chineseNumber(s: string): number | undefined {

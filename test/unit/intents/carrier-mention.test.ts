@@ -26,6 +26,16 @@ const cases: [string, string | undefined][] = [
   ["hello world", undefined],
   ["我的快递到哪了", undefined],
   ["stoox", undefined],
+  // A Chinese name written straight against pinyin or English ("中通kuaidi", "韵达ok吗") is still
+  // that carrier: only Latin aliases need a non-letter on each side.
+  ["中通kuaidi还没到", "ZTO"],
+  ["韵达ok吗", "YUNDA"],
+  // "yunds" (s beside a on the keyboard) scores exactly 0.92 against "yunda": the threshold is
+  // inclusive.
+  ["yunds", "YUNDA"],
+  // Aliases under 5 letters are never fuzzy-matched: "jituan" (集团, a company group) is not a
+  // typo of "jitu" (极兔) although it scores 0.93 against it.
+  ["jituan gongsi", undefined],
 ];
 
 describe("findCarrierMention", () => {

@@ -124,6 +124,30 @@ const cases: [string, string, Row[]][] = [
       ["amount", "200", 34, 38, undefined],
     ],
   ],
+  // Phone numbers in the spellings customers use: dashes, +86 with dashes, full-width digits.
+  ["a mobile number in dashed groups", "138-1234-5678", [["phone", "13812345678", 0, 13, undefined]]],
+  ["+86 and dashes", "+86-138-1234-5678", [["phone", "13812345678", 0, 17, undefined]]],
+  ["a full-width mobile number in groups", "１３８ １２３４ ５６７８", [["phone", "13812345678", 0, 13, undefined]]],
+  ["a full-width ticket number", "２０２６１１－０００１２", [["ticket_number", "202611-00012", 0, 12, undefined]]],
+  ["a full-width ￥ amount", "￥２５", [["amount", "25", 0, 3, undefined]]],
+  [
+    "a waybill and a phone side by side stay two entities",
+    "YT1234567890123 13812345678",
+    [
+      ["waybill", "YT1234567890123", 0, 15, "YTO"],
+      ["phone", "13812345678", 16, 27, undefined],
+    ],
+  ],
+  ["an 18-digit ID card number is not a waybill", "110101199003071234", []],
+  // A word after a JD waybill is not part of it, though JD's letters-and-digits shape would take it.
+  ["a word after a JD waybill stays out", "单号JD01234567890 thx", [["waybill", "JD01234567890", 2, 15, "JD"]]],
+  // Only yuan/rmb/kuai must stand apart from a following Latin word; 块 and 元 are units even
+  // when "ok" follows without a space.
+  ["块 followed by ok", "给你30块ok吗", [["amount", "30", 2, 5, undefined]]],
+  // 零 inside a Chinese amount: 一千零五十 is 1050, not 50.
+  ["一千零五十元", "一千零五十元", [["amount", "1050", 0, 6, undefined]]],
+  ["一百零五块", "赔一百零五块", [["amount", "105", 1, 6, undefined]]],
+  ["零元 is no amount", "零元", []],
 ];
 
 describe("extractEntities", () => {
