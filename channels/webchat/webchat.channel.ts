@@ -220,14 +220,29 @@ export class WebchatChannel implements ChannelAdapter {
             security: [{ bearer: [] }],
             params: sessionParams,
             querystring: z.object({ after: int8String("after").optional() }),
-            response: { 200: z.object({ messages: z.array(messageSchema) }), ...errorResponses(400, 401) },
+            response: {
+              200: z.object({
+                messages: z.array(messageSchema),
+                readUpTo: z
+                  .string()
+                  .nullable()
+                  .describe(
+                    "the customer's messages up to this seq were read by the agent holding the chat (issue 18)",
+                  ),
+              }),
+              ...errorResponses(400, 401),
+            },
           },
         },
         async (request) => {
           const { sessionId } = request.params;
           const s = await this.session(sessionId, bearer(request.headers.authorization));
           const after = request.query.after ? BigInt(request.query.after) : undefined;
-          return { messages: await ctx.conversations.history(s.conversationId, after) };
+          const [messages, readUpTo] = await Promise.all([
+            ctx.conversations.history(s.conversationId, after),
+            ctx.conversations.readUpTo(s.conversationId),
+          ]);
+          return { messages, readUpTo };
         },
       );
 
@@ -254,8 +269,9 @@ export class WebchatChannel implements ChannelAdapter {
           const unsubscribe = ctx.bus.subscribe(conversationTopic(conversationId), (event) => {
             if (socket.readyState !== 1) return;
             // Messages, and the agent's "正在输入…" (issue 18); never staff-only events.
-            if (event.type === "message" || (event.type === "typing" && event.from === "agent"))
-              socket.send(JSON.stringify(event));
+            // and the agent's read marks (已读).
+            const agentTyping = event.type === "typing" && event.from === "agent";
+            if (event.type === "message" || event.type === "read" || agentTyping) socket.send(JSON.stringify(event));
           });
           socket.on("close", () => {
             unsubscribe();

@@ -264,6 +264,13 @@ export const consoleRoutes =
               });
             return;
           }
+          // Issue 18: the holder has seen the customer's messages up to seq (已读 in the chat).
+          if (msg.type === "read" && typeof msg.conversationId === "string") {
+            const seq = (msg as { seq?: unknown }).seq;
+            if (typeof seq === "string" && /^\d{1,18}$/.test(seq))
+              await consoleService.markRead(principal, msg.conversationId, BigInt(seq)).catch(() => false);
+            return;
+          }
           if ((msg.type === "watch" || msg.type === "unwatch") && typeof msg.conversationId === "string") {
             const topic = consoleService.topic(msg.conversationId);
             if (msg.type === "unwatch") {

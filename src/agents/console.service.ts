@@ -128,6 +128,31 @@ export class ConsoleService {
   }
 
   /** Whether this staff member holds the conversation (an agent answering it now). */
+  /**
+   * Issue 18: the holding agent has seen the customer's messages up to `seq` (已读 in the chat).
+   * Only forward, only the holder, only a seq of that conversation; false when nothing changed.
+   */
+  async markRead(principal: Principal, conversationId: string, seq: bigint): Promise<boolean> {
+    if (!(await this.holds(principal, conversationId))) return false;
+    const last = await this.db.message.findFirst({
+      where: { conversationId, direction: "in", seq: { lte: seq } },
+      orderBy: { seq: "desc" },
+      select: { seq: true },
+    });
+    if (!last) return false;
+    const { count } = await this.db.conversation.updateMany({
+      where: { id: conversationId, OR: [{ agentReadSeq: null }, { agentReadSeq: { lt: last.seq } }] },
+      data: { agentReadSeq: last.seq },
+    });
+    if (count)
+      await this.bus.publish(this.topic(conversationId), {
+        type: "read",
+        conversationId,
+        upTo: last.seq.toString(),
+      });
+    return count > 0;
+  }
+
   async holds(principal: Principal, conversationId: string): Promise<boolean> {
     if (!/^[0-9a-f-]{36}$/i.test(conversationId)) return false;
     const conv = await this.db.conversation.findUnique({

@@ -147,6 +147,8 @@ export interface ChannelConversations {
   ): Promise<IdentityRef>;
   /** Messages of a conversation, oldest first; `afterSeq` for catching up after a reconnect. */
   history(conversationId: string, afterSeq?: bigint, limit?: number): Promise<MessageDto[]>;
+  /** Issue 18: the customer's messages up to this seq were read by the agent (null: none yet). */
+  readUpTo(conversationId: string): Promise<string | null>;
 }
 
 export interface ChannelContext {

@@ -224,6 +224,14 @@ export class ConversationService implements ChannelConversations {
     return rows.map(toMessageDto);
   }
 
+  async readUpTo(conversationId: string): Promise<string | null> {
+    const row = await this.deps.db.conversation.findUnique({
+      where: { id: conversationId },
+      select: { agentReadSeq: true },
+    });
+    return row?.agentReadSeq?.toString() ?? null;
+  }
+
   private async repliesTo(inboundId: string): Promise<MessageDto[]> {
     const rows = await this.deps.db.message.findMany({
       where: { replyToId: inboundId },

@@ -21,6 +21,8 @@ const I18N = {
     imageTooBig: "图片太大了，请发送 10 MB 以内的图片。",
     imageFailed: "图片发送失败，请重试。",
     typing: "对方正在输入…",
+    delivered: "已送达",
+    read: "已读",
   },
   en: {
     title: "Delivery customer service",
@@ -41,6 +43,8 @@ const I18N = {
     imageTooBig: "That picture is too large (10 MB at most).",
     imageFailed: "Could not send the picture, please try again.",
     typing: "The agent is typing…",
+    delivered: "Delivered",
+    read: "Read",
   },
 };
 const params = new URLSearchParams(location.search);
@@ -129,6 +133,18 @@ const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const STORE_KEY = `kd-webchat-${locale}`;
 const seen = new Set();
 let lastSeq = 0n;
+/** Issue 18: the customer's messages up to this seq were read by the agent (已读). */
+let readUpTo = 0n;
+
+/** Marks the customer's stored messages 已送达, or 已读 up to what the agent has seen. */
+function markRead(upTo) {
+  if (upTo && BigInt(upTo) > readUpTo) readUpTo = BigInt(upTo);
+  for (const li of $messages.querySelectorAll(".msg.in[data-seq]")) {
+    const read = BigInt(li.dataset.seq) <= readUpTo;
+    li.dataset.mark = read ? T.read : T.delivered;
+    li.dataset.read = String(read);
+  }
+}
 // The session is kept by the page that shows the chat. In the widget's panel that is the carrier's
 // page (widget.js, first-party storage there): browsers deny or partition storage in a third-party
 // iframe, so the panel gets the session in its URL's fragment (never sent to a server) and hands a
@@ -171,6 +187,13 @@ function render(message) {
   const li = document.createElement("li");
   li.className = `msg ${message.direction}${message.author === "agent" ? " agent" : ""}`;
   li.dataset.author = message.author;
+  // Stored by the server: delivered (already read when the agent has seen up to it).
+  if (message.direction === "in" && message.seq) {
+    li.dataset.seq = String(message.seq);
+    const read = BigInt(message.seq) <= readUpTo;
+    li.dataset.mark = read ? T.read : T.delivered;
+    li.dataset.read = String(read);
+  }
   if (message.direction === "out") {
     const who = document.createElement("span");
     who.className = "who";
@@ -296,8 +319,9 @@ async function startSession() {
 
 async function loadHistory() {
   const after = lastSeq > 0n ? `?after=${lastSeq}` : "";
-  const { messages } = await api(`/api/webchat/sessions/${session.sessionId}/messages${after}`);
+  const { messages, readUpTo: upTo } = await api(`/api/webchat/sessions/${session.sessionId}/messages${after}`);
   for (const m of messages) render(m);
+  markRead(upTo);
 }
 
 async function send(text) {
@@ -352,6 +376,7 @@ function connect() {
     const event = JSON.parse(e.data);
     if (event.type === "message" && event.message) render(event.message);
     else if (event.type === "typing" && event.from === "agent") showTyping(true);
+    else if (event.type === "read") markRead(event.upTo);
   });
   socket.addEventListener("close", (e) => {
     $status.textContent = T.offline;
@@ -366,6 +391,7 @@ async function boot() {
   $messages.replaceChildren();
   seen.clear();
   lastSeq = 0n;
+  readUpTo = 0n;
   if (session.greeting) render({ id: "greeting", direction: "out", author: "bot", ...session.greeting });
   try {
     await loadHistory();

@@ -629,6 +629,21 @@ async function loadOcr(query) {
   return res?.attachments ?? [];
 }
 
+/**
+ * Issue 18: tells the customer's chat that I have seen their messages up to `seq` (已读) — only
+ * for a chat I hold, open on my screen while the page is visible.
+ */
+function sendRead(conversationId, seq) {
+  if (!seq || document.hidden || state.socket?.readyState !== 1) return;
+  if (state.selected?.kind !== "conversation" || state.selected.id !== conversationId) return;
+  if (!state.mine.has(conversationId)) return;
+  state.socket.send(JSON.stringify({ type: "read", conversationId, seq: String(seq) }));
+}
+let lastInbound = null; // { conversationId, seq } of the open conversation
+document.addEventListener("visibilitychange", () => {
+  if (lastInbound) sendRead(lastInbound.conversationId, lastInbound.seq);
+});
+
 async function openConversation(id, keepTicket) {
   const c = await api(`/api/conversations/${id}`);
   if (!keepTicket && c.messages.some((m) => m.attachments?.length)) await loadOcr(`conversationId=${id}`);
@@ -642,6 +657,14 @@ async function openConversation(id, keepTicket) {
   markActive();
   watch(id);
   const mine = c.mode === "agent" && c.agent?.id === me.id;
+  if (!keepTicket) {
+    const seq = c.messages.filter((m) => m.direction === "in" && m.seq).at(-1)?.seq;
+    lastInbound = seq ? { conversationId: id, seq } : null;
+    if (mine && seq) {
+      state.mine.add(id);
+      sendRead(id, seq);
+    }
+  }
   const head = keepTicket
     ? null
     : h(
@@ -1383,6 +1406,10 @@ function onEvent(event) {
       if (event.conversationId === state.watching) {
         appendMessage({ ...event.message, internal: event.type === "note" || event.message.internal });
         if (event.message?.direction === "in") showTyping(false);
+        if (open && event.type === "message" && event.message?.direction === "in" && event.message.seq) {
+          lastInbound = { conversationId: event.conversationId, seq: event.message.seq };
+          sendRead(event.conversationId, event.message.seq);
+        }
       }
       // A customer's message in one of my chats: marked unless open, announced unless seen.
       if (event.type === "message" && event.message?.direction === "in" && state.mine.has(event.conversationId)) {
