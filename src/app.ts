@@ -87,6 +87,7 @@ import { OutletService } from "./outlets/outlet.service.js";
 import { RetentionService } from "./privacy/retention.service.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { InProcessBus } from "./realtime/in-process.bus.js";
+import { STAFF_CHANGES_TOPIC } from "./realtime/topics.js";
 import { EarlyWarningPush } from "./reports/early-warning.push.js";
 import { loadReportConfig } from "./reports/report.config.js";
 import { scheduleRollup } from "./reports/report.rollup.js";
@@ -341,6 +342,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     maxFailures: config.LOGIN_MAX_FAILURES,
     lockoutMinutes: config.LOGIN_LOCKOUT_MINUTES,
     ...(opts.now ? { now: opts.now } : {}),
+  });
+  // A changed staff account reaches every instance: cached principals forgotten, live
+  // connections of the old account closed (console.routes.ts).
+  auth.onAgentChanged((agentId) => {
+    void bus.publish(STAFF_CHANGES_TOPIC, { type: "agent.changed", agentId }).catch(() => {});
+  });
+  bus.subscribe(STAFF_CHANGES_TOPIC, (e) => {
+    if (typeof e.agentId === "string") auth.forgetAgent(e.agentId);
   });
   const metrics = createMetrics();
 

@@ -199,7 +199,7 @@ export const adminRoutes =
             data: { ...b, password: b.password ? "[changed]" : undefined },
           },
         });
-        auth.forgetAgent(existing.id);
+        auth.agentChanged(existing.id);
         return toAgentOut(updated);
       },
     );
@@ -242,7 +242,7 @@ export const adminRoutes =
             data: { password: "[generated]" },
           });
         });
-        auth.forgetAgent(existing.id);
+        auth.agentChanged(existing.id);
         return { password: newPassword };
       },
     );

@@ -210,6 +210,23 @@ export class AuthService {
     for (const [id, hit] of this.cache) if (hit.principal.agentId === agentId) this.cache.delete(id);
   }
 
+  private readonly changeListeners: ((agentId: string) => void)[] = [];
+
+  /** Called with the agent's id whenever agentChanged() is (the composition root tells every instance). */
+  onAgentChanged(listener: (agentId: string) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /**
+   * An account's password, role, groups or active flag changed: this process forgets its cached
+   * principals at once, and the listeners (the event bus) tell every instance to do the same and
+   * to close the agent's open live connections, which were authorised with the old account.
+   */
+  agentChanged(agentId: string): void {
+    this.forgetAgent(agentId);
+    for (const listener of this.changeListeners) listener(agentId);
+  }
+
   async logout(token: string): Promise<void> {
     const id = sha256(token);
     this.cache.delete(id);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import type { EventBus, RealtimeEvent } from "../realtime/event-bus.js";
-import { ADMINS_TOPIC, AGENTS_TOPIC, SUPERVISORS_TOPIC } from "../realtime/topics.js";
+import { ADMINS_TOPIC, AGENTS_TOPIC, STAFF_CHANGES_TOPIC, SUPERVISORS_TOPIC } from "../realtime/topics.js";
 import { typingLimiter } from "../realtime/typing.js";
 import { requireRole, STAFF } from "./auth.plugin.js";
 import type { AuthService, Principal } from "./auth.service.js";
@@ -242,6 +242,15 @@ export const consoleRoutes =
           bus.subscribe(AGENTS_TOPIC, (e) => visibleTo(principal, e) && send(e)),
         );
         if (principal.role === "admin") subscriptions.set(ADMINS_TOPIC, bus.subscribe(ADMINS_TOPIC, send));
+        // The account changed (password reset, role, groups, disabled): this connection was
+        // authorised with the old one. Closed with 4409; the console reconnects and is asked to
+        // log in again if its token no longer works (4401).
+        subscriptions.set(
+          STAFF_CHANGES_TOPIC,
+          bus.subscribe(STAFF_CHANGES_TOPIC, (e) => {
+            if (e.agentId === principal.agentId && socket.readyState === 1) socket.close(4409, "AGENT_CHANGED");
+          }),
+        );
         // Issue 23: early-warning alerts go to supervisors and admins only.
         if (principal.role === "supervisor" || principal.role === "admin")
           subscriptions.set(SUPERVISORS_TOPIC, bus.subscribe(SUPERVISORS_TOPIC, send));

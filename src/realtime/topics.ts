@@ -5,3 +5,8 @@ export const AGENTS_TOPIC = "agents";
 export const ADMINS_TOPIC = "admins";
 /** Issue 23: what supervisors and admins are pushed (early-warning alerts). */
 export const SUPERVISORS_TOPIC = "supervisors";
+/**
+ * Staff accounts that changed (password reset, role, groups, disabled): every instance forgets
+ * the cached principals and closes the agent's live connections. Event: { type: "agent.changed", agentId }.
+ */
+export const STAFF_CHANGES_TOPIC = "staff.changes";
