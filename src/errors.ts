@@ -48,6 +48,8 @@ export const ERRORS = {
   OUTLET_UNKNOWN: { status: 400, message: "No outlet with that code" },
   OUTLET_NOT_FOUND: { status: 404, message: "Outlet not found" },
   TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
+  /** Issue 18: a note @mentions a colleague who may not see this conversation (details.usernames); nothing was stored. */
+  MENTION_NOT_VISIBLE: { status: 422, message: "A mentioned colleague cannot see this conversation" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
   /** Issue 17: an upload with no bytes, or a multipart request without the `file` field. */
   ATTACHMENT_EMPTY: { status: 400, message: "No file was uploaded" },

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import type { EventBus, RealtimeEvent } from "../realtime/event-bus.js";
-import { ADMINS_TOPIC, AGENTS_TOPIC, STAFF_CHANGES_TOPIC, SUPERVISORS_TOPIC } from "../realtime/topics.js";
+import { ADMINS_TOPIC, AGENTS_TOPIC, STAFF_CHANGES_TOPIC, SUPERVISORS_TOPIC, staffTopic } from "../realtime/topics.js";
 import { typingLimiter } from "../realtime/typing.js";
 import { requireRole, STAFF } from "./auth.plugin.js";
 import type { AuthService, Principal } from "./auth.service.js";
@@ -27,6 +27,7 @@ const messageOut = z.object({
   author: z.string(),
   createdAt: z.string(),
 });
+const mentionOut = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
 
 /** Staff events on the shared topic are filtered per agent: groups they belong to, or their own. */
 export function visibleTo(principal: Principal, event: RealtimeEvent): boolean {
@@ -149,10 +150,14 @@ export const consoleRoutes =
         schema: {
           tags,
           security,
-          summary: "Internal note (never sent to the customer)",
+          summary:
+            "Internal note (never sent to the customer). `@username` or `@显示名` of an active colleague mentions them: kept as `mentions` and pushed to their console (type `mention`); 422 MENTION_NOT_VISIBLE when one of them may not see this conversation",
           params: idParams,
           body: textBody,
-          response: { 201: messageOut, ...errorResponses(400, 401, 403, 404) },
+          response: {
+            201: messageOut.extend({ mentions: z.array(mentionOut).optional() }),
+            ...errorResponses(400, 401, 403, 404, 422),
+          },
         },
       },
       async (request, reply) =>
@@ -199,6 +204,23 @@ export const consoleRoutes =
       },
     );
 
+    app.get(
+      "/api/agents",
+      {
+        onRequest: staff,
+        schema: {
+          tags,
+          security,
+          summary: "Active colleagues (for @mentions in a note): id, username, display name, role",
+          response: {
+            200: z.object({ agents: z.array(mentionOut.extend({ role: z.string() })) }),
+            ...errorResponses(401, 403),
+          },
+        },
+      },
+      async () => ({ agents: await consoleService.colleagues() }),
+    );
+
     app.put(
       "/api/agents/me/presence",
       {
@@ -241,6 +263,8 @@ export const consoleRoutes =
           AGENTS_TOPIC,
           bus.subscribe(AGENTS_TOPIC, (e) => visibleTo(principal, e) && send(e)),
         );
+        // Issue 18: what is for this staff member only (a colleague @mentioned them in a note).
+        subscriptions.set(staffTopic(principal.agentId), bus.subscribe(staffTopic(principal.agentId), send));
         if (principal.role === "admin") subscriptions.set(ADMINS_TOPIC, bus.subscribe(ADMINS_TOPIC, send));
         // The account changed (password reset, role, groups, disabled): this connection was
         // authorised with the old one. Closed with 4409; the console reconnects and is asked to

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { MessageDto } from "../channel/channel.js";
+import type { MentionDto, MessageDto } from "../channel/channel.js";
 import { toMessageDto } from "../channel/message.dto.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
 import type { DialogState } from "../conversation/turn-state.js";
@@ -7,7 +7,7 @@ import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { maskPhone } from "../logger.js";
 import type { EventBus } from "../realtime/event-bus.js";
-import { AGENTS_TOPIC, conversationTopic } from "../realtime/topics.js";
+import { AGENTS_TOPIC, conversationTopic, staffTopic } from "../realtime/topics.js";
 import { auditCannedReply } from "./audit.js";
 import type { Principal } from "./auth.service.js";
 import { mayViewConversation, type ScopedConversation } from "./conversation-scope.js";
@@ -39,6 +39,46 @@ export interface ConversationSummary {
 export interface StaffMessage extends MessageDto {
   internal: boolean;
   agentId: string | null;
+  /** Issue 18: colleagues this internal note @mentions. */
+  mentions?: MentionDto[];
+}
+
+/** Issue 18: a colleague as the console offers them after `@` (active accounts only). */
+export interface Colleague {
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
+}
+
+/** Characters that continue a username (ASCII), so `@bob` does not match inside `@bobby`. */
+const USERNAME_CHAR = /[A-Za-z0-9_.-]/;
+
+/**
+ * Issue 18: the colleagues `text` @mentions: at each `@`, the longest active username (not
+ * followed by another username character, case-insensitive) or display name (exact; Chinese names
+ * are written without a space after them) that the text continues with. Unknown @words are plain
+ * text. Each colleague once, in order of first mention.
+ */
+export function findMentions(text: string, colleagues: readonly Colleague[]): Colleague[] {
+  const found = new Map<string, Colleague>();
+  for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", at + 1)) {
+    const rest = text.slice(at + 1);
+    let best: { who: Colleague; length: number } | undefined;
+    for (const who of colleagues) {
+      const u = who.username;
+      if (
+        rest.slice(0, u.length).toLowerCase() === u.toLowerCase() &&
+        !USERNAME_CHAR.test(rest.charAt(u.length)) &&
+        u.length > (best?.length ?? 0)
+      )
+        best = { who, length: u.length };
+      const d = who.displayName;
+      if (d && rest.startsWith(d) && d.length > (best?.length ?? 0)) best = { who, length: d.length };
+    }
+    if (best && !found.has(best.who.id)) found.set(best.who.id, best.who);
+  }
+  return [...found.values()];
 }
 
 /** Context the console shows beside a conversation, looked up by other modules (tracking, tickets). */
@@ -268,12 +308,16 @@ export class ConsoleService {
       lastCategory: conv.lastCategory,
       handoffReason: conv.handoffReason,
       queuedAt: conv.queuedAt?.toISOString() ?? null,
-      messages: messages.map((m): StaffMessage & { intent: string | null } => ({
-        ...toMessageDto(m),
-        internal: m.internal,
-        agentId: m.agentId,
-        intent: m.intent,
-      })),
+      messages: messages.map((m): StaffMessage & { intent: string | null } => {
+        const mentions = m.internal ? (m.payload as { mentions?: MentionDto[] } | null)?.mentions : undefined;
+        return {
+          ...toMessageDto(m),
+          internal: m.internal,
+          agentId: m.agentId,
+          intent: m.intent,
+          ...(mentions?.length ? { mentions } : {}),
+        };
+      }),
       context,
     };
   }
@@ -336,21 +380,76 @@ export class ConsoleService {
     return message;
   }
 
-  async note(principal: Principal, conversationId: string, text: string): Promise<MessageDto> {
+  /** Issue 18: active colleagues, for `@` in a note (names only: no groups, presence or contact). */
+  async colleagues(): Promise<Colleague[]> {
+    return this.db.agent.findMany({
+      where: { active: true },
+      orderBy: { displayName: "asc" },
+      take: 2000,
+      select: { id: true, username: true, displayName: true, role: true },
+    });
+  }
+
+  /**
+   * An internal note. Issue 18: colleagues it @mentions (active accounts, see findMentions) are
+   * kept with it and told live on their own staff connection, whether or not they watch the
+   * conversation; a mention of someone who may not see the conversation (mayViewConversation) is
+   * refused with MENTION_NOT_VISIBLE and nothing is stored.
+   */
+  async note(principal: Principal, conversationId: string, text: string): Promise<StaffMessage> {
     const conv = await this.db.conversation.findUnique({
       where: { id: conversationId },
       select: { id: true, mode: true, agentId: true },
     });
     if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
     await this.assertCanView(principal, conv);
+    const mentioned = text.includes("@") ? findMentions(text, await this.colleagues()) : [];
+    if (mentioned.length) {
+      const groups = await this.db.agentGroup.findMany({
+        where: { agentId: { in: mentioned.map((m) => m.id) } },
+        select: { agentId: true, groupCode: true },
+      });
+      const blind: string[] = [];
+      for (const who of mentioned) {
+        const viewer = {
+          id: who.id,
+          role: who.role as Principal["role"],
+          groups: groups.filter((g) => g.agentId === who.id).map((g) => g.groupCode),
+        };
+        if (!(await mayViewConversation(this.db, viewer, conv))) blind.push(who.username);
+      }
+      if (blind.length)
+        throw new AppError("MENTION_NOT_VISIBLE", `${blind.join(", ")} cannot see this conversation`, {
+          usernames: blind,
+        });
+    }
+    const mentions = mentioned.map(({ id, username, displayName }) => ({ id, username, displayName }));
     const message = await this.conversations.sendToConversation(conversationId, {
       author: "agent",
       agentId: principal.agentId,
       text,
       internal: true,
+      ...(mentions.length ? { mentions } : {}),
     });
-    await this.audit(principal, "conversation.note", conversationId);
-    return message;
+    await this.audit(
+      principal,
+      "conversation.note",
+      conversationId,
+      mentions.length ? { mentions: mentions.map((m) => m.username) } : undefined,
+    );
+    for (const who of mentions) {
+      if (who.id === principal.agentId) continue;
+      await this.bus
+        .publish(staffTopic(who.id), {
+          type: "mention",
+          conversationId,
+          messageId: message.id,
+          from: { id: principal.agentId, displayName: principal.displayName },
+          text: text.slice(0, 200),
+        })
+        .catch((err) => this.log.warn({ err, conversationId }, "telling a mentioned colleague failed"));
+    }
+    return { ...message, internal: true, agentId: principal.agentId };
   }
 
   /** Hands the conversation back to the bot. */

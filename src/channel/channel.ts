@@ -79,6 +79,13 @@ export interface MessageDto {
   createdAt: string;
 }
 
+/** Issue 18: a colleague an internal note @mentions (kept with the note; staff only, never the customer's). */
+export interface MentionDto {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
 export interface OutboundMessage {
   /** Our Message id: providers that take an idempotency key get this one. */
   messageId: string;

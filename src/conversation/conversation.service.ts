@@ -5,6 +5,7 @@ import type {
   ChannelConversations,
   IdentityRef,
   InboundMessage,
+  MentionDto,
   MessageDto,
   QuickReply,
   ReceiveResult,
@@ -384,8 +385,10 @@ export class ConversationService implements ChannelConversations {
       ref?: string;
       /** Images an agent sends (issue 17; web chat only, ConsoleService checks the channel). */
       attachments?: NonNullable<MessageDto["attachments"]>;
+      /** Issue 18: colleagues an internal note @mentions (validated by ConsoleService). */
+      mentions?: MentionDto[];
     },
-  ): Promise<MessageDto> {
+  ): Promise<MessageDto & { mentions?: MentionDto[] }> {
     const { db } = this.deps;
     const conv = await db.conversation.findUniqueOrThrow({
       where: { id: conversationId },
@@ -413,8 +416,13 @@ export class ConversationService implements ChannelConversations {
           channel: conv.channel,
           text: message.text,
           payload:
-            message.quickReplies?.length || message.ref || message.attachments?.length || agentName
+            message.quickReplies?.length ||
+            message.ref ||
+            message.attachments?.length ||
+            agentName ||
+            message.mentions?.length
               ? ({
+                  ...(message.mentions?.length ? { mentions: message.mentions } : {}),
                   ...(message.quickReplies?.length ? { quickReplies: message.quickReplies } : {}),
                   ...(message.ref ? { ref: message.ref } : {}),
                   ...(message.attachments?.length ? { attachments: message.attachments } : {}),
@@ -434,7 +442,7 @@ export class ConversationService implements ChannelConversations {
       });
       return { row, outboxId: box.id };
     });
-    const dto = toMessageDto(row);
+    const dto = { ...toMessageDto(row), ...(message.mentions?.length ? { mentions: message.mentions } : {}) };
     if (outboxId) await this.deps.outbox.deliver(outboxId);
     else
       void this.deps.bus

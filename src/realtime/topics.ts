@@ -10,3 +10,5 @@ export const SUPERVISORS_TOPIC = "supervisors";
  * the cached principals and closes the agent's live connections. Event: { type: "agent.changed", agentId }.
  */
 export const STAFF_CHANGES_TOPIC = "staff.changes";
+/** Issue 18: what is for one staff member only (an @mention in a note). Event: { type: "mention", … }. */
+export const staffTopic = (agentId: string) => `staff:${agentId}`;

@@ -55,6 +55,7 @@ const ROUTES: Record<string, Policy> = {
   "POST /api/conversations/{id}/release": staff,
   "POST /api/conversations/{id}/transfer": staff,
   "PUT /api/agents/me/presence": staff,
+  "GET /api/agents": staff,
   "GET /api/canned-replies": staff,
   "GET /api/groups": staff,
   "POST /api/tickets": { ...staff, scope: "tickets:write" },

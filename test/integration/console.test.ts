@@ -237,6 +237,88 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
     });
   });
 
+  it("@mention in a note: only active colleagues who may see the conversation, told live on their own connection", async () => {
+    const carol = await createStaff(t.app, t.baseUrl, {
+      username: "carol",
+      displayName: "主管小卡",
+      role: "supervisor",
+    });
+    const gone = await createStaff(t.app, t.baseUrl, { username: "gone", displayName: "离职者" });
+    await t.app.db.prisma.agent.update({ where: { id: gone.id }, data: { active: false } });
+    const colleagues = await staffApi<{ agents: { username: string; displayName: string }[] }>(
+      t.baseUrl,
+      bob.token,
+      "GET",
+      "/api/agents",
+    );
+    expect(colleagues.status).toBe(200);
+    const names = colleagues.body.agents.map((a) => a.username);
+    expect(names).toEqual(expect.arrayContaining(["alice", "bob", "carol"]));
+    expect(names).not.toContain("gone");
+
+    const listen = async (token: string) => {
+      const ws = new WebSocket(`${t.baseUrl.replace("http", "ws")}/api/agents/ws?token=${encodeURIComponent(token)}`);
+      const events: Record<string, unknown>[] = [];
+      await new Promise<void>((resolve) =>
+        ws.on("message", (raw) => {
+          const e = JSON.parse(raw.toString()) as Record<string, unknown>;
+          events.push(e);
+          if (e.type === "ready") resolve();
+        }),
+      );
+      return { ws, mentions: () => events.filter((e) => e.type === "mention") };
+    };
+    const [bobLive, carolLive] = await Promise.all([listen(bob.token), listen(carol.token)]);
+
+    // Queued: every agent may see it, so bob (by display name, no space after it) is told.
+    const { conversationId } = await handedOff();
+    const first = await staffApi<{ mentions?: { username: string }[] }>(
+      t.baseUrl,
+      alice.token,
+      "POST",
+      `/api/conversations/${conversationId}/note`,
+      { text: "@小波请看一下这单，@nobody 和 @离职者 不算" },
+    );
+    expect(first.status).toBe(201);
+    expect(first.body.mentions?.map((m) => m.username)).toEqual(["bob"]);
+    await expect.poll(() => bobLive.mentions().length).toBe(1);
+    expect(bobLive.mentions()[0]).toMatchObject({
+      conversationId,
+      from: { id: alice.id, displayName: "小爱" },
+      text: expect.stringContaining("请看一下"),
+    });
+
+    // Alice takes it: another agent may no longer see it, so mentioning bob is refused and
+    // nothing is stored; the supervisor may, by username, even though she watches nothing.
+    await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/take`);
+    const refused = await staffApi<{ error: { code: string; details: unknown } }>(
+      t.baseUrl,
+      alice.token,
+      "POST",
+      `/api/conversations/${conversationId}/note`,
+      { text: "@bob 帮忙看看" },
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: "MENTION_NOT_VISIBLE", details: { usernames: ["bob"] } });
+    const second = await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/note`, {
+      text: "客户要求赔偿，@Carol 请审批",
+    });
+    expect(second.status).toBe(201);
+    await expect.poll(() => carolLive.mentions().length).toBe(1);
+    expect(carolLive.mentions()[0]).toMatchObject({ conversationId, from: { displayName: "小爱" } });
+
+    const detail = await staffApi<{
+      messages: { text: string; internal: boolean; mentions?: { username: string }[] }[];
+    }>(t.baseUrl, alice.token, "GET", `/api/conversations/${conversationId}`);
+    const notes = detail.body.messages.filter((m) => m.internal);
+    expect(notes.map((m) => m.text)).not.toContain("@bob 帮忙看看");
+    expect(notes.map((m) => m.mentions?.map((x) => x.username))).toEqual(expect.arrayContaining([["bob"], ["carol"]]));
+    // The customer never sees a note, nor who it mentions.
+    expect(bobLive.mentions()).toHaveLength(1);
+    bobLive.ws.close();
+    carolLive.ws.close();
+  });
+
   it("every console route needs a token", async () => {
     for (const [method, path] of [
       ["GET", "/api/conversations"],

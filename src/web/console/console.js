@@ -53,6 +53,11 @@ const I18N = {
     reply: "回复客户",
     note: "内部备注",
     send: "发送",
+    mentionedYou: "在备注中提到了你",
+    openConversation: "打开会话",
+    dismiss: "关闭",
+    mentionNotVisible: "被 @ 的同事无权查看此会话，备注未保存。",
+    noColleague: "没有匹配的同事",
     canned: "快捷回复",
     waiting: "等待",
     customer: "客户",
@@ -202,6 +207,11 @@ const I18N = {
     reply: "Reply to customer",
     note: "Internal note",
     send: "Send",
+    mentionedYou: "mentioned you in a note",
+    openConversation: "Open conversation",
+    dismiss: "Dismiss",
+    mentionNotVisible: "A colleague you mentioned cannot see this conversation; the note was not saved.",
+    noColleague: "No colleague matches",
     canned: "Canned replies",
     waiting: "waiting",
     customer: "Customer",
@@ -574,8 +584,54 @@ function messageItem(m) {
     "li",
     { class: `msg ${cls}`, "data-id": m.id },
     h("span", { class: "who" }, `${who} · ${fmtTime(m.createdAt)}`),
-    m.attachments?.length ? imageStrip(m.attachments) : m.text,
+    m.attachments?.length ? imageStrip(m.attachments) : m.mentions?.length ? withMentions(m.text, m.mentions) : m.text,
   );
+}
+
+/** Issue 18: a note's @mentions (as the server recognised them) stand out from the text. */
+function withMentions(text, mentions) {
+  const words = mentions
+    .flatMap((m) => [`@${m.displayName}`, `@${m.username}`])
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return h(
+    "span",
+    {},
+    text
+      .split(new RegExp(`(${words.join("|")})`, "i"))
+      .map((part, i) => (i % 2 ? h("mark", { class: "mention" }, part) : part)),
+  );
+}
+
+/** Issue 18: a colleague @mentioned me in a note: a notice that stays until opened or dismissed. */
+function mentionNotice(event) {
+  let box = document.getElementById("toasts");
+  if (!box) {
+    box = h("div", { id: "toasts", class: "toasts", "aria-live": "assertive" });
+    document.body.append(box);
+  }
+  const el = h(
+    "div",
+    { class: "toast mention", role: "status", "data-conversation": event.conversationId },
+    h("strong", {}, `${event.from?.displayName ?? ""} ${T.mentionedYou}`),
+    h("div", { class: "sub" }, (event.text ?? "").slice(0, 120)),
+    h(
+      "a",
+      {
+        href: `#conversation/${event.conversationId}`,
+        class: "open-mention",
+        onclick: (e) => {
+          e.preventDefault();
+          el.remove();
+          openConversation(event.conversationId);
+        },
+      },
+      T.openConversation,
+    ),
+    " ",
+    h("button", { class: "secondary", type: "button", onclick: () => el.remove() }, T.dismiss),
+  );
+  box.append(el);
 }
 
 // Issue 17: customers' images. The bytes need the staff token, so they are fetched and shown
@@ -718,6 +774,7 @@ async function openConversation(id, keepTicket) {
     onReply: (text, cannedReplyId) =>
       api(`/api/conversations/${id}/reply`, { method: "POST", body: JSON.stringify({ text, cannedReplyId }) }),
     onNote: (text) => api(`/api/conversations/${id}/note`, { method: "POST", body: JSON.stringify({ text }) }),
+    mentionable: true,
     onImage: c.sendsImages ? (picked) => sendImage(id, picked) : undefined,
     vars: { customerName: c.customer.name ?? "", waybill: c.context?.waybill ?? "" },
     onTyping: () =>
@@ -730,7 +787,7 @@ async function openConversation(id, keepTicket) {
   renderContext(c);
 }
 
-function buildComposer({ canReply, onReply, onNote, vars, onImage, onTyping }) {
+function buildComposer({ canReply, onReply, onNote, vars, onImage, onTyping, mentionable }) {
   const textarea = h("textarea", { id: "composer-text", placeholder: canReply ? T.reply : T.note, maxlength: "2000" });
   const mode = h(
     "select",
@@ -765,6 +822,7 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage, onTyping }) {
   textarea.addEventListener("input", () => {
     if (!textarea.value.trim()) cannedReplyId = undefined;
     showPicker();
+    showMentions();
     // Issue 18: the customer sees "对方正在输入…" while I write a reply (not a note, not "/…").
     if (
       onTyping &&
@@ -825,6 +883,88 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage, onTyping }) {
     paintPicker();
     picker.hidden = false;
   }
+  // Issue 18: "@" in a note lists colleagues (display name or username), ↑/↓ choose, Enter or
+  // Tab puts "@显示名 " in, Esc closes. The server decides who is mentioned (active staff only).
+  const mentionPicker = h("ul", {
+    id: "mention-picker",
+    class: "canned-picker",
+    role: "listbox",
+    hidden: true,
+  });
+  let colleagues;
+  let mentionPicks = [];
+  let mentionAt = 0;
+  let mentionStart = -1;
+  function useMention(c) {
+    const caret = textarea.selectionStart;
+    const before = textarea.value.slice(0, mentionStart);
+    const after = textarea.value.slice(caret);
+    textarea.value = `${before}@${c.displayName} ${after}`;
+    const at = before.length + c.displayName.length + 2;
+    textarea.setSelectionRange(at, at);
+    mentionPicker.hidden = true;
+    textarea.focus();
+  }
+  function paintMentions() {
+    mentionPicker.replaceChildren(
+      ...(mentionPicks.length
+        ? mentionPicks.map((c, i) =>
+            h(
+              "li",
+              {
+                role: "option",
+                "data-username": c.username,
+                "aria-selected": String(i === mentionAt),
+                onmousedown: (e) => {
+                  e.preventDefault();
+                  useMention(c);
+                },
+              },
+              h("strong", {}, c.displayName),
+              " ",
+              h("span", { class: "sub" }, `@${c.username}`),
+            ),
+          )
+        : [h("li", { class: "sub" }, T.noColleague)]),
+    );
+  }
+  async function showMentions() {
+    const m = /(^|[^A-Za-z0-9_.])@([^\s@]{0,20})$/.exec(textarea.value.slice(0, textarea.selectionStart));
+    if (!mentionable || mode.value !== "note" || !m) {
+      mentionPicker.hidden = true;
+      return;
+    }
+    colleagues ??= await api("/api/agents")
+      .then((r) => r.agents.filter((c) => c.id !== me?.id))
+      .catch(() => []);
+    mentionStart = textarea.selectionStart - m[2].length - 1;
+    const q = m[2].toLowerCase();
+    mentionPicks = colleagues
+      .filter((c) => !q || c.displayName.toLowerCase().includes(q) || c.username.toLowerCase().includes(q))
+      .slice(0, 8);
+    mentionAt = 0;
+    paintMentions();
+    mentionPicker.hidden = false;
+  }
+  textarea.addEventListener("keydown", (e) => {
+    if (mentionPicker.hidden) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      mentionAt =
+        (mentionAt + (e.key === "ArrowDown" ? 1 : -1) + mentionPicks.length) % Math.max(1, mentionPicks.length);
+      paintMentions();
+    } else if ((e.key === "Enter" && !e.ctrlKey && !e.metaKey) || e.key === "Tab") {
+      if (!mentionPicks.length) return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      useMention(mentionPicks[mentionAt]);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      mentionPicker.hidden = true;
+    }
+  });
+  mode.addEventListener("change", () => showMentions());
   textarea.addEventListener("keydown", (e) => {
     if (picker.hidden) return;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -853,9 +993,10 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage, onTyping }) {
           textarea.value = "";
           cannedReplyId = undefined;
           typingSent = 0;
+          mentionPicker.hidden = true;
           appendMessage({ ...msg, internal: mode.value === "note", direction: "out" });
         } catch (err) {
-          toast(err.message, "breach");
+          toast(err.code === "MENTION_NOT_VISIBLE" ? T.mentionNotVisible : err.message, "breach");
         } finally {
           send.disabled = false;
         }
@@ -896,6 +1037,7 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage, onTyping }) {
     "div",
     { class: "composer" },
     picker,
+    mentionPicker,
     textarea,
     h("div", { class: "row" }, mode, canned, imageButton, file, h("span", { class: "spacer" }), send),
   );
@@ -1425,6 +1567,16 @@ function onEvent(event) {
       if (state.tab !== "tickets") refreshSoon();
       break;
     }
+    // Issue 18: a colleague @mentioned me in a note (sent to me only, whatever I watch).
+    case "mention":
+      mentionNotice(event);
+      alertAgent({
+        title: `${event.from?.displayName ?? ""} ${T.mentionedYou}`,
+        body: (event.text ?? "").slice(0, 120),
+        tag: `mention-${event.messageId}`,
+        onClick: () => openConversation(event.conversationId),
+      });
+      break;
     case "typing":
       if (event.from === "customer" && event.conversationId === state.watching) showTyping(true);
       break;
