@@ -131,25 +131,38 @@ const CN_DIGITS: Record<string, number> = {
 };
 const CN_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10000 };
 
+/**
+ * A Chinese numeral as customers write amounts: 一千零五十 = 1050, 三百五十 = 350, and the
+ * spoken short forms where a last digit right after 百/千/万 counts in the next lower place
+ * (一万五 = 15000, 一千五 = 1500, 两百五 = 250; 一万零五 = 10005 keeps its 零).
+ */
 function chineseNumber(s: string): number | undefined {
   let total = 0;
   let section = 0;
   let digit = -1;
+  /** The unit just before the current digit (0: none, or a 零 came between). */
+  let unitBefore = 0;
+  let lastUnit = 0;
   for (const ch of s) {
     const d = CN_DIGITS[ch];
     const u = CN_UNITS[ch];
-    if (d !== undefined) digit = d;
-    else if (u === 10000) {
+    if (d !== undefined) {
+      unitBefore = digit < 0 && d !== 0 ? lastUnit : 0;
+      lastUnit = 0;
+      digit = d;
+    } else if (u === 10000) {
       section += Math.max(digit, 0);
       total += (section || 1) * u;
       section = 0;
       digit = -1;
+      lastUnit = u;
     } else if (u !== undefined) {
       section += (digit < 0 ? 1 : digit) * u;
       digit = -1;
+      lastUnit = u;
     } else return undefined;
   }
-  if (digit >= 0) section += digit;
+  if (digit >= 0) section += unitBefore >= 100 ? (digit * unitBefore) / 10 : digit;
   const v = total + section;
   return v > 0 ? v : undefined;
 }

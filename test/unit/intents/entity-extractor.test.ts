@@ -148,6 +148,13 @@ const cases: [string, string, Row[]][] = [
   ["一千零五十元", "一千零五十元", [["amount", "1050", 0, 6, undefined]]],
   ["一百零五块", "赔一百零五块", [["amount", "105", 1, 6, undefined]]],
   ["零元 is no amount", "零元", []],
+  // The spoken short forms: a last digit right after 百/千/万 is in the next lower place.
+  ["一万五 is 15000", "一万五块", [["amount", "15000", 0, 4, undefined]]],
+  ["一千五 is 1500", "赔一千五元", [["amount", "1500", 1, 5, undefined]]],
+  ["两百五 is 250", "两百五块钱", [["amount", "250", 0, 5, undefined]]],
+  ["一万零五 is 10005", "一万零五元", [["amount", "10005", 0, 5, undefined]]],
+  ["三百五十 is 350", "三百五十元", [["amount", "350", 0, 5, undefined]]],
+  ["十五 is 15", "十五块", [["amount", "15", 0, 3, undefined]]],
 ];
 
 describe("extractEntities", () => {
