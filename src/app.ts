@@ -3,6 +3,7 @@
  * services. Embedded mode: PGlite + in-process bus + database-polling scheduler. Scale mode
  * (DATABASE_URL + REDIS_URL): PostgreSQL + Redis pub/sub.
  */
+
 import { fileURLToPath } from "node:url";
 import fastifyFormbody from "@fastify/formbody";
 import fastifyRateLimit from "@fastify/rate-limit";
@@ -80,6 +81,7 @@ import { warmTokeniser } from "./knowledge/kb.tokeniser.js";
 import { knowledgeRoutes } from "./knowledge/knowledge.routes.js";
 import { KnowledgeService } from "./knowledge/knowledge.service.js";
 import { MiniSearchRetriever } from "./knowledge/minisearch.retriever.js";
+import { labelRoutes } from "./labels/label.routes.js";
 import { createLogger } from "./logger.js";
 import { OutboxService } from "./outbox/outbox.service.js";
 import { outletRoutes } from "./outlets/outlet.routes.js";
@@ -444,6 +446,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await server.register(consoleRoutes(auth, consoleService, bus, sendsImages));
   await server.register(adminRoutes(prisma, auth, outbox));
   await server.register(ticketRoutes(tickets, auth));
+  await server.register(labelRoutes(prisma, auth));
   await server.register(attachmentRoutes(prisma, auth, attachments, consoleService, sendsImages));
   await server.register(requestRoutingRoutes(requestRouting, auth));
   const audit = staffAudit(prisma);

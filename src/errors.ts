@@ -50,6 +50,10 @@ export const ERRORS = {
   TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
   /** Issue 18: a note @mentions a colleague who may not see this conversation (details.usernames); nothing was stored. */
   MENTION_NOT_VISIBLE: { status: 422, message: "A mentioned colleague cannot see this conversation" },
+  /** Issue 18: a label id no label has. */
+  LABEL_NOT_FOUND: { status: 404, message: "Label not found" },
+  /** Issue 18: a label name already used. */
+  LABEL_EXISTS: { status: 409, message: "A label of that name exists" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
   /** Issue 17: an upload with no bytes, or a multipart request without the `file` field. */
   ATTACHMENT_EMPTY: { status: 400, message: "No file was uploaded" },

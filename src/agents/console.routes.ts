@@ -64,18 +64,25 @@ export const consoleRoutes =
           tags,
           security,
           summary: "Conversations handed to humans: the queue, mine, or all visible",
-          querystring: z.object({ filter: z.enum(["queued", "mine", "all"]).default("all") }),
+          querystring: z.object({
+            filter: z.enum(["queued", "mine", "all"]).default("all"),
+            label: z
+              .uuid({ message: "label must be a label id" })
+              .optional()
+              .describe("only conversations with this label (issue 18)"),
+          }),
           response: {
             200: z.object({ conversations: z.array(z.record(z.string(), z.unknown())) }),
-            ...errorResponses(401, 403),
+            ...errorResponses(400, 401, 403),
           },
         },
       },
       async (request) => ({
-        conversations: (await consoleService.list(request.principal!, request.query.filter)) as unknown as Record<
-          string,
-          unknown
-        >[],
+        conversations: (await consoleService.list(
+          request.principal!,
+          request.query.filter,
+          request.query.label,
+        )) as unknown as Record<string, unknown>[],
       }),
     );
 

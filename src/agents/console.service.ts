@@ -34,6 +34,8 @@ export interface ConversationSummary {
   queuedAt: string | null;
   lastMessageAt: string;
   lastMessage: string | null;
+  /** Issue 18: labels on this conversation, by name. */
+  labels: { id: string; name: string; color: string }[];
 }
 
 export interface StaffMessage extends MessageDto {
@@ -129,8 +131,8 @@ export class ConsoleService {
     return { waiting, agentsOnline };
   }
 
-  async list(principal: Principal, filter: "queued" | "mine" | "all"): Promise<ConversationSummary[]> {
-    const where =
+  async list(principal: Principal, filter: "queued" | "mine" | "all", label?: string): Promise<ConversationSummary[]> {
+    const scoped =
       filter === "queued"
         ? { mode: "queued" }
         : filter === "mine"
@@ -138,6 +140,7 @@ export class ConsoleService {
           : principal.role === "agent"
             ? { OR: [{ mode: "queued" }, { mode: "agent", agentId: principal.agentId }] }
             : { mode: { in: ["queued", "agent"] } };
+    const where = label ? { AND: [scoped, { labels: { some: { labelId: label } } }] } : scoped;
     const rows = await this.db.conversation.findMany({
       where,
       orderBy: filter === "queued" ? { queuedAt: "asc" } : { lastMessageAt: "desc" },
@@ -145,6 +148,7 @@ export class ConsoleService {
       include: {
         customer: { select: { id: true, name: true, phone: true } },
         messages: { orderBy: { seq: "desc" }, take: 1, where: { internal: false }, select: { text: true } },
+        labels: { select: { label: { select: { id: true, name: true, color: true } } } },
       },
     });
     const [agentNames, who] = await Promise.all([
@@ -164,6 +168,7 @@ export class ConsoleService {
       queuedAt: r.queuedAt?.toISOString() ?? null,
       lastMessageAt: r.lastMessageAt.toISOString(),
       lastMessage: r.messages[0]?.text.slice(0, 120) ?? null,
+      labels: r.labels.map((l) => l.label).sort((a, b) => a.name.localeCompare(b.name)),
     }));
   }
 
@@ -241,7 +246,10 @@ export class ConsoleService {
   async detail(principal: Principal, conversationId: string) {
     const conv = await this.db.conversation.findUnique({
       where: { id: conversationId },
-      include: { customer: { select: { id: true, name: true, phone: true } } },
+      include: {
+        customer: { select: { id: true, name: true, phone: true } },
+        labels: { select: { label: { select: { id: true, name: true, color: true } } } },
+      },
     });
     if (!conv) throw new AppError("NOT_FOUND", "Conversation not found");
     await this.assertCanView(principal, conv);
@@ -308,6 +316,7 @@ export class ConsoleService {
       lastCategory: conv.lastCategory,
       handoffReason: conv.handoffReason,
       queuedAt: conv.queuedAt?.toISOString() ?? null,
+      labels: conv.labels.map((l) => l.label).sort((a, b) => a.name.localeCompare(b.name)),
       messages: messages.map((m): StaffMessage & { intent: string | null } => {
         const mentions = m.internal ? (m.payload as { mentions?: MentionDto[] } | null)?.mentions : undefined;
         return {

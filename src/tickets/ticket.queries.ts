@@ -31,6 +31,7 @@ export class TicketQueries extends TicketCore {
     if (filter.status?.length) and.push({ status: { in: filter.status } });
     if (filter.category) and.push({ category: filter.category });
     if (filter.type) and.push({ type: filter.type });
+    if (filter.label) and.push({ labels: { some: { labelId: filter.label } } });
     if (filter.group) and.push({ groupCode: filter.group });
     if (filter.assignee === "me") and.push({ assigneeId: p.agentId });
     else if (filter.assignee === "none") and.push({ assigneeId: null });

@@ -254,6 +254,7 @@ export const ticketRoutes =
               .transform((v) => v === "true")
               .optional(),
             text: z.string().trim().min(1).max(100).optional(),
+            label: z.uuid({ message: "label must be a label id" }).optional().describe("only tickets with this label"),
             page: z.coerce.number().int().min(1).default(1),
             pageSize: z.coerce.number().int().min(1).max(200).default(50),
           }),

@@ -170,6 +170,8 @@ export interface TicketDetail extends TicketSummary {
 
 export interface TicketFilter {
   status?: TicketStatus[] | undefined;
+  /** Issue 18: only tickets carrying this label (id). */
+  label?: string | undefined;
   type?: TicketType | undefined;
   category?: string | undefined;
   group?: string | undefined;
