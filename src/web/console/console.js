@@ -54,6 +54,10 @@ const I18N = {
     note: "内部备注",
     send: "发送",
     mentionedYou: "在备注中提到了你",
+    labels: "标签",
+    allLabels: "全部标签",
+    addLabel: "+ 标签",
+    removeLabel: "移除标签",
     openConversation: "打开会话",
     dismiss: "关闭",
     mentionNotVisible: "被 @ 的同事无权查看此会话，备注未保存。",
@@ -208,6 +212,10 @@ const I18N = {
     note: "Internal note",
     send: "Send",
     mentionedYou: "mentioned you in a note",
+    labels: "Labels",
+    allLabels: "All labels",
+    addLabel: "+ Label",
+    removeLabel: "Remove label",
     openConversation: "Open conversation",
     dismiss: "Dismiss",
     mentionNotVisible: "A colleague you mentioned cannot see this conversation; the note was not saved.",
@@ -392,6 +400,75 @@ $("suggestion-search").addEventListener(
 );
 $("ticket-scope").after(typeSelect(() => refreshList()));
 
+// Issue 18: labels an admin defined; the lists filter by one, and a conversation or ticket shows
+// and edits its own (chips with ×, a "+ 标签" menu).
+let allLabels;
+async function loadLabels() {
+  allLabels ??= await api("/api/labels")
+    .then((r) => r.labels)
+    .catch(() => []);
+  const select = $("label-filter");
+  if (select && select.options.length === 1)
+    select.append(...allLabels.map((l) => h("option", { value: l.id }, l.name)));
+  return allLabels;
+}
+const labelFilter = h(
+  "select",
+  { id: "label-filter", "aria-label": T.labels, onchange: () => refreshList() },
+  h("option", { value: "" }, T.allLabels),
+);
+$("list").before(h("div", { class: "filters", id: "label-filters" }, labelFilter));
+
+const labelChip = (l, onRemove) =>
+  h(
+    "span",
+    { class: "label-chip", "data-label": l.name, style: `--label:${l.color}` },
+    l.name,
+    onRemove
+      ? h(
+          "button",
+          { type: "button", class: "chip-x", "aria-label": `${T.removeLabel} ${l.name}`, onclick: onRemove },
+          "×",
+        )
+      : "",
+  );
+
+/** The labels of a conversation or ticket, editable: `base` is its API path. */
+function labelEditor(base, current) {
+  const box = h("div", { class: "labels", id: "labels" });
+  const paint = async (labels, changed = false) => {
+    const all = await loadLabels();
+    const have = new Set(labels.map((l) => l.id));
+    const add = h(
+      "select",
+      {
+        id: "add-label",
+        "aria-label": T.addLabel,
+        onchange: () =>
+          add.value &&
+          api(`${base}/labels/${add.value}`, { method: "PUT" })
+            .then((r) => paint(r.labels, true))
+            .catch((err) => toast(err.message, "breach")),
+      },
+      h("option", { value: "" }, T.addLabel),
+      ...all.filter((l) => !have.has(l.id)).map((l) => h("option", { value: l.id }, l.name)),
+    );
+    box.replaceChildren(
+      ...labels.map((l) =>
+        labelChip(l, () =>
+          api(`${base}/labels/${l.id}`, { method: "DELETE" })
+            .then((r) => paint(r.labels, true))
+            .catch((err) => toast(err.message, "breach")),
+        ),
+      ),
+      all.length > have.size ? add : "",
+    );
+    if (changed) refreshSoon();
+  };
+  paint(current);
+  return box;
+}
+
 function debounce(fn, ms) {
   let t;
   return (...a) => {
@@ -411,6 +488,8 @@ function selectTab(tab) {
 
 async function refreshList() {
   const list = $("list");
+  $("label-filters").hidden = state.tab === "suggestions";
+  loadLabels();
   let items;
   if (state.tab === "suggestions") {
     items = await suggestionItems(api, $("suggestion-search").value.trim(), state.selected?.id, openSuggestion);
@@ -428,6 +507,7 @@ async function refreshList() {
     if (type) q.set("type", type);
     const text = $("search").value.trim();
     if (text) q.set("text", text);
+    if ($("label-filter").value) q.set("label", $("label-filter").value);
     const { items: tickets } = await api(`/api/tickets?${q}`);
     // Most urgent first: the soonest SLA due time, breached ones on top.
     tickets.sort(
@@ -465,7 +545,10 @@ async function refreshList() {
       ),
     );
   } else {
-    const { conversations } = await api(`/api/conversations?filter=${state.tab}`);
+    const label = $("label-filter").value;
+    const { conversations } = await api(
+      `/api/conversations?filter=${state.tab}${label ? `&label=${encodeURIComponent(label)}` : ""}`,
+    );
     for (const c of conversations) state.titles.set(c.id, customerTitle(c));
     items = conversations.map((c) =>
       h(
@@ -491,6 +574,13 @@ async function refreshList() {
           c.queuedAt ? waitingBadge(c.queuedAt) : h("span", { class: "badge" }, T.mode[c.mode] ?? c.mode),
         ),
         h("div", { class: "sub" }, c.lastMessage ?? ""),
+        c.labels?.length
+          ? h(
+              "div",
+              { class: "labels" },
+              c.labels.map((l) => labelChip(l)),
+            )
+          : "",
       ),
     );
     if (state.tab === "queued") setCount("queued", conversations.length);
@@ -782,7 +872,8 @@ async function openConversation(id, keepTicket) {
   });
   if (keepTicket) return { messages, composer, context: c };
   const typing = h("p", { id: "typing", class: "typing", "aria-live": "polite", hidden: true });
-  $("detail").replaceChildren(...[head, actions, messages, typing, composer].filter(Boolean));
+  const labels = labelEditor(`/api/conversations/${id}`, c.labels ?? []);
+  $("detail").replaceChildren(...[head, labels, actions, messages, typing, composer].filter(Boolean));
   messages.scrollTop = messages.scrollHeight;
   renderContext(c);
 }
@@ -1303,7 +1394,11 @@ async function openTicket(number) {
     { class: "events", style: "padding:8px 16px;background:#fff" },
     t.events.map((e) => h("li", { "data-type": e.type }, `${fmtTime(e.at)} ${T.event[e.type] ?? e.type}`)),
   );
-  $("detail").replaceChildren(head, actions, info, messages, composer, events);
+  const labels = h("div", { class: "labels", id: "labels" });
+  api(`/api/tickets/${encodeURIComponent(number)}/labels`)
+    .then((r) => labels.replaceWith(labelEditor(`/api/tickets/${encodeURIComponent(number)}`, r.labels)))
+    .catch(() => {});
+  $("detail").replaceChildren(head, labels, actions, info, messages, composer, events);
   messages.scrollTop = messages.scrollHeight;
   renderContext({
     ...ctx,
