@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { consoleAs, useE2e } from "../support/e2e.js";
+import { consoleAs, staffPage, useE2e } from "../support/e2e.js";
 import { createStaff, staffApi } from "../support/staff.js";
 import { WebchatClient } from "../support/webchat-client.js";
 
@@ -80,6 +80,19 @@ describe("labels in the console (Chromium)", () => {
     await expect.poll(() => page.locator("#labels .label-chip").count()).toBe(0);
     const rows = await e.t.app.db.prisma.ticketLabel.count();
     expect(rows).toBe(0);
+    await context.close();
+  });
+
+  it("an admin adds and deletes a label on /admin (标签)", async () => {
+    const { context, page } = await staffPage(e, "/admin", "root", "staff-pass-123");
+    await page.locator('[data-tab="labels"]').click();
+    await expect.poll(() => page.locator("#panel tr[data-label]").count()).toBe(2);
+    await page.fill('#label-form input[name="name"]', "投诉升级");
+    await page.locator('#label-form button[type="submit"]').click();
+    await expect.poll(() => page.locator('#panel tr[data-label="投诉升级"]').count()).toBe(1);
+    expect(await e.t.app.db.prisma.label.count({ where: { name: "投诉升级" } })).toBe(1);
+    await page.locator('#panel tr[data-label="投诉升级"] button').click();
+    await expect.poll(() => page.locator('#panel tr[data-label="投诉升级"]').count()).toBe(0);
     await context.close();
   });
 });

@@ -43,6 +43,9 @@ const I18N = {
     dashboard: "数据看板",
     "tab.agents": "客服账号",
     "tab.canned": "快捷回复",
+    "tab.labels": "标签",
+    labelName: "标签名",
+    labelColor: "颜色",
     "tab.sla": "SLA 策略",
     "tab.requests": "服务请求",
     "tab.holidays": "节假日",
@@ -110,6 +113,7 @@ const I18N = {
       ticket: "工单",
       conversation: "会话",
       canned_reply: "快捷回复",
+      label: "标签",
       sla_policy: "SLA 策略",
       kb_article: "知识条目",
       outlet: "网点",
@@ -132,6 +136,9 @@ const I18N = {
     dashboard: "Dashboard",
     "tab.agents": "Staff",
     "tab.canned": "Canned replies",
+    "tab.labels": "Labels",
+    labelName: "Label",
+    labelColor: "Colour",
     "tab.sla": "SLA policies",
     "tab.requests": "Service requests",
     "tab.holidays": "Holidays",
@@ -199,6 +206,7 @@ const I18N = {
       ticket: "Ticket",
       conversation: "Conversation",
       canned_reply: "Canned reply",
+      label: "Label",
       sla_policy: "SLA policy",
       kb_article: "Article",
       outlet: "Outlet",
@@ -477,6 +485,49 @@ const panels = {
       ),
     );
     return [form, table([T.titleCol, T.text, T.group, ""], rows)];
+  },
+  // Issue 18: the labels agents put on conversations and tickets (name, colour).
+  async labels() {
+    const { labels } = await api("/api/labels");
+    const form = h(
+      "form",
+      { class: "inline", id: "label-form" },
+      h("label", {}, T.labelName, h("input", { name: "name", required: true, maxlength: "20" })),
+      h("label", {}, T.labelColor, h("input", { name: "color", type: "color", value: "#2563eb" })),
+      h("button", { type: "submit" }, T.create),
+    );
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      await api("/api/admin/labels", { method: "POST", body: JSON.stringify(Object.fromEntries(new FormData(form))) })
+        .then(() => show("labels"))
+        .catch((err) => toast(err.message, "breach"));
+    });
+    const rows = labels.map((l) =>
+      h(
+        "tr",
+        { "data-label": l.name },
+        h("td", {}, h("span", { class: "label-swatch", style: `background:${l.color}` }), " ", l.name),
+        h("td", {}, l.color),
+        h(
+          "td",
+          {},
+          h(
+            "button",
+            {
+              class: "secondary",
+              onclick: async () => {
+                await api(`/api/admin/labels/${l.id}`, { method: "DELETE" }).catch((err) =>
+                  toast(err.message, "breach"),
+                );
+                show("labels");
+              },
+            },
+            T.remove,
+          ),
+        ),
+      ),
+    );
+    return [form, table([T.labelName, T.labelColor, ""], rows)];
   },
   async sla() {
     const { items } = await api("/api/sla/policies");
