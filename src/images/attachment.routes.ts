@@ -8,6 +8,7 @@ import { mayViewConversation } from "../agents/conversation-scope.js";
 import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
+import { ticketVisibleTo } from "../tickets/ticket.queries.js";
 import type { AttachmentRow, AttachmentService } from "./attachment.service.js";
 import { MAX_IMAGE_BYTES } from "./image.inspect.js";
 import { readFilePart, sendImage } from "./multipart.js";
@@ -49,9 +50,6 @@ export const attachmentRoutes =
     const tags = ["console"];
     const security = [{ bearer: [] }];
 
-    const ticketVisible = (t: { groupCode: string; assigneeId: string | null }, p: Principal) =>
-      p.role !== "agent" || t.assigneeId === p.agentId || p.groups.includes(t.groupCode);
-
     async function conversationVisible(conversationId: string, p: Principal): Promise<boolean> {
       if (p.role !== "agent") return true;
       const conv = await db.conversation.findUnique({
@@ -68,7 +66,7 @@ export const attachmentRoutes =
           where: { id: row.ticketId },
           select: { groupCode: true, assigneeId: true },
         });
-        if (t && ticketVisible(t, p)) return;
+        if (t && ticketVisibleTo(t, p)) return;
       }
       throw new AppError("FORBIDDEN", "This image belongs to a conversation or ticket outside your scope");
     }
@@ -126,7 +124,7 @@ export const attachmentRoutes =
           select: { id: true, groupCode: true, assigneeId: true },
         });
         if (!t) throw new AppError("TICKET_NOT_FOUND");
-        if (!ticketVisible(t, p)) throw new AppError("FORBIDDEN", "This ticket belongs to a group you are not in");
+        if (!ticketVisibleTo(t, p)) throw new AppError("FORBIDDEN", "This ticket belongs to a group you are not in");
         return { attachments: await toOut(await attachments.list({ ticketId: t.id })) };
       },
     );

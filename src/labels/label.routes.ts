@@ -7,6 +7,7 @@ import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
+import { assertTicketVisible } from "../tickets/ticket.queries.js";
 
 /**
  * Issue 18: labels on conversations and tickets. Admins keep the list (name, colour); any staff
@@ -60,8 +61,7 @@ export const labelRoutes =
         select: { id: true, groupCode: true, assigneeId: true },
       });
       if (!t) throw new AppError("TICKET_NOT_FOUND");
-      if (p.role === "agent" && t.assigneeId !== p.agentId && !p.groups.includes(t.groupCode))
-        throw new AppError("FORBIDDEN", "This ticket belongs to a group you are not in");
+      assertTicketVisible(t, p);
       return t;
     };
 

@@ -16,6 +16,20 @@ import {
 } from "./ticket.shared.js";
 
 /** Reading tickets: lists, one ticket with its events and clocks, a customer's tickets, group names. */
+
+/**
+ * Who may see a ticket (and what hangs on it: images, labels): supervisors and admins all; an
+ * agent the tickets of their groups and the ones assigned to them. The one copy of this rule.
+ */
+export function ticketVisibleTo(t: { groupCode: string; assigneeId: string | null }, p: Principal): boolean {
+  return p.role !== "agent" || t.assigneeId === p.agentId || p.groups.includes(t.groupCode);
+}
+
+/** ticketVisibleTo, or 403 FORBIDDEN. */
+export function assertTicketVisible(t: { groupCode: string; assigneeId: string | null }, p: Principal): void {
+  if (!ticketVisibleTo(t, p)) throw new AppError("FORBIDDEN", "This ticket belongs to a group you are not in");
+}
+
 export class TicketQueries extends TicketCore {
   private groupNamesCache: { at: number; names: Map<string, { nameZh: string; nameEn: string }> } | undefined;
 
@@ -74,9 +88,7 @@ export class TicketQueries extends TicketCore {
   }
 
   assertVisible(t: { groupCode: string; assigneeId: string | null }, p: Principal): void {
-    if (p.role === "supervisor" || p.role === "admin") return;
-    if (t.assigneeId === p.agentId || p.groups.includes(t.groupCode)) return;
-    throw new AppError("FORBIDDEN", "This ticket belongs to a group you are not in");
+    assertTicketVisible(t, p);
   }
 
   async detailById(id: string): Promise<TicketDetail> {
