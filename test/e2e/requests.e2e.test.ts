@@ -117,7 +117,7 @@ describe("service requests from the web chat to the console and back, in Chromiu
     );
     // Saving a request's policy from the general SLA tab keeps it the request's (it became a complaint's).
     await page.locator('[data-tab="sla"]').click();
-    const urgeRow = page.locator("#panel tr", { hasText: "urge_resolution" });
+    const urgeRow = page.locator('#panel tr[data-policy="urge_resolution"]');
     await expect.poll(() => urgeRow.count()).toBe(1);
     await urgeRow.locator("input").fill("180");
     await urgeRow.locator("button").click();

@@ -21,7 +21,12 @@ describe("web chat page in Chromium", () => {
     const said = page.locator(".msg.in").first();
     const at = await said.getAttribute("data-at");
     expect(at).toMatch(/\d{2}:\d{2}$/);
-    expect(await said.evaluate((el) => getComputedStyle(el, "::after").content)).toBe(`"${at}"`);
+    // …and, on the customer's own message, that it was delivered (the read marks of issue 18).
+    expect(await said.evaluate((el) => getComputedStyle(el, "::after").content)).toBe(`"${at} · 已送达"`);
+    const answered = page.locator(".msg.out").last();
+    expect(await answered.evaluate((el) => getComputedStyle(el, "::after").content)).toBe(
+      `"${await answered.getAttribute("data-at")}"`,
+    );
 
     fs.mkdirSync("test-results", { recursive: true });
     await page.screenshot({ path: "test-results/webchat.png" });
