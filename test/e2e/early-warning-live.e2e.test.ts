@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { STAGES } from "../../src/places/stage.js";
 import { ROLLUP_KEY } from "../../src/reports/report.rollup.js";
-import { CITIES } from "../integration/report-cities.fixture.js";
+import { seedCitySpike } from "../integration/report-cities.fixture.js";
 import { staffLogin } from "../integration/ticket.helpers.js";
 import { useE2e } from "../support/e2e.js";
 
@@ -16,30 +15,7 @@ describe("early-warning alerts live on the dashboard in Chromium", () => {
     await t.app.scheduler.cancel(ROLLUP_KEY);
     await t.app.scheduler.cancel("early-warning:check");
     await staffLogin(t.app, t.baseUrl, "ew-sup", "supervisor");
-    const db = t.app.db.prisma;
-    const customer = await db.customer.create({ data: { phone: "13700004444" } });
-    let seq = 0;
-    const rows = [];
-    const windowStart = END.getTime() - 6 * HOUR;
-    const row = (createdAt: Date, city: (typeof CITIES)[number], stage: string) => ({
-      number: `202610-${String(++seq).padStart(5, "0")}`,
-      category: "DELAY",
-      groupCode: "logistics",
-      customerId: customer.id,
-      channel: "webchat",
-      description: "快递延误",
-      provinceCode: city.provinceCode,
-      cityCode: city.cityCode,
-      stage,
-      createdAt,
-    });
-    for (const [c, city] of CITIES.entries()) {
-      for (let i = 0; i < 28; i++)
-        rows.push(row(new Date(windowStart - (i + 1) * 6 * HOUR + c * 60_000), city, STAGES[(c + i) % 4]!));
-      rows.push(row(new Date(windowStart + HOUR + c * 60_000), city, STAGES[c % 4]!));
-    }
-    for (let i = 0; i < 12; i++) rows.push(row(new Date(windowStart + 2 * HOUR + i * 60_000), CITIES[29]!, "transit"));
-    await db.ticket.createMany({ data: rows });
+    await seedCitySpike(t.app.db.prisma, END, "13700004444");
   });
 
   it("the city's and the stage's alerts appear on the open dashboard", async () => {

@@ -49,35 +49,39 @@ describe("labels in the console (Chromium)", () => {
     await expect.poll(() => item(other).count(), { timeout: 10_000 }).toBe(1);
     await item(one).click();
     await expect
-      .poll(() => page.locator("#add-label option").allTextContents())
+      .poll(() => page.locator("#add-label option").allTextContents(), { timeout: 10_000 })
       .toEqual(["+ 标签", "加急", "媒体关注"]);
     await page.locator("#add-label").selectOption({ label: "加急" });
-    await expect.poll(() => page.locator("#labels .label-chip").allTextContents()).toEqual(["加急×"]);
-    await expect.poll(() => item(one).locator(".label-chip").allTextContents()).toEqual(["加急"]);
+    await expect
+      .poll(() => page.locator("#labels .label-chip").allTextContents(), { timeout: 10_000 })
+      .toEqual(["加急×"]);
+    await expect.poll(() => item(one).locator(".label-chip").allTextContents(), { timeout: 10_000 }).toEqual(["加急"]);
     expect(await item(other).locator(".label-chip").count()).toBe(0);
 
     // Filter by 加急: only the labelled conversation.
     await page.locator("#label-filter").selectOption({ label: "加急" });
-    await expect.poll(() => item(other).count()).toBe(0);
+    await expect.poll(() => item(other).count(), { timeout: 10_000 }).toBe(0);
     expect(await item(one).count()).toBe(1);
     await page.locator("#label-filter").selectOption({ value: "" });
-    await expect.poll(() => item(other).count()).toBe(1);
+    await expect.poll(() => item(other).count(), { timeout: 10_000 }).toBe(1);
 
     // The ticket: labelled 媒体关注, found by the filter in the tickets tab, then taken off.
     await page.locator('[data-tab="tickets"]').click();
     await page.locator("#ticket-scope").selectOption("all");
     const ticket = page.locator('#list li[data-ticket="202611-09201"]');
-    await expect.poll(() => ticket.count()).toBe(1);
+    await expect.poll(() => ticket.count(), { timeout: 10_000 }).toBe(1);
     await ticket.click();
-    await expect.poll(() => page.locator("#add-label").count()).toBe(1);
+    await expect.poll(() => page.locator("#add-label").count(), { timeout: 10_000 }).toBe(1);
     await page.locator("#add-label").selectOption({ label: "媒体关注" });
-    await expect.poll(() => page.locator("#labels .label-chip").allTextContents()).toEqual(["媒体关注×"]);
+    await expect
+      .poll(() => page.locator("#labels .label-chip").allTextContents(), { timeout: 10_000 })
+      .toEqual(["媒体关注×"]);
     await page.locator("#label-filter").selectOption({ label: "媒体关注" });
-    await expect.poll(() => page.locator("#list li[data-ticket]").count()).toBe(1);
+    await expect.poll(() => page.locator("#list li[data-ticket]").count(), { timeout: 10_000 }).toBe(1);
     await page.locator("#label-filter").selectOption({ label: "加急" });
-    await expect.poll(() => page.locator("#list li[data-ticket]").count()).toBe(0);
+    await expect.poll(() => page.locator("#list li[data-ticket]").count(), { timeout: 10_000 }).toBe(0);
     await page.locator('#labels .label-chip[data-label="媒体关注"] .chip-x').click();
-    await expect.poll(() => page.locator("#labels .label-chip").count()).toBe(0);
+    await expect.poll(() => page.locator("#labels .label-chip").count(), { timeout: 10_000 }).toBe(0);
     const rows = await e.t.app.db.prisma.ticketLabel.count();
     expect(rows).toBe(0);
     await context.close();
@@ -86,13 +90,13 @@ describe("labels in the console (Chromium)", () => {
   it("an admin adds and deletes a label on /admin (标签)", async () => {
     const { context, page } = await staffPage(e, "/admin", "root", "staff-pass-123");
     await page.locator('[data-tab="labels"]').click();
-    await expect.poll(() => page.locator("#panel tr[data-label]").count()).toBe(2);
+    await expect.poll(() => page.locator("#panel tr[data-label]").count(), { timeout: 10_000 }).toBe(2);
     await page.fill('#label-form input[name="name"]', "投诉升级");
     await page.locator('#label-form button[type="submit"]').click();
-    await expect.poll(() => page.locator('#panel tr[data-label="投诉升级"]').count()).toBe(1);
+    await expect.poll(() => page.locator('#panel tr[data-label="投诉升级"]').count(), { timeout: 10_000 }).toBe(1);
     expect(await e.t.app.db.prisma.label.count({ where: { name: "投诉升级" } })).toBe(1);
     await page.locator('#panel tr[data-label="投诉升级"] button').click();
-    await expect.poll(() => page.locator('#panel tr[data-label="投诉升级"]').count()).toBe(0);
+    await expect.poll(() => page.locator('#panel tr[data-label="投诉升级"]').count(), { timeout: 10_000 }).toBe(0);
     await context.close();
   });
 });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { STAGES } from "../../src/places/stage.js";
 import { ROLLUP_KEY } from "../../src/reports/report.rollup.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
-import { CITIES } from "./report-cities.fixture.js";
+import { seedCitySpike } from "./report-cities.fixture.js";
 import { staffLogin } from "./ticket.helpers.js";
 
 const HOUR = 3_600_000;
@@ -23,31 +22,7 @@ describe.each(DB_KINDS)("early-warning alerts pushed to supervisors on %s (issue
     t = await startTestApp(kind, { DEMO_DATA: "false" }, { now: () => now });
     await t.app.scheduler.cancel(ROLLUP_KEY);
     await t.app.scheduler.cancel("early-warning:check"); // the test runs the check itself
-    const db = t.app.db.prisma;
-    const customer = await db.customer.create({ data: { phone: "13700003333" } });
-    let seq = 0;
-    const row = (createdAt: Date, city: (typeof CITIES)[number], stage: string) => ({
-      number: `202610-${String(++seq).padStart(5, "0")}`,
-      category: "DELAY",
-      groupCode: "logistics",
-      customerId: customer.id,
-      channel: "webchat",
-      description: "快递延误",
-      provinceCode: city.provinceCode,
-      cityCode: city.cityCode,
-      stage,
-      createdAt,
-    });
-    const rows = [];
-    const windowStart = END.getTime() - 6 * HOUR;
-    for (const [c, city] of CITIES.entries()) {
-      for (let i = 0; i < 28; i++)
-        rows.push(row(new Date(windowStart - (i + 1) * 6 * HOUR + c * 60_000), city, STAGES[(c + i) % 4]!));
-      rows.push(row(new Date(windowStart + HOUR + c * 60_000), city, STAGES[c % 4]!));
-    }
-    // 金华: 12 more in the window, stuck at the transfer centre.
-    for (let i = 0; i < 12; i++) rows.push(row(new Date(windowStart + 2 * HOUR + i * 60_000), CITIES[29]!, "transit"));
-    await db.ticket.createMany({ data: rows });
+    await seedCitySpike(t.app.db.prisma, END, "13700003333");
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
