@@ -54,6 +54,11 @@ describe("agent console in Chromium", () => {
       .toEqual([expect.stringContaining("已收到您的投诉")]);
     // Issue 18: the customer sees who answered.
     expect(await customer.locator('.msg.out[data-author="agent"] .who').textContent()).toBe("人工客服 · 小李");
+    // …and their avatar: the name's last two characters on a colour.
+    const avatar = customer.locator('.msg.out[data-author="agent"] .avatar');
+    expect(await avatar.textContent()).toBe("小李");
+    expect(await avatar.evaluate((el) => getComputedStyle(el).backgroundColor)).toMatch(/^rgb\(/);
+    expect(await customer.locator('.msg.out[data-author="bot"] .avatar').count()).toBe(0);
     await customer.reload(); // from the history too
     await expect
       .poll(() => customer.locator('.msg.out[data-author="agent"] .who').textContent())

@@ -108,6 +108,20 @@ function showTyping(on) {
   $typing.hidden = !on;
   if (on) typingTimer = setTimeout(() => showTyping(false), 5000);
 }
+const graphemes = (s) =>
+  Array.from(new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(s), (g) => g.segment);
+function avatarOf(name) {
+  const chars = graphemes(name.trim());
+  const cjk = chars.length > 0 && /\p{Script=Han}/u.test(chars[chars.length - 1]);
+  const el = document.createElement("span");
+  el.className = "avatar";
+  el.setAttribute("aria-hidden", "true");
+  el.textContent = cjk ? chars.slice(-2).join("") : (chars[0] ?? "?").toUpperCase();
+  let hash = 0;
+  for (const c of name) hash = (hash * 31 + c.codePointAt(0)) % 360;
+  el.style.background = `hsl(${hash} 55% 45%)`;
+  return el;
+}
 /** The server's limit (MAX_TEXT_LENGTH, counted in UTF-16 units like String#length). */
 const MAX_TEXT = 2000;
 // Issue 18: the newest message stays in view when something takes room from the list (the
@@ -199,6 +213,9 @@ function render(message) {
     who.className = "who";
     // Issue 18: a person's answer carries their name (人工客服 · 小李).
     who.textContent = message.agentName ? `${T.agent} · ${message.agentName}` : (T[message.author] ?? T.bot);
+    // …and their avatar: the name's last two characters in Chinese (小李, 小明 of 王小明), the
+    // first letter otherwise, on a colour chosen by the name (issue 18).
+    if (message.agentName) li.append(avatarOf(message.agentName));
     li.append(who);
   }
   if (message.attachments?.length) for (const a of message.attachments) li.append(imageOf(a));
