@@ -49,13 +49,16 @@ async function heicToJpeg(bytes: Buffer): Promise<Buffer> {
     workerData: { bytes: new Uint8Array(bytes), maxPixels: MAX_IMAGE_PIXELS },
   });
   type Reply = { width: number; height: number; data: Uint8Array } | { error: string; tooLarge?: boolean };
+  let timer: NodeJS.Timeout | undefined;
   const reply = await new Promise<Reply>((resolve) => {
-    const timer = setTimeout(() => resolve({ error: "timeout" }), HEIC_TIMEOUT_MS);
+    timer = setTimeout(() => resolve({ error: "timeout" }), HEIC_TIMEOUT_MS);
     worker.once("message", (m: Reply) => resolve(m));
     worker.once("error", (err) => resolve({ error: err.message }));
     worker.once("exit", () => resolve({ error: "HEIC worker exited" }));
-    void Promise.resolve().then(() => timer.unref());
-  }).finally(() => void worker.terminate());
+  }).finally(() => {
+    clearTimeout(timer);
+    void worker.terminate();
+  });
   if ("error" in reply) {
     if (reply.tooLarge) throw new AppError("ATTACHMENT_UNREADABLE", "The image has too many pixels");
     throw new AppError("ATTACHMENT_UNREADABLE");
