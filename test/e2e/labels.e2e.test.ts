@@ -71,6 +71,11 @@ describe("labels in the console (Chromium)", () => {
     const ticket = page.locator('#list li[data-ticket="202611-09201"]');
     await expect.poll(() => ticket.count(), { timeout: 10_000 }).toBe(1);
     await ticket.click();
+    // The conversation's detail also has a "+ 标签" menu: wait for the ticket's own detail, or the
+    // label lands on the conversation still shown (the flake CI hit under load).
+    await expect
+      .poll(() => page.locator(".detail-head h2").allTextContents(), { timeout: 10_000 })
+      .toEqual(["202611-09201"]);
     await expect.poll(() => page.locator("#add-label").count(), { timeout: 10_000 }).toBe(1);
     await page.locator("#add-label").selectOption({ label: "媒体关注" });
     await expect
