@@ -1,8 +1,8 @@
 /**
  * 投诉预警 pushed live (issue 23; 003 §7.3.1): every few minutes the early-warning detector runs over
- * each category's, city's and stage's complaints; a spike not yet pushed in its window is recorded
- * (EarlyWarningAlert, unique per spike and window, so with several instances only the first pushes)
- * and sent to supervisors' and admins' consoles and dashboards over the staff WebSocket.
+ * each category's, city's and stage's complaints; a spike not pushed in the last window (6 hours) is
+ * recorded (EarlyWarningAlert, unique per spike and 6-hour bucket, so with several instances only the
+ * first pushes) and sent to supervisors' and admins' consoles and dashboards over the staff WebSocket.
  */
 
 import type { Logger } from "pino";
@@ -38,9 +38,15 @@ export class EarlyWarningPush {
     const fresh: Alert[] = [];
     for (const alert of alerts) {
       const key = `${alert.code}:${alert.cityCode ?? alert.stage ?? alert.category ?? ""}`;
+      // One burst, one alert: not again while an alert for the same series is younger than a window
+      // (a burst seen at 11:55 and at 12:05 straddles two 6-hour buckets); the unique bucket keeps
+      // two instances checking at once from both inserting.
       const inserted = await this.db.$executeRaw`
         INSERT INTO "EarlyWarningAlert" (key, "windowStart", alert, "createdAt")
-        VALUES (${key}, ${windowStart}, ${JSON.stringify(alert)}::jsonb, ${now})
+        SELECT ${key}, ${windowStart}, ${JSON.stringify(alert)}::jsonb, ${now}
+        WHERE NOT EXISTS (
+          SELECT 1 FROM "EarlyWarningAlert" a
+          WHERE a.key = ${key} AND a."createdAt" > ${new Date(now.getTime() - windowMs)} AND a."createdAt" <= ${now})
         ON CONFLICT (key, "windowStart") DO NOTHING`;
       if (inserted === 0) continue;
       fresh.push(alert);

@@ -75,5 +75,18 @@ describe.each(DB_KINDS)("early-warning alerts pushed to supervisors on %s (issue
     expect(alertsOf(sup).length).toBe(2);
     expect(alertsOf(agent)).toEqual([]);
     expect(await t.app.db.prisma.earlyWarningAlert.count()).toBe(2);
+    // 14:00:30 China time is 06:00:30 UTC, past the 6-hour bucket's boundary: the same burst is
+    // still flagged (08:00:30–14:00:30 holds 11 of its 12) but was pushed 2 hours ago — not again.
+    now = new Date("2026-10-20T14:00:30+08:00");
+    expect((await t.app.reports.placeSpikes(now)).cities.map((c) => c.cityCode)).toEqual(["330700"]);
+    expect(await t.app.earlyWarning.check()).toEqual([]);
+    expect(await t.app.db.prisma.earlyWarningAlert.count()).toBe(2);
+    // A burst still going a whole window after its alert is pushed again (at most once a window).
+    now = new Date(END.getTime() + 6 * HOUR + 60_000);
+    await t.app.db.prisma.ticket.updateMany({
+      where: { cityCode: "330700", createdAt: { gte: new Date(END.getTime() - 4 * HOUR) } },
+      data: { createdAt: new Date(END.getTime() + 3 * HOUR) },
+    });
+    expect((await t.app.earlyWarning.check()).map((a) => a.cityCode)).toContain("330700");
   });
 });
