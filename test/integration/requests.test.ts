@@ -160,6 +160,20 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     await noticed(chat, "未能办理：包裹已在派送途中");
   });
 
+  it("改地址: a new address said before the waybill is kept, and not asked for again", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("帮我改一下收件地址");
+    expect(r[0]!.text).toContain("运单号");
+    r = await chat.say("改到湖北省武汉市洪山区珞喻路1037号");
+    expect(r[0]!.text).toContain("已记下新地址：湖北省武汉市洪山区珞喻路1037号");
+    expect(r[0]!.text).toContain("请发送要办理的运单号");
+    expect(r[0]!.text).not.toContain("没有识别到运单号");
+    r = await chat.say("YT7001234567891");
+    expect(r[0]!.text).toContain("请确认改地址信息");
+    expect(r[0]!.text).toContain("湖北省武汉市洪山区珞喻路1037号");
+    r = await chat.say("取消");
+  });
+
   it("预约取件: address, a slot in service hours, a permitted item, weight and phone; past slots and prohibited items are refused; the customer can cancel", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     let r = await chat.say("我要寄快递，上门取件");

@@ -71,6 +71,24 @@ describe.each(DB_KINDS)("complaints become tickets on %s", (kind) => {
     expect(tk.number.slice(0, 6)).toBe(shanghai);
   });
 
+  it("says it is registering a complaint, keeps what the customer adds while a phone is asked, and offers a way out", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("我的快递三天了还没到，单号SF1438829301576");
+    expect(r[0]!.text).toContain("很抱歉给您带来不便，我来帮您登记“延误”投诉");
+    expect(r[0]!.text).toContain("联系电话");
+    expect(r[0]!.quickReplies?.map((q) => q.title)).toEqual(["转人工", "取消"]);
+    r = await chat.say("怎么还不到啊，太慢了");
+    expect(r[0]!.text).toContain("已把您补充的情况记入问题描述");
+    expect(r[0]!.text).toContain("联系电话");
+    r = await chat.say("我要投诉");
+    expect(r[0]!.text).toContain("没有识别到电话号码");
+    expect(r[0]!.text).toContain("转人工");
+    r = await chat.say("13812345678");
+    expect(r[0]!.text).toContain("请确认投诉信息");
+    r = await chat.say("确认提交");
+    const tk = await ticket(numberIn(r[0]!.text));
+    expect(tk.description).toBe("我的快递三天了还没到，单号SF1438829301576\n怎么还不到啊，太慢了");
+  });
   it("goes straight to the summary when the first message has everything", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const r = await chat.say("我要投诉，快递员态度太差了还骂人，单号YT7512345678901，电话13900001111");

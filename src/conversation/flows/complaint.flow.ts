@@ -33,6 +33,8 @@ export interface ComplaintDraft {
 }
 
 const FLOW = "complaint";
+/** The description keeps the customer's words up to this many characters (one inbound message's cap). */
+const MAX_DESCRIPTION_CHARS = 2000;
 /** A complaint the tracking flow suggested is pre-filled only if it is this recent. */
 export const SUGGESTION_TTL_MS = 30 * 60_000;
 /** A guessed category is used only when the engine is this sure, and never "OTHER". */
@@ -120,7 +122,12 @@ export class ComplaintFlow implements Flow {
       (info.customerPhone !== undefined ? info.customerPhone : await this.deps.customerPhone(info.customerId)) ??
       undefined;
     if (!d.phone) delete d.phone;
-    await this.ask(context, d);
+    // Say what is happening before the first question: a bare "请留下联系电话" after a complaint
+    // reads as if nobody listened.
+    const intro = d.category
+      ? ct(info.locale, "intro.category", { category: categoryLabel(info.locale, d.category) })
+      : ct(info.locale, "intro");
+    await this.ask(context, d, intro);
   }
 
   async resume(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
@@ -174,8 +181,15 @@ export class ComplaintFlow implements Flow {
           }
           d.waybill = null;
         } else {
+          const noted = this.noteDetail(d, answer, parsed);
+          if (noted) info.state.flow = { name: FLOW, step, data: { ...d } };
           await context.sendActivity(
-            reply(ct(locale, "ask.waybill.again"), this.waybillReplies(info.state, d, locale)),
+            reply(
+              noted
+                ? `${ct(locale, "noted")}\n${ct(locale, d.category && waybillRequired(d.category) ? "ask.waybill.required" : "ask.waybill.optional")}`
+                : ct(locale, "ask.waybill.again"),
+              this.waybillReplies(info.state, d, locale),
+            ),
           );
           return true;
         }
@@ -193,7 +207,14 @@ export class ComplaintFlow implements Flow {
       case "phone": {
         const phone = phoneIn(parsed, answer);
         if (!phone) {
-          await context.sendActivity(reply(ct(locale, "ask.phone.again")));
+          const noted = this.noteDetail(d, answer, parsed);
+          if (noted) info.state.flow = { name: FLOW, step, data: { ...d } };
+          await context.sendActivity(
+            reply(
+              noted ? `${ct(locale, "noted")}\n${ct(locale, "ask.phone")}` : ct(locale, "ask.phone.again"),
+              this.phoneReplies(locale),
+            ),
+          );
           return true;
         }
         d.phone = phone;
@@ -247,46 +268,62 @@ export class ComplaintFlow implements Flow {
     return true;
   }
 
+  /**
+   * More about what happened, said while another answer was asked for ("怎么还不到啊" instead of a
+   * phone number): kept with the description, in the customer's words, so nothing they say is lost.
+   * Returns false when the answer says nothing new (filler, "是的", a mistyped number).
+   */
+  private noteDetail(d: ComplaintDraft, answer: string, parsed: NluResult): boolean {
+    if (!isSubstantive(answer, parsed)) return false;
+    if (d.description?.includes(answer)) return true;
+    const next = d.description ? `${d.description}\n${answer}` : answer;
+    if (next.length > MAX_DESCRIPTION_CHARS) return false;
+    d.description = next;
+    this.takeAmount(d, parsed);
+    return true;
+  }
+
   private takeAmount(d: ComplaintDraft, parsed: NluResult): void {
     const amount = parsed.entities.find((e) => e.type === "amount");
     if (amount && Number.isFinite(Number(amount.value))) d.claimedAmount = Number(amount.value);
   }
 
-  private async ask(context: TurnContext, d: ComplaintDraft): Promise<void> {
+  /** `intro`: a line said before the question (the first one only). */
+  private async ask(context: TurnContext, d: ComplaintDraft, intro?: string): Promise<void> {
     const info = turnInfo(context);
     const step = nextStep(d);
     info.state.flow = { name: FLOW, step, data: { ...d } };
-    await this.askStep(context, d, step);
+    await this.askStep(context, d, step, intro);
   }
 
-  private async askStep(context: TurnContext, d: ComplaintDraft, step: Step): Promise<void> {
+  private async askStep(context: TurnContext, d: ComplaintDraft, step: Step, intro?: string): Promise<void> {
     const info = turnInfo(context);
     const { locale } = info;
+    const say = (text: string, quick?: QuickReply[]) =>
+      context.sendActivity(reply(intro ? `${intro}\n${text}` : text, quick));
     switch (step) {
       case "category":
-        await context.sendActivity(reply(ct(locale, "ask.category"), this.categoryReplies(locale)));
+        await say(ct(locale, "ask.category"), this.categoryReplies(locale));
         return;
       case "waybill": {
         const required = d.category ? waybillRequired(d.category) : true;
-        await context.sendActivity(
-          reply(
-            ct(locale, required ? "ask.waybill.required" : "ask.waybill.optional"),
-            this.waybillReplies(info.state, d, locale),
-          ),
+        await say(
+          ct(locale, required ? "ask.waybill.required" : "ask.waybill.optional"),
+          this.waybillReplies(info.state, d, locale),
         );
         return;
       }
       case "description":
-        await context.sendActivity(reply(ct(locale, "ask.description")));
+        await say(ct(locale, "ask.description"));
         return;
       case "phone":
-        await context.sendActivity(reply(ct(locale, "ask.phone")));
+        await say(ct(locale, "ask.phone"), this.phoneReplies(locale));
         return;
       case "confirm":
-        await context.sendActivity(reply(this.summary(d, locale), summaryReplies(locale)));
+        await say(this.summary(d, locale), summaryReplies(locale));
         return;
       case "edit":
-        await context.sendActivity(reply(ct(locale, "ask.edit"), this.fieldReplies(locale)));
+        await say(ct(locale, "ask.edit"), this.fieldReplies(locale));
         return;
     }
   }
@@ -308,6 +345,11 @@ export class ComplaintFlow implements Flow {
     return (["field.category", "field.waybill", "field.description", "field.phone"] as const).map((k) => ({
       title: ct(locale, k),
     }));
+  }
+
+  /** Under the phone question: the two ways out for a customer who will not leave a number. */
+  private phoneReplies(locale: Locale): QuickReply[] {
+    return [{ title: ct(locale, "quick.human") }, { title: ct(locale, "quick.cancel") }];
   }
 
   private waybillReplies(state: DialogState, d: ComplaintDraft, locale: Locale): QuickReply[] {

@@ -11,7 +11,11 @@ const zh = {
   "ask.description": "请简单描述一下发生了什么，您的原话会直接转给处理人员。",
   "ask.description.again": "请再多描述一点情况，方便我们处理。",
   "ask.phone": "请留下联系电话，方便客服与您联系。",
-  "ask.phone.again": "没有识别到电话号码，请输入11位手机号码或带区号的固定电话。",
+  "ask.phone.again":
+    "没有识别到电话号码，请输入11位手机号码或带区号的固定电话（回复“转人工”可直接找人工客服，回复“取消”可放弃）。",
+  intro: "很抱歉给您带来不便，我来帮您登记投诉。",
+  "intro.category": "很抱歉给您带来不便，我来帮您登记“{category}”投诉。",
+  noted: "已把您补充的情况记入问题描述。",
   "ask.edit": "请问要修改哪一项？",
   summary:
     "请确认投诉信息：\n类别：{category}\n运单号：{waybill}\n问题描述：{description}\n联系电话：{phone}\n确认无误请回复“确认提交”，需要修改请回复“修改”，回复“取消”可放弃。",
@@ -26,6 +30,7 @@ const zh = {
   "quick.edit": "修改",
   "quick.cancel": "取消",
   "quick.noWaybill": "没有单号",
+  "quick.human": "转人工",
   "field.category": "类别",
   "field.waybill": "运单号",
   "field.description": "问题描述",
@@ -61,7 +66,10 @@ const en: Record<ComplaintTextKey, string> = {
   "ask.description.again": "Please tell us a little more so we can handle it.",
   "ask.phone": "Please leave a phone number so an agent can contact you.",
   "ask.phone.again":
-    "I couldn't find a phone number. Please enter an 11-digit mobile number or a landline with area code.",
+    "I couldn't find a phone number. Please enter an 11-digit mobile number or a landline with area code (reply “agent” to talk to a person, or “never mind” to drop it).",
+  intro: "Sorry for the trouble. I'll register your complaint.",
+  "intro.category": "Sorry for the trouble. I'll register your complaint ({category}).",
+  noted: "I've added what you said to the description.",
   "ask.edit": "Which item would you like to change?",
   summary:
     "Please confirm your complaint:\nType: {category}\nWaybill: {waybill}\nWhat happened: {description}\nPhone: {phone}\nReply “submit” if it is correct, “change” to edit, or “never mind” to drop it.",
@@ -77,6 +85,7 @@ const en: Record<ComplaintTextKey, string> = {
   // Not "Cancel": on SMS that word alone unsubscribes the number (Twilio).
   "quick.cancel": "Never mind",
   "quick.noWaybill": "No waybill",
+  "quick.human": "Talk to an agent",
   "field.category": "Type",
   "field.waybill": "Waybill",
   "field.description": "What happened",

@@ -126,7 +126,11 @@ export function nextField(d: RequestDraft): Field | "confirm" {
 function addressIn(text: string): string | undefined {
   const m = /[\u4e00-\u9fff]{2,}(省|市|自治区)/.exec(text);
   if (!m) return undefined;
-  const candidate = text.slice(m.index).trim();
+  // "改到杭州市…": the verb before the place is not part of the address.
+  const candidate = text
+    .slice(m.index)
+    .replace(/^(?:请|帮我|麻烦)*(?:改到|改成|改为|送到|送去|寄到|换到|换成)[:：]?/, "")
+    .trim();
   return "error" in parseAddress(candidate) ? undefined : candidate;
 }
 
@@ -247,6 +251,11 @@ export class RequestFlow implements Flow {
       info.state.flow = undefined;
       return false;
     }
+    // A new address said before it is asked for ("改到杭州市…" while the waybill is asked) is kept,
+    // so the customer is not asked for it again.
+    const noted =
+      step !== "address" && FIELDS[d.type].includes("address") && !d.address ? addressIn(answer) : undefined;
+    if (noted) d.address = noted;
     const res = await this.take(d, step, parsed, answer);
     // An answer that fits the question is an answer ("不同意" is not a request for an agent);
     // one that does not may be a new request, which leaves the dialog.
@@ -256,7 +265,14 @@ export class RequestFlow implements Flow {
     }
     if (!res.ok) {
       if (res.end) return this.refuse(context, res).then(() => true);
-      await context.sendActivity(reply(rt(locale, res.key, res.vars), this.quickFor(d, step, locale)));
+      if (noted) info.state.flow = { name: FLOW, step, data: { ...d } };
+      const text = rt(locale, noted && res.key === "ask.waybill.again" ? "ask.waybill" : res.key, res.vars);
+      await context.sendActivity(
+        reply(
+          noted ? `${rt(locale, "address.noted", { address: noted })}\n${text}` : text,
+          this.quickFor(d, step, locale),
+        ),
+      );
       return true;
     }
     d.editing = false;

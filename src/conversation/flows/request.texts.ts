@@ -5,6 +5,7 @@ import type { Locale } from "../texts.js";
 const zh = {
   "ask.waybill": "请发送要办理的运单号（快递单号）。",
   "ask.waybill.again": "没有识别到运单号，请核对后重新发送（一般为10–15位字母或数字）。",
+  "address.noted": "已记下新地址：{address}。",
   "waybill.unknown": "没有查到运单 {waybill} 的物流信息，请核对单号后重新发送；刚寄出的快递可能稍后才有记录。",
   "urge.notMoving":
     "运单 {waybill} 当前状态为“{status}”，不在运输途中，无法催件。如包裹未收到，可回复“投诉”或“转人工”。",
@@ -104,6 +105,7 @@ export type RequestTextKey = keyof typeof zh;
 const en: Record<RequestTextKey, string> = {
   "ask.waybill": "Please send the waybill (tracking) number.",
   "ask.waybill.again": "I couldn't find a waybill number in that. Please check and send it again.",
+  "address.noted": "Noted the new address: {address}.",
   "waybill.unknown":
     "I found no tracking for waybill {waybill}. Please check the number; a parcel sent just now may show up a little later.",
   "urge.notMoving":
