@@ -45,7 +45,8 @@ export const ERRORS = {
   /** Issue 23: an outlet file that cannot be read at all (details.reason: CSV_MALFORMED, HEADER_MISSING, NO_ROWS, TOO_MANY_ROWS, CHARSET_UNSUPPORTED). */
   OUTLET_FILE_INVALID: { status: 400, message: "Not an outlet CSV file" },
   /** Issue 23: a ticket's outlet set to a code no outlet has. */
-  OUTLET_UNKNOWN: { status: 400, message: "No outlet with that code" },
+  OUTLET_UNKNOWN: { status: 400, message: "No outlet with that code or name" },
+  OUTLET_AMBIGUOUS: { status: 400, message: "Several outlets fit that name; give the outlet's code" },
   OUTLET_NOT_FOUND: { status: 404, message: "Outlet not found" },
   TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
   /** Issue 18: a note @mentions a colleague who may not see this conversation (details.usernames); nothing was stored. */

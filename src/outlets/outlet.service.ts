@@ -6,6 +6,7 @@ import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { placeFromInput, placeOf } from "../places/divisions.js";
 import { OutletFileError, parseOutletCsv } from "./outlet.csv.js";
+import { matchOutlet } from "./outlet.match.js";
 
 export interface OutletView {
   code: string;
@@ -200,7 +201,9 @@ function decode(bytes: Buffer, charset: string | undefined): string {
 
 /**
  * The outlet a parcel's tracking names (issue 23): the newest event whose location, or a 【…】 in
- * its description, is an outlet's code or name exactly. Null when none does.
+ * its description, names an outlet (matchOutlet: the code or name exactly, or a location that says
+ * more than the outlet's name, "杭州西湖区文三路网点" → 杭州西湖网点). Null when none does, or when the
+ * newest event that names one is ambiguous (an older event's outlet would be another place).
  */
 export async function outletFromTracking(
   db: Db,
@@ -211,17 +214,35 @@ export async function outletFromTracking(
     for (const m of e.description.matchAll(/【([^】]{1,100})】/g)) names.push(m[1]!.trim());
     return names.filter(Boolean);
   });
-  const all = [...new Set(perEvent.flat())];
-  if (!all.length) return null;
-  const rows = await db.outlet.findMany({
-    where: { OR: [{ code: { in: all } }, { name: { in: all } }] },
-    select: { code: true, name: true, groupCode: true },
-  });
-  if (!rows.length) return null;
+  if (!perEvent.some((n) => n.length)) return null;
+  const outlets = await db.outlet.findMany({ select: { code: true, name: true, regionCodes: true, groupCode: true } });
+  if (!outlets.length) return null;
   for (const names of perEvent)
     for (const n of names) {
-      const hit = rows.find((r) => r.code === n) ?? rows.find((r) => r.name === n);
-      if (hit) return { code: hit.code, groupCode: hit.groupCode };
+      const m = matchOutlet(n, outlets);
+      if (m.kind === "ambiguous") return null;
+      if (m.kind === "match") return { code: m.outlet.code, groupCode: m.outlet.groupCode };
     }
   return null;
+}
+
+/**
+ * The outlet an agent names (issue 23): its code, its name, or a part of its name that fits one
+ * outlet only ("西湖网点" → 330106001). Null for null or ""; 400 OUTLET_UNKNOWN when none fits,
+ * OUTLET_AMBIGUOUS (with `details.candidates`) when several do.
+ */
+export async function outletFromInput(db: Db, input: string | null): Promise<string | null> {
+  const text = input?.trim() ?? "";
+  if (!text) return null;
+  const exact = await db.outlet.findUnique({ where: { code: text }, select: { code: true } });
+  if (exact) return exact.code;
+  const outlets = await db.outlet.findMany({ select: { code: true, name: true, regionCodes: true } });
+  const m = matchOutlet(text, outlets, { typed: true });
+  if (m.kind === "match") return m.outlet.code;
+  if (m.kind === "ambiguous")
+    throw new AppError("OUTLET_AMBIGUOUS", `"${text}" fits ${m.candidates.length} outlets`, {
+      outlet: text,
+      candidates: m.candidates.slice(0, 20).map((o) => ({ code: o.code, name: o.name })),
+    });
+  throw new AppError("OUTLET_UNKNOWN", `No outlet "${text}"`, { outlet: text });
 }

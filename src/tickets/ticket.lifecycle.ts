@@ -7,7 +7,7 @@ import { type Locale, toLocale } from "../conversation/texts.js";
 import { AppError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { maskPhone } from "../logger.js";
-import { outletFromTracking } from "../outlets/outlet.service.js";
+import { outletFromInput, outletFromTracking } from "../outlets/outlet.service.js";
 import { locate, type Place, placeFromInput } from "../places/divisions.js";
 import { attribute, type Stage } from "../places/stage.js";
 import { formatDuration } from "../sla/duration.js";
@@ -327,6 +327,8 @@ export class TicketLifecycle extends TicketCore {
       where: { number },
       select: {
         id: true,
+        type: true,
+        status: true,
         groupCode: true,
         assigneeId: true,
         provinceCode: true,
@@ -349,35 +351,68 @@ export class TicketLifecycle extends TicketCore {
       ...(body.stage !== undefined ? { stage: body.stage } : {}),
       ...(outletCode !== undefined ? { outletCode } : {}),
     };
+    // An outlet set later routes the complaint to the outlet's agent group as one found in the
+    // tracking would have, while nobody holds it (首问负责制: an agent who holds it keeps it) and
+    // it is not legal (法务) or finished.
+    const outletGroup =
+      outletCode && outletCode !== t.outletCode
+        ? (await this.db.outlet.findUnique({ where: { code: outletCode }, select: { groupCode: true } }))?.groupCode
+        : null;
+    const reroute =
+      outletGroup &&
+      outletGroup !== t.groupCode &&
+      t.type === "complaint" &&
+      t.groupCode !== "legal" &&
+      t.assigneeId === null &&
+      (t.status === "new" || t.status === "open" || t.status === "pending_customer")
+        ? outletGroup
+        : null;
     const from = { provinceCode: t.provinceCode, cityCode: t.cityCode, stage: t.stage, outletCode: t.outletCode };
+    const at = this.now();
     await this.db.$transaction(async (tx) => {
-      await tx.ticket.update({ where: { id: t.id }, data });
+      await tx.ticket.update({ where: { id: t.id }, data: reroute ? { ...data, groupCode: reroute } : data });
       await tx.ticketEvent.create({
         data: {
           ticketId: t.id,
-          at: this.now(),
+          at,
           ...actorColumns(actorOf(p)),
           type: "place_corrected",
           data: { from, to: { ...from, ...data } },
         },
       });
+      if (reroute)
+        await tx.ticketEvent.create({
+          data: {
+            ticketId: t.id,
+            at,
+            ...actorColumns(actorOf(p)),
+            type: "transferred",
+            data: { fromGroup: t.groupCode, toGroup: reroute, reason: "outlet", outlet: outletCode },
+          },
+        });
       await auditStaff(tx, p.agentId, {
         action: "ticket.place_corrected",
         subjectType: "ticket",
         subjectId: t.id,
-        data: { number, from, to: { ...from, ...data } },
+        data: {
+          number,
+          from,
+          to: { ...from, ...data },
+          ...(reroute ? { fromGroup: t.groupCode, toGroup: reroute } : {}),
+        },
       });
     });
     await this.publish("ticket.updated", t.id, "place_corrected");
+    if (reroute)
+      await this.autoAssign(t.id).catch((err) => this.log.warn({ err, ticketId: t.id }, "auto-assignment failed"));
   }
 
-  /** An outlet code an agent gave (null or "": none); OUTLET_UNKNOWN when no outlet has it. */
+  /**
+   * The outlet an agent gave — its code, name or a part of its name that fits one outlet (null or
+   * "": none); 400 OUTLET_UNKNOWN when none fits, OUTLET_AMBIGUOUS when several do.
+   */
   async outletCode(input: string | null): Promise<string | null> {
-    const code = input?.trim() ?? "";
-    if (!code) return null;
-    const o = await this.db.outlet.findUnique({ where: { code }, select: { code: true } });
-    if (!o) throw new AppError("OUTLET_UNKNOWN", `No outlet "${code}"`, { outlet: code });
-    return o.code;
+    return outletFromInput(this.db, input);
   }
 
   // ───────────────────────── auto-assignment ─────────────────────────

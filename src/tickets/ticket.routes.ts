@@ -146,7 +146,9 @@ const ACTION_BODIES = {
       .max(40)
       .nullable()
       .optional()
-      .describe("issue 23: the responsible outlet's code (GET /api/outlets), null for none; 400 OUTLET_UNKNOWN"),
+      .describe(
+        "issue 23: the responsible outlet's code (GET /api/outlets), name or a part of its name that fits one outlet, null for none; 400 OUTLET_UNKNOWN, OUTLET_AMBIGUOUS (details.candidates)",
+      ),
   }),
   reopen: z.object({ reason: text(2000).optional() }).nullish(),
   transfer: z.object({
@@ -293,7 +295,7 @@ export const ticketRoutes =
         schema: {
           tags: ["tickets"],
           summary:
-            "Confirm or correct where and at which stage the problem lies (issue 23): place as words (杭州, 浙江省金华市) or a GB/T 2260 code, null for unknown (400 PLACE_UNKNOWN when it names none); stage, null for unknown; outlet as an outlet code, null for none (400 OUTLET_UNKNOWN); omitted fields stay. Audited",
+            "Confirm or correct where and at which stage the problem lies (issue 23): place as words (杭州, 浙江省金华市) or a GB/T 2260 code, null for unknown (400 PLACE_UNKNOWN when it names none); stage, null for unknown; outlet as an outlet code, name or a part of its name that fits one outlet, null for none (400 OUTLET_UNKNOWN; OUTLET_AMBIGUOUS with details.candidates when several fit) — a complaint nobody holds moves to the outlet's agent group (a transferred event); omitted fields stay. Audited",
           security: [{ bearer: [] }],
           params: numberParams,
           body: z
@@ -305,7 +307,7 @@ export const ticketRoutes =
                 .max(40)
                 .nullable()
                 .optional()
-                .describe("an outlet code (GET /api/outlets), null for none"),
+                .describe("an outlet code (GET /api/outlets), name or part of a name, null for none"),
             })
             .strict(),
           response: { 200: detailSchema, ...errorResponses(400, 401, 403, 404) },

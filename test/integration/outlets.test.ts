@@ -349,4 +349,101 @@ describe.each(DB_KINDS)("outlets (网点) on %s (issue 23)", (kind) => {
     expect(lines[0]).toMatch(/,outlet_code,outlet$/);
     expect(lines.find((l) => l.includes("派件员一直不送"))).toMatch(/,HZ001,杭州西湖网点$/);
   });
+
+  it("a tracking location that says more than an outlet's name, or an agent's part of one, finds it; several fitting ones are asked about", async () => {
+    await t.app.tracking.ingest.ingest(
+      [
+        {
+          waybill: "SF2300000000002",
+          carrier: "SF",
+          time: "2026-11-30T08:00:00+08:00",
+          status: "out_for_delivery",
+          location: "杭州西湖区文三路网点",
+          description: "快件正在派送",
+        },
+        {
+          waybill: "SF2300000000003",
+          carrier: "SF",
+          time: "2026-11-30T08:00:00+08:00",
+          status: "in_transit",
+          description: "快件已到达【杭州转运中心】",
+        },
+      ],
+      NOW,
+    );
+    type Placed = { number: string; groupCode: string; outlet: { code: string } | null };
+    const open = (waybill: string | undefined, phone: string) =>
+      api<Placed>(t.baseUrl, "POST", "/api/tickets", admin.token, {
+        category: "DELAY",
+        description: "一直没送到",
+        customerPhone: phone,
+        ...(waybill ? { waybill } : {}),
+      });
+    const fuzzy = await open("SF2300000000002", "13800002311");
+    expect(fuzzy.body).toMatchObject({ outlet: { code: "HZ001" }, groupCode: "outlet_hz" });
+    // A transfer centre that is no outlet: no outlet (its city is still found).
+    expect((await open("SF2300000000003", "13800002312")).body.outlet).toBeNull();
+
+    await t.app.db.prisma.outlet.createMany({
+      data: [
+        { code: "NB001", name: "宁波江北网点", regionCodes: ["330200"] },
+        { code: "NB002", name: "宁波江东营业部", regionCodes: ["330200"] },
+      ],
+    });
+    const plain = await open(undefined, "13800002313");
+    const put = (outlet: unknown) =>
+      api<Placed & { error: { code: string; details?: { candidates?: { code: string }[] } } }>(
+        t.baseUrl,
+        "PUT",
+        `/api/tickets/${plain.body.number}/place`,
+        admin.token,
+        { outlet },
+      );
+    const ambiguous = await put("宁波");
+    expect([ambiguous.status, ambiguous.body.error.code]).toEqual([400, "OUTLET_AMBIGUOUS"]);
+    expect(ambiguous.body.error.details?.candidates?.map((c) => c.code).sort()).toEqual(["NB001", "NB002"]);
+    expect((await put("江北")).body.outlet?.code).toBe("NB001");
+    expect((await put("宁波江东营业部")).body.outlet?.code).toBe("NB002");
+    expect((await put("苏州园区")).body.error.code).toBe("OUTLET_UNKNOWN");
+    await t.app.db.prisma.outlet.deleteMany({ where: { code: { in: ["NB001", "NB002"] } } });
+  });
+
+  it("an outlet set later moves a complaint nobody holds to the outlet's group, audited; one an agent holds stays", async () => {
+    type Placed = { number: string; groupCode: string; assignee: unknown; outlet: { code: string } | null };
+    const open = (phone: string) =>
+      api<Placed>(t.baseUrl, "POST", "/api/tickets", admin.token, {
+        category: "DELAY",
+        description: "快件一直不动",
+        customerPhone: phone,
+      });
+    const free = await open("13800002321");
+    expect(free.body.groupCode).toBe("logistics");
+    const moved = await api<Placed & { events: { type: string; data: Record<string, unknown> }[] }>(
+      t.baseUrl,
+      "PUT",
+      `/api/tickets/${free.body.number}/place`,
+      admin.token,
+      { outlet: "HZ001" },
+    );
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ groupCode: "outlet_hz", outlet: { code: "HZ001" } });
+    expect(moved.body.events.find((e) => e.type === "transferred")?.data).toMatchObject({
+      fromGroup: "logistics",
+      toGroup: "outlet_hz",
+      reason: "outlet",
+      outlet: "HZ001",
+    });
+    const audit = await t.app.db.prisma.auditEvent.findFirst({
+      where: { action: "ticket.place_corrected" },
+      orderBy: { at: "desc" },
+    });
+    expect(audit?.data).toMatchObject({ fromGroup: "logistics", toGroup: "outlet_hz" });
+
+    const held = await open("13800002322");
+    expect((await api(t.baseUrl, "POST", `/api/tickets/${held.body.number}/take`, admin.token, {})).status).toBe(200);
+    const kept = await api<Placed>(t.baseUrl, "PUT", `/api/tickets/${held.body.number}/place`, admin.token, {
+      outlet: "HZ001",
+    });
+    expect(kept.body).toMatchObject({ groupCode: "logistics", outlet: { code: "HZ001" } });
+  });
 });
