@@ -6,7 +6,7 @@ import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import { csvLine } from "../reports/csv.format.js";
-import { CsvReader } from "../tracking/csv.parser.js";
+import { CsvMalformedError, type CsvRecord, readCsv } from "../tracking/csv.parser.js";
 import type { KnowledgeService } from "./knowledge.service.js";
 import { type Article, articleInput } from "./knowledge.types.js";
 
@@ -70,10 +70,14 @@ const LIST_SEP = " | ";
 const MAX_IMPORT_ROWS = 5000;
 
 function csvRows(text: string): unknown[] {
-  const reader = new CsvReader();
-  const records = [...reader.push(text.replace(/^\uFEFF/, "")), ...reader.end()].filter((r) =>
-    r.fields.some((f) => f.trim() !== ""),
-  );
+  let records: CsvRecord[];
+  try {
+    records = readCsv(text).filter((r) => r.fields.some((f) => f.trim() !== ""));
+  } catch (err) {
+    if (err instanceof CsvMalformedError)
+      throw new AppError("VALIDATION_FAILED", `CSV ${err.message}`, { line: err.line, reason: err.code });
+    throw err;
+  }
   const [header, ...rows] = records;
   if (!header) return [];
   const cols = header.fields.map((h) => h.trim());

@@ -12,7 +12,7 @@ import { loadConfig } from "../config.js";
 import { openDatabase } from "../db/client.js";
 import { migrate } from "../db/migrate.js";
 import { maskPhone } from "../logger.js";
-import { CsvReader, mapHeader } from "./csv.parser.js";
+import { mapHeader, readCsvStream } from "./csv.parser.js";
 import { type IngestSummary, MAX_BATCH, TrackingIngestService } from "./ingest.service.js";
 import { StoreTrackingProvider } from "./store.provider.js";
 
@@ -39,7 +39,6 @@ export async function importCsv(
 ): Promise<ImportReport> {
   const total = fs.statSync(file).size;
   const report: ImportReport = { rows: 0, imported: 0, skipped: 0, rejected: [] };
-  const reader = new CsvReader();
   let header: Map<string, number> | undefined;
   let batch: { line: number; event: Record<string, string> }[] = [];
   let bytes = 0;
@@ -74,13 +73,15 @@ export async function importCsv(
     if (batch.length >= MAX_BATCH) await flush();
   };
 
-  const stream = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 });
-  for await (const chunk of stream as AsyncIterable<string>) {
-    bytes += Buffer.byteLength(chunk);
-    for (const rec of reader.push(chunk)) await handle(rec);
-    progress(bytes, total, report.rows);
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      yield chunk;
+      progress(bytes, total, report.rows);
+    }
   }
-  for (const rec of reader.end()) await handle(rec);
+  // A malformed file (an unclosed quote) stops the import with `line N: malformed CSV: …`.
+  for await (const rec of readCsvStream(chunks())) await handle(rec);
   await flush();
   progress(total, total, report.rows);
   if (!header) throw new Error("the file is empty: expected a header row");

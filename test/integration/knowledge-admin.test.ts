@@ -129,6 +129,16 @@ describe.each(DB_KINDS)("knowledge-base admin API on %s (issue 14)", (kind) => {
     });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ created: 1, updated: 0 });
+    const broken = await fetch(`${t.baseUrl}/api/kb/import?format=csv`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", authorization: `Bearer ${admin}` },
+      body: 'title,answer,category\r"寄书","书籍\r可以寄",寄件\r"寄酒,"未闭合,寄件\r',
+    });
+    const brokenBody = (await broken.json()) as { error: { code: string; message: string; details: unknown } };
+    expect(broken.status).toBe(400);
+    expect(brokenBody.error.code).toBe("VALIDATION_FAILED");
+    expect(brokenBody.error.details).toEqual({ line: 4, reason: "CSV_MALFORMED" });
+    expect(brokenBody.error.message).toMatch(/^CSV line 4: malformed CSV: /);
     const exported = await fetch(`${t.baseUrl}/api/kb/export?format=jsonl`, {
       headers: { authorization: `Bearer ${admin}` },
     });

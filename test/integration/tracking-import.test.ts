@@ -16,24 +16,26 @@ function cli(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** Writes the rows as the CSV file (joined by `eol`) and imports it. */
+function importRows(rows: string[], eol = "\n") {
+  fs.writeFileSync(file, rows.join(eol));
+  return cli("import", file);
+}
+
 describe("npm run tracking -- import (PGlite)", () => {
   afterAll(() => dir.remove());
 
   it("imports good rows, skips duplicates, rejects bad rows with line numbers and reasons", () => {
-    fs.writeFileSync(
-      file,
-      [
-        "运单号,快递公司,时间,状态,地点,描述,收件人电话",
-        "SF6000000000015,SF,2026-05-01 09:00:00,揽收,深圳市,【深圳南山营业部】已揽收,13800001234",
-        'SF6000000000015,SF,2026-05-01 20:00:00,在途,深圳市,"快件已发出，下一站【上海转运中心】",',
-        "SF6000000000015,SF,2026-05-01 09:00:00,揽收,深圳市,【深圳南山营业部】已揽收,13800001234",
-        "",
-        "SF6000000000015,SF,not a time,在途,,bad time,",
-        "75300000000012,,2026-05-02 08:00:00,warp,,???,",
-        "75300000000012,,2026-05-02 08:00:00,签收,杭州市,已签收,",
-      ].join("\n"),
-    );
-    const first = cli("import", file);
+    const first = importRows([
+      "运单号,快递公司,时间,状态,地点,描述,收件人电话",
+      "SF6000000000015,SF,2026-05-01 09:00:00,揽收,深圳市,【深圳南山营业部】已揽收,13800001234",
+      'SF6000000000015,SF,2026-05-01 20:00:00,在途,深圳市,"快件已发出，下一站【上海转运中心】",',
+      "SF6000000000015,SF,2026-05-01 09:00:00,揽收,深圳市,【深圳南山营业部】已揽收,13800001234",
+      "",
+      "SF6000000000015,SF,not a time,在途,,bad time,",
+      "75300000000012,,2026-05-02 08:00:00,warp,,???,",
+      "75300000000012,,2026-05-02 08:00:00,签收,杭州市,已签收,",
+    ]);
     expect(first.out).toContain("rows: 6  imported: 3  skipped (already stored): 1  rejected: 2");
     expect(first.out).toContain("line 6: INVALID_TIME");
     expect(first.out).toContain("line 7: UNKNOWN_STATUS");
@@ -46,6 +48,25 @@ describe("npm run tracking -- import (PGlite)", () => {
     expect(lookup.code).toBe(0);
     expect(lookup.out).toContain("SF SF6000000000015: in_transit");
     expect(lookup.out.match(/^ {2}2026/gm)).toHaveLength(2);
+  });
+
+  it("reads a CR-only file; an unclosed quote stops the import naming the line its record starts on", () => {
+    const cr = importRows(
+      [
+        "waybill,time,status,description",
+        "SF6000000000023,2026-05-03 09:00:00,揽收,已揽收",
+        "SF6000000000023,not a time,在途,bad time",
+        "",
+      ],
+      "\r",
+    );
+    expect(cr.out).toContain("rows: 2  imported: 1  skipped (already stored): 0  rejected: 1");
+    expect(cr.out).toContain("line 3: INVALID_TIME");
+
+    fs.writeFileSync(file, 'waybill,time,status,description\r\n\r\nSF6000000000031,2026-05-03 10:00:00,揽收,"已揽收\n');
+    const bad = cli("import", file);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("line 3: malformed CSV: a quoted field is not closed");
   });
 
   it("explains a missing header column and exits non-zero", () => {

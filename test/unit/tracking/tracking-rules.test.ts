@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assess, limitHours, saysNotReceived } from "../../../src/tracking/care.rules.js";
 import { CircuitBreaker, TtlCache } from "../../../src/tracking/circuit-breaker.js";
-import { CsvReader, mapHeader } from "../../../src/tracking/csv.parser.js";
+import { mapHeader } from "../../../src/tracking/csv.parser.js";
 import { dedupeKey, normalisePhone, parseEventTime } from "../../../src/tracking/ingest.service.js";
 import { normaliseStatus } from "../../../src/tracking/status.normaliser.js";
 import type { TrackingResult } from "../../../src/tracking/tracking.types.js";
@@ -140,20 +140,7 @@ describe("ingest helpers", () => {
   });
 });
 
-describe("CSV reader", () => {
-  it("handles quotes, doubled quotes, CRLF, newlines in quotes and chunk boundaries", () => {
-    const text =
-      'waybill,time,status,description\r\nSF1,"2026-05-10 12:00","3","签收，签收人：""门卫"""\r\nSF2,t,s,"line1\nline2"\nSF3,t,s,last';
-    const reader = new CsvReader();
-    const out: { line: number; fields: string[] }[] = [];
-    for (let i = 0; i < text.length; i += 7) out.push(...reader.push(text.slice(i, i + 7)));
-    out.push(...reader.end());
-    expect(out.map((r) => r.line)).toEqual([1, 2, 3, 5]);
-    expect(out[1]!.fields).toEqual(["SF1", "2026-05-10 12:00", "3", '签收，签收人："门卫"']);
-    expect(out[2]!.fields[3]).toBe("line1\nline2");
-    expect(out[3]!.fields).toEqual(["SF3", "t", "s", "last"]);
-  });
-
+describe("CSV header", () => {
   it("maps English and Chinese headers and names missing columns", () => {
     expect(mapHeader(["\uFEFF运单号", "时间", "状态", "描述"]).missing).toEqual([]);
     expect(mapHeader(["waybill", "status"]).missing).toEqual(["time", "description"]);
