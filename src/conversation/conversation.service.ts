@@ -19,6 +19,7 @@ import { AGENTS_TOPIC, conversationTopic } from "../realtime/topics.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { fromActivity, type KuaidiBot } from "./bot.js";
 import { ConversationRepository, type TurnInput } from "./conversation.repository.js";
+import { messageLocale } from "./language.js";
 import { type Locale, t, toLocale } from "./texts.js";
 import type { TurnAdapter } from "./turn.adapter.js";
 import { type DialogState, emptyDialogState, TURN_INFO, type TurnInfo } from "./turn-state.js";
@@ -251,7 +252,22 @@ export class ConversationService implements ChannelConversations {
         .onCustomerReply(input.conversationId)
         .catch((err) => log.error({ err, conversationId: input.conversationId }, "resuming the pending ticket failed"));
     }
-    const locale = toLocale(input.locale);
+    const kind = (input.payload as { kind?: string } | null)?.kind;
+    // The customer's language, message by message: a Chinese chat written to in English is
+    // answered in English from this message on (later notices and the survey follow it too).
+    const conversationLocale = toLocale(input.locale);
+    const locale =
+      input.mode === "bot" && (kind === undefined || kind === "text")
+        ? messageLocale(input.text, conversationLocale)
+        : conversationLocale;
+    if (locale !== conversationLocale) {
+      const conversation = await this.deps.db.conversation.update({
+        where: { id: input.conversationId },
+        data: { locale },
+        select: { customerId: true },
+      });
+      await this.deps.db.customer.update({ where: { id: conversation.customerId }, data: { locale } });
+    }
     const info: TurnInfo = {
       conversationId: input.conversationId,
       customerId: input.customerId,
@@ -265,7 +281,6 @@ export class ConversationService implements ChannelConversations {
     let outgoing: { text: string; quickReplies?: QuickReply[] }[] = [];
     // While a human owns the conversation the bot stays silent; the message goes to the agent.
     if (input.mode === "bot") {
-      const kind = (input.payload as { kind?: string } | null)?.kind;
       const activity: Partial<Activity> = {
         // Channel events (WeChat subscribe, Bot Framework join) reach the bot's event handler.
         type: kind === "event" ? "event" : "message",

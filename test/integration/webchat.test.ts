@@ -53,6 +53,22 @@ describe.each(DB_KINDS)("web chat API on %s", (kind) => {
     expect(replies[0]!.text).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it("answers in the language the customer writes in, and keeps it for a bare waybill", async () => {
+    const chat = await WebchatClient.open(t.baseUrl); // a Chinese chat
+    let replies = await chat.say("where is my package");
+    expect(replies[0]!.text).toMatch(/waybill/i);
+    expect(replies[0]!.text).not.toMatch(/[\u4e00-\u9fff]/);
+    replies = await chat.say("SF1438829301576");
+    expect(replies.map((r) => r.text).join("\n")).toMatch(/Track another parcel|Talk to an agent|Status|status/);
+    const identity = await t.app.db.prisma.channelIdentity.findFirstOrThrow({
+      where: { channel: "webchat", externalId: chat.sessionId },
+    });
+    const conversation = await t.app.db.prisma.conversation.findFirstOrThrow({ where: { identityId: identity.id } });
+    expect(conversation.locale).toBe("en"); // later notices and the survey follow
+    replies = await chat.say("你好");
+    expect(replies[0]!.text).toMatch(/您好/);
+  });
+
   it("a re-sent clientMessageId returns the same replies and stores nothing twice", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const first = await chat.say("你好", "client-1");
