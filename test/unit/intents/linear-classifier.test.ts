@@ -172,8 +172,69 @@ describe("NB-weighted logistic regression (issue 16)", () => {
     // One step from zero: p = [0.5, 0.5], input x·scale, gradient −0.5 for class 0; folded: w = lr·0.5·x·scale².
     expect(m.w[0]).toBeCloseTo(0.5 * 0.5 * 0.8 * scale[0]! * scale[0]!, 5);
     expect(m.w[4]).toBeCloseTo(0.5 * 0.5 * 0.6 * scale[4]! * scale[4]!, 5);
+    // Class 1 moves the other way, by its own scale (feature 0's class-1 entry).
+    expect(m.w[1]).toBeCloseTo(-0.5 * 0.5 * 0.8 * scale[1]! * scale[1]!, 5);
+    expect(m.w[5]).toBeCloseTo(-0.5 * 0.5 * 0.6 * scale[5]! * scale[5]!, 5);
     const plain = new LinearClassifier(3, 2);
     plain.train([xs[0]!], [0], { epochs: 1, lr: 0.5, l2: 0 });
     expect(m.w[0]!).toBeGreaterThan(plain.w[0]!);
+  });
+
+  it("nbScale on three classes: every feature × class entry from counts taken by hand", () => {
+    // d0 {0,1} → class 0, d1 {0} → class 0, d2 {1,2} → class 1, d3 {2} → class 2 (values do not matter: binarised).
+    const docs = [vec([0, 1], [0.6, 0.8]), vec([0], [1]), vec([1, 2], [0.8, 0.6]), vec([2], [1])];
+    const labels = [0, 0, 1, 2];
+    // n[f][c]: documents of class c holding feature f; m[f][c]: documents of the other classes holding it.
+    const n = [
+      [2, 0, 0],
+      [1, 1, 0],
+      [0, 1, 1],
+    ];
+    const m = [
+      [0, 2, 2],
+      [1, 1, 2],
+      [2, 1, 1],
+    ];
+    const sumN = [6, 5, 4]; // Σ_f (1 + n[f][c])
+    const sumM = [6, 7, 8]; // Σ_f (1 + m[f][c])
+    const r = n.map((row, f) =>
+      row.map((nfc, c) => Math.abs(Math.log((1 + nfc) / sumN[c]!) - Math.log((1 + m[f]![c]!) / sumM[c]!))),
+    );
+    const mean = r.flat().reduce((a, b) => a + b, 0) / 9;
+    const beta = 0.5;
+    const got = Array.from(nbScale(docs, labels, 3, 3, beta));
+    const want = r.flat().map((v) => 1 + (beta * v) / mean);
+    expect(got).toHaveLength(9);
+    for (let k = 0; k < 9; k++) expect(got[k]).toBeCloseTo(want[k]!, 5);
+    // Feature 0 (only in class 0) weighs most for class 0; the smoothing α changes the figures.
+    expect(got[0]).toBe(Math.max(...got));
+    expect(Array.from(nbScale(docs, labels, 3, 3, beta, 2))).not.toEqual(got);
+  });
+
+  it("NB-weighted training is plain training on inputs scaled by the NB factor, folded back (several epochs, with L2)", () => {
+    // With a scale that is the same for every class of a feature (a_j), training on x_j with scale a_j is exactly
+    // plain training on x_j·a_j, its weights then multiplied by a_j: both follow the same SGD path, L2 decay included.
+    const docs = [vec([0, 2], [0.8, 0.6]), vec([1, 2], [0.6, 0.8]), vec([0, 1], [0.28, 0.96]), vec([2], [1])];
+    const labels = [0, 1, 1, 2];
+    const a = [2.5, 1, 1.75];
+    const K = 3;
+    const scale = Float32Array.from({ length: 3 * K }, (_, k) => a[Math.floor(k / K)]!);
+    const opts = { epochs: 4, lr: 0.8, l2: 0.05, seed: 3 };
+    const nb = new LinearClassifier(3, K);
+    nb.train(docs, labels, { ...opts, scale });
+    const scaledDocs = docs.map((x) =>
+      vec(
+        Array.from(x.idx),
+        Array.from(x.idx, (j, i) => x.val[i]! * a[j]!),
+      ),
+    );
+    const plain = new LinearClassifier(3, K);
+    plain.train(scaledDocs, labels, opts);
+    for (let k = 0; k < nb.w.length; k++) expect(nb.w[k]).toBeCloseTo(plain.w[k]! * a[Math.floor(k / K)]!, 5);
+    for (let c = 0; c < K; c++) expect(nb.b[c]).toBeCloseTo(plain.b[c]!, 6);
+    // And it is not plain training on the unscaled inputs.
+    const unscaled = new LinearClassifier(3, K);
+    unscaled.train(docs, labels, opts);
+    expect(Math.abs(nb.w[0]! - unscaled.w[0]!)).toBeGreaterThan(0.05);
   });
 });
