@@ -1,7 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Example } from "../../../intents/corpus.loader.js";
+import { extractFromNormalised } from "../../../intents/entity.extractor.js";
+import { featureTokens } from "../../../intents/feature.tokeniser.js";
 import { createNlu, INTENTS } from "../../../intents/index.js";
-import { LinearNlu } from "../../../intents/nlu.engine.js";
+import { TfidfVectoriser } from "../../../intents/linear.classifier.js";
+import { type EngineOptions, LinearNlu } from "../../../intents/nlu.engine.js";
+import { normaliseText } from "../../../intents/text.normaliser.js";
 
 // nlu.engine.ts: how the model, the rules and the category stage combine in parse().
 const tiny: Example[] = [
@@ -18,8 +22,14 @@ const tiny: Example[] = [
   { text: "谢谢", intent: "thanks" },
   { text: "今天天气", intent: "none" },
 ];
-const engine = LinearNlu.train(tiny);
-const modelOnly = LinearNlu.train(tiny, { noRules: true });
+// Trained in each test (~15 ms), not at module level: Stryker switches a mutant on in a beforeAll hook,
+// after the module has loaded, so an engine trained on import never sees the mutated training code.
+let engine: LinearNlu;
+let modelOnly: LinearNlu;
+beforeEach(() => {
+  engine = LinearNlu.train(tiny);
+  modelOnly = LinearNlu.train(tiny, { noRules: true });
+});
 const nlu = createNlu();
 
 describe("rules over the model", () => {
@@ -156,5 +166,90 @@ describe("snapshots and robustness", () => {
   it("confidences are rounded to 4 decimals", () => {
     for (const r of engine.parse("快递到哪了").ranking)
       expect(Math.round(r.confidence * 10000)).toBeCloseTo(r.confidence * 10000, 6);
+  });
+});
+
+describe("training", () => {
+  const texts = ["我要投诉", "快递到哪了", "运费多少钱", "东西坏了我要投诉"];
+  const probs = (e: LinearNlu) => texts.map((t) => Object.values(e.intentProbabilities(t)));
+  const categories = (e: LinearNlu) => texts.map((t) => e.parse(t).category);
+
+  it("the tuned settings are the defaults (intent: NB β 0.5, lr 2, 10 epochs, T 1.5; category: NB β 0.25, lr 2, 12 epochs)", () => {
+    const explicit: EngineOptions = {
+      nbIntent: 0.5,
+      nbCategory: 0.25,
+      intentTemperature: 1.5,
+      intent: { epochs: 10, lr: 2, l2: 1e-5, seed: 42 },
+      category: { epochs: 12, lr: 2, l2: 1e-5, seed: 42 },
+    };
+    const same = LinearNlu.train(tiny, explicit);
+    expect(probs(same)).toEqual(probs(engine));
+    expect(categories(same)).toEqual(categories(engine));
+    expect(engine.snapshot()).toEqual(same.snapshot());
+  });
+
+  it("each setting changes the model it belongs to, and only that one", () => {
+    const intentOf = (opts: EngineOptions) => probs(LinearNlu.train(tiny, opts));
+    const categoryOf = (opts: EngineOptions) => categories(LinearNlu.train(tiny, opts));
+    for (const opts of [{ nbIntent: 0 }, { intent: { epochs: 30, lr: 0.5 } }, { intent: { seed: 7 } }]) {
+      expect(intentOf(opts)).not.toEqual(probs(engine));
+      expect(categoryOf(opts)).toEqual(categories(engine));
+    }
+    for (const opts of [{ nbCategory: 0 }, { category: { epochs: 30, lr: 0.5 } }, { category: { seed: 7 } }]) {
+      expect(categoryOf(opts)).not.toEqual(categories(engine));
+      expect(intentOf(opts)).toEqual(probs(engine));
+    }
+  });
+
+  it("the category model learns from the complaints that carry a category, and from nothing else", () => {
+    const tokens = (text: string) => {
+      const norm = normaliseText(text);
+      return featureTokens(norm, extractFromNormalised(norm));
+    };
+    const idfByToken = (v: { vocab: string[]; idf: Float32Array }) =>
+      Object.fromEntries(v.vocab.map((t, i) => [t, v.idf[i]]));
+    const complaints = tiny.filter((e) => e.intent === "complaint" && e.category);
+    const want = new TfidfVectoriser();
+    want.fit(complaints.map((e) => tokens(e.text)));
+    expect(idfByToken(engine.snapshot().catVec)).toEqual(idfByToken(want.snapshot()));
+    // A categorised non-complaint and an uncategorised complaint, first in the list, change nothing there.
+    const extra: Example[] = [
+      { text: "投诉处理到哪一步了", intent: "complaint_progress", category: "DELAY" },
+      { text: "我想投诉一下客服态度", intent: "complaint" },
+      ...tiny,
+    ];
+    const withExtra = LinearNlu.train(extra).snapshot();
+    expect(idfByToken(withExtra.catVec)).toEqual(idfByToken(want.snapshot()));
+    expect(withExtra.category).toEqual(engine.snapshot().category);
+  });
+
+  it("only the first 2,000 characters of a training example count", () => {
+    const pad = "哦".repeat(2000);
+    const a = LinearNlu.train([...tiny, { text: pad, intent: "none" }]);
+    const b = LinearNlu.train([...tiny, { text: `${pad}独一无二的尾巴`, intent: "none" }]);
+    expect(b.vocabularySize).toBe(a.vocabularySize);
+    expect(b.snapshot()).toEqual(a.snapshot());
+  });
+
+  it("intentProbabilities classifies the first 2,000 characters, as parse does", () => {
+    const head = `我要投诉${" ".repeat(1996)}`;
+    expect(head.length).toBe(2000);
+    expect(engine.intentProbabilities(`${head}快递到哪了查一下快递`)).toEqual(engine.intentProbabilities(head));
+    expect(engine.intentProbabilities(`我要投诉快递到哪了查一下快递`)).not.toEqual(engine.intentProbabilities(head));
+  });
+});
+
+describe("parse input and ranking", () => {
+  it("a non-string is parsed as its text (a number still yields its phone); undefined as the empty text", () => {
+    const r = engine.parse(13800138000 as unknown as string);
+    expect(r.entities.map((e) => [e.type, e.value])).toEqual([["phone", "13800138000"]]);
+    expect(engine.parse(undefined as unknown as string)).toEqual(engine.parse(""));
+    expect(engine.parse(null as unknown as string)).toEqual(engine.parse(""));
+  });
+  it("a rule's intent is ranked once: the rest of the ranking is the other intents", () => {
+    for (const t of ["转人工", "谢谢", "   "]) {
+      const names = nlu.parse(t).ranking.map((r) => r.name);
+      expect(new Set(names).size).toBe(names.length);
+    }
   });
 });
