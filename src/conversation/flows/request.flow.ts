@@ -208,7 +208,9 @@ export class RequestFlow implements Flow {
       if (known) d.phone = known;
     }
     if (type === "claim") info.state.suggestedComplaint = undefined;
-    await this.ask(context, d);
+    // Say what is being done before the first question (a bare "申报金额是多少" after "快递丢了"
+    // reads as if nobody listened).
+    await this.ask(context, d, rt(info.locale, `intro.${type}`));
   }
 
   async resume(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
@@ -419,18 +421,20 @@ export class RequestFlow implements Flow {
 
   // ───────────────────────── questions ─────────────────────────
 
-  private async ask(context: TurnContext, d: RequestDraft): Promise<void> {
+  /** `intro`: a line said before the question (the first one only). */
+  private async ask(context: TurnContext, d: RequestDraft, intro?: string): Promise<void> {
     const step = nextField(d);
     turnInfo(context).state.flow = { name: FLOW, step, data: { ...d } };
     if (step === "confirm") {
       const { locale } = turnInfo(context);
-      await context.sendActivity(reply(this.summary(d, locale), summaryReplies(locale)));
+      const summary = this.summary(d, locale);
+      await context.sendActivity(reply(intro ? `${intro}\n${summary}` : summary, summaryReplies(locale)));
       return;
     }
-    await this.askField(context, d, step);
+    await this.askField(context, d, step, intro);
   }
 
-  private async askField(context: TurnContext, d: RequestDraft, f: Field): Promise<void> {
+  private async askField(context: TurnContext, d: RequestDraft, f: Field, intro?: string): Promise<void> {
     const { locale } = turnInfo(context);
     const place = rt(locale, d.preference === "locker" ? "place.locker" : "place.station");
     const key: RequestTextKey =
@@ -439,9 +443,8 @@ export class RequestFlow implements Flow {
           ? "ask.address.pickup"
           : "ask.address.new"
         : (`ask.${f}` as RequestTextKey);
-    await context.sendActivity(
-      reply(rt(locale, key, { place, waybill: d.waybill ?? "" }), this.quickFor(d, f, locale)),
-    );
+    const question = rt(locale, key, { place, waybill: d.waybill ?? "" });
+    await context.sendActivity(reply(intro ? `${intro}\n${question}` : question, this.quickFor(d, f, locale)));
   }
 
   private quickFor(_d: RequestDraft, f: Field, locale: Locale): QuickReply[] | undefined {

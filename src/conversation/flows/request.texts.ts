@@ -6,6 +6,11 @@ const zh = {
   "ask.waybill": "请发送要办理的运单号（快递单号）。",
   "ask.waybill.again": "没有识别到运单号，请核对后重新发送（一般为10–15位字母或数字）。",
   "address.noted": "已记下新地址：{address}。",
+  "intro.urge": "好的，我来帮您催件。",
+  "intro.address_change": "好的，我来帮您修改收货地址。",
+  "intro.pickup": "好的，我来帮您预约上门取件。",
+  "intro.delivery_preference": "好的，我来帮您设置派送方式。",
+  "intro.claim": "很抱歉给您带来损失，我来帮您申请理赔，需要确认几项信息。",
   "waybill.unknown": "没有查到运单 {waybill} 的物流信息，请核对单号后重新发送；刚寄出的快递可能稍后才有记录。",
   "urge.notMoving":
     "运单 {waybill} 当前状态为“{status}”，不在运输途中，无法催件。如包裹未收到，可回复“投诉”或“转人工”。",
@@ -106,6 +111,11 @@ const en: Record<RequestTextKey, string> = {
   "ask.waybill": "Please send the waybill (tracking) number.",
   "ask.waybill.again": "I couldn't find a waybill number in that. Please check and send it again.",
   "address.noted": "Noted the new address: {address}.",
+  "intro.urge": "OK, I'll hurry the parcel for you.",
+  "intro.address_change": "OK, I'll change the delivery address for you.",
+  "intro.pickup": "OK, I'll book a pickup for you.",
+  "intro.delivery_preference": "OK, I'll set how the parcel is delivered.",
+  "intro.claim": "Sorry for your loss. I'll help you file a claim; I need a few details.",
   "waybill.unknown":
     "I found no tracking for waybill {waybill}. Please check the number; a parcel sent just now may show up a little later.",
   "urge.notMoving":
