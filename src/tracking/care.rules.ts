@@ -30,7 +30,7 @@ const HOUR = 3_600_000;
 const CHINA_OFFSET = 8 * HOUR; // China has one time zone and no DST
 
 const NOT_RECEIVED =
-  /没(有)?(收到|拿到|见到|看到|取到)|未(收到|拿到|签收)|不是我签|没签收|没人(送|给)|找不到|didn'?t (get|receive)|did not (get|receive)|not (received|got)|haven'?t (received|got)|have not (received|got)|never (got|received|arrived|came)|not delivered|missing/i;
+  /没(有)?(收到|拿到|见到|看到|取到)|未(收到|拿到|签收)|不是我签|不是本人签|没签收|没人(送|给)|找不到|冒签|被(别人|他人|人|谁)(签收|签了|代签|冒签|拿走|取走)|谁签(收)?的|someone else (signed|took)|signed (for )?by (someone|somebody) else|didn'?t (get|receive)|did not (get|receive)|not (received|got)|haven'?t (received|got)|have not (received|got)|never (got|received|arrived|came)|not delivered|missing/i;
 
 /** Someone other than the receiver signed (001 第六条(五); 快递市场管理办法 Art. 28). */
 const SIGNED_BY_OTHER = /代签|代收|门卫|前台|物业|家人|同事|快递柜|丰巢|驿站|菜鸟|自提|放在|门口/;

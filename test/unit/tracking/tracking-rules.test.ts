@@ -112,7 +112,17 @@ describe("proactive care", () => {
   });
 
   it("recognises 'not received' in Chinese and English", () => {
-    for (const s of ["我没收到", "没有拿到快递", "显示签收但未收到", "I didn't get it", "haven't received my parcel"])
+    for (const s of [
+      "我没收到",
+      "没有拿到快递",
+      "显示签收但未收到",
+      "I didn't get it",
+      "haven't received my parcel",
+      "我的快递被别人签收了",
+      "谁签收的？",
+      "快递员冒签",
+      "it says someone else signed for it",
+    ])
       expect(saysNotReceived(s), s).toBe(true);
     for (const s of ["收到了谢谢", "where is it"]) expect(saysNotReceived(s), s).toBe(false);
   });
