@@ -240,6 +240,15 @@ describe("training", () => {
 });
 
 describe("parse input and ranking", () => {
+  it("a model certain of complaint keeps it when the customer denies one: nothing else to renormalise, no NaN", () => {
+    // T = 0.001 multiplies the scores by 1,000: the softmax saturates at exactly 1 for complaint.
+    const certain = LinearNlu.train(tiny, { intentTemperature: 0.001 });
+    const text = "不是投诉，问下我要投诉运费多少";
+    expect(certain.intentProbabilities(text).complaint).toBe(1);
+    const r = certain.parse(text);
+    expect(r.intent).toEqual({ name: "complaint", confidence: 1 });
+    for (const x of r.ranking) expect(Number.isFinite(x.confidence)).toBe(true);
+  });
   it("a non-string is parsed as its text (a number still yields its phone); undefined as the empty text", () => {
     const r = engine.parse(13800138000 as unknown as string);
     expect(r.entities.map((e) => [e.type, e.value])).toEqual([["phone", "13800138000"]]);
