@@ -96,6 +96,7 @@ import { scheduleRollup } from "./reports/report.rollup.js";
 import { reportRoutes } from "./reports/report.routes.js";
 import { ReportService } from "./reports/report.service.js";
 import { RequestReport } from "./reports/request.report.js";
+import { scheduleTrackedShipments } from "./reports/tracked-shipments.js";
 import { EmbeddedScheduler } from "./scheduler/embedded.scheduler.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import { holidayRoutes } from "./sla/holiday.routes.js";
@@ -479,6 +480,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));
   // Issue 8: per-day rollups of the dashboard summary, refreshed every 5 minutes (report.rollup.ts).
   await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));
+  await scheduleTrackedShipments(prisma, scheduler, log.child({ component: "reports" }));
   // Issue 23: 投诉预警 by category, city and stage pushed live to supervisors.
   const earlyWarning = new EarlyWarningPush(
     prisma,

@@ -53,40 +53,56 @@ export function matchOutlet<T extends OutletCandidate>(
   outlets: readonly T[],
   opts: { typed?: boolean } = {},
 ): OutletMatch<T> {
-  const raw = (text ?? "").trim();
-  if (!raw) return { kind: "none" };
-  const byCode = outlets.find((o) => o.code === raw);
-  if (byCode) return { kind: "match", outlet: byCode };
-  const byName = outlets.filter((o) => o.name === raw);
-  if (byName.length === 1) return { kind: "match", outlet: byName[0]! };
-  if (byName.length > 1) return { kind: "ambiguous", candidates: byName };
+  return outletMatcher(outlets)(text, opts);
+}
 
-  const key = outletKey(raw);
-  if (key.length < 2) return { kind: "none" };
-  const place = locate(raw);
-  const fits = (o: T) =>
-    !place ||
-    o.regionCodes.length === 0 ||
-    o.regionCodes.some(
-      (r) =>
-        r.slice(0, 2) === place.provinceCode.slice(0, 2) &&
-        (!place.cityCode || r.endsWith("0000") || r.slice(0, 4) === place.cityCode.slice(0, 4)),
-    );
-  const keyed = outlets.map((o) => ({ o, k: outletKey(o.name) })).filter(({ o }) => fits(o));
-  const equal = keyed.filter(({ k }) => k === key);
-  if (equal.length === 1) return { kind: "match", outlet: equal[0]!.o };
-  if (equal.length > 1) return { kind: "ambiguous", candidates: equal.map(({ o }) => o) };
+/** matchOutlet over one list of outlets, its keys computed once (many texts against the same outlets). */
+export function outletMatcher<T extends OutletCandidate>(
+  outlets: readonly T[],
+): (text: string | null | undefined, opts?: { typed?: boolean }) => OutletMatch<T> {
+  const byCode = new Map(outlets.map((o) => [o.code, o]));
+  const byName = new Map<string, T[]>();
+  for (const o of outlets) byName.set(o.name, [...(byName.get(o.name) ?? []), o]);
+  const keyed = outlets.map((o) => ({ o, k: outletKey(o.name) }));
+  return (text, opts = {}) => {
+    const raw = (text ?? "").trim();
+    if (!raw) return { kind: "none" };
+    const code = byCode.get(raw);
+    if (code) return { kind: "match", outlet: code };
+    const named = byName.get(raw) ?? [];
+    if (named.length === 1) return { kind: "match", outlet: named[0]! };
+    if (named.length > 1) return { kind: "ambiguous", candidates: named };
 
-  const held = keyed.filter(({ k }) => k.length >= MIN_HELD && key.includes(k));
-  const holding = opts.typed ? keyed.filter(({ k }) => k.includes(key)) : [];
-  const found = [...held, ...holding];
-  if (found.length === 0) return { kind: "none" };
-  if (found.length === 1) return { kind: "match", outlet: found[0]!.o };
-  // More specific wins: the longest key held in the text, when no other is as long.
-  if (held.length && !holding.length) {
-    const longest = Math.max(...held.map(({ k }) => k.length));
-    const top = held.filter(({ k }) => k.length === longest);
-    if (top.length === 1) return { kind: "match", outlet: top[0]!.o };
-  }
-  return { kind: "ambiguous", candidates: found.map(({ o }) => o) };
+    const key = outletKey(raw);
+    if (key.length < 2) return { kind: "none" };
+    const equalAll = keyed.filter(({ k }) => k === key);
+    const heldAll = keyed.filter(({ k }) => k.length >= MIN_HELD && k !== key && key.includes(k));
+    const holdingAll = opts.typed ? keyed.filter(({ k }) => k !== key && k.includes(key)) : [];
+    if (!equalAll.length && !heldAll.length && !holdingAll.length) return { kind: "none" };
+    // Only now the place the text names (the slow part), to keep out other provinces' outlets.
+    const place = locate(raw);
+    const fits = ({ o }: { o: T }) =>
+      !place ||
+      o.regionCodes.length === 0 ||
+      o.regionCodes.some(
+        (r) =>
+          r.slice(0, 2) === place.provinceCode.slice(0, 2) &&
+          (!place.cityCode || r.endsWith("0000") || r.slice(0, 4) === place.cityCode.slice(0, 4)),
+      );
+    const equal = equalAll.filter(fits);
+    if (equal.length === 1) return { kind: "match", outlet: equal[0]!.o };
+    if (equal.length > 1) return { kind: "ambiguous", candidates: equal.map(({ o }) => o) };
+    const held = heldAll.filter(fits);
+    const holding = holdingAll.filter(fits);
+    const found = [...held, ...holding];
+    if (found.length === 0) return { kind: "none" };
+    if (found.length === 1) return { kind: "match", outlet: found[0]!.o };
+    // More specific wins: the longest key held in the text, when no other is as long.
+    if (held.length && !holding.length) {
+      const longest = Math.max(...held.map(({ k }) => k.length));
+      const top = held.filter(({ k }) => k.length === longest);
+      if (top.length === 1) return { kind: "match", outlet: top[0]!.o };
+    }
+    return { kind: "ambiguous", candidates: found.map(({ o }) => o) };
+  };
 }

@@ -90,6 +90,8 @@ export class OutletService {
         INSERT INTO "OutletShipments" ("outletCode", month, shipments)
         SELECT x.code, x.month::date, x.n FROM jsonb_to_recordset(${months}::jsonb) AS x(code text, month text, n int)
         ON CONFLICT ("outletCode", month) DO UPDATE SET shipments = EXCLUDED.shipments`;
+      // Names decide which tracking events are an outlet's: its tracked parcels are counted afresh.
+      await tx.trackedShipmentsRefresh.deleteMany({});
       const created = rows.filter((r) => r.inserted).length;
       const result = { rows: parsed.rows, created, updated: rows.length - created, months: m };
       await tx.auditEvent.create({
@@ -158,6 +160,7 @@ export class OutletService {
           ...(body.groupCode !== undefined ? { groupCode: body.groupCode } : {}),
         },
       });
+      if (body.name !== undefined || regionCodes) await tx.trackedShipmentsRefresh.deleteMany({});
       await tx.auditEvent.create({
         data: {
           actorType: "agent",

@@ -2,11 +2,14 @@
  * Complaints by outlet (网点) and per 10,000 parcels (issue 23): how a carrier's headquarters ranks
  * its outlets. Parcels come from the monthly counts an admin imports (OutletShipments); a period
  * that covers part of a month counts that month's parcels in proportion to the share of its time
- * the period covers. The rate is given only when every month the period touches has a count.
+ * the period covers. A month with no imported count takes the parcels the stored tracking saw at
+ * the outlet on the period's days (tracked-shipments.ts). The rate is given only when every month
+ * the period touches has one or the other.
  */
 import type { Db } from "../db/client.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { OUTLET_COLUMNS, outletGrain } from "./report.rollup.js";
+import { trackedShipments } from "./tracked-shipments.js";
 
 export interface OutletRow {
   code: string;
@@ -16,8 +19,13 @@ export interface OutletRow {
   /** Of them, resolved with the root cause 质量异常 / 非质量异常（人为） (001 第五条). */
   quality: number;
   nonQuality: number;
-  /** Parcels in the period (pro rata of the monthly counts); null when a month has no count. */
+  /**
+   * Parcels in the period: per month the imported count (pro rata), else the parcels the stored
+   * tracking saw at the outlet on the period's days of that month; null when a month has neither.
+   */
   shipments: number | null;
+  /** Where `shipments` comes from: import, tracking or both (months of each); null without. */
+  shipmentsFrom: "import" | "tracking" | "both" | null;
   /** total / shipments × 10,000; null without shipments. */
   ratePer10k: number | null;
 }
@@ -69,6 +77,39 @@ export function proRataShipments(from: Date, to: Date, counts: ReadonlyMap<strin
   return Math.round(total);
 }
 
+/**
+ * Parcels of [from, to): per month the imported count pro rata when there is one, else the tracked
+ * parcels of the period's days in that month; null when a month has neither.
+ */
+export function periodShipments(
+  from: Date,
+  to: Date,
+  imported: ReadonlyMap<string, number>,
+  tracked: ReadonlyMap<string, number> | undefined,
+): { shipments: number; from: "import" | "tracking" | "both" } | null {
+  let total = 0;
+  let fromImport = false;
+  let fromTracking = false;
+  for (const { month, start, end } of monthsOf(from, to)) {
+    const count = imported.get(month);
+    if (count !== undefined) {
+      const overlap = Math.min(end.getTime(), to.getTime()) - Math.max(start.getTime(), from.getTime());
+      total += (count * overlap) / (end.getTime() - start.getTime());
+      fromImport = true;
+      continue;
+    }
+    const seen = tracked?.get(month);
+    if (seen === undefined) return null;
+    total += seen;
+    fromTracking = true;
+  }
+  if (!fromImport && !fromTracking) return null;
+  return {
+    shipments: Math.round(total),
+    from: fromImport && fromTracking ? "both" : fromImport ? "import" : "tracking",
+  };
+}
+
 const MAX_OUTLETS = 500;
 
 /**
@@ -81,9 +122,10 @@ export async function outletFigures(
   to: Date,
   lt: Prisma.Sql,
   rt: Prisma.Sql,
+  trackedP: ReturnType<typeof trackedShipments> = trackedShipments(db, from, to),
 ): Promise<{ byOutlet: OutletFigures; byRootCause: RootCauseFigures }> {
   const months = monthsOf(from, to);
-  const [complaints, counts] = await Promise.all([
+  const [complaints, counts, tracked] = await Promise.all([
     db.$queryRaw<{ code: string | null; name: string | null; total: number; quality: number; non_quality: number }[]>`
       WITH g AS (
         SELECT ${OUTLET_COLUMNS} FROM "ReportOutletDay" r WHERE ${rt}
@@ -99,6 +141,7 @@ export async function outletFigures(
           FROM "OutletShipments" s JOIN "Outlet" o ON o.code = s."outletCode"
           WHERE s.month IN (${Prisma.join(months.map((m) => Prisma.sql`${m.month}::date`))})`
       : Promise.resolve([]),
+    trackedP,
   ]);
   type Acc = { name: string; total: number; quality: number; nonQuality: number; counts: Map<string, number> };
   const byCode = new Map<string, Acc>();
@@ -123,8 +166,16 @@ export async function outletFigures(
     o.counts.set(r.month, r.shipments);
     byCode.set(r.code, o);
   }
+  const trackedOnly = [...tracked.outletMonths.keys()].filter((c) => !byCode.has(c));
+  if (trackedOnly.length)
+    for (const o of await db.outlet.findMany({
+      where: { code: { in: trackedOnly } },
+      select: { code: true, name: true },
+    }))
+      byCode.set(o.code, { name: o.name, total: 0, quality: 0, nonQuality: 0, counts: new Map() });
   const outlets: OutletRow[] = [...byCode].map(([code, o]) => {
-    const shipments = o.counts.size ? proRataShipments(from, to, o.counts) : null;
+    const parcels = periodShipments(from, to, o.counts, tracked.outletMonths.get(code));
+    const shipments = parcels?.shipments ?? null;
     return {
       code,
       name: o.name,
@@ -132,6 +183,7 @@ export async function outletFigures(
       quality: o.quality,
       nonQuality: o.nonQuality,
       shipments,
+      shipmentsFrom: parcels?.from ?? null,
       ratePer10k: shipments ? Math.round((o.total / shipments) * 10_000 * 100) / 100 : null,
     };
   });

@@ -91,6 +91,11 @@ export interface FeedbackFiguresSource {
   >;
 }
 
+/** Issue 23: a place's parcels in the period as the stored tracking shows them (picked up in or bound for it). */
+const placeShipments = z
+  .number()
+  .nullable()
+  .describe("parcels picked up in or bound for the place in the period, from the stored tracking; null when unknown");
 const summarySchema = z.object({
   period: z.object({ from: z.string(), to: z.string(), group: z.string().nullable(), agentId: z.string().nullable() }),
   surveys: z.object({
@@ -116,7 +121,15 @@ const summarySchema = z.object({
     ratePer10k: nullableRate,
     byRegion: z
       .object({
-        provinces: z.array(z.object({ provinceCode: z.string(), province: z.string(), total: z.number() })),
+        provinces: z.array(
+          z.object({
+            provinceCode: z.string(),
+            province: z.string(),
+            total: z.number(),
+            shipments: placeShipments,
+            ratePer10k: z.number().nullable(),
+          }),
+        ),
         cities: z.array(
           z.object({
             provinceCode: z.string(),
@@ -124,11 +137,15 @@ const summarySchema = z.object({
             cityCode: z.string(),
             city: z.string(),
             total: z.number(),
+            shipments: placeShipments,
+            ratePer10k: z.number().nullable(),
           }),
         ),
         unknown: z.number(),
       })
-      .describe("issue 23: complaints by the GB/T 2260 province and city their problem lies in, most first"),
+      .describe(
+        "issue 23: complaints by the GB/T 2260 province and city their problem lies in, most first, with the place's parcels from the stored tracking and complaints per 10,000 of them",
+      ),
     byStage: z
       .object({
         pickup: z.number(),
@@ -148,13 +165,17 @@ const summarySchema = z.object({
             quality: z.number().describe("resolved with root cause 质量异常 (001 第五条)"),
             nonQuality: z.number().describe("resolved with root cause 非质量异常（人为）"),
             shipments: z.number().nullable(),
+            shipmentsFrom: z
+              .enum(["import", "tracking", "both"])
+              .nullable()
+              .describe("where shipments comes from: the imported monthly counts, the stored tracking, or both"),
             ratePer10k: z.number().nullable(),
           }),
         ),
         unknown: z.number(),
       })
       .describe(
-        "issue 23: complaints per outlet (网点), most first (at most 500), with the outlet's parcels in the period (pro rata of the imported monthly counts; null when a month the period touches has none) and complaints per 10,000 parcels",
+        "issue 23: complaints per outlet (网点), most first (at most 500), with the outlet's parcels in the period (per month the imported count pro rata, else the parcels the stored tracking saw at the outlet; null when a month the period touches has neither) and complaints per 10,000 parcels",
       ),
     byRootCause: z
       .object({ quality: z.number(), nonQuality: z.number(), unset: z.number() })

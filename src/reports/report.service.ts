@@ -23,6 +23,7 @@ import {
   TICKET_COUNTERS,
   ticketGrain,
 } from "./report.rollup.js";
+import { trackedShipments } from "./tracked-shipments.js";
 
 /** A period [from, to) and optionally one group or one agent. */
 export interface ReportFilter {
@@ -153,9 +154,17 @@ type SpikeFigures = Omit<Spike, "category">;
 export type CitySpike = SpikeFigures & { provinceCode: string; province: string; cityCode: string; city: string };
 export type StageSpike = SpikeFigures & { stage: Stage };
 
+/**
+ * Parcels the stored tracking shows for the place in the period (picked up in or bound for it,
+ * src/reports/tracked-shipments.ts) and complaints per 10,000 of them; null when none is known.
+ */
+interface PlaceRate {
+  shipments: number | null;
+  ratePer10k: number | null;
+}
 export interface RegionFigures {
-  provinces: { provinceCode: string; province: string; total: number }[];
-  cities: { provinceCode: string; province: string; cityCode: string; city: string; total: number }[];
+  provinces: ({ provinceCode: string; province: string; total: number } & PlaceRate)[];
+  cities: ({ provinceCode: string; province: string; cityCode: string; city: string; total: number } & PlaceRate)[];
   unknown: number;
 }
 
@@ -168,7 +177,12 @@ function placeColumns(provinceCode: string | null, cityCode: string | null): (st
 /** Rows of the per-place query into the summary's shape (names from the division table). */
 export function regionFigures(
   rows: readonly { level: number; province: string | null; city: string | null; total: number }[],
+  tracked: ReadonlyMap<string, number> = new Map(),
 ): RegionFigures {
+  const rated = (key: string, total: number): PlaceRate => {
+    const shipments = tracked.get(key) ?? null;
+    return { shipments, ratePer10k: shipments ? Math.round((total / shipments) * 10_000 * 100) / 100 : null };
+  };
   const out: RegionFigures = { provinces: [], cities: [], unknown: 0 };
   for (const r of rows) {
     if (r.level === 0 && r.province === null) {
@@ -181,9 +195,20 @@ export function regionFigures(
       continue;
     }
     if (r.level === 0)
-      out.provinces.push({ provinceCode: place.provinceCode, province: place.province, total: r.total });
+      out.provinces.push({
+        provinceCode: place.provinceCode,
+        province: place.province,
+        total: r.total,
+        ...rated(`province:${place.provinceCode}`, r.total),
+      });
     else if (place.cityCode && place.city)
-      out.cities.push({ ...place, cityCode: place.cityCode, city: place.city, total: r.total });
+      out.cities.push({
+        ...place,
+        cityCode: place.cityCode,
+        city: place.city,
+        total: r.total,
+        ...rated(`city:${place.cityCode}`, r.total),
+      });
   }
   const order = <T extends { total: number; provinceCode: string }>(a: T, b: T) =>
     b.total - a.total || a.provinceCode.localeCompare(b.provinceCode);
@@ -331,6 +356,7 @@ export class ReportService {
     const rt = Prisma.join(rolledT, " AND ");
     const rs = Prisma.join(rolledS, " AND ");
     const sw = this.surveyWhere(f);
+    const tracked = trackedShipments(this.db, f.from, f.to);
     const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning, placeRows, earlyWarningByPlace, outletRows] =
       await Promise.all([
         this.ticketFigures(lt, rt, !!f.agentId),
@@ -397,8 +423,9 @@ export class ReportService {
           sum(repeats)::int AS repeats
         FROM g GROUP BY GROUPING SETS (("provinceCode"), ("provinceCode", "cityCode"), (stage))`,
         this.placeSpikes(f.to < now ? f.to : now, f.group),
-        outletFigures(this.db, f.from, f.to, lt, rt),
+        outletFigures(this.db, f.from, f.to, lt, rt, tracked),
       ]);
+    const trackedPlaces = (await tracked).places;
 
     const tickets = ticketRows.filter((r) => r.level === 7);
     const trend = ticketRows
@@ -519,7 +546,10 @@ export class ReportService {
         trend: [...days.values()],
         shipments: shipmentCount,
         ratePer10k: shipmentCount > 0 ? round((total / shipmentCount) * 10_000) : null,
-        byRegion: regionFigures(placeRows.filter((r) => r.level < 2 && !(r.level === 1 && r.city === null))),
+        byRegion: regionFigures(
+          placeRows.filter((r) => r.level < 2 && !(r.level === 1 && r.city === null)),
+          trackedPlaces,
+        ),
         byStage,
         byOutlet: outletRows.byOutlet,
         byRootCause: outletRows.byRootCause,

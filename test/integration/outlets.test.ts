@@ -305,6 +305,7 @@ describe.each(DB_KINDS)("outlets (网点) on %s (issue 23)", (kind) => {
       quality: 1,
       nonQuality: 0,
       shipments: 30000,
+      shipmentsFrom: "import",
       ratePer10k: 0.67,
     });
     expect(by.outlets.map((o) => o.code)).toEqual(["HZ001", "BJ001"]); // most complaints first
