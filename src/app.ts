@@ -286,7 +286,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const flows: Flow[] = [
     new SmallTalkFlow(),
     // Queue position comes from the console service, built once the runtime exists.
-    new HandoffFlow(() => consoleService.queueStatus(), config.OFFICE_HOURS),
+    new HandoffFlow(() => consoleService.queueStatus(), {
+      "zh-CN": config.OFFICE_HOURS,
+      en: config.OFFICE_HOURS_EN,
+    }),
     new TrackFlow(tracking.service),
     new ComplaintFlow({ tickets, customerPhone }),
     new RequestFlow({

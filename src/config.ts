@@ -69,6 +69,8 @@ export const configSchema = z.object({
   RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** Human service hours, told to customers who ask for a person while nobody is online. */
   OFFICE_HOURS: z.string().min(1).default("每天 09:00–21:00"),
+  /** The same hours in English, for customers the bot answers in English. */
+  OFFICE_HOURS_EN: z.string().min(1).default("daily 09:00–21:00"),
   /** Knowledge base: answer only at or above this retrieval confidence (default measured, README). */
   KB_ANSWER_THRESHOLD: optional(z.coerce.number().min(0).max(1)),
   /** How often the embedded scheduler polls the database for due timers. */

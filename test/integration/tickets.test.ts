@@ -71,6 +71,25 @@ describe.each(DB_KINDS)("complaints become tickets on %s", (kind) => {
     expect(tk.number.slice(0, 6)).toBe(shanghai);
   });
 
+  it("a waybill sent while the type is asked is kept, and the complaint goes on instead of turning into tracking", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("我要投诉");
+    expect(r[0]!.text).toContain("哪类问题");
+    r = await chat.say("SF1438829301576");
+    expect(r[0]!.text).toContain("已记下运单号 SF1438829301576");
+    expect(r[0]!.text).toContain("哪类问题");
+    r = await chat.say("服务态度");
+    expect(r[0]!.text).toContain("描述");
+    r = await chat.say("快递员说话很冲，还把箱子扔在地上");
+    expect(r[0]!.text).toContain("联系电话");
+    r = await chat.say("13812345678");
+    expect(r[0]!.text).toContain("请确认投诉信息");
+    expect(r[0]!.text).toContain("运单号：SF1438829301576");
+    r = await chat.say("SF1438829301583"); // a correction at the summary
+    expect(r[0]!.text).toContain("运单号：SF1438829301583");
+    r = await chat.say("取消");
+  });
+
   it("says it is registering a complaint, keeps what the customer adds while a phone is asked, and offers a way out", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     let r = await chat.say("我的快递三天了还没到，单号SF1438829301576");

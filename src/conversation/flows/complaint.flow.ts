@@ -142,7 +142,20 @@ export class ComplaintFlow implements Flow {
       await context.sendActivity(reply(ct(locale, "cancelled")));
       return true;
     }
-    if (leavesIntake(parsed, { freeText: step === "description", askingWaybill: step === "waybill" })) {
+    // A waybill sent before it is asked for, after "没有单号" or as a correction belongs to this
+    // complaint: kept (the latest wins), and the dialog goes on instead of leaving for tracking.
+    const lateWaybill =
+      step === "category" || step === "phone" || step === "confirm"
+        ? parsed.entities.find((e) => e.type === "waybill")?.value
+        : undefined;
+    const tookWaybill = lateWaybill !== undefined;
+    if (lateWaybill) d.waybill = lateWaybill;
+    if (
+      leavesIntake(parsed, {
+        freeText: step === "description",
+        askingWaybill: step === "waybill" || tookWaybill,
+      })
+    ) {
       info.state.flow = undefined;
       return false;
     }
@@ -163,6 +176,16 @@ export class ComplaintFlow implements Flow {
             : undefined) ??
           (/^(其他|other)$/i.test(answer) ? "OTHER" : undefined);
         if (!code) {
+          if (tookWaybill) {
+            info.state.flow = { name: FLOW, step, data: { ...d } };
+            await context.sendActivity(
+              reply(
+                `${ct(locale, "waybill.noted", { waybill: d.waybill ?? "" })}\n${ct(locale, "ask.category")}`,
+                this.categoryReplies(locale),
+              ),
+            );
+            return true;
+          }
           await context.sendActivity(reply(ct(locale, "ask.category.again"), this.categoryReplies(locale)));
           return true;
         }
@@ -206,6 +229,16 @@ export class ComplaintFlow implements Flow {
       }
       case "phone": {
         const phone = phoneIn(parsed, answer);
+        if (!phone && tookWaybill) {
+          info.state.flow = { name: FLOW, step, data: { ...d } };
+          await context.sendActivity(
+            reply(
+              `${ct(locale, "waybill.noted", { waybill: d.waybill ?? "" })}\n${ct(locale, "ask.phone")}`,
+              this.phoneReplies(locale),
+            ),
+          );
+          return true;
+        }
         if (!phone) {
           const noted = this.noteDetail(d, answer, parsed);
           if (noted) info.state.flow = { name: FLOW, step, data: { ...d } };
@@ -229,6 +262,11 @@ export class ComplaintFlow implements Flow {
         return this.edit(context, d, field);
       }
       case "confirm": {
+        if (tookWaybill) {
+          info.state.flow = { name: FLOW, step, data: { ...d } };
+          await context.sendActivity(reply(this.summary(d, locale), summaryReplies(locale)));
+          return true;
+        }
         if (CONFIRM_RE.test(answer)) {
           await this.open(context, d);
           return true;
@@ -271,10 +309,11 @@ export class ComplaintFlow implements Flow {
   /**
    * More about what happened, said while another answer was asked for ("怎么还不到啊" instead of a
    * phone number): kept with the description, in the customer's words, so nothing they say is lost.
-   * Returns false when the answer says nothing new (filler, "是的", a mistyped number).
+   * Returns false when the answer says nothing new (filler, "是的", a mistyped number) or does
+   * not read as part of a complaint ("随便说点什么").
    */
   private noteDetail(d: ComplaintDraft, answer: string, parsed: NluResult): boolean {
-    if (!isSubstantive(answer, parsed)) return false;
+    if (!isSubstantive(answer, parsed) || parsed.intent.name !== "complaint") return false;
     if (d.description?.includes(answer)) return true;
     const next = d.description ? `${d.description}\n${answer}` : answer;
     if (next.length > MAX_DESCRIPTION_CHARS) return false;

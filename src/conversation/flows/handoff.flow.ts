@@ -1,7 +1,7 @@
 import type { TurnContext } from "botbuilder";
 import { reply } from "../bot.js";
 import type { Flow } from "../flow.js";
-import { t } from "../texts.js";
+import { type Locale, t } from "../texts.js";
 import { turnInfo } from "../turn-state.js";
 
 export interface QueueStatus {
@@ -21,7 +21,8 @@ export class HandoffFlow implements Flow {
 
   constructor(
     private readonly queueStatus: () => Promise<QueueStatus>,
-    private readonly officeHours: string,
+    /** Told in the customer's language (OFFICE_HOURS, OFFICE_HOURS_EN). */
+    private readonly officeHours: Record<Locale, string>,
   ) {}
 
   async start(context: TurnContext): Promise<void> {
@@ -32,7 +33,7 @@ export class HandoffFlow implements Flow {
     const text =
       status.agentsOnline > 0
         ? t(info.locale, "handoff.queued", { position: status.waiting + 1 })
-        : t(info.locale, "handoff.offline", { hours: this.officeHours });
+        : t(info.locale, "handoff.offline", { hours: this.officeHours[info.locale] });
     await context.sendActivity(reply(text));
   }
 }
