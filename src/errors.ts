@@ -48,6 +48,8 @@ export const ERRORS = {
   OUTLET_UNKNOWN: { status: 400, message: "No outlet with that code or name" },
   OUTLET_AMBIGUOUS: { status: 400, message: "Several outlets fit that name; give the outlet's code" },
   OUTLET_NOT_FOUND: { status: 404, message: "Outlet not found" },
+  /** Issue 23 (001 第五条): staff resolve a complaint without rootCause (quality | non_quality). */
+  ROOT_CAUSE_REQUIRED: { status: 400, message: "Choose the complaint's root cause: quality or non-quality" },
   TRANSFER_TARGET_INVALID: { status: 400, message: "Unknown or inactive agent or group to transfer to" },
   /** Issue 18: a note @mentions a colleague who may not see this conversation (details.usernames); nothing was stored. */
   MENTION_NOT_VISIBLE: { status: 422, message: "A mentioned colleague cannot see this conversation" },

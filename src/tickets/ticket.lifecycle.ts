@@ -579,6 +579,13 @@ export class TicketLifecycle extends TicketCore {
     // Issue 23: the responsible outlet named at resolution must exist (400 OUTLET_UNKNOWN before anything changes).
     const responsibleOutlet =
       body.action === "resolve" && body.outlet !== undefined ? await this.outletCode(body.outlet) : undefined;
+    // 001 第五条: a person who resolves a complaint classifies it, 质量异常 or 非质量异常 (the console
+    // asks for it too); another system resolving one through an API key may leave it unset.
+    if (body.action === "resolve" && ticket.type === "complaint" && actor.type === "agent" && !body.rootCause)
+      throw new AppError("ROOT_CAUSE_REQUIRED", "A complaint is resolved with its root cause: quality or non_quality", {
+        field: "rootCause",
+        allowed: ["quality", "non_quality"],
+      });
     if ((body.action === "reply" || (body.action === "pend" && body.text)) && !ticket.conversationId)
       throw new AppError("TICKET_NO_CHANNEL");
     if ((body.action === "reply" || (body.action === "pend" && body.text)) && ticket.conversationId) {

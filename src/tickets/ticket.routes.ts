@@ -139,7 +139,9 @@ const ACTION_BODIES = {
     rootCause: z
       .enum(["quality", "non_quality"])
       .optional()
-      .describe("001 第五条: quality (质量异常) or non_quality (非质量异常, human-caused)"),
+      .describe(
+        "001 第五条: quality (质量异常) or non_quality (非质量异常, human-caused); required to resolve a complaint (400 ROOT_CAUSE_REQUIRED)",
+      ),
     outlet: z
       .string()
       .trim()

@@ -215,7 +215,10 @@ describe.each(DB_KINDS)("complaints from other systems (%s)", (kind) => {
     });
     expect(own.status).toBe(201);
     await api("POST", `/api/tickets/${own.body.number}/take`, admin.token);
-    await api("POST", `/api/tickets/${own.body.number}/resolve`, admin.token, { resolution: "已处理" });
+    await api("POST", `/api/tickets/${own.body.number}/resolve`, admin.token, {
+      resolution: "已处理",
+      rootCause: "non_quality",
+    });
     await api("POST", `/api/tickets/${res.body.number}/take`, admin.token);
     const resolved = await api("POST", `/api/tickets/${res.body.number}/resolve`, admin.token, {
       resolution: "已赔付 200 元，客户认可",

@@ -258,6 +258,9 @@ describe.each(DB_KINDS)("outlets (网点) on %s (issue 23)", (kind) => {
       });
     const unknown = await resolve({ rootCause: "quality", outlet: "NOPE" });
     expect([unknown.status, unknown.body.error.code]).toEqual([400, "OUTLET_UNKNOWN"]);
+    // 001 第五条: a person resolving a complaint classifies it (the console asks the same).
+    const noCause = await resolve({ outlet: "HZ001" });
+    expect([noCause.status, noCause.body.error.code]).toEqual([400, "ROOT_CAUSE_REQUIRED"]);
     const badCause = await resolve({ rootCause: "weather", outlet: "HZ001" });
     expect([badCause.status, badCause.body.error.code]).toEqual([400, "VALIDATION_FAILED"]);
     expect((await api<Resolved>(t.baseUrl, "GET", path, admin.token)).body).toMatchObject({

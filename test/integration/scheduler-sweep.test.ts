@@ -28,7 +28,12 @@ describe("scale mode: a survey whose Redis trigger was lost is sent by the datab
     expect(number, done[0]?.text).toBeTruthy();
     expect((await api(t.baseUrl, "POST", `/api/tickets/${number}/take`, li.token, {})).status).toBe(200);
     expect(
-      (await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, li.token, { resolution: "已加急派送" })).status,
+      (
+        await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, li.token, {
+          resolution: "已加急派送",
+          rootCause: "non_quality",
+        })
+      ).status,
     ).toBe(200);
     const prisma = t.app.db.prisma;
     const survey = await eventually(() => prisma.survey.findFirst({ where: { ticket: { number } } }));

@@ -69,7 +69,10 @@ describe.each(DB_KINDS)("first response (%s)", (kind) => {
     // Resolving later keeps the reply as the first response.
     now = new Date(now.getTime() + 10 * MINUTE);
     await staffApi(t.baseUrl, alice.token, "POST", `/api/tickets/${number}/take`);
-    await staffApi(t.baseUrl, alice.token, "POST", `/api/tickets/${number}/resolve`, { resolution: "已催派送" });
+    await staffApi(t.baseUrl, alice.token, "POST", `/api/tickets/${number}/resolve`, {
+      resolution: "已催派送",
+      rootCause: "non_quality",
+    });
     tk = await ticket(number);
     expect(tk.status).toBe("resolved");
     expect(tk.firstResponseAt).toBe(replyAt);
@@ -91,6 +94,7 @@ describe.each(DB_KINDS)("first response (%s)", (kind) => {
     await staffApi(t.baseUrl, alice.token, "POST", `/api/tickets/${number}/take`);
     const res = await staffApi(t.baseUrl, alice.token, "POST", `/api/tickets/${number}/resolve`, {
       resolution: "重复工单",
+      rootCause: "non_quality",
     });
     expect(res.status).toBe(200);
     const tk = await ticket(number);

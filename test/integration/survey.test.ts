@@ -50,6 +50,7 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
   async function resolve(number: string, agent = li) {
     const res = await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, agent.token, {
       resolution: "已联系网点加急派送，今天送达",
+      rootCause: "non_quality",
     });
     expect(res.status).toBe(200);
   }

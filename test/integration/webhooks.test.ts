@@ -77,6 +77,7 @@ describe.each(DB_KINDS)("outbound webhooks (%s)", (kind) => {
       (
         await api("POST", `/api/tickets/${number}/resolve`, admin.token, {
           resolution: "已催派，客户已签收",
+          rootCause: "non_quality",
         })
       ).status,
     ).toBe(200);

@@ -271,7 +271,10 @@ describe.each(DB_KINDS)("WeChat Official Account webhook (%s)", (kind: DbKind) =
       status: 200,
       body: { errcode: 45015, errmsg: "response out of time limit" },
     });
-    const resolved = await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, li.token, { resolution: "已送达" });
+    const resolved = await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, li.token, {
+      resolution: "已送达",
+      rootCause: "non_quality",
+    });
     expect(resolved.status).toBe(200);
     // The question was dead-lettered: the survey follows its delivery, and the ticket closes.
     await eventually(() =>
