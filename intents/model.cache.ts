@@ -43,6 +43,7 @@ const PIPELINE_MODULES = [
   "nlu",
   "nlu.engine",
   "linear.classifier",
+  "embedding.classifier",
   "feature.tokeniser",
   "text.normaliser",
   "entity.extractor",

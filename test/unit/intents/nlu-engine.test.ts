@@ -146,8 +146,9 @@ describe("snapshots and robustness", () => {
     });
   });
   it("intentTemperature T divides the intent scores: softmax(s / T), ranking unchanged, less sure", () => {
-    const sharp = LinearNlu.train(tiny, { intentTemperature: 1 });
-    const soft = LinearNlu.train(tiny, { intentTemperature: 2 });
+    // The linear model's temperature alone (the embedding ensemble member has its own).
+    const sharp = LinearNlu.train(tiny, { intentTemperature: 1, embedding: false });
+    const soft = LinearNlu.train(tiny, { intentTemperature: 2, embedding: false });
     const a = Object.values(sharp.intentProbabilities("我要投诉快递"));
     const b = Object.values(soft.intentProbabilities("我要投诉快递"));
     const la = a.map(Math.log);
@@ -156,6 +157,19 @@ describe("snapshots and robustness", () => {
     expect(lb[1]! - lb[0]!).toBeCloseTo((la[1]! - la[0]!) / 2, 4);
     expect(b.indexOf(Math.max(...b))).toBe(a.indexOf(Math.max(...a)));
     expect(Math.max(...b)).toBeLessThan(Math.max(...a));
+  });
+  it("the embedding ensemble is folded into the intent weights: log-probabilities are the weighted sum of both members'", () => {
+    const lin = LinearNlu.train(tiny, { embedding: false });
+    const ens = LinearNlu.train(tiny, { embedding: { weight: 0.5, temperature: 2 } });
+    const half = LinearNlu.train(tiny, { embedding: { weight: 1, temperature: 1 } });
+    const text = "包裹丢了我要投诉";
+    const l = Object.values(lin.intentProbabilities(text)).map(Math.log);
+    const e = Object.values(half.intentProbabilities(text)).map(Math.log);
+    const m = Object.values(ens.intentProbabilities(text)).map(Math.log);
+    // Up to the log-normaliser, which cancels in differences between classes.
+    for (let c = 1; c < l.length; c++)
+      expect(m[c]! - m[0]!).toBeCloseTo(0.5 * (l[c]! - l[0]!) + 0.25 * (e[c]! - e[0]!), 4);
+    expect(ens.snapshot().intent.w.length).toBe(lin.snapshot().intent.w.length);
   });
   it("intentProbabilities: one probability per intent, summing to 1", () => {
     const p = engine.intentProbabilities("快递到哪了");
