@@ -71,6 +71,17 @@ describe("dashboard by place, outlet and period in Chromium", () => {
     const provinces = () =>
       page.locator("#provinces-table tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-province")));
     expect(await provinces()).toEqual(["330000", "110000"]);
+    // Parcels and complaints per 10,000 come from the stored tracking: none here, so "—".
+    expect(await page.locator('#provinces-table th[data-sort="ratePer10k"]').textContent()).toContain("每万件");
+    expect(await page.locator('#provinces-table tr[data-province="330000"] td').allTextContents()).toEqual([
+      "浙江省",
+      "2",
+      "66.7%",
+      "—",
+      "—",
+      "0",
+      "+2 (↑)",
+    ]);
     await page.locator('#provinces-table th[data-sort="before"]').click();
     expect(await provinces()).toEqual(["110000", "330000"]);
     expect(await page.locator('#provinces-table th[data-sort="before"]').getAttribute("aria-sort")).toBe("descending");

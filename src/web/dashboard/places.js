@@ -266,7 +266,8 @@ export function renderPlaces(el, complaints, previous, drill = () => {}) {
   const prevProvince = new Map((prev?.byRegion?.provinces ?? []).map((p) => [p.provinceCode, p]));
   const provinceRows = new Map(byRegion.provinces.map((p) => [p.provinceCode, { ...p, before: 0 }]));
   for (const [code, p] of prevProvince)
-    if (!provinceRows.has(code)) provinceRows.set(code, { ...p, total: 0, before: p.total });
+    if (!provinceRows.has(code))
+      provinceRows.set(code, { ...p, total: 0, before: p.total, shipments: null, ratePer10k: null });
   for (const [code, r] of provinceRows) r.before = prevProvince.get(code)?.total ?? 0;
   const provinceTable = sortableTable(
     "provinces-table",
@@ -274,6 +275,9 @@ export function renderPlaces(el, complaints, previous, drill = () => {}) {
       { key: "province", label: P.cols[0] },
       { key: "total", label: P.current, num: true },
       { key: "share", label: P.share, num: true },
+      // Parcels picked up in or bound for the province, from the stored tracking (null: unknown).
+      { key: "shipments", label: P.outletCols.shipments, num: true },
+      { key: "ratePer10k", label: P.outletCols.ratePer10k, num: true },
       ...(prev
         ? [
             { key: "before", label: P.previous, num: true },
@@ -286,10 +290,16 @@ export function renderPlaces(el, complaints, previous, drill = () => {}) {
         province: p.province,
         total: p.total,
         share: total > 0 ? p.total / total : null,
+        shipments: p.shipments ?? null,
+        ratePer10k: p.ratePer10k ?? null,
         before: p.before,
         change: p.total - p.before,
       },
-      display: { share: share(p.total, total), change: delta(p.total, p.before) },
+      display: {
+        share: share(p.total, total),
+        change: delta(p.total, p.before),
+        shipments: p.shipments == null ? null : p.shipments.toLocaleString(locale),
+      },
       attrs: { "data-province": p.provinceCode },
       onclick: () => drill("all", { province: p.provinceCode }),
     })),
