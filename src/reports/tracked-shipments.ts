@@ -67,11 +67,12 @@ export async function recomputeMonth(db: Db, month: string): Promise<number> {
     const p = locate(n);
     if (p) placeOfText.push({ n, p: p.provinceCode, c: p.cityCode });
   }
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`DELETE FROM "TrackedShipmentsDay" WHERE day >= ${month}::date AND day < ${next}::date`;
-    let rows = 0;
-    if (outletOf.length)
-      rows += await tx.$executeRaw`
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`DELETE FROM "TrackedShipmentsDay" WHERE day >= ${month}::date AND day < ${next}::date`;
+      let rows = 0;
+      if (outletOf.length)
+        rows += await tx.$executeRaw`
         INSERT INTO "TrackedShipmentsDay" (kind, code, day, shipments)
         WITH m AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(outletOf)}::jsonb) AS m(n text, code text)),
         named AS (
@@ -88,8 +89,8 @@ export async function recomputeMonth(db: Db, month: string): Promise<number> {
         )
         SELECT 'outlet', code, (t + ${CST})::date, count(*)::int FROM firsts GROUP BY code, (t + ${CST})::date
         ON CONFLICT (kind, code, day) DO UPDATE SET shipments = EXCLUDED.shipments`;
-    if (placeOfText.length)
-      rows += await tx.$executeRaw`
+      if (placeOfText.length)
+        rows += await tx.$executeRaw`
         INSERT INTO "TrackedShipmentsDay" (kind, code, day, shipments)
         WITH m AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(placeOfText)}::jsonb) AS m(n text, p text, c text)),
         s AS (
@@ -105,8 +106,10 @@ export async function recomputeMonth(db: Db, month: string): Promise<number> {
         UNION ALL
         SELECT 'province', p, day, count(DISTINCT id)::int FROM placed GROUP BY p, day
         ON CONFLICT (kind, code, day) DO UPDATE SET shipments = EXCLUDED.shipments`;
-    return rows;
-  });
+      return rows;
+    },
+    { maxWait: 10_000, timeout: 120_000 },
+  ); // a busy month takes longer than Prisma's 5 s default
 }
 
 /**
