@@ -70,6 +70,7 @@ export async function recomputeMonth(db: Db, month: string): Promise<number> {
   return db.$transaction(
     async (tx) => {
       await tx.$executeRaw`DELETE FROM "TrackedShipmentsDay" WHERE day >= ${month}::date AND day < ${next}::date`;
+      await tx.$executeRaw`DELETE FROM "TrackedShipmentsMonth" WHERE month = ${month}::date`;
       let rows = 0;
       if (outletOf.length)
         rows += await tx.$executeRaw`
@@ -106,6 +107,10 @@ export async function recomputeMonth(db: Db, month: string): Promise<number> {
         UNION ALL
         SELECT 'province', p, day, count(DISTINCT id)::int FROM placed GROUP BY p, day
         ON CONFLICT (kind, code, day) DO UPDATE SET shipments = EXCLUDED.shipments`;
+      await tx.$executeRaw`
+        INSERT INTO "TrackedShipmentsMonth" (kind, code, month, shipments)
+        SELECT kind, code, ${month}::date, sum(shipments)::int FROM "TrackedShipmentsDay"
+        WHERE day >= ${month}::date AND day < ${next}::date GROUP BY kind, code`;
       return rows;
     },
     { maxWait: 10_000, timeout: 120_000 },
@@ -165,6 +170,7 @@ export async function scheduleTrackedShipments(
 /**
  * Tracked parcels per place over the China-time days [from, to) touches: `kind:code` → parcels, and
  * per outlet and month the parcels of the days of the period (months with no row are absent).
+ * Months the period covers whole are read from TrackedShipmentsMonth, the others from the days.
  */
 export async function trackedShipments(
   db: Db,
@@ -173,13 +179,32 @@ export async function trackedShipments(
 ): Promise<{ places: Map<string, number>; outletMonths: Map<string, Map<string, number>> }> {
   const fromDay = new Date(from.getTime() + CST_MS).toISOString().slice(0, 10);
   const lastDay = new Date(to.getTime() - 1 + CST_MS).toISOString().slice(0, 10);
-  const rows = await db.$queryRaw<{ kind: string; code: string; month: string; n: number }[]>`
-    SELECT kind, code, to_char(date_trunc('month', day), 'YYYY-MM-DD') AS month,
-      COALESCE(sum(shipments) FILTER (WHERE day >= ${fromDay}::date AND day <= ${lastDay}::date), 0)::int AS n
-    FROM "TrackedShipmentsDay"
-    WHERE day >= date_trunc('month', ${fromDay}::date)::date
-      AND day < (date_trunc('month', ${lastDay}::date) + interval '1 month')::date
-    GROUP BY 1, 2, 3`;
+  const whole: string[] = [];
+  const part: { month: string; next: string }[] = [];
+  for (let m = `${fromDay.slice(0, 7)}-01`; m <= lastDay; ) {
+    const { next } = monthRange(m);
+    const lastOfMonth = new Date(Date.parse(`${next}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    if (m >= fromDay && lastOfMonth <= lastDay) whole.push(m);
+    else part.push({ month: m, next });
+    m = next;
+    if (whole.length + part.length > 240) break;
+  }
+  const queries: Prisma.Sql[] = [];
+  if (whole.length)
+    queries.push(Prisma.sql`
+      SELECT kind, code, to_char(month, 'YYYY-MM-DD') AS month, shipments AS n FROM "TrackedShipmentsMonth"
+      WHERE month IN (${Prisma.join(whole.map((m) => Prisma.sql`${m}::date`))})`);
+  for (const p of part)
+    queries.push(Prisma.sql`
+      SELECT kind, code, ${p.month}::text AS month,
+        COALESCE(sum(shipments) FILTER (WHERE day >= ${fromDay}::date AND day <= ${lastDay}::date), 0)::int AS n
+      FROM "TrackedShipmentsDay" WHERE day >= ${p.month}::date AND day < ${p.next}::date
+      GROUP BY kind, code`);
+  const rows = queries.length
+    ? await db.$queryRaw<
+        { kind: string; code: string; month: string; n: number }[]
+      >`${Prisma.join(queries, " UNION ALL ")}`
+    : [];
   const places = new Map<string, number>();
   const outletMonths = new Map<string, Map<string, number>>();
   for (const r of rows) {
