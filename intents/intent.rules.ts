@@ -83,13 +83,35 @@ const NOT_ME =
 const SHOWN_LOST =
   /(显示|写着?|提示|状态是?|物流|系统).{0,6}(丢失|丢件|遗失|丢了)|\b(says|shows|marked( as)?) (as )?lost\b/;
 
+// Damage told by its cause ("摔碎了", "压扁了", "泡水了", "到手就烂了", "soaked"): DAMAGE, not the
+// delivery step that caused it. Not when the message is about a claim for it (AFTER_SALES), things
+// missing (LOSS), or property that is not the parcel (a courier van that 压坏 the lawn).
+const DAMAGE_CAUSE =
+  /摔(碎|坏|烂|裂|破)|压(扁|坏|碎|烂|变形)|泡(水|烂|坏)|淋(湿|坏)|进水|(碎|裂)(了|掉)|到手就?(烂|坏|碎)|(烂|坏)掉|\b(smashed|crushed|soaked|shattered|cracked|dented|broken)\b/;
+const NOT_DAMAGE = /理赔|赔|claim|compensat|refund|路面|草坪|墙|车辆|少了|缺了|丢|不见|missing|态度/;
+// Money asked for a service step ("送6楼要另加20", "要加钱才上门取件"): IMPROPER_CHARGE, not the step.
+// Cash on delivery (代收货款) has its own category.
+const MONEY_ASKED =
+  /加钱|另加|另收|多收|加收|额外收|多要|乱收|收了?我?\d+块|要我?(交|付|给)?\d+块|\bextra (fee|charge)|\bcharged me\b|\bsurcharge/;
+const COD_WORDS = /代收|货款|\bcod\b/;
+// An earlier complaint or claim not handled (domain.md: AFTER_SALES): a promised result, call-back or
+// payment that did not come, a ticket (工单), compensation money, "complained three times". Not the
+// delay of the parcel the words "三天了" suggest. Cash on delivery not paid out is COD.
+const HANDLING_LATE =
+  /(说好|承诺|答应).{0,8}(给个?(结果|方案|答复|回复)|回电|到账)|工单|赔偿款|理赔款|赔付款|投诉了?(\d+|几|两|三|好几)次|核实了|\bcomplained (\d+|two|three|several|many) times|\b(compensation|refund) (you )?promised|\bpromised (compensation|refund)/;
+
 /**
- * Second stage for the complaint category, where a rule is right and the model is misled by
- * "物流显示…" (issue 16): a signature the customer disowns is DELIVERY_SERVICE, a loss the
- * tracking reports is LOSS. Undefined: keep the model's category.
+ * Second stage for the complaint category, where a rule is right and the model is misled (issue 16):
+ * a signature the customer disowns is DELIVERY_SERVICE, a loss the tracking reports is LOSS
+ * ("物流显示…" misled the model), an earlier complaint or claim not handled is AFTER_SALES, damage told
+ * by its cause is DAMAGE, money asked for a service step is IMPROPER_CHARGE. Undefined: keep the
+ * model's category.
  */
 export function categoryRule(norm: string): CategoryCode | undefined {
   if (SHOWN_SIGNED.test(norm) && NOT_ME.test(norm)) return "DELIVERY_SERVICE";
   if (SHOWN_LOST.test(norm)) return "LOSS";
+  if (HANDLING_LATE.test(norm) && !COD_WORDS.test(norm)) return "AFTER_SALES";
+  if (DAMAGE_CAUSE.test(norm) && !NOT_DAMAGE.test(norm)) return "DAMAGE";
+  if (MONEY_ASKED.test(norm) && !COD_WORDS.test(norm)) return "IMPROPER_CHARGE";
   return undefined;
 }

@@ -101,6 +101,26 @@ describe("categoryRule", () => {
     ["不是我签的", undefined],
     ["快递丢了", undefined],
     ["我的快递到哪了", undefined],
+    // An earlier complaint or claim not handled (not the parcel's delay).
+    ["说好48小时给结果，现在第五天了", "AFTER_SALES"],
+    ["赔偿款说三天到账，十天了还没到", "AFTER_SALES"],
+    ["工单拖了一个礼拜没人管", "AFTER_SALES"],
+    ["I complained three times and nothing happened", "AFTER_SALES"],
+    ["代收货款说好T+3到账，一周了还没到", undefined],
+    ["十天了件还卡在中转站不动，给个说法", undefined],
+    // Damage told by its cause.
+    ["花瓶摔碎了", "DAMAGE"],
+    ["箱子被压扁了", "DAMAGE"],
+    ["冷链到手就烂了", "DAMAGE"],
+    ["the courier left my parcel in the bin and now it's soaked", "DAMAGE"],
+    ["摔碎了的理赔一直不给结果", undefined], // a claim: left to the model (AFTER_SALES)
+    ["箱子压扁了，里面东西少了两件", undefined],
+    ["快递车把小区的草坪压坏了", undefined],
+    // Money asked for a service step.
+    ["送6楼要另加20", "IMPROPER_CHARGE"],
+    ["快递员说要加钱才上门取件", "IMPROPER_CHARGE"],
+    ["the driver charged me an extra fee to bring it upstairs", "IMPROPER_CHARGE"],
+    ["代收货款多收了手续费", undefined],
   ] as [string, string | undefined][])("%s → %s", (text, code) => {
     expect(categoryRule(normaliseText(text))).toBe(code);
   });
