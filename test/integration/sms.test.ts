@@ -53,10 +53,11 @@ describe.each(DB_KINDS)("SMS through Twilio (%s)", (kind: DbKind) => {
       MediaContentType1: "image/jpeg",
     });
     expect(res.status).toBe(200);
+    // OCR on a loaded 2-core machine can take many seconds: wait on the answer, generously.
     const replies = await eventually(() => {
       const all = sendsTo("mms").map((s) => s.body);
       return all.some((b) => b.includes("没能收下")) && all.some((b) => b.includes("识别到运单号")) ? all : undefined;
-    });
+    }, 60_000);
     expect(replies.join("\n")).toContain("识别到运单号 SF1438829301576");
     const fetched = h.api.matching((r) => r.method === "GET" && r.path === path);
     expect(fetched).toHaveLength(1);
@@ -68,7 +69,7 @@ describe.each(DB_KINDS)("SMS through Twilio (%s)", (kind: DbKind) => {
     });
     expect(inbound.map((m) => m.channelMessageId).sort()).toEqual([`MM${kind}:media0`, `MM${kind}:media1`]);
     expect(await t.app.db.prisma.attachment.count({ where: { conversationId: inbound[0]!.conversationId } })).toBe(1);
-  });
+  }, 180_000);
 
   it("refuses a signed request without From with 400", async () => {
     const res = await postTwilio(t.baseUrl, "/webhooks/sms/twilio", { MessageSid: "SMnofrom", Body: "hi" });

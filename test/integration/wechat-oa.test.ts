@@ -166,12 +166,16 @@ describe.each(DB_KINDS)("WeChat Official Account webhook (%s)", (kind: DbKind) =
     const answer = async (pushed: { text: string }, expected: RegExp) => {
       const passive = passiveContent(pushed.text);
       if (passive) return passive;
-      return eventually(() =>
-        h
-          .customerSends()
-          .filter((s) => s.touser === "o_image")
-          .map((s) => s.content)
-          .find((c) => expected.test(c)),
+      // OCR on a loaded 2-core machine (CI beside other work) can take many seconds: wait on
+      // the answer itself, generously, not on a guess of how long the machine needs.
+      return eventually(
+        () =>
+          h
+            .customerSends()
+            .filter((s) => s.touser === "o_image")
+            .map((s) => s.content)
+            .find((c) => expected.test(c)),
+        60_000,
       );
     };
     const res = await push(t, wechatPush(image(`label-${kind}`, `img-${kind}`)));
@@ -189,7 +193,7 @@ describe.each(DB_KINDS)("WeChat Official Account webhook (%s)", (kind: DbKind) =
     const gone = await push(t, wechatPush(image("expired", `img-gone-${kind}`)));
     expect(await answer(gone, /没能收下/)).toMatch(/没能收下/);
     expect(await t.app.db.prisma.attachment.count({ where: ofCustomer })).toBe(1);
-  });
+  }, 180_000);
 
   it("answers stickers and voice without recognition with the polite text-only reply", async () => {
     for (const [type, extra] of [

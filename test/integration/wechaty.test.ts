@@ -94,18 +94,21 @@ describe("Wechaty channel (wechaty-puppet-mock chosen by WECHATY_PUPPET)", () =>
     mocker.cacheFileBoxPayload.set(msg.id, FileBox.fromBase64(label.toString("base64"), "label.png").toJSON());
     const before = h.outgoing().length;
     mocker.puppet.emit("message", { messageId: msg.id });
-    const reply = await eventually(() =>
-      h
-        .outgoing()
-        .slice(before)
-        .find((o) => o.to === bob.id),
+    // OCR on a loaded 2-core machine can take many seconds: wait on the answer, generously.
+    const reply = await eventually(
+      () =>
+        h
+          .outgoing()
+          .slice(before)
+          .find((o) => o.to === bob.id),
+      60_000,
     );
     expect(reply.text).toBe("识别到运单号 SF1438829301576");
     const stored = await t.app.db.prisma.attachment.findFirstOrThrow({
       where: { ocrWaybills: { has: "SF1438829301576" } },
     });
     expect(stored.mime).toBe("image/png");
-  });
+  }, 180_000);
 
   it("keeps replies in the outbox while logged out and delivers them after the next login", async () => {
     const carol = h.contact("carol");
