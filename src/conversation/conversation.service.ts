@@ -261,12 +261,11 @@ export class ConversationService implements ChannelConversations {
         ? messageLocale(input.text, conversationLocale)
         : conversationLocale;
     if (locale !== conversationLocale) {
-      const conversation = await this.deps.db.conversation.update({
-        where: { id: input.conversationId },
-        data: { locale },
-        select: { customerId: true },
+      // Both or neither: the conversation's language and the customer's (new conversations).
+      await this.deps.db.$transaction(async (tx) => {
+        await tx.conversation.update({ where: { id: input.conversationId }, data: { locale } });
+        await tx.customer.update({ where: { id: input.customerId }, data: { locale } });
       });
-      await this.deps.db.customer.update({ where: { id: conversation.customerId }, data: { locale } });
     }
     const info: TurnInfo = {
       conversationId: input.conversationId,
