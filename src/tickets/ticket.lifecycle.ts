@@ -633,13 +633,15 @@ export class TicketLifecycle extends TicketCore {
     // The customer is told a request's outcome in their channel (issue 15).
     // When the customer acts (in the chat) the bot answers in the same turn instead.
     if (ticket.conversationId && body.action !== "cancel" && actor.type !== "customer") {
-      const notice = await this.requestNotice(ticket, body, now);
-      if (notice)
-        await this.conversations.sendToConversation(ticket.conversationId, {
-          text: notice.text,
-          author: "system",
-          ...(notice.quickReplies ? { quickReplies: notice.quickReplies } : {}),
-        });
+      for (const conversationId of await this.noticeConversations(ticket, body)) {
+        const notice = await this.requestNotice({ ...ticket, conversationId }, body, now);
+        if (notice)
+          await this.conversations.sendToConversation(conversationId, {
+            text: notice.text,
+            author: "system",
+            ...(notice.quickReplies ? { quickReplies: notice.quickReplies } : {}),
+          });
+      }
     }
 
     const arms: ArmRequest[] = await this.db.$transaction(async (tx) => {
@@ -817,6 +819,25 @@ export class TicketLifecycle extends TicketCore {
       await this.onResolved(ticket.id).catch((err) =>
         this.log.error({ err, ticketNumber: ticket.number }, "onResolved hook failed"),
       );
+  }
+
+  /**
+   * Where a request's outcome is told: the request's own conversation and, for a 催件 done or
+   * refused, every conversation that joined it (each was promised "2小时内给您回复", issue 15).
+   */
+  private async noticeConversations(
+    t: { id: string; type: string; conversationId: string | null },
+    body: ActionBody | { action: "customer_reply" },
+  ): Promise<string[]> {
+    const own = t.conversationId ? [t.conversationId] : [];
+    if (t.type !== "urge" || (body.action !== "complete" && body.action !== "reject")) return own;
+    const joins = await this.db.ticketEvent.findMany({
+      where: { ticketId: t.id, type: "joined" },
+      select: { data: true },
+      orderBy: { id: "asc" },
+    });
+    const joined = joins.map((e) => (e.data as { conversationId?: unknown } | null)?.conversationId);
+    return [...new Set([...own, ...joined.filter((c): c is string => typeof c === "string")])];
   }
 
   /** What the customer is told when an agent acts on their request; undefined for other actions. */

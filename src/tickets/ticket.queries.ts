@@ -163,11 +163,15 @@ export class TicketQueries extends TicketCore {
     };
   }
 
-  /** The customer's own tickets, newest first (complaint progress in chat). */
+  /** The customer's own tickets and the urges they joined, newest first (complaint progress in chat). */
   async forCustomer(customerId: string, limit = 3): Promise<TicketDetail[]> {
     // Most customers who ask have no ticket: the driver answers that without Prisma's overhead.
+    // A 催件 that joined another customer's open one (issue 15) is theirs to ask about too: they
+    // were given its number. The partial index on joined events keeps this an index lookup.
     const rows = await this.sql.query<{ id: string }>(
-      `SELECT id FROM "Ticket" WHERE "customerId" = $1::uuid ORDER BY "createdAt" DESC LIMIT $2`,
+      `SELECT id FROM "Ticket" WHERE "customerId" = $1::uuid
+          OR id IN (SELECT "ticketId" FROM "TicketEvent" WHERE type = 'joined' AND "actorId" = $1::text)
+        ORDER BY "createdAt" DESC LIMIT $2`,
       [customerId, limit],
       "kd_tickets_of_customer",
     );

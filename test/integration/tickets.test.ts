@@ -257,7 +257,7 @@ describe.each(DB_KINDS)("complaints become tickets on %s", (kind) => {
   it("complaint progress without a number: status, group and time left", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const none = await chat.say("投诉进度");
-    expect(none[0]!.text).toContain("没有投诉记录");
+    expect(none[0]!.text).toContain("没有投诉或服务请求的记录");
     await chat.say("我要投诉，包裹破损了，里面的杯子碎了，单号JT0012345678901，电话13500006666");
     await chat.say("确认提交");
     const r = await chat.say("投诉进度");

@@ -36,7 +36,8 @@ const zh = {
   "field.waybill": "运单号",
   "field.description": "问题描述",
   "field.phone": "联系电话",
-  "progress.none": "您目前没有投诉记录。如需投诉，请回复“我要投诉”。",
+  "progress.none":
+    "您目前没有投诉或服务请求的记录。如需投诉，请回复“我要投诉”；催件、改地址、预约取件、理赔可以直接告诉我。",
   "progress.notFound": "没有找到工单 {number}，请核对工单号（格式如 202611-00042）。",
   "progress.line": "工单 {number}（{category}）：{status}，由{group}负责。{time}",
   "progress.header": "您最近的投诉：",
@@ -92,7 +93,8 @@ const en: Record<ComplaintTextKey, string> = {
   "field.waybill": "Waybill",
   "field.description": "What happened",
   "field.phone": "Phone",
-  "progress.none": "You have no complaints on record. To make one, reply “complaint”.",
+  "progress.none":
+    "You have no complaints or service requests on record. To make a complaint, reply “complaint”; to hurry a parcel, change an address, book a pickup or claim, just tell me.",
   "progress.notFound": "I couldn't find ticket {number}. Please check the number (it looks like 202611-00042).",
   "progress.line": "Ticket {number} ({category}): {status}, handled by {group}. {time}",
   "progress.header": "Your recent complaints:",

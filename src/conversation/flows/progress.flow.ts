@@ -55,9 +55,11 @@ export class ProgressFlow implements Flow {
     );
   }
 
-  /** The same customer, or the same phone number (the customer wrote on another channel). */
+  /** The same customer, one who joined it, or the same phone number (the customer wrote on another channel). */
   private async owns(info: TurnInfo, ticket: TicketDetail): Promise<boolean> {
     if (ticket.customer.id === info.customerId) return true;
+    // A 催件 joined to another customer's open one: its number was given to this customer.
+    if (ticket.events.some((e) => e.type === "joined" && e.actorId === info.customerId)) return true;
     const phone =
       info.customerPhone !== undefined ? info.customerPhone : await this.deps.customerPhone(info.customerId);
     return !!phone && (phone === ticket.contactPhone || phone === ticket.customer.phone);

@@ -34,7 +34,7 @@ import type { Locale } from "../texts.js";
 import { turnInfo } from "../turn-state.js";
 import { isSubstantive, SUGGESTION_TTL_MS } from "./complaint.flow.js";
 import { CANCEL_RE, CONFIRM_RE, EDIT_RE } from "./complaint.texts.js";
-import { leavesIntake, phoneIn, summaryReplies } from "./intake.js";
+import { leavesIntake, normalisePhone, phoneIn, summaryReplies } from "./intake.js";
 import { CANCEL_PICKUP_RE, proposalAnswer, type RequestTextKey, rt } from "./request.texts.js";
 import { statusLabel } from "./track.texts.js";
 
@@ -126,12 +126,21 @@ export function nextField(d: RequestDraft): Field | "confirm" {
 function addressIn(text: string): string | undefined {
   const m = /[\u4e00-\u9fff]{2,}(省|市|自治区)/.exec(text);
   if (!m) return undefined;
-  // "改到杭州市…": the verb before the place is not part of the address.
-  const candidate = text
-    .slice(m.index)
-    .replace(/^(?:请|帮我|麻烦)*(?:改到|改成|改为|送到|送去|寄到|换到|换成)[:：]?/, "")
-    .trim();
+  const candidate = withoutVerb(text.slice(m.index));
   return "error" in parseAddress(candidate) ? undefined : candidate;
+}
+
+/** "改到杭州市…", "麻烦改成：…": the verb before the place is not part of the address. */
+function withoutVerb(text: string): string {
+  return text
+    .trim()
+    .replace(/^(?:请|帮我|麻烦|地址)*(?:改到|改成|改为|送到|送去|寄到|换到|换成)[:：]?/, "")
+    .trim();
+}
+
+/** The answer is nothing but a waybill number. */
+function isOnlyWaybill(parsed: NluResult, answer: string): boolean {
+  return parsed.entities.some((e) => e.type === "waybill" && e.value === answer.replace(/\s/g, ""));
 }
 
 type Outcome = { ok: true } | { ok: false; key: RequestTextKey; vars?: Record<string, string | number>; end?: boolean };
@@ -241,12 +250,18 @@ export class RequestFlow implements Flow {
       await this.askField(context, next, field);
       return true;
     }
+    // A phone number said before it is asked for, or at the summary, is the contact number:
+    // kept and said so, not silently dropped (the customer would be asked for it again).
+    const phoneNoted = step !== "phone" ? phoneIn(parsed, answer) : undefined;
+    if (phoneNoted) d.phone = phoneNoted;
+    const notedPrefix = phoneNoted ? `${rt(locale, "phone.noted", { phone: phoneNoted })}\n` : "";
     if (step === "confirm") {
       if (CONFIRM_RE.test(answer)) {
         await this.open(context, d);
         return true;
       }
-      await context.sendActivity(reply(this.summary(d, locale), summaryReplies(locale)));
+      if (phoneNoted) info.state.flow = { name: FLOW, step, data: { ...d } };
+      await context.sendActivity(reply(`${notedPrefix}${this.summary(d, locale)}`, summaryReplies(locale)));
       return true;
     }
     if (!step) {
@@ -267,11 +282,15 @@ export class RequestFlow implements Flow {
     }
     if (!res.ok) {
       if (res.end) return this.refuse(context, res).then(() => true);
-      if (noted) info.state.flow = { name: FLOW, step, data: { ...d } };
-      const text = rt(locale, noted && res.key === "ask.waybill.again" ? "ask.waybill" : res.key, res.vars);
+      if (noted || phoneNoted) info.state.flow = { name: FLOW, step, data: { ...d } };
+      const text = rt(
+        locale,
+        (noted || phoneNoted) && res.key === "ask.waybill.again" ? "ask.waybill" : res.key,
+        res.vars,
+      );
       await context.sendActivity(
         reply(
-          noted ? `${rt(locale, "address.noted", { address: noted })}\n${text}` : text,
+          `${noted ? `${rt(locale, "address.noted", { address: noted })}\n` : ""}${notedPrefix}${text}`,
           this.quickFor(d, step, locale),
         ),
       );
@@ -292,7 +311,7 @@ export class RequestFlow implements Flow {
         return this.checkWaybill(d, waybill);
       }
       case "address": {
-        const a = parseAddress(answer);
+        const a = parseAddress(withoutVerb(answer));
         if ("error" in a) return { ok: false, key: a.error === "no_city" ? "address.noCity" : "address.tooShort" };
         d.address = a.text;
         return { ok: true };
@@ -304,7 +323,9 @@ export class RequestFlow implements Flow {
         return f === "slot" ? this.takeSlot(d, s as Slot) : this.takeWhen(d, s as Slot);
       }
       case "item": {
-        if (answer.length < 1) return { ok: false, key: "ask.item" };
+        // A bare phone number or waybill is not what is being sent (the phone is noted by resume).
+        if (answer.length < 1 || normalisePhone(answer) || isOnlyWaybill(parsed, answer))
+          return { ok: false, key: "ask.item" };
         const rule = this.deps.articles ? prohibitedByArticle(answer, this.deps.articles()) : undefined;
         if (rule) return { ok: false, key: "item.prohibitedKb", vars: { item: answer, title: rule.title } };
         const banned = prohibitedItem(answer);
