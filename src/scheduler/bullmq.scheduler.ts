@@ -16,6 +16,7 @@ export interface BullmqSchedulerOptions {
   attempts?: number;
   /** How late a trigger must be before the database sweep fires it instead of BullMQ (default 5 s). */
   sweepGraceMs?: number;
+  /** The clock due times are counted from (delays and the sweep); the wall clock by default. */
   now?: () => Date;
 }
 
@@ -212,7 +213,8 @@ export class BullmqScheduler implements Scheduler {
   private jobOpts(key: string, due: number) {
     return {
       jobId: jobIdOf(key, due),
-      delay: Math.max(0, due - Date.now()),
+      // Counted from the scheduler's clock (pinned in tests), like the database sweep's.
+      delay: Math.max(0, due - this.table.now().getTime()),
       attempts: this.opts.attempts ?? 25,
       backoff: { type: "custom" },
       removeOnComplete: true,
