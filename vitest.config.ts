@@ -2,6 +2,9 @@ import { defineConfig } from "vitest/config";
 
 // Three projects: fast pure unit tests, integration tests against the real
 // PostgreSQL/Redis/PGlite, and browser tests in Debian chromium.
+// expect.poll waits on the thing itself; its default 1 s bound failed under load (a console's
+// socket took longer to connect at load ~11), so the slow projects wait up to 20 s.
+const poll = { timeout: 20_000, interval: 50 };
 export default defineConfig({
   test: {
     projects: [
@@ -19,6 +22,7 @@ export default defineConfig({
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          expect: { poll },
           globalSetup: ["test/support/services.global.ts"],
         },
       },
@@ -29,6 +33,7 @@ export default defineConfig({
           environment: "node",
           testTimeout: 90_000,
           hookTimeout: 120_000,
+          expect: { poll },
           fileParallelism: false,
           globalSetup: ["test/support/services.global.ts"],
         },

@@ -1,25 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { consoleAs, staffPage, useE2e } from "../support/e2e.js";
-import { createStaff, staffApi } from "../support/staff.js";
+import { consoleAs, consoleWith, staffPage } from "../support/e2e.js";
+import { staffApi } from "../support/staff.js";
 import { WebchatClient } from "../support/webchat-client.js";
 
 // Issue 18: labels in the console — put on a conversation and a ticket, shown in the list,
 // the list filtered by one, taken off again.
 describe("labels in the console (Chromium)", () => {
-  const e = useE2e({ env: { DEMO_DATA: "false" } }, async (t) => {
-    await createStaff(t.app, t.baseUrl, {
-      username: "xiaoli",
-      displayName: "小李",
-      groups: ["after_sales"],
-      password: "xiaoli-pass-1",
-    });
-    const root = await createStaff(t.app, t.baseUrl, { username: "root", role: "admin" });
-    for (const [name, color] of [
-      ["加急", "#dc2626"],
-      ["媒体关注", "#7c3aed"],
-    ])
-      expect((await staffApi(t.baseUrl, root.token, "POST", "/api/admin/labels", { name, color })).status).toBe(201);
-  });
+  const e = consoleWith(
+    [
+      { username: "xiaoli", displayName: "小李", groups: ["after_sales"], password: "xiaoli-pass-1" },
+      { username: "root", role: "admin" },
+    ],
+    async (t, { root }) => {
+      for (const [name, color] of [
+        ["加急", "#dc2626"],
+        ["媒体关注", "#7c3aed"],
+      ])
+        expect((await staffApi(t.baseUrl, root!.token, "POST", "/api/admin/labels", { name, color })).status).toBe(201);
+    },
+  );
 
   async function queued(): Promise<string> {
     const chat = await WebchatClient.open(e.t.baseUrl);

@@ -1,32 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { consoleAs, useE2e } from "../support/e2e.js";
-import { createStaff } from "../support/staff.js";
+import { consoleAs, consoleWith } from "../support/e2e.js";
 import { WebchatClient } from "../support/webchat-client.js";
 
 // Issue 18: @mention of a colleague in an internal note — "@" offers colleagues, the mention is
 // kept and shown, and the colleague is told live (a notice linking to the conversation, a chime,
 // a desktop notification) though they watch nothing; one who may not see the chat is refused.
 describe("@mention in a note (Chromium)", () => {
-  const e = useE2e({ env: { DEMO_DATA: "false" } }, async (t) => {
-    await createStaff(t.app, t.baseUrl, {
-      username: "xiaoli",
-      displayName: "小李",
-      groups: ["after_sales"],
-      password: "xiaoli-pass-1",
-    });
-    await createStaff(t.app, t.baseUrl, {
-      username: "laowang",
-      displayName: "主管老王",
-      role: "supervisor",
-      password: "laowang-pass-1",
-    });
-    await createStaff(t.app, t.baseUrl, {
-      username: "xiaozhang",
-      displayName: "小张",
-      groups: ["after_sales"],
-      password: "xiaozhang-pass-1",
-    });
-  });
+  const e = consoleWith([
+    { username: "xiaoli", displayName: "小李", groups: ["after_sales"], password: "xiaoli-pass-1" },
+    { username: "laowang", displayName: "主管老王", role: "supervisor", password: "laowang-pass-1" },
+    { username: "xiaozhang", displayName: "小张", groups: ["after_sales"], password: "xiaozhang-pass-1" },
+  ]);
 
   /** Notifications and chime tones, recorded (as in console-live). */
   const recordAlerts = () => {
@@ -58,14 +42,7 @@ describe("@mention in a note (Chromium)", () => {
     await chat.say("转人工");
 
     // The supervisor's console is open on nothing in particular.
-    const bossContext = await e.browser.newContext({ locale: "zh-CN", viewport: { width: 1400, height: 850 } });
-    await bossContext.addInitScript(recordAlerts);
-    const boss = await bossContext.newPage();
-    await boss.goto(`${e.t.baseUrl}/console`);
-    await boss.fill("input[name=username]", "laowang");
-    await boss.fill("input[name=password]", "laowang-pass-1");
-    await boss.click("#login button[type=submit]");
-    await expect.poll(() => boss.locator("#live").textContent()).toBe("实时");
+    const { context: bossContext, page: boss } = await consoleAs(e, "laowang", "laowang-pass-1", recordAlerts);
 
     const { context, page } = await consoleAs(e, "xiaoli", "xiaoli-pass-1");
     const item = page.locator("#list li[data-conversation]");

@@ -1,26 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { consoleAs, useE2e } from "../support/e2e.js";
-import { createStaff } from "../support/staff.js";
+import { consoleAs, consoleWith, customerChat } from "../support/e2e.js";
 
 // Issue 18: delivered/read marks in the customer's chat — 已送达 once the server has the
 // message, 已读 once the agent holding the chat has it open; kept across a reload.
 describe("read marks in the chat (Chromium)", () => {
-  const e = useE2e({ env: { DEMO_DATA: "false" } }, async (t) => {
-    await createStaff(t.app, t.baseUrl, {
-      username: "xiaoli",
-      displayName: "小李",
-      groups: ["after_sales"],
-      password: "xiaoli-pass-1",
-    });
-  });
+  const e = consoleWith([
+    { username: "xiaoli", displayName: "小李", groups: ["after_sales"], password: "xiaoli-pass-1" },
+  ]);
 
   it("已送达, then 已读 when the holding agent sees it; after a reload too; Delivered in English", async () => {
-    const customerContext = await e.browser.newContext({ locale: "zh-CN" });
-    const customer = await customerContext.newPage();
-    await customer.goto(`${e.t.baseUrl}/`);
-    await expect.poll(() => customer.locator("#status").textContent()).toBe("在线");
-    await customer.fill("#input", "转人工");
-    await customer.press("#input", "Enter");
+    const { context: customerContext, page: customer, say } = await customerChat(e);
+    await say("转人工");
     const mine = customer.locator(".msg.in");
     await expect.poll(() => mine.first().getAttribute("data-mark"), { timeout: 10_000 }).toBe("已送达");
     // Drawn beside the time.
@@ -40,8 +30,7 @@ describe("read marks in the chat (Chromium)", () => {
     expect(await mine.first().getAttribute("data-read")).toBe("true");
 
     // A new message while the agent has the chat open: delivered, then read.
-    await customer.fill("#input", "请问我的快递到哪了");
-    await customer.press("#input", "Enter");
+    await say("请问我的快递到哪了");
     const second = customer.locator(".msg.in", { hasText: "请问我的快递到哪了" });
     await expect.poll(() => agent.locator("#messages .msg.in").last().textContent()).toContain("请问我的快递到哪了");
     await expect.poll(() => second.getAttribute("data-mark"), { timeout: 10_000 }).toBe("已读");

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import type { BuildOptions } from "../../src/app.js";
 import { type DbKind, startTestApp, type TestApp } from "./app.js";
 import { launchChromium } from "./browser.js";
+import { createStaff } from "./staff.js";
 
 /** The app and the browser a browser-test file shares across its cases (filled in by beforeAll). */
 export interface E2e {
@@ -34,6 +35,24 @@ export function useE2e(
   return handle;
 }
 
+type StaffSpec = Parameters<typeof createStaff>[2];
+type Account = Awaited<ReturnType<typeof createStaff>>;
+
+/**
+ * useE2e for a console test: an app without demo data and these staff in it (each with their
+ * password, or staff-pass-123); `setup` then gets the accounts by username.
+ */
+export function consoleWith(
+  staff: StaffSpec[],
+  setup?: (t: TestApp, accounts: Record<string, Account>) => Promise<void>,
+): E2e {
+  return useE2e({ env: { DEMO_DATA: "false" } }, async (t) => {
+    const accounts: Record<string, Account> = {};
+    for (const s of staff) accounts[s.username] = await createStaff(t.app, t.baseUrl, s);
+    await setup?.(t, accounts);
+  });
+}
+
 /** A staff page (/console, /admin, /dashboard…) in a browser context of its own, logged in. */
 export async function staffPage(
   e: E2e,
@@ -41,8 +60,10 @@ export async function staffPage(
   username: string,
   password: string,
   viewport = { width: 1400, height: 900 },
+  initScript?: () => void,
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await e.browser.newContext({ locale: "zh-CN", viewport });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   await page.goto(`${e.t.baseUrl}${path}`);
   await page.fill("input[name=username]", username);
@@ -51,13 +72,14 @@ export async function staffPage(
   return { context, page };
 }
 
-/** The agent console, logged in with its live updates connected. */
+/** The agent console, logged in with its live updates connected; `initScript` runs in the page first. */
 export async function consoleAs(
   e: E2e,
   username: string,
   password: string,
+  initScript?: () => void,
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const s = await staffPage(e, "/console", username, password, { width: 1400, height: 850 });
+  const s = await staffPage(e, "/console", username, password, { width: 1400, height: 850 }, initScript);
   await expect.poll(() => s.page.locator("#live").textContent()).toBe("实时");
   return s;
 }
