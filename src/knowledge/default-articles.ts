@@ -813,6 +813,8 @@ export const DEFAULT_ARTICLES: DefaultArticle[] = [
       "運費怎麼算",
       "shipping price",
       "delivery fee",
+      "how much does it cost to send a parcel",
+      "price per kg",
     ],
     answer:
       "运费 = 首重价格 + 续重价格 × 超出首重的重量。首重一般是1公斤，不足1公斤按1公斤计；价格按始发地和目的地区域不同。\n\n计费重量取实际重量和体积重量中较大的一个。下单时页面会显示预估运费，快递员称重后确认；不得另收未公示的费用。",

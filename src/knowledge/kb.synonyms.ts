@@ -42,6 +42,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ["damag", "broken", "broke", "smash", "crack"],
   ["compens", "refund", "reimburs"],
   ["courier", "driver", "deliveryman", "postman"],
+  ["weekend", "saturdai", "sundai"],
+  ["kg", "kilo", "kilogram", "kgs", "weight", "heavi"],
 ];
 
 const FOLD = new Map<string, string>();

@@ -1,7 +1,9 @@
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import PorterStemmer from "natural/lib/natural/stemmers/porter_stemmer.js";
+import { pinyin } from "pinyin-pro";
 import { normaliseText } from "../../intents/index.js";
+import { mainlandPlaceNames } from "../places/divisions.js";
 import { foldSynonym, SYNONYM_WORDS } from "./kb.synonyms.js";
 
 /**
@@ -108,6 +110,33 @@ const CJK_RUN = /[\u3400-\u9fff]+/g;
 const PARTICLES = /[的了吗吧呢啊呀哦嘛么呗哈嗯啦喔被把我你您]/;
 const LATIN_WORD = /[a-z][a-z']*|\d+/g;
 
+/** "what's" → "what", "don't" → "do", "can't" → "can": the word the stop list knows. */
+function withoutContraction(word: string): string {
+  if (word === "can't" || word === "cant") return "can";
+  if (word === "won't" || word === "wont") return "will";
+  // "packaging" and "package" stem alike, and a package is a parcel; packaging is not.
+  if (word === "packaging") return "packing";
+  return word
+    .replace(/n't$/, "")
+    .replace(/'(s|re|ll|ve|d|m)$/, "")
+    .replace(/'/g, "");
+}
+
+let places: ReadonlySet<string> | undefined;
+
+/**
+ * Mainland provinces and cities in pinyin as English questions write them ("beijing", "xian",
+ * "chongqing"): from the GB/T 2260 table (src/places/divisions.ts) through `pinyin-pro`, which
+ * reads 多音字 in place names right (重庆 chóng, 厦门 xià). Built on the first English word, not
+ * at start: ~0.3 s of dictionary loading that most (Chinese) conversations never need.
+ */
+function placesEn(): ReadonlySet<string> {
+  places ??= new Set(
+    mainlandPlaceNames().map((name) => pinyin(name, { toneType: "none", type: "array" }).join("").toLowerCase()),
+  );
+  return places;
+}
+
 function stem(word: string): string {
   return word.length > 3 ? PorterStemmer.stem(word) : word;
 }
@@ -138,8 +167,11 @@ export function tokenise(text: string): Tokens {
       }
   }
   for (const w of norm.replace(CJK_RUN, " ").match(LATIN_WORD) ?? []) {
-    const clean = w.replace(/'/g, "");
-    if (!STOP_EN.has(clean)) words.push(foldSynonym(stem(clean)));
+    const clean = withoutContraction(w);
+    // A place or a quantity ("to Wuhan", "3 kg") says where and how much, not what is asked:
+    // as an unknown word it would outweigh the question's own words.
+    if (STOP_EN.has(clean) || placesEn().has(clean) || /^\d{1,4}$/.test(clean)) continue;
+    words.push(foldSynonym(stem(clean)));
   }
   return { words, grams };
 }

@@ -81,6 +81,19 @@ const COUNTIES: (Division & { city: string })[] = PROVINCES.flatMap((p) =>
 const BY_CODE = new Map<string, Division>([...PROVINCES, ...CITIES].map((d) => [d.code, d]));
 
 /** The place of a province or city code, names from the table (null for an unknown code). */
+/** Hong Kong, Macao, Taiwan: sending there is a question of its own (an article), not just a destination. */
+const SARS_AND_TAIWAN = new Set(["710000", "810000", "820000"]);
+
+/**
+ * The mainland's provinces and 地级 cities by short name ("北京", "武汉", "内蒙古"): the places a
+ * question may name as origin or destination.
+ */
+export function mainlandPlaceNames(): string[] {
+  return [...PROVINCES, ...CITIES]
+    .filter((d) => !SARS_AND_TAIWAN.has(d.province) && d.short.length >= 2)
+    .map((d) => d.short);
+}
+
 export function placeOf(provinceCode: string | null, cityCode: string | null): Place | null {
   const p = provinceCode ? BY_CODE.get(provinceCode) : undefined;
   if (!p || p.code !== p.province) return null;

@@ -29,6 +29,30 @@ describe("knowledge-base retrieval (issue 14)", () => {
     expect(tokenise("the package is broken").words).toEqual(["parcel", "damag"]);
   });
 
+  it("English questions: places and quantities are not the topic, contractions and weekdays fold (session 8, tried as an English customer)", () => {
+    // Mainland places in pinyin (polyphones read right), small numbers and units say where and how much.
+    expect(tokenise("How much does it cost to send a parcel to Beijing?").words).toEqual(["cost", "send", "parcel"]);
+    expect(tokenise("what's the price to send 3kg to Chongqing").words).toEqual(["cost", "send", "kg"]);
+    expect(tokenise("ship to Xi'an or Xiamen").words).toEqual(["send"]);
+    // Hong Kong, Macao and Taiwan have an article of their own: kept.
+    expect(tokenise("can I send to Hong Kong").words).toEqual(["send", "hong", "kong"]);
+    // The postal complaints line 12305 is a number that matters (folded with 申诉).
+    expect(tokenise("call 12305").words).toContain("申诉");
+    expect(tokenise("do you deliver on Sundays").words).toEqual(["deliv", "weekend"]);
+    expect(tokenise("don't charge for packaging").words).toEqual(["cost", "pack"]);
+    const retriever = new MiniSearchRetriever();
+    retriever.index(DEFAULT_ARTICLES.map((a) => articleDocument({ ...a, id: a.titleEn })));
+    const top = (q: string) => retriever.search(q, 1)[0];
+    expect(top("How much does it cost to send a parcel to Beijing?")).toMatchObject({
+      articleId: "How is the shipping fee calculated?",
+    });
+    expect(top("what's the price to send 3kg to Wuhan")!.articleId).toBe("How is the shipping fee calculated?");
+    expect(top("do you deliver on Sundays")!.articleId).toBe("Do you deliver on holidays and during Spring Festival?");
+    expect(top("How much does it cost to send a parcel to Beijing?")!.score).toBeGreaterThanOrEqual(
+      DEFAULT_POLICY.threshold,
+    );
+  });
+
   it("a keyword tag finds its article although no phrasing names the thing", () => {
     const retriever = new MiniSearchRetriever();
     retriever.index([
