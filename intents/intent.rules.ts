@@ -74,11 +74,27 @@ export function deniesComplaintThenAsks(norm: string): boolean {
 
 // "显示本人签收，不是我签的 / 谁签的": a false or careless signature is a delivery-service matter
 // (快递市场管理办法 Art. 28), not the tracking information the words "物流显示" suggest. A plain
-// "显示签收但没收到" is left to the model (it is as often a loss).
+// "显示签收但没收到" is a loss (SHOWN_DELIVERED below).
 const SHOWN_SIGNED =
   /(显示|写着?|提示|记录|物流|系统|状态).{0,8}(签收|妥投|已送达|已投递)|签收人|\b(says|shows|marked( as)?|tracking says) (it was )?(delivered|signed)/;
 const NOT_ME =
   /谁签|不是我签|我没签|没人签|本人签收|签收人(是|写的?是?)(我|本人)|冒签|代签|替我签|\b(signed (for )?by me|i never signed|nobody (here )?signed)\b/;
+// A signature disowned in so many words, with or without "显示": 虚假签收, 冒签, 代签, "签收人是别人",
+// "someone else signed" — DELIVERY_SERVICE (domain.md, complaint categories: DELIVERY_SERVICE covers a
+// fake signature; national context: signing for the user without consent is a violation, 快递市场管理办法
+// Art. 28). Not a bare "不是我签的" (left to the model, as before).
+const FAKE_SIGNATURE =
+  /虚假签收|假签收|冒签|冒充.{0,3}签|代签|替我签|别人签收|签收人.{0,10}(不是我|不认识|陌生|别人)|\b((forged|faked|fake) (my )?signature|someone else signed|signed (for it )?(himself|herself|themselves)|nobody (here )?signed|i (never|didn'?t|did not) sign)/;
+// "显示签收了，家里找遍了也没有": shown as delivered, the customer does not have it and does not disown a
+// signature → LOSS (domain.md, complaint categories: LOSS covers "signed but never received" when the
+// parcel is gone). Not when the parcel is known to be elsewhere or the status came early ("件还在网点",
+// "其实还没送", "提前点签收", "courier still has it"): that is a false status, TRACKING_INFO.
+const SHOWN_DELIVERED =
+  /(显示|写着?|提示|物流|系统|状态|短信).{0,8}(签收|妥投|送达|投递成功|已投递)|\b(says|shows|showing|marked( as)?|tracking says) (it was |it's |as )?delivered/;
+const NOT_RECEIVED =
+  /没(有)?收到|没拿到|没看到(包裹|东西|件)|找不到|找遍|都找过|(里|上|家|门口|柜子?|驿站|邻居).{0,4}没有|不见了?|没了|\b(never (got|received|arrived)|nothing|not there|can'?t find|no parcel|haven'?t (got|received)|didn'?t (get|receive)|not received)\b/;
+const STATUS_EARLY =
+  /还在|还没送|没送|明天|提前|还没收到就|其实|在路上|快递员(手里|车上)|考核|第二天|后来|\b(still (at|with|has|in)|courier has|tomorrow|later)\b/;
 // "物流显示丢件 / 遗失": the loss itself.
 const SHOWN_LOST =
   /(显示|写着?|提示|状态是?|物流|系统).{0,6}(丢失|丢件|遗失|丢了)|\b(says|shows|marked( as)?) (as )?lost\b/;
@@ -102,15 +118,18 @@ const HANDLING_LATE =
 
 /**
  * Second stage for the complaint category, where a rule is right and the model is misled (issue 16):
- * a signature the customer disowns is DELIVERY_SERVICE, a loss the tracking reports is LOSS
- * ("物流显示…" misled the model), an earlier complaint or claim not handled is AFTER_SALES, damage told
- * by its cause is DAMAGE, money asked for a service step is IMPROPER_CHARGE. Undefined: keep the
- * model's category.
+ * a signature the customer disowns (or calls fake, 冒签/代签) is DELIVERY_SERVICE, a loss the tracking
+ * reports is LOSS ("物流显示…" misled the model), an earlier complaint or claim not handled is AFTER_SALES,
+ * shown as delivered but not received (no signature disowned, no sign the parcel is elsewhere) is LOSS,
+ * damage told by its cause is DAMAGE, money asked for a service step is IMPROPER_CHARGE. Undefined: keep
+ * the model's category.
  */
 export function categoryRule(norm: string): CategoryCode | undefined {
   if (SHOWN_SIGNED.test(norm) && NOT_ME.test(norm)) return "DELIVERY_SERVICE";
+  if (FAKE_SIGNATURE.test(norm)) return "DELIVERY_SERVICE";
   if (SHOWN_LOST.test(norm)) return "LOSS";
   if (HANDLING_LATE.test(norm) && !COD_WORDS.test(norm)) return "AFTER_SALES";
+  if (SHOWN_DELIVERED.test(norm) && NOT_RECEIVED.test(norm) && !STATUS_EARLY.test(norm)) return "LOSS";
   if (DAMAGE_CAUSE.test(norm) && !NOT_DAMAGE.test(norm)) return "DAMAGE";
   if (MONEY_ASKED.test(norm) && !COD_WORDS.test(norm)) return "IMPROPER_CHARGE";
   return undefined;

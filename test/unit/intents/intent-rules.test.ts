@@ -97,8 +97,24 @@ describe("categoryRule", () => {
     ["物流显示丢件了", "LOSS"],
     ["系统提示遗失", "LOSS"],
     ["it shows as lost", "LOSS"],
-    ["显示已签收但是我根本没收到", undefined],
     ["不是我签的", undefined],
+    // A signature called fake in so many words, without "显示" (domain.md: DELIVERY_SERVICE covers a fake
+    // signature; 快递市场管理办法 Art. 28).
+    ["快递员冒签，我人都没见到", "DELIVERY_SERVICE"],
+    ["虚假签收，东西也不知道去哪了", "DELIVERY_SERVICE"],
+    ["签收人一栏是个陌生名字", "DELIVERY_SERVICE"],
+    ["someone else signed for my parcel and now it's gone", "DELIVERY_SERVICE"],
+    ["they faked my signature on the delivery record", "DELIVERY_SERVICE"],
+    // Shown as delivered, not received, no signature disowned → LOSS (domain.md: LOSS covers "signed but
+    // never received" when the parcel is gone); a status that came early is TRACKING_INFO's (left to the model).
+    ["显示已签收但是我根本没收到", "LOSS"],
+    ["物流显示已签收，家门口和邻居家都找过了没有", "LOSS"],
+    ["顯示已簽收但是我沒有收到", "LOSS"],
+    ["tracking says delivered but there is nothing at my door", "LOSS"],
+    ["显示已签收，其实件还在网点", undefined],
+    ["物流信息真准，我还没收到就显示签收了", undefined],
+    ["tracking shows delivered but the courier still has it", undefined],
+    ["显示已签收，快递员说明天才送", undefined],
     ["快递丢了", undefined],
     ["我的快递到哪了", undefined],
     // An earlier complaint or claim not handled (not the parcel's delay).

@@ -36,6 +36,7 @@ describe("real customers' words: the evaluation set of issue 16", () => {
     for (const [file, min] of [
       ["tuning.jsonl", 100],
       ["tuning2.jsonl", 50],
+      ["tuning3.jsonl", 80],
     ] as const) {
       const tuning = parseJsonl(readFileSync(new URL(`../../../intents/eval/${file}`, import.meta.url), "utf8"));
       expect(tuning.length, file).toBeGreaterThanOrEqual(min);
@@ -58,7 +59,7 @@ describe("real customers' words: the evaluation set of issue 16", () => {
 });
 
 describe("complaint category second stage (issue 16)", () => {
-  it("a signature the customer disowns is DELIVERY_SERVICE; a loss the tracking reports is LOSS; else the model decides", async () => {
+  it("a signature the customer disowns is DELIVERY_SERVICE; a loss the tracking reports, or signed but not received, is LOSS; else the model decides", async () => {
     const { categoryRule } = await import("../../../intents/intent.rules.js");
     const n = (t: string) => normaliseText(t);
     expect(categoryRule(n("物流显示本人签收，可不是我签的"))).toBe("DELIVERY_SERVICE");
@@ -66,8 +67,8 @@ describe("complaint category second stage (issue 16)", () => {
     expect(categoryRule(n("tracking says delivered and signed by me, I never signed"))).toBe("DELIVERY_SERVICE");
     expect(categoryRule(n("物流显示丢件了"))).toBe("LOSS");
     expect(categoryRule(n("查物流写着遗失"))).toBe("LOSS");
-    // A plain "signed but not received" is as often a loss: left to the model.
-    expect(categoryRule(n("显示签收了，可我压根没拿到东西"))).toBeUndefined();
+    // A plain "signed but not received" (no signature disowned) is LOSS by domain.md's category table.
+    expect(categoryRule(n("显示签收了，可我压根没拿到东西"))).toBe("LOSS");
     expect(categoryRule(n("物流三天没更新"))).toBeUndefined();
   });
 });
