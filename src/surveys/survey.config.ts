@@ -9,8 +9,13 @@ import { z } from "zod";
 import type { Locale } from "../conversation/texts.js";
 
 const textsSchema = z.object({
-  /** First question; {number} is the ticket number. */
+  /**
+   * First question; {number} is the ticket number, {resolution} the `resolution` line below when
+   * the agent wrote one (003 §12.3.4: the outcome of feedback is made known), else empty.
+   */
   overall: z.string().min(1),
+  /** The agent's resolution as told in the first question; {resolution} is its text. */
+  resolution: z.string().min(1),
   /** Appended on text-only channels (WeChat, SMS), where there are no buttons. */
   "overall.menu": z.string().min(1),
   "option.satisfied": z.string().min(1),
@@ -82,7 +87,8 @@ export const DEFAULT_SURVEY_CONFIG: SurveyConfig = {
   steps: { fcr: true, whatWentWrong: true, ratings: true, nps: true, comment: true },
   texts: {
     "zh-CN": {
-      overall: "您好，您反映的问题（工单 {number}）已处理完毕。请问您对本次处理结果满意吗？",
+      overall: "您好，您反映的问题（工单 {number}）已处理完毕。{resolution}请问您对本次处理结果满意吗？",
+      resolution: "处理结果：{resolution}。",
       "overall.menu": "请回复数字：1 满意，2 基本满意，3 不满意（也可回复 1–5 星）。",
       "option.satisfied": "满意",
       "option.basically_satisfied": "基本满意",
@@ -107,7 +113,9 @@ export const DEFAULT_SURVEY_CONFIG: SurveyConfig = {
       ended: "好的，不再打扰您，感谢您的反馈！如有需要随时找我。",
     },
     en: {
-      overall: "Hello, the problem you reported (ticket {number}) has been handled. Are you satisfied with the result?",
+      overall:
+        "Hello, the problem you reported (ticket {number}) has been handled. {resolution}Are you satisfied with the result?",
+      resolution: "Result: {resolution}. ",
       "overall.menu": "Please reply 1 satisfied, 2 basically satisfied, 3 dissatisfied (or 1–5 stars).",
       "option.satisfied": "Satisfied",
       "option.basically_satisfied": "Basically satisfied",

@@ -47,7 +47,9 @@ export interface ActiveSurvey {
 /** How a survey ended: every question asked, the customer stopped, or answers did not fit twice. */
 export type EndReason = "completed" | "stopped" | "unreadable" | "left";
 
-type SurveyRow = Prisma.SurveyGetPayload<{ include: { ticket: { select: { number: true; status: true } } } }>;
+type SurveyRow = Prisma.SurveyGetPayload<{
+  include: { ticket: { select: { number: true; status: true; resolution: true } } };
+}>;
 
 /** Pure: when the scheduler must next look at a survey (undefined: never again). */
 export function nextDueAt(
@@ -158,7 +160,7 @@ export class SurveyService {
   private load(id: string): Promise<SurveyRow | null> {
     return this.deps.db.survey.findUnique({
       where: { id },
-      include: { ticket: { select: { number: true, status: true } } },
+      include: { ticket: { select: { number: true, status: true, resolution: true } } },
     });
   }
 
@@ -201,7 +203,7 @@ export class SurveyService {
     if (claimed.count === 0) return;
     const locale = toLocale(conv.locale);
     try {
-      const q = this.question(first, locale, s.channel, s.ticket.number);
+      const q = this.question(first, locale, s.channel, s.ticket.number, s.ticket.resolution);
       await this.deps.conversations.sendToConversation(s.conversationId, {
         author: "bot",
         text: q.text,
@@ -267,7 +269,7 @@ export class SurveyService {
     if (won.count > 0 && s.step) {
       const conv = await db.conversation.findUnique({ where: { id: s.conversationId }, select: { locale: true } });
       const locale = toLocale(conv?.locale);
-      const q = this.question(s.step as Step, locale, s.channel, s.ticket.number);
+      const q = this.question(s.step as Step, locale, s.channel, s.ticket.number, s.ticket.resolution);
       await this.deps.conversations.sendToConversation(s.conversationId, {
         author: "bot",
         text: `${surveyText(this.deps.config, locale, "reminder", { number: s.ticket.number })}\n${q.text}`,
@@ -281,16 +283,25 @@ export class SurveyService {
     return this.deps.config.richChannels.includes(channel);
   }
 
-  /** The text and buttons of one question, as the channel can show them. */
+  /**
+   * The text and buttons of one question, as the channel can show them; the first one tells the
+   * agent's resolution (trailing punctuation trimmed, the template adds its own).
+   */
   question(
     step: Step,
     locale: Locale,
     channel: string,
     ticketNumber: string,
+    resolution?: string | null,
   ): { text: string; quickReplies?: QuickReply[] } {
     const cfg = this.deps.config;
     const rich = this.isRich(channel);
-    const tx = (k: Parameters<typeof surveyText>[2]) => surveyText(cfg, locale, k, { number: ticketNumber });
+    const told = resolution?.trim().replace(/[。.!！;；，,\s]+$/u, "");
+    const vars = {
+      number: ticketNumber,
+      resolution: told ? surveyText(cfg, locale, "resolution", { resolution: told }) : "",
+    };
+    const tx = (k: Parameters<typeof surveyText>[2]) => surveyText(cfg, locale, k, vars);
     const skip = { title: tx("skip") };
     switch (step) {
       case "overall":

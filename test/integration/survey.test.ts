@@ -71,6 +71,10 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
     const { chat, number } = await resolvedComplaint("SF1234567890123", zhao);
     const question = await lastBotMessage(chat, "满意吗");
     expect(question.text).toContain(number);
+    // The customer is told what was done before being asked about it (003 §12.3.4).
+    expect(question.text).toContain(
+      `（工单 ${number}）已处理完毕。处理结果：已联系网点加急派送，今天送达。请问您对本次处理结果满意吗？`,
+    );
     expect(question.quickReplies?.map((q) => q.title)).toEqual(["满意", "基本满意", "不满意"]);
     expect(await ticketStatus(number)).toBe("resolved");
 
