@@ -136,12 +136,17 @@ describe.each(MODES)("SLA clocks (%s)", (mode) => {
     expect(pended.slaClocks.find((c) => c.kind === "regulatory")!.state).toBe("running");
     // A trigger while paused does nothing.
     await t.app.sla.fire(before.id);
-    await new Promise((r) => setTimeout(r, 300));
+    // Paused for five minutes: its pause moved back, not slept through.
+    const paused = await t.app.db.prisma.slaClock.findUniqueOrThrow({ where: { id: before.id } });
+    await t.app.db.prisma.slaClock.update({
+      where: { id: before.id },
+      data: { pausedAt: new Date(paused.pausedAt!.getTime() - 5 * 60_000) },
+    });
     const after = await resumeVia(t.app, tk.number);
     const resumed = after.slaClocks.find((c) => c.kind === "resolution")!;
     expect(after.status).toBe("open");
     expect(resumed.state).toBe("running");
-    expect(resumed.pausedMs).toBeGreaterThanOrEqual(300);
+    expect(resumed.pausedMs).toBeGreaterThanOrEqual(5 * 60_000);
     expect(Date.parse(resumed.dueAt) - Date.parse(before.dueAt)).toBe(resumed.pausedMs);
   });
 
