@@ -60,13 +60,17 @@ describe("outlets (网点) in Chromium", () => {
     await context.close();
   });
 
-  it("the console shows the ticket's outlet, the agent sets it by code, and resolves with root cause and responsible outlet", async () => {
+  it("the console shows the ticket's outlet, the agent sets it by a part of its name, and resolves with root cause and responsible outlet", async () => {
     const { page, context } = await consoleAs(e, "xiaozhang", "xiaozhang-pass-1");
     await page.locator('[data-tab="tickets"]').click();
     await page.locator(`#list li[data-ticket="${number}"]`).click();
     await expect.poll(() => page.locator("#ticket-outlet").textContent()).toBe("网点: 未知");
     await page.locator("#ticket-place").click();
-    await page.fill("dialog input[name=outlet]", "HZ001");
+    // Names are accepted (src/outlets/outlet.match.ts), and the field says so.
+    const outletField = page.locator("dialog label").filter({ has: page.locator("input[name=outlet]") });
+    expect(await outletField.locator("span").textContent()).toBe("责任网点（网点名称或编码，留空为未知）");
+    expect(await page.getAttribute("dialog input[name=outlet]", "placeholder")).toBe("网点名称或编码");
+    await page.fill("dialog input[name=outlet]", "西湖");
     await page.locator("#dialog-ok").click();
     await expect.poll(() => page.locator("#ticket-outlet").textContent()).toBe("网点: 杭州西湖网点（HZ001）");
 
@@ -80,7 +84,8 @@ describe("outlets (网点) in Chromium", () => {
     await page.locator("#dialog-ok").click();
     expect(await page.locator("dialog[open]").count()).toBe(1);
     await page.selectOption("dialog select[name=rootCause]", "quality");
-    await page.fill("dialog input[name=outlet]", "HZ002");
+    expect(await outletField.locator("span").textContent()).toBe("责任网点（网点名称或编码，可留空）");
+    await page.fill("dialog input[name=outlet]", "滨江网点");
     await page.locator("#dialog-ok").click();
     await expect.poll(() => page.locator("#ticket-root-cause").textContent()).toBe("原因归属: 质量原因");
     expect(await page.locator("#ticket-outlet").getAttribute("data-outlet")).toBe("HZ002");

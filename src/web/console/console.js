@@ -79,8 +79,8 @@ const I18N = {
     stage: "环节",
     correctPlace: "更正地区/环节/网点",
     outlet: "网点",
-    outletHint: "责任网点（网点编码，留空为未知）",
-    outletCode: "网点编码",
+    outletHint: "责任网点（网点名称或编码，留空为未知）",
+    outletPlaceholder: "网点名称或编码",
     placeHint: "地区（城市名或行政区划代码，留空不变）",
     unknownPlace: "未知",
     stages: { pickup: "揽收", transit: "分拣转运", delivery: "派送", after_delivery: "签收后" },
@@ -89,7 +89,7 @@ const I18N = {
     resolution: "处理结果",
     rootCause: "原因归属",
     chooseRootCause: "请选择（001 第五条）",
-    responsibleOutlet: "责任网点（网点编码，可留空）",
+    responsibleOutlet: "责任网点（网点名称或编码，可留空）",
     quality: "质量原因",
     non_quality: "非质量原因（人为）",
     pend: "待客户回复",
@@ -237,8 +237,8 @@ const I18N = {
     stage: "Stage",
     correctPlace: "Correct region/stage/outlet",
     outlet: "Outlet",
-    outletHint: "Responsible outlet (its code; empty: unknown)",
-    outletCode: "Outlet code",
+    outletHint: "Responsible outlet (its name or code; empty: unknown)",
+    outletPlaceholder: "Outlet name or code",
     placeHint: "Region (city name or GB/T 2260 code; empty keeps it)",
     unknownPlace: "unknown",
     stages: { pickup: "Pickup", transit: "Sorting & transit", delivery: "Delivery", after_delivery: "After delivery" },
@@ -247,7 +247,7 @@ const I18N = {
     resolution: "Resolution",
     rootCause: "Root cause",
     chooseRootCause: "Choose (001 art. 5)",
-    responsibleOutlet: "Responsible outlet (code, optional)",
+    responsibleOutlet: "Responsible outlet (name or code, optional)",
     quality: "Quality",
     non_quality: "Non-quality (human)",
     pend: "Wait for customer",
@@ -1475,7 +1475,7 @@ function resolveTicket(number, outlet) {
         // 001 第五条: the agent decides, nothing is preselected.
         required: true,
       },
-      { name: "outlet", label: T.responsibleOutlet, value: outlet, placeholder: T.outletCode },
+      { name: "outlet", label: T.responsibleOutlet, value: outlet, placeholder: T.outletPlaceholder },
     ],
     (v) => {
       const body = {
@@ -1499,7 +1499,7 @@ function correctPlace(number, current, outlet) {
     [
       { name: "place", label: T.placeHint },
       { name: "stage", label: T.stage, options: ordered },
-      { name: "outlet", label: T.outletHint, value: outlet, placeholder: T.outletCode },
+      { name: "outlet", label: T.outletHint, value: outlet, placeholder: T.outletPlaceholder },
     ],
     (v) => {
       const body = {
