@@ -144,4 +144,44 @@ describe("dashboard by place, outlet and period in Chromium", () => {
     expect(geo.features.find((f) => f.id === "330000")?.properties.name).toBe("浙江");
     await page.close();
   });
+
+  it("a click on 浙江 on the map opens its cities and its tickets; a city opens its own", async () => {
+    const page = await dashboard();
+    await expect
+      .poll(() => page.locator("#provinces-map").getAttribute("data-provinces"), { timeout: 10_000 })
+      .toBe("2");
+    await page.locator("#provinces-map").scrollIntoViewIfNeeded();
+    // Where a supervisor would click: a point inside 浙江 (金华, 119.6°E 29.1°N), as the chart draws it.
+    const at = await page.evaluate(() => {
+      const w = window as unknown as {
+        echarts: { getInstanceByDom(el: Element): { convertToPixel(f: object, v: number[]): number[] } };
+      };
+      const el = document.querySelector("#provinces-map");
+      return el ? w.echarts.getInstanceByDom(el).convertToPixel({ seriesIndex: 0 }, [119.6, 29.1]) : null;
+    });
+    const box = await page.locator("#provinces-map").boundingBox();
+    if (!at || !box) throw new Error("no map");
+    await page.mouse.click(box.x + (at[0] ?? 0), box.y + (at[1] ?? 0));
+    await expect.poll(() => page.locator("#drill").isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.locator("#drill-title").textContent(), { timeout: 10_000 }).toBe("全部投诉 · 浙江省");
+    // Its cities, with complaints (and parcels and per 10,000 when tracking counted them: none here).
+    expect(
+      await page.locator("#drill-cities tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-city"))),
+    ).toEqual(["330100"]);
+    expect(await page.locator('#drill-cities tr[data-city="330100"] td').allTextContents()).toEqual([
+      "杭州市",
+      "2",
+      "—",
+      "—",
+    ]);
+    const listed = () => page.locator("#drill-table tbody tr td:first-child").allTextContents();
+    expect((await listed()).sort()).toEqual([...hz].sort());
+    await page.locator('#drill-cities tr[data-city="330100"]').click();
+    await expect
+      .poll(() => page.locator("#drill-title").textContent(), { timeout: 10_000 })
+      .toBe("全部投诉 · 浙江省 杭州市");
+    expect((await listed()).sort()).toEqual([...hz].sort());
+    expect(await page.locator("#drill-cities").count()).toBe(0);
+    await page.close();
+  });
 });

@@ -603,7 +603,11 @@ window.addEventListener("resize", () => {
 });
 
 // ───────── drill-down ─────────
-async function drill(kind, extra = {}) {
+/**
+ * Opens the tickets behind a figure. `more.label` names the place, stage or outlet in the title
+ * (instead of its code); `more.detail` is shown above the tickets (a province's cities, issue 23).
+ */
+async function drill(kind, extra = {}, more = {}) {
   const res = await api(`/api/reports/tickets?${query({ drill: kind, pageSize: "200", ...extra })}`).catch((err) => {
     toast(`${T.loadFailed}${err.message}`, "error");
   });
@@ -613,15 +617,13 @@ async function drill(kind, extra = {}) {
     extra.category ? categoryLabel(extra.category) : "",
     extra.clock ? T.clock[extra.clock] : "",
     // Issue 23: a stage, place or outlet row's tickets.
-    extra.stage ?? "",
-    extra.province ?? "",
-    extra.city ?? "",
-    extra.outlet ?? "",
+    ...(more.label ? [more.label] : [extra.stage ?? "", extra.province ?? "", extra.city ?? "", extra.outlet ?? ""]),
   ]
     .filter(Boolean)
     .join(" · ");
   $("drill-title").textContent = title;
   $("drill-count").textContent = fill(T.count, { n: res.total });
+  $("drill-detail").replaceChildren(...(more.detail ? [more.detail] : []));
   const c = T.cols;
   $("drill-table").replaceChildren(
     h(

