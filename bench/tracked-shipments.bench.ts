@@ -1,5 +1,5 @@
 // `npx tsx bench/tracked-shipments.bench.ts [--quick]`: the tracked-parcel counter (issue 23) over generated
-// tracking in PostgreSQL — 1,000 outlets in 100 cities, 200,000 parcels (--quick: 20,000) in one month with
+// tracking in PostgreSQL — 1,000 outlets in 10 cities, 200,000 parcels (--quick: 20,000) in one month with
 // 4 events each naming their outlets in the ways carriers write them; times the full count, an incremental
 // run after new tracking, and the summary's extra query over the counted month.
 import pg from "pg";
@@ -7,6 +7,7 @@ import { openDatabase } from "../src/db/client.js";
 import { migrate } from "../src/db/migrate.js";
 import { refreshTrackedShipments, trackedShipments } from "../src/reports/tracked-shipments.js";
 import { freshPostgres } from "../test/support/databases.js";
+import { generateTracking } from "./tracking-data.js";
 
 const quick = process.argv.includes("--quick");
 const PARCELS = quick ? 20_000 : 200_000;
@@ -20,29 +21,13 @@ async function main(): Promise<void> {
     await migrate(db);
     const cities = ["杭州", "宁波", "温州", "金华", "苏州", "南京", "无锡", "广州", "深圳", "东莞"];
     const t0 = performance.now();
-    await c.query(
-      `INSERT INTO "Outlet" (code, name, "regionCodes", "createdAt", "updatedAt")
-       SELECT 'O' || lpad(i::text, 4, '0'), ($1::text[])[1 + i % 10] || '第' || i || '网点', '{}', now(), now()
-       FROM generate_series(1, 1000) i`,
-      [cities],
-    );
-    await c.query(
-      `INSERT INTO "Shipment" (id, waybill, carrier, status, origin, destination, "pickedUpAt", "createdAt", "updatedAt")
-       SELECT gen_random_uuid(), 'W' || i, 'SF', 'delivered', ($1::text[])[1 + i % 10] || '市', ($1::text[])[1 + (i / 7) % 10],
-         timestamp '2026-10-31 16:00' + (i % 30) * interval '1 day', now(), now()
-       FROM generate_series(1, $2::int) i`,
-      [cities, PARCELS],
-    );
-    await c.query(
-      `INSERT INTO "TrackingEvent" (id, "shipmentId", time, status, "rawStatus", location, description, "dedupeKey", "createdAt")
-       SELECT gen_random_uuid(), s.id, s."pickedUpAt" + k * interval '10 hours', 'in_transit', 'x',
-         CASE k WHEN 0 THEN o.name WHEN 3 THEN o.name || '文三路' ELSE NULL END,
-         CASE k WHEN 1 THEN '快件已到达【' || o.name || '】' WHEN 2 THEN '快件离开【杭州转运中心】' ELSE '已处理' END,
-         s.id::text || k, now()
-       FROM "Shipment" s
-       JOIN "Outlet" o ON o.code = 'O' || lpad((1 + abs(hashtext(s.waybill)) % 1000)::text, 4, '0'),
-       generate_series(0, 3) k`,
-    );
+    await generateTracking(c, {
+      cities,
+      outlets: 1000,
+      parcels: PARCELS,
+      firstPickup: "2026-10-31 16:00",
+      days: 30,
+    });
     await c.query("ANALYZE");
     console.log(`generated ${PARCELS} parcels, ${PARCELS * 4} events in ${Math.round(performance.now() - t0)} ms`);
 

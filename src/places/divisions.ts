@@ -104,6 +104,13 @@ export function placeOf(provinceCode: string | null, cityCode: string | null): P
     : { provinceCode: p.code, province: p.name, cityCode: null, city: null };
 }
 
+/** Every 地级 city (and county-level city a province governs directly) and municipality, as places. */
+export function allCities(): Place[] {
+  const municipalities = PROVINCES.filter((p) => MUNICIPALITIES.has(p.code)).map((p) => placeOf(p.code, p.code));
+  const cities = CITIES.filter((c) => !MUNICIPALITIES.has(c.province)).map((c) => placeOf(c.province, c.code));
+  return [...municipalities, ...cities].filter((p): p is Place => p?.cityCode != null);
+}
+
 /** A short name followed by one of these is a district, street or town of that name, not the city. */
 const NOT_CITY_AFTER = /^[区县旗路街道镇乡村]/;
 
