@@ -8,7 +8,7 @@
  */
 import type { Db } from "../db/client.js";
 import { Prisma } from "../generated/prisma/client.js";
-import { OUTLET_COLUMNS, outletGrain } from "./report.rollup.js";
+import { OUTLET_COLUMNS, OUTLET_MONTH_ROWS, outletGrain } from "./report.rollup.js";
 import { trackedShipments } from "./tracked-shipments.js";
 
 export interface OutletRow {
@@ -113,8 +113,9 @@ export function periodShipments(
 const MAX_OUTLETS = 500;
 
 /**
- * Over the rolled-up days (`rt` on ReportOutletDay r) plus the live tickets (`lt` on Ticket t), as
- * the other summary figures (report.rollup.ts).
+ * Over the rolled-up days (`rt` on ReportOutletDay r), the rolled-up months (`rm` on
+ * ReportOutletMonth r) and the live tickets (`lt` on Ticket t), as the other summary figures
+ * (report.rollup.ts).
  */
 export async function outletFigures(
   db: Db,
@@ -123,12 +124,14 @@ export async function outletFigures(
   lt: Prisma.Sql,
   rt: Prisma.Sql,
   trackedP: ReturnType<typeof trackedShipments> = trackedShipments(db, from, to),
+  rm: Prisma.Sql = Prisma.sql`FALSE`,
 ): Promise<{ byOutlet: OutletFigures; byRootCause: RootCauseFigures }> {
   const months = monthsOf(from, to);
   const [complaints, counts, tracked] = await Promise.all([
     db.$queryRaw<{ code: string | null; name: string | null; total: number; quality: number; non_quality: number }[]>`
       WITH g AS (
         SELECT ${OUTLET_COLUMNS} FROM "ReportOutletDay" r WHERE ${rt}
+        UNION ALL ${OUTLET_MONTH_ROWS} WHERE ${rm}
         UNION ALL ${outletGrain(lt)}
       )
       SELECT g."outletCode" AS code, o.name, sum(g.total)::int AS total,

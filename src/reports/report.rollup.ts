@@ -6,7 +6,9 @@
  * grains of days at least two days old in the Report*Day tables; the summary reads those for
  * the days they cover and computes every other day of the period live with the very same grain
  * SQL (today, yesterday, partial days at the period's edges, days not rolled up yet, and days
- * marked dirty).
+ * marked dirty). The place and outlet grains are also summed per month without the agent
+ * (Report*Month, rewritten with their days): a year of their days is about one row per complaint,
+ * so a period not filtered by agent reads the months it covers whole from there (issue 23).
  *
  * Freshness: triggers (migration 0006) append a ReportDirtyDay row in the same transaction as
  * any change to a ticket, clock, survey or shipment of a rolled-up-able day, so a committed
@@ -84,6 +86,43 @@ export function inDays(col: Prisma.Sql, runs: readonly { first: string; last: st
   )})`;
 }
 
+const addDays = (day: string, n: number): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+const lastOfMonth = (day: string): string =>
+  new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)), 0)).toISOString().slice(0, 10);
+
+/**
+ * Splits runs of rolled-up days into the months they cover whole ("YYYY-MM-01") and the days
+ * left over, for the Report*Month tables (sums of a month's day rows without the agent).
+ */
+export function wholeMonths(runs: readonly { first: string; last: string }[]): {
+  months: string[];
+  days: { first: string; last: string }[];
+} {
+  const months: string[] = [];
+  const days: { first: string; last: string }[] = [];
+  for (const r of runs) {
+    let rest = r.first;
+    for (let cur = r.first; cur <= r.last; ) {
+      const end = lastOfMonth(cur);
+      if (cur.endsWith("-01") && end <= r.last) {
+        if (rest < cur) days.push({ first: rest, last: addDays(cur, -1) });
+        months.push(cur);
+        rest = addDays(end, 1);
+      }
+      cur = addDays(end, 1);
+    }
+    if (rest <= r.last) days.push({ first: rest, last: r.last });
+  }
+  return { months, days };
+}
+
+/** A Report*Month table's `month` among `months` (FALSE when none). */
+export function inMonths(col: Prisma.Sql, months: readonly string[]): Prisma.Sql {
+  if (!months.length) return Prisma.sql`FALSE`;
+  return Prisma.sql`${col} IN (${Prisma.join(months.map((m) => Prisma.sql`${m}::date`))})`;
+}
+
 // ───────────────────────── grain SQL (shared by the job and the live part) ─────────────────────────
 
 const CST = Prisma.sql`interval '8 hours'`;
@@ -129,6 +168,12 @@ export const placeGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
   FROM "Ticket" t WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4, 5, 6`;
 
 export const OUTLET_COLUMNS = Prisma.sql`day, "groupCode", "assigneeId", "outletCode", total, quality, "nonQuality"`;
+/** The place rows of ReportPlaceMonth (alias r) as PLACE_COLUMNS (the month as the day, no agent). */
+export const PLACE_MONTH_ROWS = Prisma.sql`SELECT r.month, r."groupCode", NULL::uuid, r."provinceCode", r."cityCode",
+  r.stage, r.total, r.repeats FROM "ReportPlaceMonth" r`;
+/** The outlet rows of ReportOutletMonth (alias r) as OUTLET_COLUMNS. */
+export const OUTLET_MONTH_ROWS = Prisma.sql`SELECT r.month, r."groupCode", NULL::uuid, r."outletCode", r.total,
+  r.quality, r."nonQuality" FROM "ReportOutletMonth" r`;
 
 /** Complaints (alias t) matching `where` per (day, group, assignee, outlet), with their root causes — issue 23. */
 export const outletGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
@@ -253,6 +298,25 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
         ${placeGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
       await tx.$executeRaw`INSERT INTO "ReportOutletDay" (${OUTLET_COLUMNS})
         ${outletGrain(inRanges(Prisma.sql`t."createdAt"`, ranges))}`;
+      // The months these days fall in, summed again from their day rows (whatever days they have:
+      // the summary reads a month only when every day of it is rolled up and clean).
+      const months = [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))];
+      const monthDays = inDays(
+        Prisma.sql`r.day`,
+        months.map((m) => ({ first: m, last: lastOfMonth(m) })),
+      );
+      await tx.$executeRaw`DELETE FROM "ReportPlaceMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
+      await tx.$executeRaw`DELETE FROM "ReportOutletMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
+      await tx.$executeRaw`
+        INSERT INTO "ReportPlaceMonth" (month, "groupCode", "provinceCode", "cityCode", stage, total, repeats)
+        SELECT date_trunc('month', day)::date, "groupCode", "provinceCode", "cityCode", stage, sum(total)::int,
+          sum(repeats)::int
+        FROM "ReportPlaceDay" r WHERE ${monthDays} GROUP BY 1, 2, 3, 4, 5`;
+      await tx.$executeRaw`
+        INSERT INTO "ReportOutletMonth" (month, "groupCode", "outletCode", total, quality, "nonQuality")
+        SELECT date_trunc('month', day)::date, "groupCode", "outletCode", sum(total)::int, sum(quality)::int,
+          sum("nonQuality")::int
+        FROM "ReportOutletDay" r WHERE ${monthDays} GROUP BY 1, 2, 3`;
       await tx.$executeRaw`INSERT INTO "ReportSurveyDay" (${SURVEY_COLUMNS})
         ${surveyGrain(inRanges(Prisma.sql`s."sentAt"`, ranges))}`;
       await tx.$executeRaw`

@@ -11,8 +11,10 @@ import type { ReportConfig } from "./report.config.js";
 import {
   cstDay,
   inDays,
+  inMonths,
   inRanges,
   PLACE_COLUMNS,
+  PLACE_MONTH_ROWS,
   placeGrain,
   planPeriod,
   SLA_COLUMNS,
@@ -22,6 +24,7 @@ import {
   TICKET_COLUMNS,
   TICKET_COUNTERS,
   ticketGrain,
+  wholeMonths,
 } from "./report.rollup.js";
 import { trackedShipments } from "./tracked-shipments.js";
 
@@ -356,6 +359,18 @@ export class ReportService {
     const rt = Prisma.join(rolledT, " AND ");
     const rs = Prisma.join(rolledS, " AND ");
     const sw = this.surveyWhere(f);
+    // Place and outlet figures not filtered by agent read the months the period covers whole from
+    // Report*Month (a year of their day rows is about one row per complaint: agent × city × stage).
+    const split = f.agentId ? { months: [], days: plan.rolled } : wholeMonths(plan.rolled);
+    const rolledPD = [inDays(Prisma.sql`r.day`, split.days)];
+    const rolledPM = [inMonths(Prisma.sql`r.month`, split.months)];
+    if (f.group) {
+      rolledPD.push(Prisma.sql`r."groupCode" = ${f.group}`);
+      rolledPM.push(Prisma.sql`r."groupCode" = ${f.group}`);
+    }
+    if (f.agentId) rolledPD.push(Prisma.sql`r."assigneeId" = ${f.agentId}::uuid`);
+    const rpd = Prisma.join(rolledPD, " AND ");
+    const rpm = Prisma.join(rolledPM, " AND ");
     const tracked = trackedShipments(this.db, f.from, f.to);
     const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning, placeRows, earlyWarningByPlace, outletRows] =
       await Promise.all([
@@ -415,7 +430,8 @@ export class ReportService {
           }[]
         >`
         WITH g AS (
-          SELECT ${PLACE_COLUMNS} FROM "ReportPlaceDay" r WHERE ${rt}
+          SELECT ${PLACE_COLUMNS} FROM "ReportPlaceDay" r WHERE ${rpd}
+          UNION ALL ${PLACE_MONTH_ROWS} WHERE ${rpm}
           UNION ALL ${placeGrain(lt)}
         )
         SELECT CASE WHEN GROUPING(stage) = 0 THEN 2 WHEN GROUPING("cityCode") = 0 THEN 1 ELSE 0 END AS level,
@@ -423,7 +439,7 @@ export class ReportService {
           sum(repeats)::int AS repeats
         FROM g GROUP BY GROUPING SETS (("provinceCode"), ("provinceCode", "cityCode"), (stage))`,
         this.placeSpikes(f.to < now ? f.to : now, f.group),
-        outletFigures(this.db, f.from, f.to, lt, rt, tracked),
+        outletFigures(this.db, f.from, f.to, lt, rpd, tracked, rpm),
       ]);
     const trackedPlaces = (await tracked).places;
 
