@@ -7,6 +7,7 @@ import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import { beijingTime, csvLine, freeText, timeColumn } from "../reports/csv.format.js";
+import { chinaDayBound } from "../util/china-day.js";
 import { FEEDBACK_TYPES, type FeedbackService } from "./feedback.service.js";
 
 const DAY = 86_400_000;
@@ -37,8 +38,8 @@ const rowSchema = z.object({
 
 /** from..to are whole China days, `to` included; default the last 30 days. */
 function period(q: { from?: string | undefined; to?: string | undefined }, now = new Date()): { from: Date; to: Date } {
-  const to = q.to ? new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + DAY) : now;
-  const from = q.from ? new Date(`${q.from}T00:00:00+08:00`) : new Date(to.getTime() - 30 * DAY);
+  const to = q.to ? chinaDayBound(q.to, true) : now;
+  const from = q.from ? chinaDayBound(q.from, false) : new Date(to.getTime() - 30 * DAY);
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
     throw new AppError("VALIDATION_FAILED", "from must be a valid day before to");
   if (to.getTime() - from.getTime() > 400 * DAY) throw new AppError("VALIDATION_FAILED", "at most 400 days at once");

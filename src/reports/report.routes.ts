@@ -9,6 +9,7 @@ import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
 import { errorResponses } from "../http/schemas.js";
 import { STAGES } from "../places/stage.js";
+import { chinaDayBound } from "../util/china-day.js";
 import { CLOCK_KINDS, DRILLS, type ReportFilter, type ReportService } from "./report.service.js";
 import type { RequestReport } from "./request.report.js";
 
@@ -257,15 +258,6 @@ const summarySchema = z.object({
   ),
 });
 
-/** "2026-11-01" is midnight China time; a date-only `to` includes that whole day. */
-export function parseBound(value: string, end: boolean): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const d = new Date(`${value}T00:00:00+08:00`);
-    return end ? new Date(d.getTime() + DAY) : d;
-  }
-  return new Date(value);
-}
-
 const invalid = (issue: string) => new AppError("VALIDATION_FAILED", issue, { issues: [issue] });
 
 /** Reads a filter from the query: default the last 30 days; an agent by id or username. */
@@ -274,10 +266,10 @@ async function toFilter(
   reports: ReportService,
   now = new Date(),
 ): Promise<ReportFilter> {
-  const to = q.to ? parseBound(q.to, true) : now;
-  const from = q.from ? parseBound(q.from, false) : new Date(to.getTime() - 30 * DAY);
-  if (Number.isNaN(from.getTime())) throw invalid("from: not a valid date");
-  if (Number.isNaN(to.getTime())) throw invalid("to: not a valid date");
+  const to = q.to ? chinaDayBound(q.to, true) : now;
+  const from = q.from ? chinaDayBound(q.from, false) : new Date(to.getTime() - 30 * DAY);
+  if (Number.isNaN(from.getTime())) throw invalid(`from: ${q.from} is not a valid date`);
+  if (Number.isNaN(to.getTime())) throw invalid(`to: ${q.to} is not a valid date`);
   if (from >= to) throw invalid("from: must be before to");
   if (to.getTime() - from.getTime() > MAX_DAYS * DAY) throw invalid(`to: a period is at most ${MAX_DAYS} days`);
   let agentId: string | undefined;

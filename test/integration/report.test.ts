@@ -317,6 +317,13 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.code).toBe("VALIDATION_FAILED");
     expect((await get("/api/reports/summary?from=yesterday", sup.token)).body.error.code).toBe("VALIDATION_FAILED");
+    // A day the calendar does not have is named as such (it was read as 2 March: "must be before to").
+    const feb30 = await get("/api/reports/summary?from=2026-02-30&to=2026-03-01", sup.token);
+    expect(feb30.status).toBe(400);
+    expect(feb30.body.error.message).toBe("from: 2026-02-30 is not a valid date");
+    expect((await get("/api/reports/summary?from=2026-02-01&to=2026-02-29", sup.token)).body.error.message).toBe(
+      "to: 2026-02-29 is not a valid date",
+    );
     expect((await get("/api/reports/summary?agent=nobody", sup.token)).status).toBe(400);
     expect((await get("/api/reports/tickets?drill=everything", sup.token)).status).toBe(400);
   });
