@@ -116,6 +116,19 @@ const COD_WORDS = /代收|货款|\bcod\b/;
 const HANDLING_LATE =
   /(说好|承诺|答应).{0,8}(给个?(结果|方案|答复|回复)|回电|到账)|工单|赔偿款|理赔款|赔付款|投诉了?(\d+|几|两|三|好几)次|核实了|\bcomplained (\d+|two|three|several|many) times|\b(compensation|refund) (you )?promised|\bpromised (compensation|refund)/;
 
+// Praise for the person, then the fault ("快递员态度挺好，就是慢", "the courier was lovely but it came a week
+// late"): the complaint is about the fault, so not STAFF_ATTITUDE, which the praise words pull the model
+// towards. Not when the part after the contrast is about the person's manner again (挂电话, 骂, rude).
+const PRAISE_THEN_FAULT =
+  /(态度|人|服务|小哥|快递员|师傅|客服|速递员)[^，。,.!！?？]{0,4}(挺好|很好|蛮好|几好|不错|没得说|客气|热情|还行|可以)[^。!！?？]{0,4}(就是|但是|但|可是|不过|只是)|\b(nice|lovely|friendly|polite|kind|helpful)\b[^.!?]{0,30}\b(but|though|however)\b|\b(ren|tai ?du) (hen|ting) hao\b.{0,8}\b(jiu ?shi|dan ?shi|ke ?shi)\b/;
+const MANNER_AGAIN = /骂|凶|吼|挂(了|我)?电话|态度(差|恶劣|不好)|爆粗|\b(rude|shout|yell|swear|insult)/;
+
+/** The customer praises the person and then names a fault: the category is the fault's, not STAFF_ATTITUDE. */
+export function praisesPersonThenFault(norm: string): boolean {
+  const m = PRAISE_THEN_FAULT.exec(norm);
+  return !!m && !MANNER_AGAIN.test(norm.slice(m.index + m[0].length));
+}
+
 /**
  * Second stage for the complaint category, where a rule is right and the model is misled (issue 16):
  * a signature the customer disowns (or calls fake, 冒签/代签) is DELIVERY_SERVICE, a loss the tracking

@@ -2,7 +2,7 @@ import type { Example } from "./corpus.loader.js";
 import { EmbeddingBagClassifier, type EmbeddingTrainOptions } from "./embedding.classifier.js";
 import { extractFromNormalised } from "./entity.extractor.js";
 import { featureTokens, toUnits } from "./feature.tokeniser.js";
-import { categoryRule, deniesComplaintThenAsks, ruleDecision } from "./intent.rules.js";
+import { categoryRule, deniesComplaintThenAsks, praisesPersonThenFault, ruleDecision } from "./intent.rules.js";
 import {
   type ClassifierSnapshot,
   LinearClassifier,
@@ -186,7 +186,7 @@ export class LinearNlu implements Nlu {
     const top = ranked[0]!;
     const result: NluResult = { intent: top, ranking: ranked.slice(0, 3), entities };
     if (top.name === "complaint") {
-      result.category = this.categorise(tokens);
+      result.category = this.categorise(tokens, !this.noRules && praisesPersonThenFault(head));
       const ruled = this.noRules ? undefined : categoryRule(head);
       if (ruled && ruled !== result.category.code) result.category = { code: ruled, confidence: 0.9 };
     }
@@ -194,8 +194,14 @@ export class LinearNlu implements Nlu {
   }
 
   /** Complaint category for already-tokenised text. */
-  private categorise(tokens: string[]): { code: CategoryCode; confidence: number } {
+  private categorise(tokens: string[], notStaff = false): { code: CategoryCode; confidence: number } {
     const p = this.catModel.predict(this.catVec.transform(tokens));
+    if (notStaff) {
+      // Praise for the person, then a fault: the fault's category (intent.rules.ts, PRAISE_THEN_FAULT).
+      const si = CATEGORY_CODES.indexOf("STAFF_ATTITUDE");
+      const rest = 1 - p[si]!;
+      if (rest > 1e-9) for (let c = 0; c < p.length; c++) p[c] = c === si ? 0 : p[c]! / rest;
+    }
     let best = 0;
     for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
     return { code: CATEGORY_CODES[best]!, confidence: round(p[best]!) };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { normaliseText } from "../../../intents/index.js";
-import { categoryRule, deniesComplaintThenAsks, ruleDecision } from "../../../intents/intent.rules.js";
+import {
+  categoryRule,
+  deniesComplaintThenAsks,
+  praisesPersonThenFault,
+  ruleDecision,
+} from "../../../intents/intent.rules.js";
 import type { Entity, NluContext } from "../../../intents/nlu.js";
 
 // intent.rules.ts: the deterministic decisions taken before (or instead of) the model.
@@ -139,6 +144,22 @@ describe("categoryRule", () => {
     ["代收货款多收了手续费", undefined],
   ] as [string, string | undefined][])("%s → %s", (text, code) => {
     expect(categoryRule(normaliseText(text))).toBe(code);
+  });
+});
+
+describe("praisesPersonThenFault", () => {
+  it.each([
+    ["快递员人挺好的，就是送得太晚", true],
+    ["小哥服务没得说，不过箱子压坏了", true],
+    ["態度係幾好，不過寄咗一個禮拜", true],
+    ["the driver was polite but the box was soaked", true],
+    ["tai du hen hao, dan shi tai man le", true],
+    ["快递员态度真好哦，直接挂我电话", false],
+    ["客服人挺客气，但是后来直接骂我", false],
+    ["快递员态度很差，还很慢", false],
+    ["送得太慢了", false],
+  ] as [string, boolean][])("%s → %s", (text, expected) => {
+    expect(praisesPersonThenFault(normaliseText(text))).toBe(expected);
   });
 });
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Example } from "../../../intents/corpus.loader.js";
+import { type Example, loadTrainingCorpus } from "../../../intents/corpus.loader.js";
 import { extractFromNormalised } from "../../../intents/entity.extractor.js";
 import { featureTokens } from "../../../intents/feature.tokeniser.js";
 import { createNlu, INTENTS } from "../../../intents/index.js";
@@ -92,6 +92,14 @@ describe("complaint category", () => {
     expect(r.category?.code).toBe("LOSS");
     expect(r.category?.confidence).not.toBe(0.9);
     expect(r.category!.confidence).toBeGreaterThan(0.3);
+  });
+  it("praise for the person, then a fault: the fault's category, not STAFF_ATTITUDE (which the model says)", () => {
+    const text = "客服态度不错，但是件到现在还没送到";
+    expect(LinearNlu.train(loadTrainingCorpus(), { noRules: true }).parse(text).category?.code).toBe("STAFF_ATTITUDE");
+    const r = nlu.parse(text);
+    expect(r.intent.name).toBe("complaint");
+    expect(r.category?.code).toBe("DELAY");
+    expect(nlu.parse("快递员态度真好哦，直接挂我电话").category?.code).toBe("STAFF_ATTITUDE");
   });
   it("the tiny engine picks the most probable category, not the first", () => {
     expect(engine.parse("东西坏了我要投诉").category?.code).toBe("DAMAGE");
