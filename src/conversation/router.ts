@@ -4,6 +4,7 @@ import { isRequestType, typeLabel } from "../tickets/ticket-types.js";
 import { looksAngry } from "./anger.js";
 import { type MessageRouter, mainMenu, reply } from "./bot.js";
 import type { Flow } from "./flow.js";
+import { REFERS_BACK } from "./flows/track.flow.js";
 import { type Locale, type TextKey, t } from "./texts.js";
 import { turnInfo } from "./turn-state.js";
 
@@ -58,11 +59,14 @@ export class IntentRouter implements MessageRouter {
     // Unsure, but the message carries a waybill: looking it up is the answer that cannot hurt
     // (tracking shows the status and itself offers a complaint when the parcel is late).
     const tracking = this.byIntent.get("track");
+    // Likewise a message leaning to tracking that refers back to the parcel just shown.
+    const followUp = parsed.intent.name === "track" && !!info.state.lastWaybill && REFERS_BACK.test(text);
     if (
       !confident &&
       tracking &&
-      parsed.entities.some((e) => e.type === "waybill") &&
-      ["track", "complaint", "none"].includes(parsed.intent.name)
+      (followUp ||
+        (parsed.entities.some((e) => e.type === "waybill") &&
+          ["track", "complaint", "none"].includes(parsed.intent.name)))
     ) {
       info.state.misunderstood = 0;
       info.intent = "track";

@@ -66,6 +66,20 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     expect((await dialogState(t, chat)).lastWaybill).toBe("SF1438829301576");
   });
 
+  it("a follow-up about the parcel just shown ('这个什么时候能到') is answered for it, not asked for its number again", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("75312345678901");
+    const [again] = await chat.say("这个什么时候能到");
+    expect(again!.text).toContain("75312345678901");
+    expect(again!.text).toContain("运输中");
+    // Without a parcel shown before, the number is asked for.
+    const fresh = await WebchatClient.open(t.baseUrl);
+    const [ask] = await fresh.say("这个什么时候能到");
+    const offered = [ask!.text, ...(ask!.quickReplies?.map((q) => q.title) ?? [])].join(" ");
+    expect(offered).not.toContain("75312345678901");
+    expect(offered).toMatch(/运单号|查快递/);
+  });
+
   it("says politely it found nothing for an unknown waybill, with the carrier's format hint and a human", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const [answer] = await chat.say("SF9999999999999 到哪了");

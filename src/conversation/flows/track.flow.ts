@@ -26,6 +26,11 @@ export const MULTI_WAYBILL_LIMIT = 5;
 const REST_LISTED = 10;
 
 const RECENT = /^(我最近的快递|my recent parcels)$|最近.{0,4}(快递|包裹)|recent (parcels|packages|shipments)/i;
+/**
+ * A follow-up about the parcel just shown ("这个什么时候能到", "它现在到哪了", "when will it
+ * arrive"): answered for the conversation's last waybill instead of asking for the number again.
+ */
+export const REFERS_BACK = /这个|这件|这单|这票|它|那个|那件|刚才那|刚刚那|上面那|\b(it|this one|that one)\b/i;
 
 function carrierName(locale: Locale, code: string): string {
   const names = CARRIER_NAMES[code as CarrierCode];
@@ -89,6 +94,7 @@ export class TrackFlow implements Flow {
     const entity = waybills[0];
     if (entity) return this.answer(context, entity.value, text, entity.carriers);
     if (RECENT.test(text.trim())) return this.recent(context);
+    if (info.state.lastWaybill && REFERS_BACK.test(text)) return this.answer(context, info.state.lastWaybill, text);
     const attempt = parsed.entities.some((e) => e.type === "phone") ? undefined : waybillAttempt(text);
     if (attempt) return this.answer(context, attempt, text);
     await this.askWaybill(context);
