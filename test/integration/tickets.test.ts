@@ -149,8 +149,12 @@ describe.each(DB_KINDS)("complaints become tickets on %s", (kind) => {
     await chat.say("丢失短少");
     const r = await chat.say("没有单号");
     expect(r[0]!.text).toContain("需要运单号");
-    const again = await chat.say("随便说点什么");
+    // Something meant as a waybill gets the format hint; anything else ("谢谢") the question again.
+    const again = await chat.say("SF12345");
     expect(again[0]!.text).toContain("没有识别到运单号");
+    const thanks = await chat.say("好的谢谢");
+    expect(thanks[0]!.text).not.toContain("没有识别到运单号");
+    expect(thanks[0]!.text).toContain("运单号");
   });
 
   it("a replayed confirmation opens no second ticket", async () => {

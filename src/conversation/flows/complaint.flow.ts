@@ -10,6 +10,7 @@ import type { Locale } from "../texts.js";
 import { type DialogState, turnInfo } from "../turn-state.js";
 import { CANCEL_RE, CONFIRM_RE, ct, EDIT_RE, NO_WAYBILL_RE } from "./complaint.texts.js";
 import { leavesIntake, phoneIn, summaryReplies } from "./intake.js";
+import { waybillAttempt } from "./track.flow.js";
 
 export interface ComplaintFlowDeps {
   tickets: Pick<TicketService, "openFromBot">;
@@ -210,7 +211,13 @@ export class ComplaintFlow implements Flow {
             reply(
               noted
                 ? `${ct(locale, "noted")}\n${ct(locale, d.category && waybillRequired(d.category) ? "ask.waybill.required" : "ask.waybill.optional")}`
-                : ct(locale, "ask.waybill.again"),
+                : // "没有识别到运单号" only for something meant as one; "谢谢" / "稍等" get the question again.
+                  waybillAttempt(answer)
+                  ? ct(locale, "ask.waybill.again")
+                  : ct(
+                      locale,
+                      d.category && waybillRequired(d.category) ? "ask.waybill.required" : "ask.waybill.optional",
+                    ),
               this.waybillReplies(info.state, d, locale),
             ),
           );

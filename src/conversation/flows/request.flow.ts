@@ -36,6 +36,7 @@ import { isSubstantive, SUGGESTION_TTL_MS } from "./complaint.flow.js";
 import { CANCEL_RE, CONFIRM_RE, EDIT_RE } from "./complaint.texts.js";
 import { leavesIntake, normalisePhone, phoneIn, summaryReplies } from "./intake.js";
 import { CANCEL_PICKUP_RE, proposalAnswer, type RequestTextKey, rt } from "./request.texts.js";
+import { waybillAttempt } from "./track.flow.js";
 import { statusLabel } from "./track.texts.js";
 
 export interface RequestFlowDeps {
@@ -307,7 +308,8 @@ export class RequestFlow implements Flow {
     switch (f) {
       case "waybill": {
         const waybill = parsed.entities.find((e) => e.type === "waybill")?.value;
-        if (!waybill) return { ok: false, key: "ask.waybill.again" };
+        // "没有识别到运单号" only for something meant as one; "好的" / "稍等" get the question again.
+        if (!waybill) return { ok: false, key: waybillAttempt(answer) ? "ask.waybill.again" : "ask.waybill" };
         return this.checkWaybill(d, waybill);
       }
       case "address": {

@@ -49,7 +49,7 @@ function carrierIn(text: string, allowed: readonly string[]): string | undefined
 }
 
 /** Something that was meant as a waybill but fits no format ("SF12345"): gets a format hint. */
-function waybillAttempt(text: string): string | undefined {
+export function waybillAttempt(text: string): string | undefined {
   const m = text.match(/[A-Za-z]{0,4}\d[\d\s-]{3,}\d[A-Za-z]{0,2}/);
   if (!m) return undefined;
   const w = normaliseWaybill(m[0]);
