@@ -3,8 +3,11 @@
  * and which weekend days are 调休 make-up working days, per year, in this order:
  *   1. the schedule an admin loaded for the year (HolidayDay rows, from the State Council's notice);
  *   2. else `chinese-days`, for the years its data covers;
- *   3. else nothing: the week decides (Monday–Friday), and the day is marked as a fallback.
- * No year's dates are written here; they come from the package's data or from the admins.
+ *   3. else the days off by law (全国年节及纪念日放假办法, as revised in 2024, in force from 2025),
+ *      computed — the lunar ones with the ICU Chinese calendar — without the 调休 swaps only the
+ *      yearly notice gives; the week decides the rest (Monday–Friday), and the day is marked as a
+ *      fallback.
+ * No year's dates are written here; they come from the package's data, the law or the admins.
  */
 import { createRequire } from "node:module";
 
@@ -75,7 +78,49 @@ export function officialDay(table: HolidayTable, iso: string): OfficialDay {
     if (workday) return { kind: "workday", name: holidayName(workday), source: "chinese-days" };
     return { kind: "normal", source: "chinese-days" };
   }
+  const statutory = statutoryHolidays(year).get(iso);
+  if (statutory) return { kind: "holiday", name: statutory, source: "fallback" };
   return { kind: "normal", source: "fallback" };
+}
+
+const statutoryByYear = new Map<number, ReadonlyMap<string, string>>();
+const LUNAR = new Intl.DateTimeFormat("zh-CN-u-ca-chinese", { timeZone: "UTC", month: "numeric", day: "numeric" });
+const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * The public holidays of 全国年节及纪念日放假办法 (2024 revision, art. 2) for a year no schedule
+ * covers: 元旦 1 January; 春节 除夕 to 正月初三 (4 days); 清明 the 清明 solar term; 劳动节 1–2 May;
+ * 端午 五月初五; 中秋 八月十五; 国庆 1–3 October. Lunar dates from the ICU Chinese calendar (the
+ * first, not the leap, month of a number); 清明 by the solar-term formula valid for 2001–2099.
+ */
+export function statutoryHolidays(year: number): ReadonlyMap<string, string> {
+  const cached = statutoryByYear.get(year);
+  if (cached) return cached;
+  const days = new Map<string, string>();
+  const fixed = (mmdd: string, name: string) => days.set(`${year}-${mmdd}`, name);
+  fixed("01-01", "元旦");
+  fixed("05-01", "劳动节");
+  fixed("05-02", "劳动节");
+  for (const d of ["01", "02", "03"]) fixed(`10-${d}`, "国庆节");
+  const yy = year % 100;
+  fixed(`04-0${Math.floor(yy * 0.2422 + 4.81) - Math.floor(yy / 4)}`, "清明节");
+  // Lunar dates: the first day of the Gregorian year whose Chinese-calendar month and day match.
+  const lunar = (month: string, day: string): number | undefined => {
+    for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 86_400_000) {
+      const parts = LUNAR.formatToParts(new Date(t));
+      if (parts.find((p) => p.type === "month")?.value === month && parts.find((p) => p.type === "day")?.value === day)
+        return t;
+    }
+    return undefined;
+  };
+  const newYear = lunar("1", "1");
+  if (newYear !== undefined) for (let i = -1; i <= 2; i++) days.set(isoDay(newYear + i * 86_400_000), "春节");
+  const duanwu = lunar("5", "5");
+  if (duanwu !== undefined) days.set(isoDay(duanwu), "端午节");
+  const midAutumn = lunar("8", "15");
+  if (midAutumn !== undefined) days.set(isoDay(midAutumn), "中秋节");
+  statutoryByYear.set(year, days);
+  return days;
 }
 
 /** chinese-days names a day "English,中文,n". */
@@ -106,7 +151,7 @@ export function calendarCoverage(table: HolidayTable, today: string): CalendarCo
       status: "expired",
       coveredUntil: null,
       daysLeft: null,
-      message: `节假日数据缺失：${year} 年没有节假日安排，工作日按周一至周五计算。请在管理页导入国务院办公厅的 ${year} 年节假日安排。`,
+      message: `节假日数据缺失：${year} 年没有节假日安排，工作日按周一至周五及法定节假日计算（不含调休）。请在管理页导入国务院办公厅的 ${year} 年节假日安排。`,
     };
   const coveredUntil = `${last}-12-31`;
   const daysLeft = Math.round((Date.parse(coveredUntil) - Date.parse(today)) / 86_400_000);
@@ -116,6 +161,6 @@ export function calendarCoverage(table: HolidayTable, today: string): CalendarCo
     status: "warning",
     coveredUntil,
     daysLeft,
-    message: `节假日数据仅覆盖至 ${coveredUntil}（还剩 ${daysLeft} 天），之后的工作日将按周一至周五计算。请在管理页导入国务院办公厅的 ${last + 1} 年节假日安排。`,
+    message: `节假日数据仅覆盖至 ${coveredUntil}（还剩 ${daysLeft} 天），之后的工作日将按周一至周五及法定节假日计算（不含调休）。请在管理页导入国务院办公厅的 ${last + 1} 年节假日安排。`,
   };
 }

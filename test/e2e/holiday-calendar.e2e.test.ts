@@ -66,7 +66,7 @@ describe("holiday calendar warnings in Chromium", () => {
     await row.click();
     const notes = page.locator("#clocks .calendar-fallback");
     await expect.poll(() => notes.count(), { timeout: 10_000 }).toBe(1);
-    expect(await notes.textContent()).toBe("节假日数据缺失，按周一至周五计算");
+    expect(await notes.textContent()).toBe("节假日数据缺失，按周一至周五及法定节假日计算（不含调休）");
     expect(await page.locator('#clocks span[title="biz_resolution"] .calendar-fallback').count()).toBe(1);
     await page.close();
   });

@@ -123,11 +123,12 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
     expect(lines.slice(before).filter((l) => l.level >= 40)).toEqual([]);
   });
 
-  it("without data for the next year a clock from 31 December 17:00 counts Monday–Friday and is marked", async () => {
+  it("without data for the next year a clock from 31 December 17:00 counts Monday–Friday and the statutory holidays, and is marked", async () => {
     await moveTo(`${LAST}-12-31T17:00:00`);
     const clock = await resolutionClock();
-    // One working hour on 31 December, the second on the next weekday, holiday or not.
-    expect(clock.dueAt).toBe(sh(`${nextWeekday(`${LAST}-12-31`)}T10:00:00`).toISOString());
+    // One working hour on 31 December, the second on the next weekday after 元旦 (the statutory
+    // holiday is known without the year's notice; 调休 days are not).
+    expect(clock.dueAt).toBe(sh(`${nextWeekday(`${LAST}-12-31`, [`${NEXT}-01-01`])}T10:00:00`).toISOString());
     expect(clock.calendarFallback).toBe(true);
   });
 

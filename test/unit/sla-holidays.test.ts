@@ -15,6 +15,7 @@ import {
   EMPTY_HOLIDAYS,
   holidayTable,
   officialDay,
+  statutoryHolidays,
   WARN_DAYS,
 } from "../../src/sla/holidays.js";
 import { pauseClock, recalculateClock, startClock } from "../../src/sla/sla-policy.js";
@@ -40,9 +41,41 @@ describe("holiday lookup order", () => {
     expect(officialDay(EMPTY_HOLIDAYS, "2025-11-14")).toEqual({ kind: "normal", source: "chinese-days" });
   });
 
-  it("a year nobody has data for is the fallback", () => {
+  it("a year nobody has data for is the fallback: the statutory holidays off, other days by the week", () => {
     expect(BUILTIN_YEARS.has(NEXT)).toBe(false);
-    expect(officialDay(EMPTY_HOLIDAYS, `${NEXT}-01-01`)).toEqual({ kind: "normal", source: "fallback" });
+    expect(officialDay(EMPTY_HOLIDAYS, `${NEXT}-01-01`)).toEqual({ kind: "holiday", name: "元旦", source: "fallback" });
+    expect(officialDay(EMPTY_HOLIDAYS, `${NEXT}-01-05`)).toEqual({ kind: "normal", source: "fallback" });
+  });
+
+  it("the statutory holidays computed for a year are holidays in the State Council's schedules (2025, 2026), 清明 since 2008", () => {
+    expect([...statutoryHolidays(2026)].sort()).toEqual(
+      [
+        ["2026-01-01", "元旦"],
+        ["2026-02-16", "春节"], // 除夕
+        ["2026-02-17", "春节"],
+        ["2026-02-18", "春节"],
+        ["2026-02-19", "春节"],
+        ["2026-04-05", "清明节"],
+        ["2026-05-01", "劳动节"],
+        ["2026-05-02", "劳动节"],
+        ["2026-06-19", "端午节"],
+        ["2026-09-25", "中秋节"],
+        ["2026-10-01", "国庆节"],
+        ["2026-10-02", "国庆节"],
+        ["2026-10-03", "国庆节"],
+      ].sort(),
+    );
+    for (const year of [2025, 2026])
+      for (const day of statutoryHolidays(year).keys())
+        expect(officialDay(EMPTY_HOLIDAYS, day).kind, day).toBe("holiday");
+    for (const year of [...BUILTIN_YEARS].filter((y) => y >= 2008)) {
+      const qingming = [...statutoryHolidays(year)].find(([, name]) => name === "清明节")![0];
+      expect(officialDay(EMPTY_HOLIDAYS, qingming).kind, qingming).toBe("holiday");
+    }
+    // 2027 (no schedule yet): 除夕 6 February, 端午 9 June, 中秋 15 September.
+    expect(statutoryHolidays(2027).get("2027-02-06")).toBe("春节");
+    expect(statutoryHolidays(2027).get("2027-06-09")).toBe("端午节");
+    expect(statutoryHolidays(2027).get("2027-09-15")).toBe("中秋节");
   });
 
   it("an admin-loaded year wins over chinese-days, and days it does not list follow the week", () => {
@@ -69,7 +102,7 @@ describe("clocks across the end of the data", () => {
   it("without data for the next year: Monday–Friday, and the clock says so", () => {
     const c = startClock(policy, CALENDAR_BUSINESS, start);
     expect(c.calendarFallback).toBe(true);
-    // 1 h on 31 December, the second hour on the next weekday morning, holiday or not.
+    // 1 h on 31 December, the second hour on the next weekday morning that is not a statutory holiday.
     expect(c.dueAt).toEqual(addWorkingMinutes(CALENDAR_BUSINESS, start, 120));
   });
 

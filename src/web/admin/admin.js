@@ -125,7 +125,7 @@ const I18N = {
       widget: "网页插件",
     },
     holidayHelp:
-      "每年国务院办公厅公布次年的放假与调休安排后，请在此导入。已导入的年份替代内置数据；没有数据的年份按周一至周五计算，相关 SLA 时钟会标注。",
+      "每年国务院办公厅公布次年的放假与调休安排后，请在此导入。已导入的年份替代内置数据；没有数据的年份按周一至周五及法定节假日计算（不含调休），相关 SLA 时钟会标注。",
   },
   en: {
     title: "Administration",
@@ -218,7 +218,7 @@ const I18N = {
       widget: "Web widget",
     },
     holidayHelp:
-      "Load the State Council's schedule for the next year once it is published. A loaded year replaces the built-in data; a year without data counts Monday–Friday and the SLA clocks concerned are marked.",
+      "Load the State Council's schedule for the next year once it is published. A loaded year replaces the built-in data; a year without data counts Monday–Friday and the statutory holidays (without make-up working days), and the SLA clocks concerned are marked.",
   },
 };
 const T = I18N[locale];
