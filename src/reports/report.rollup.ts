@@ -171,6 +171,9 @@ export const OUTLET_COLUMNS = Prisma.sql`day, "groupCode", "assigneeId", "outlet
 /** The place rows of ReportPlaceMonth (alias r) as PLACE_COLUMNS (the month as the day, no agent). */
 export const PLACE_MONTH_ROWS = Prisma.sql`SELECT r.month, r."groupCode", NULL::uuid, r."provinceCode", r."cityCode",
   r.stage, r.total, r.repeats FROM "ReportPlaceMonth" r`;
+/** The SLA rows of ReportSlaMonth (alias r) as SLA_COLUMNS (the month as the day, no agent). */
+export const SLA_MONTH_ROWS = Prisma.sql`SELECT r.month, r."groupCode", NULL::uuid, r.kind, r.met, r.breached,
+  r.running, r.paused FROM "ReportSlaMonth" r`;
 /** The outlet rows of ReportOutletMonth (alias r) as OUTLET_COLUMNS. */
 export const OUTLET_MONTH_ROWS = Prisma.sql`SELECT r.month, r."groupCode", NULL::uuid, r."outletCode", r.total,
   r.quality, r."nonQuality" FROM "ReportOutletMonth" r`;
@@ -307,6 +310,7 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
       );
       await tx.$executeRaw`DELETE FROM "ReportPlaceMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
       await tx.$executeRaw`DELETE FROM "ReportOutletMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
+      await tx.$executeRaw`DELETE FROM "ReportSlaMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
       await tx.$executeRaw`
         INSERT INTO "ReportPlaceMonth" (month, "groupCode", "provinceCode", "cityCode", stage, total, repeats)
         SELECT date_trunc('month', day)::date, "groupCode", "provinceCode", "cityCode", stage, sum(total)::int,
@@ -317,6 +321,11 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
         SELECT date_trunc('month', day)::date, "groupCode", "outletCode", sum(total)::int, sum(quality)::int,
           sum("nonQuality")::int
         FROM "ReportOutletDay" r WHERE ${monthDays} GROUP BY 1, 2, 3`;
+      await tx.$executeRaw`
+        INSERT INTO "ReportSlaMonth" (month, "groupCode", kind, met, breached, running, paused)
+        SELECT date_trunc('month', day)::date, "groupCode", kind, sum(met)::int, sum(breached)::int,
+          sum(running)::int, sum(paused)::int
+        FROM "ReportSlaDay" r WHERE ${monthDays} GROUP BY 1, 2, 3`;
       await tx.$executeRaw`INSERT INTO "ReportSurveyDay" (${SURVEY_COLUMNS})
         ${surveyGrain(inRanges(Prisma.sql`s."sentAt"`, ranges))}`;
       await tx.$executeRaw`
