@@ -194,12 +194,36 @@ export async function trackedShipments(
     queries.push(Prisma.sql`
       SELECT kind, code, to_char(month, 'YYYY-MM-DD') AS month, shipments AS n FROM "TrackedShipmentsMonth"
       WHERE month IN (${Prisma.join(whole.map((m) => Prisma.sql`${m}::date`))})`);
-  for (const p of part)
-    queries.push(Prisma.sql`
-      SELECT kind, code, ${p.month}::text AS month,
-        COALESCE(sum(shipments) FILTER (WHERE day >= ${fromDay}::date AND day <= ${lastDay}::date), 0)::int AS n
-      FROM "TrackedShipmentsDay" WHERE day >= ${p.month}::date AND day < ${p.next}::date
-      GROUP BY kind, code`);
+  const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
+  for (const p of part) {
+    const loMs = Math.max(dayMs(fromDay), dayMs(p.month));
+    const hiMs = Math.min(dayMs(lastDay), dayMs(p.next) - 86_400_000);
+    const lo = new Date(loMs).toISOString().slice(0, 10);
+    const hi = new Date(hiMs).toISOString().slice(0, 10);
+    const covered = (hiMs - loMs) / 86_400_000 + 1;
+    const days = (dayMs(p.next) - dayMs(p.month)) / 86_400_000;
+    // Most of the month: its sum less the days outside the period (a month row is the sum of its
+    // day rows, written together by recomputeMonth) — a day or two of rows, not the month's. The
+    // kinds (all there are) let the days come from the (kind, day) index, not a scan of the table.
+    if (covered * 2 > days)
+      queries.push(Prisma.sql`
+        SELECT m.kind, m.code, ${p.month}::text AS month, (m.shipments - COALESCE(o.n, 0))::int AS n
+        FROM "TrackedShipmentsMonth" m
+        LEFT JOIN (
+          SELECT kind, code, sum(shipments) AS n FROM "TrackedShipmentsDay"
+          WHERE kind IN ('outlet', 'city', 'province')
+            AND ((day >= ${p.month}::date AND day < ${lo}::date) OR (day > ${hi}::date AND day < ${p.next}::date))
+          GROUP BY kind, code
+        ) o ON o.kind = m.kind AND o.code = m.code
+        WHERE m.month = ${p.month}::date`);
+    else
+      queries.push(Prisma.sql`
+        SELECT kind, code, ${p.month}::text AS month,
+          COALESCE(sum(shipments) FILTER (WHERE day >= ${fromDay}::date AND day <= ${lastDay}::date), 0)::int AS n
+        FROM "TrackedShipmentsDay"
+        WHERE kind IN ('outlet', 'city', 'province') AND day >= ${p.month}::date AND day < ${p.next}::date
+        GROUP BY kind, code`);
+  }
   const rows = queries.length
     ? await db.$queryRaw<
         { kind: string; code: string; month: string; n: number }[]

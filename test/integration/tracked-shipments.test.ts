@@ -159,6 +159,12 @@ describe.each(DB_KINDS)("parcels per place from the tracking on %s (issue 23)", 
     const day = await summary("from=2026-11-10&to=2026-11-10");
     expect(day.byOutlet.outlets.find((o) => o.code === "HZ001")).toMatchObject({ shipments: 2 });
     expect(day.byOutlet.outlets.find((o) => o.code === "NB001")).toMatchObject({ shipments: 333 });
+    // Most of a month: its sum less the days outside the period (11-01 here) — the same as the days.
+    const most = await summary("from=2026-11-02&to=2026-11-30");
+    expect(most.byOutlet.outlets.find((o) => o.code === "HZ001")).toMatchObject({ shipments: 3 });
+    const twoThirds = await summary("from=2026-11-11&to=2026-11-30");
+    expect(twoThirds.byOutlet.outlets.find((o) => o.code === "HZ001")).toMatchObject({ shipments: 1 });
+    expect(twoThirds.byOutlet.outlets.find((o) => o.code === "NB001")).toMatchObject({ shipments: 6667 });
     // Into December, of which neither the import nor the tracking says anything: unknown.
     const across = await summary("from=2026-11-30&to=2026-12-01");
     expect(across.byOutlet.outlets.find((o) => o.code === "HZ001")).toMatchObject({
