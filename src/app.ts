@@ -168,7 +168,11 @@ const SEED_LOCK_ID = 72_410_002;
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<App> {
   const log = opts.logger ?? createLogger(config);
-  const opening = openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir });
+  const opening = openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDir: config.pgliteDir,
+    parallelWorkersPerGather: config.PG_PARALLEL_WORKERS_PER_GATHER,
+  });
   // CPU-bound model loading runs while the database opens (PGlite compiles its WASM off the main
   // thread), not after it: about a second less to healthy on two cores (issue 20).
   const nlu = createNlu();

@@ -17,6 +17,13 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")),
+  /**
+   * PostgreSQL's max_parallel_workers_per_gather for this app's connections. 0 by default: the
+   * dashboard summary already runs its ~14 queries at once, and parallel workers on top of that
+   * oversubscribed a 2-core database host (1M-ticket report bench: 90 days 472–592 ms → 296–321).
+   * Raise it on a database host with many idle cores.
+   */
+  PG_PARALLEL_WORKERS_PER_GATHER: z.coerce.number().int().min(0).max(64).default(0),
   /** all = web + workers; web = HTTP only; worker = schedulers and outbox only (scale mode). */
   ROLE: z.enum(["all", "web", "worker"]).default("all"),
   /**

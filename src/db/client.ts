@@ -31,10 +31,14 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   pgliteDir: string;
   poolSize?: number;
+  /** PostgreSQL only: max_parallel_workers_per_gather of every connection (default 0; see config). */
+  parallelWorkersPerGather?: number;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openPglite(opts.pgliteDir);
+  return opts.databaseUrl
+    ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.parallelWorkersPerGather ?? 0)
+    : openPglite(opts.pgliteDir);
 }
 
 /**
@@ -101,14 +105,19 @@ export function pgliteDatabase(pglite: PGlite): Database {
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, parallelWorkers: number): Promise<Database> {
   // Two pools of poolSize per instance: the raw one carries the turn's hot path (prepared
-  // statements), Prisma the rest.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // statements), Prisma the rest. Both set the session's parallel workers at connect (startup
+  // option, no extra round trip).
+  const settings = {
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    options: `-c max_parallel_workers_per_gather=${parallelWorkers}`,
+  };
+  const pool = new pg.Pool(settings);
   pool.on("error", () => {}); // idle-client errors surface on the next query instead of crashing
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }),
-  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(settings) });
   return {
     kind: "postgres",
     prisma,

@@ -314,6 +314,19 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
     expect(body.agents.find((a: { agentId: string }) => a.agentId === li.id)).toMatchObject({ nps: 25 });
   });
 
+  it.runIf(kind === "postgres")(
+    "its queries run without PostgreSQL's parallel workers (PG_PARALLEL_WORKERS_PER_GATHER=0), on both pools",
+    async () => {
+      const viaPrisma = await t.app.db.prisma.$queryRaw<
+        { v: string }[]
+      >`SELECT current_setting('max_parallel_workers_per_gather') AS v`;
+      const viaDriver = await t.app.db.query<{ v: string }>(
+        "SELECT current_setting('max_parallel_workers_per_gather') AS v",
+      );
+      expect([viaPrisma[0]?.v, viaDriver[0]?.v]).toEqual(["0", "0"]);
+    },
+  );
+
   it("refuses anonymous callers (401) and agents (403), and bad periods (400)", async () => {
     expect((await get(`/api/reports/summary?${PERIOD}`)).status).toBe(401);
     const asAgent = await get(`/api/reports/summary?${PERIOD}`, li.token);
