@@ -64,12 +64,18 @@ describe("service request rules (issue 15)", () => {
 
   it("a pickup slot on a day off of an admin-loaded year is closed (issue 19); the year's other days are open", () => {
     const next = Math.max(...BUILTIN_YEARS) + 1;
-    const table = holidayTable([{ year: next, date: `${next}-01-01`, kind: "holiday", name: "测试假日" }]);
-    const eve = new Date(`${next - 1}-12-31T11:00:00+08:00`);
-    expect(slotWindow({ day: "tomorrow", part: "morning" }, eve)).toMatchObject({ date: `${next}-01-01` });
+    const table = holidayTable([{ year: next, date: `${next}-03-10`, kind: "holiday", name: "测试假日" }]);
+    const eve = new Date(`${next}-03-09T11:00:00+08:00`);
+    expect(slotWindow({ day: "tomorrow", part: "morning" }, eve)).toMatchObject({ date: `${next}-03-10` });
     expect(slotWindow({ day: "tomorrow", part: "morning" }, eve, [], table)).toEqual({ error: "closed" });
-    const day1 = new Date(`${next}-01-01T11:00:00+08:00`);
-    expect(slotWindow({ day: "tomorrow", part: "morning" }, day1, [], table)).toMatchObject({ date: `${next}-01-02` });
+    const day1 = new Date(`${next}-03-10T11:00:00+08:00`);
+    expect(slotWindow({ day: "tomorrow", part: "morning" }, day1, [], table)).toMatchObject({ date: `${next}-03-11` });
+  });
+
+  it("without a schedule for the year, a statutory holiday (元旦) is closed for pickups all the same", () => {
+    const next = Math.max(...BUILTIN_YEARS) + 1;
+    const eve = new Date(`${next - 1}-12-31T11:00:00+08:00`);
+    expect(slotWindow({ day: "tomorrow", part: "morning" }, eve)).toEqual({ error: "closed" });
   });
 
   it("claim amounts: positive and at most the configured maximum", () => {
