@@ -109,11 +109,15 @@ async function openPostgres(url: string, poolSize: number, parallelWorkers: numb
   // Two pools of poolSize per instance: the raw one carries the turn's hot path (prepared
   // statements), Prisma the rest. Both set the session's parallel workers at connect (startup
   // option, no extra round trip).
+  // pg lets the URL's own `?options=` replace this one: the URL's are moved into it, ours last.
+  const parsed = new URL(url);
+  const own = parsed.searchParams.get("options");
+  parsed.searchParams.delete("options");
   const settings = {
-    connectionString: url,
+    connectionString: parsed.toString(),
     max: poolSize,
     connectionTimeoutMillis: 5000,
-    options: `-c max_parallel_workers_per_gather=${parallelWorkers}`,
+    options: [own, `-c max_parallel_workers_per_gather=${parallelWorkers}`].filter(Boolean).join(" "),
   };
   const pool = new pg.Pool(settings);
   pool.on("error", () => {}); // idle-client errors surface on the next query instead of crashing

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client.js";
 import { ROLLUP_KEY, refreshRollup } from "../../src/reports/report.rollup.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
+import { TEST_DATABASE_URL } from "../support/databases.js";
 import { seedReportFixture } from "./report.fixture.js";
 import { staffLogin } from "./ticket.helpers.js";
 
@@ -324,6 +326,21 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
         "SELECT current_setting('max_parallel_workers_per_gather') AS v",
       );
       expect([viaPrisma[0]?.v, viaDriver[0]?.v]).toEqual(["0", "0"]);
+      // Options the operator put in the URL are kept beside it.
+      const db = await openDatabase({
+        databaseUrl: `${TEST_DATABASE_URL}?options=${encodeURIComponent("-c statement_timeout=12345")}`,
+        pgliteDir: "",
+        poolSize: 1,
+      });
+      try {
+        const [row] = await db.query<{ t: string; w: string }>(
+          "SELECT current_setting('statement_timeout') AS t, current_setting('max_parallel_workers_per_gather') AS w",
+        );
+        const [viaOrm] = await db.prisma.$queryRaw<{ t: string }[]>`SELECT current_setting('statement_timeout') AS t`;
+        expect([row?.t, row?.w, viaOrm?.t]).toEqual(["12345ms", "0", "12345ms"]);
+      } finally {
+        await db.close();
+      }
     },
   );
 
