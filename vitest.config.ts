@@ -13,6 +13,9 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           environment: "node",
+          // Some unit tests train the whole NLU model (~2 s alone); vitest's 5 s default failed
+          // them on a loaded 2-core machine. A bound, not a timing assertion.
+          testTimeout: 30_000,
         },
       },
       {

@@ -294,8 +294,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       "zh-CN": config.OFFICE_HOURS,
       en: config.OFFICE_HOURS_EN,
     }),
-    new TrackFlow(tracking.service),
-    new ComplaintFlow({ tickets, customerPhone }),
+    // One clock for every flow: "the parcel just shown" and "the complaint just offered" are
+    // times one flow writes and another reads.
+    new TrackFlow(tracking.service, opts.now),
+    new ComplaintFlow({ tickets, customerPhone, ...(opts.now ? { now: opts.now } : {}) }),
     new RequestFlow({
       tickets,
       tracking: tracking.service,
@@ -323,7 +325,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     maxPerConversation: config.ATTACHMENTS_PER_CONVERSATION,
   });
   const imageTurn = new ImageTurn(prisma, opts.now);
-  const bot = new KuaidiBot(new IntentRouter(nlu, flows, hasOpenTicket), imageTurn);
+  const bot = new KuaidiBot(new IntentRouter(nlu, flows, hasOpenTicket, opts.now), imageTurn);
   const conversations = new ConversationService({
     db: prisma,
     sql: db,

@@ -1,10 +1,11 @@
 import type { TurnContext } from "botbuilder";
 import { ACTION_THRESHOLD, type IntentName, type Nlu, type NluResult } from "../../intents/index.js";
+import { asksPlacement } from "../tickets/request-rules.js";
 import { isRequestType, typeLabel } from "../tickets/ticket-types.js";
 import { looksAngry } from "./anger.js";
 import { type MessageRouter, mainMenu, reply } from "./bot.js";
 import type { Flow } from "./flow.js";
-import { REFERS_BACK } from "./flows/track.flow.js";
+import { recentWaybill, refersToLastParcel } from "./flows/track.flow.js";
 import { type Locale, type TextKey, t } from "./texts.js";
 import { turnInfo } from "./turn-state.js";
 
@@ -25,6 +26,7 @@ export class IntentRouter implements MessageRouter {
     private readonly nlu: Nlu,
     flows: Flow[],
     private readonly hasOpenTicket: OpenTicketCheck = async () => false,
+    private readonly now: () => Date = () => new Date(),
   ) {
     for (const flow of flows) {
       this.byName.set(flow.name, flow);
@@ -55,17 +57,37 @@ export class IntentRouter implements MessageRouter {
       if (!flow) info.state.flow = undefined;
     }
 
+    // "能不能放驿站" about a parcel — named in the message, or shown in the last half hour — asks
+    // for that parcel's delivery, not for the general rule: the 派送偏好 request, whose summary
+    // shows the parcel and asks for consent (a question about the place alone stays a question).
+    const preference = this.byIntent.get("delivery_preference");
+    const aboutParcel = parsed.entities.some((e) => e.type === "waybill") || !!recentWaybill(info.state, this.now());
+    if (preference && ["inquiry", "track", "none"].includes(parsed.intent.name) && aboutParcel && asksPlacement(text)) {
+      info.state.misunderstood = 0;
+      info.intent = "delivery_preference";
+      info.state.flow = undefined;
+      await preference.start(
+        context,
+        { ...parsed, intent: { name: "delivery_preference", confidence: parsed.intent.confidence } },
+        text,
+      );
+      return;
+    }
+
     const confident = parsed.intent.confidence >= ACTION_THRESHOLD;
     // Unsure, but the message carries a waybill: looking it up is the answer that cannot hurt
     // (tracking shows the status and itself offers a complaint when the parcel is late).
     const tracking = this.byIntent.get("track");
-    // Likewise a message leaning to tracking that refers back to the parcel just shown.
-    const followUp = parsed.intent.name === "track" && !!info.state.lastWaybill && REFERS_BACK.test(text);
+    // Likewise a message about the parcel just shown ("这个什么时候能到", "还要多久"), even when the
+    // engine reads a bare arrival question as a general one.
+    const followUp =
+      !parsed.entities.some((e) => e.type === "waybill") &&
+      !!refersToLastParcel(info.state, text, this.now(), parsed.intent.name);
     if (
-      !confident &&
       tracking &&
       (followUp ||
-        (parsed.entities.some((e) => e.type === "waybill") &&
+        (!confident &&
+          parsed.entities.some((e) => e.type === "waybill") &&
           ["track", "complaint", "none"].includes(parsed.intent.name)))
     ) {
       info.state.misunderstood = 0;

@@ -14,6 +14,7 @@ const zh = {
   "quick.hello": "你好",
   clarify: "抱歉，我不太确定您的意思。您是想：",
   thanks: "不客气，很高兴能帮到您！还有其他问题随时找我。",
+  ack: "好的。还有其他问题随时找我。",
   "handoff.queued": "好的，正在为您转接人工客服，您当前排在第{position}位，请稍候，客服接入后会在这里回复您。",
   "handoff.offline":
     "好的，已为您转接人工客服。当前暂无客服在线（人工服务时间：{hours}），您可以先留言描述问题，客服上线后会第一时间在这里回复您。",
@@ -39,6 +40,7 @@ const en: Record<TextKey, string> = {
   "quick.hello": "Hello",
   clarify: "Sorry, I'm not sure what you mean. Did you want to:",
   thanks: "You're welcome! Ask me any time.",
+  ack: "OK. Ask me any time.",
   "handoff.queued":
     "OK, I'm putting you through to a human agent. You are number {position} in the queue; they will reply here.",
   "handoff.offline":

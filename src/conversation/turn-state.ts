@@ -10,6 +10,11 @@ export interface DialogState {
   /** Last waybill the customer mentioned, for follow-up questions. */
   lastWaybill?: string | undefined;
   /**
+   * When it was shown (ISO time): a request started soon after ("帮我催一下", "能不能放驿站")
+   * is about that parcel; older, it is only offered as a quick reply.
+   */
+  lastWaybillAt?: string | undefined;
+  /**
    * A complaint the bot offered to open (e.g. tracking saw a delayed parcel): the complaint
    * flow pre-fills the category and waybill from it when the customer accepts.
    */

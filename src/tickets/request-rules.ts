@@ -265,6 +265,24 @@ export function parsePreference(text: string): Preference | undefined {
   return undefined;
 }
 
+/**
+ * Asks for a parcel to be left somewhere ("能不能放驿站", "可以放快递柜吗", "放门口就行",
+ * "can you leave it at the locker"), as opposed to a rule question about the place ("驿站保管
+ *几天") or a grievance about it ("为什么不送上门放驿站"). About a known parcel it is a 派送偏好
+ * request (domain.md, requests).
+ */
+export function asksPlacement(text: string): boolean {
+  const t = text.toLowerCase();
+  if (/为什么|为啥|凭什么|怎么又|擅自|私自|没经过|不经过|why|without (asking|my)/.test(t)) return false;
+  return (
+    /(放|送到|送去|存|寄存|改放|改送|放在|放到)(在|到)?(驿站|菜鸟驿站|快递柜|丰巢|柜子|代收点|门卫|物业|前台|门口|家门口|楼下)/.test(
+      t,
+    ) ||
+    /(能不能|能否|可不可以|可以|能).{0,2}(送货上门|送上门|送到家)/.test(t) ||
+    /\b(leave|put|drop|deliver)\b.{0,12}\b(station|locker|door|doorstep|reception|front desk)\b/.test(t)
+  );
+}
+
 export function parseYesNo(text: string): boolean | undefined {
   const t = text.trim().toLowerCase();
   if (/^(不同意|不|否|没有|没|不是|no|nope|disagree)/.test(t)) return false;

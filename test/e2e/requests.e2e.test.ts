@@ -25,7 +25,7 @@ type RequestJson = {
 describe("service requests from the web chat to the console and back, in Chromium (issue 15)", () => {
   let token = "";
   const e = useE2e({ env: { DEMO_DATA: "false" }, build: { now: () => NOW } }, async (t) => {
-    await seedDemoShipments(t.app.db.prisma, t.app.tracking.ingest, { force: true });
+    await seedDemoShipments(t.app.db.prisma, t.app.tracking.ingest, { force: true, now: NOW });
     // 小李 works in both groups requests go to by default: 物流配送 and 售后服务 (理赔).
     token = (
       await createStaff(t.app, t.baseUrl, {

@@ -6,6 +6,8 @@ import { api, eventually, staffLogin, TICKET_NUMBER, type TicketJson } from "./t
 
 // Monday 2026-11-30 11:30 in Shanghai: the requests' clock (pickup slots depend on the time of day).
 const NOW = new Date("2026-11-30T03:30:00Z");
+/** The app's clock: NOW, moved on by the one test that needs time to pass. */
+let clock = NOW;
 
 type RequestJson = TicketJson & {
   type: string;
@@ -22,8 +24,8 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
   let wang: { id: string; token: string }; // 售后服务
 
   beforeAll(async () => {
-    t = await startTestApp(kind, {}, { now: () => NOW });
-    await seedDemoShipments(t.app.db.prisma, t.app.tracking.ingest, { force: true });
+    t = await startTestApp(kind, {}, { now: () => clock });
+    await seedDemoShipments(t.app.db.prisma, t.app.tracking.ingest, { force: true, now: NOW });
     sup = await staffLogin(t.app, t.baseUrl, "sup", "supervisor");
     li = await staffLogin(t.app, t.baseUrl, "li", "agent", ["logistics"]);
     wang = await staffLogin(t.app, t.baseUrl, "wang", "agent", ["after_sales"]);
@@ -317,6 +319,48 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     await other.say("75312345678918 放快递柜");
     r = await other.say("不同意");
     expect(r[0]!.text).toContain("派送方式：送货上门");
+  });
+
+  it("a request right after a tracking answer is about that parcel; a placement question about a parcel is a 派送偏好 request", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("75312345678901");
+    // Not asked for the number just looked up: straight to the summary, which shows it.
+    let r = await chat.say("帮我催一下");
+    expect(r[0]!.text).toContain("请确认催件信息");
+    expect(r[0]!.text).toContain("运单号：75312345678901");
+    await chat.say("取消");
+
+    // "能不能放驿站" about the parcel just shown asks for that parcel, not the rule of stations.
+    const other = await WebchatClient.open(t.baseUrl);
+    await other.say("75312345678918");
+    r = await other.say("能不能放驿站");
+    expect(r[0]!.text).toContain("需要您的同意");
+    r = await other.say("同意");
+    expect(r[0]!.text).toContain("运单号：75312345678918");
+    expect(r[0]!.text).toContain("同意放置：是");
+    // A question about stations themselves is still answered as a question.
+    const third = await WebchatClient.open(t.baseUrl);
+    await third.say("75312345678918");
+    r = await third.say("驿站一般保管几天");
+    expect(r[0]!.text).not.toContain("需要您的同意");
+    // With the waybill in the same message, no parcel shown before.
+    const fourth = await WebchatClient.open(t.baseUrl);
+    r = await fourth.say("75312345678918 能不能放快递柜");
+    expect(r[0]!.text).toContain("需要您的同意");
+
+    // Half an hour later the parcel is no longer assumed; it is offered to tap.
+    const later = await WebchatClient.open(t.baseUrl);
+    await later.say("75312345678901");
+    clock = new Date(NOW.getTime() + 31 * 60_000);
+    try {
+      r = await later.say("帮我催一下");
+      expect(r[0]!.text).toContain("请发送要办理的运单号");
+      expect(r[0]!.quickReplies?.map((q) => q.title)).toEqual(["75312345678901"]);
+      r = await later.say("能不能放驿站");
+      expect(r[0]!.text).not.toContain("需要您的同意");
+    } finally {
+      clock = NOW;
+    }
   });
 
   it("理赔: declared value within limits, insured, description; the claim's national clocks run and each step reaches the customer", async () => {

@@ -18,7 +18,7 @@ describe.each(DB_KINDS)("region and stage on every ticket on %s (issue 23)", (ki
 
   beforeAll(async () => {
     t = await startTestApp(kind, { DEMO_DATA: "false" }, { now: () => NOW });
-    await seedDemoShipments(t.app.db.prisma, t.app.tracking.ingest, { force: true });
+    await seedDemoShipments(t.app.db.prisma, t.app.tracking.ingest, { force: true, now: NOW });
     admin = await staffLogin(t.app, t.baseUrl, "place-admin", "admin");
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { proposalAnswer } from "../../src/conversation/flows/request.texts.js";
 import { BUILTIN_YEARS, holidayTable } from "../../src/sla/holidays.js";
 import {
+  asksPlacement,
   canChangeAddress,
   canUrge,
   checkClaimAmount,
@@ -92,6 +93,26 @@ describe("service request rules (issue 15)", () => {
     expect(parsePreference("放驿站吧")).toBe("station");
     expect(parsePreference("别放快递柜")).toBe("home");
     expect(parsePreference("明天再送")).toBe("reschedule");
+  });
+
+  it("asking for a parcel to be left somewhere is told from a rule question or a grievance about it", () => {
+    for (const ask of [
+      "能不能放驿站",
+      "可以放快递柜吗",
+      "放门口就行",
+      "帮我放丰巢",
+      "能不能送货上门",
+      "can you leave it at the locker",
+    ])
+      expect(asksPlacement(ask), ask).toBe(true);
+    for (const other of [
+      "驿站一般保管几天",
+      "快递柜超时收费吗",
+      "为什么不送上门放驿站",
+      "没经过我同意就放快递柜",
+      "why did you leave it at the station",
+    ])
+      expect(asksPlacement(other), other).toBe(false);
   });
 
   it("knowledge-base articles tagged 禁寄:<item> extend the prohibited items (either colon, any case)", () => {

@@ -36,7 +36,7 @@ import { isSubstantive, SUGGESTION_TTL_MS } from "./complaint.flow.js";
 import { CANCEL_RE, CONFIRM_RE, EDIT_RE } from "./complaint.texts.js";
 import { leavesIntake, normalisePhone, phoneIn, summaryReplies } from "./intake.js";
 import { CANCEL_PICKUP_RE, proposalAnswer, type RequestTextKey, rt } from "./request.texts.js";
-import { waybillAttempt } from "./track.flow.js";
+import { recentWaybill, waybillAttempt } from "./track.flow.js";
 import { statusLabel } from "./track.texts.js";
 
 export interface RequestFlowDeps {
@@ -184,10 +184,12 @@ export class RequestFlow implements Flow {
     const suggested = info.state.suggestedComplaint;
     const fresh =
       suggested && this.now().getTime() - Date.parse(suggested.at) < SUGGESTION_TTL_MS ? suggested : undefined;
+    // The parcel named in the message, else the one the bot offered a complaint about, else the one
+    // shown in the last half hour: the summary shows it and 修改 changes it.
     const waybill =
       parsed.entities.find((e) => e.type === "waybill")?.value ??
       (type === "claim" ? fresh?.waybill : undefined) ??
-      (type !== "pickup" && FIELDS[type].includes("waybill") ? undefined : undefined);
+      recentWaybill(info.state, this.now());
     info.state.flow = { name: FLOW, step: "waybill", data: { ...d } };
     if (waybill && FIELDS[type].includes("waybill")) {
       const res = await this.checkWaybill(d, waybill);
@@ -467,7 +469,10 @@ export class RequestFlow implements Flow {
           : "ask.address.new"
         : (`ask.${f}` as RequestTextKey);
     const question = rt(locale, key, { place, waybill: d.waybill ?? "" });
-    await context.sendActivity(reply(intro ? `${intro}\n${question}` : question, this.quickFor(d, f, locale)));
+    // Asked for a waybill, the customer can tap the one they asked about before.
+    const { lastWaybill } = turnInfo(context).state;
+    const quick = f === "waybill" && lastWaybill ? [{ title: lastWaybill }] : this.quickFor(d, f, locale);
+    await context.sendActivity(reply(intro ? `${intro}\n${question}` : question, quick));
   }
 
   private quickFor(_d: RequestDraft, f: Field, locale: Locale): QuickReply[] | undefined {

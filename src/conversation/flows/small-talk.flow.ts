@@ -4,14 +4,19 @@ import type { Flow } from "../flow.js";
 import { t } from "../texts.js";
 import { turnInfo } from "../turn-state.js";
 
+/** "好的", "知道了", "ok": an acknowledgement, not thanks ("不客气" to "好的" reads as not listening). */
+const ACKNOWLEDGEMENT =
+  /^(好的?|好吧|好嘞|行|行吧|嗯+|哦+|噢|知道了|明白了?|了解了?|收到|ok|okay|got it|alright|fine)[。.!！~～]*$/i;
+
 /** Greetings and thanks: short, friendly, and always say what the bot can do. */
 export class SmallTalkFlow implements Flow {
   readonly name = "small_talk";
   readonly intents = ["greeting", "thanks"] as const;
 
-  async start(context: TurnContext, parsed: { intent: { name: string } }): Promise<void> {
+  async start(context: TurnContext, parsed: { intent: { name: string } }, text = ""): Promise<void> {
     const { locale } = turnInfo(context);
-    if (parsed.intent.name === "thanks") await context.sendActivity(reply(t(locale, "thanks")));
+    if (parsed.intent.name === "thanks")
+      await context.sendActivity(reply(t(locale, ACKNOWLEDGEMENT.test(text.trim()) ? "ack" : "thanks")));
     else await context.sendActivity(reply(t(locale, "greeting"), mainMenu(locale)));
   }
 }

@@ -17,7 +17,7 @@ import type { TrackingResult } from "../../tracking/tracking.types.js";
 import { reply } from "../bot.js";
 import type { Flow } from "../flow.js";
 import type { Locale } from "../texts.js";
-import { turnInfo } from "../turn-state.js";
+import { type DialogState, turnInfo } from "../turn-state.js";
 import { formatTime, statusLabel, tt } from "./track.texts.js";
 
 /** A message with more waybills than this gets the first ones answered and the rest listed (issue 19). */
@@ -31,6 +31,48 @@ const RECENT = /^(我最近的快递|my recent parcels)$|最近.{0,4}(快递|包
  * arrive"): answered for the conversation's last waybill instead of asking for the number again.
  */
 export const REFERS_BACK = /这个|这件|这单|这票|它|那个|那件|刚才那|刚刚那|上面那|\b(it|this one|that one)\b/i;
+
+/**
+ * "还要多久", "今天能到吗", "when will it arrive": a question about the arrival of a parcel that
+ * names none. Right after a tracking answer it is about that parcel.
+ */
+export const ETA_QUESTION =
+  /还要多久|多久(能|才|可以|会)?(到|送到|送达|派送)|什么时候(能|才|可以|会)?(到|送|派)|几(天|号|点)(能|才|会)?(到|送)|(今天|明天|今晚)(能|会)(到|送)|when will (it|my parcel|the parcel|my package) (arrive|come|get here|be delivered)|how long (will it|until|till)|arrive (today|tomorrow)/i;
+/** "上海到北京多久能到": a route before the question asks about a route, not the parcel shown. */
+const ROUTE_QUESTION =
+  /[\p{Script=Han}A-Za-z]{2,}(到|寄到|发到|\bto\b)\s*[\p{Script=Han}A-Za-z]{2,}.{0,6}(多久|几天|什么时候|how long)/iu;
+/** Longer messages that happen to contain a time question are read for what else they say. */
+const SHORT_FOLLOW_UP = 16;
+const SHORT_FOLLOW_UP_WORDS = 8;
+
+/** How long the parcel just shown stays "this parcel" for a request that names none (30 min). */
+export const RECENT_WAYBILL_MS = 30 * 60_000;
+
+/**
+ * The waybill shown to the customer within the last {@link RECENT_WAYBILL_MS}, if any: a request
+ * started right after a tracking answer ("帮我催一下") is about that parcel, not one to ask for again.
+ */
+export function recentWaybill(state: DialogState, now: Date): string | undefined {
+  if (!state.lastWaybill || !state.lastWaybillAt) return undefined;
+  const age = now.getTime() - Date.parse(state.lastWaybillAt);
+  return age >= 0 && age < RECENT_WAYBILL_MS ? state.lastWaybill : undefined;
+}
+
+/**
+ * The parcel a message without a waybill is about, if it is the one shown before: "这个/它…"
+ * (when the message leans to tracking), or an arrival question shortly after it was shown.
+ */
+export function refersToLastParcel(state: DialogState, text: string, now: Date, intent: string): string | undefined {
+  if (!state.lastWaybill) return undefined;
+  if (intent === "track" && REFERS_BACK.test(text)) return state.lastWaybill;
+  const trimmed = text.trim();
+  const short =
+    [...new Intl.Segmenter("zh", { granularity: "grapheme" }).segment(trimmed)].length <= SHORT_FOLLOW_UP ||
+    (/^[\x20-\x7e]+$/.test(trimmed) && trimmed.split(/\s+/).length <= SHORT_FOLLOW_UP_WORDS);
+  if (["track", "inquiry", "none"].includes(intent) && short && ETA_QUESTION.test(text) && !ROUTE_QUESTION.test(text))
+    return recentWaybill(state, now);
+  return undefined;
+}
 
 function carrierName(locale: Locale, code: string): string {
   const names = CARRIER_NAMES[code as CarrierCode];
@@ -94,7 +136,9 @@ export class TrackFlow implements Flow {
     const entity = waybills[0];
     if (entity) return this.answer(context, entity.value, text, entity.carriers);
     if (RECENT.test(text.trim())) return this.recent(context);
-    if (info.state.lastWaybill && REFERS_BACK.test(text)) return this.answer(context, info.state.lastWaybill, text);
+    // A follow-up about the parcel just shown gets its status and arrival, not the whole card again.
+    const last = refersToLastParcel(info.state, text, this.now(), "track");
+    if (last) return this.answer(context, last, text, undefined, undefined, true);
     const attempt = parsed.entities.some((e) => e.type === "phone") ? undefined : waybillAttempt(text);
     if (attempt) return this.answer(context, attempt, text);
     await this.askWaybill(context);
@@ -178,9 +222,11 @@ export class TrackFlow implements Flow {
     text: string,
     carriers?: readonly string[],
     chosen?: string,
+    brief = false,
   ): Promise<void> {
     const info = turnInfo(context);
     info.state.lastWaybill = waybill;
+    info.state.lastWaybillAt = this.now().toISOString();
     const named = chosen ?? findCarrierMention(normaliseText(text));
     const candidates = carriers?.length ? carriers : detectCarriers(waybill);
     const { results, degraded } = await this.tracking.lookup(waybill, {
@@ -204,7 +250,7 @@ export class TrackFlow implements Flow {
       );
       return;
     }
-    await this.show(context, only, text, degraded);
+    await this.show(context, only, text, degraded, brief);
   }
 
   /**
@@ -273,6 +319,7 @@ export class TrackFlow implements Flow {
       );
 
     info.state.lastWaybill = shown[0]!.value;
+    info.state.lastWaybillAt = now.toISOString();
     // "我要投诉" next pre-fills the one parcel in trouble; with several, the customer picks one first.
     const [onlyTrouble] = troubled;
     info.state.suggestedComplaint =
@@ -301,7 +348,14 @@ export class TrackFlow implements Flow {
     }
   }
 
-  private async show(context: TurnContext, r: TrackingResult, text: string, degraded: boolean): Promise<void> {
+  /** The tracking card; `brief` (a follow-up about the parcel just shown): the latest event only. */
+  private async show(
+    context: TurnContext,
+    r: TrackingResult,
+    text: string,
+    degraded: boolean,
+    brief = false,
+  ): Promise<void> {
     const info = turnInfo(context);
     const { locale } = info;
     const latest = r.events[0];
@@ -318,7 +372,7 @@ export class TrackFlow implements Flow {
     );
     if (r.events.length) {
       lines.push(tt(locale, "eventsHeader"));
-      for (const e of r.events.slice(0, 3)) {
+      for (const e of r.events.slice(0, brief ? 1 : 3)) {
         lines.push(tt(locale, "eventLine", { time: formatTime(e.time), text: e.description }));
       }
     }
