@@ -307,7 +307,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       articles: () => knowledge.current(),
       ...(opts.now ? { now: opts.now } : {}),
     }),
-    new ProgressFlow({ tickets, customerPhone }),
+    new ProgressFlow({ tickets, customerPhone, ...(opts.now ? { now: opts.now } : {}) }),
     new SurveyFlow(surveys),
     new KnowledgeFlow({ kb: knowledge, feedback }),
     new SuggestionFlow({ feedback }),

@@ -19,6 +19,8 @@ export interface DialogState {
    * flow pre-fills the category and waybill from it when the customer accepts.
    */
   suggestedComplaint?: { category: string; waybill?: string | undefined; at: string } | undefined;
+  /** The ticket whose progress was shown last, and when (ISO): "能快点吗" next chases it. */
+  lastTicket?: { number: string; at: string } | undefined;
   /**
    * The choices the bot's last reply offered (their values): on text channels they are shown
    * numbered, and a reply that is just a number picks one.

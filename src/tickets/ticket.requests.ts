@@ -5,6 +5,9 @@ import type { TicketQueries } from "./ticket.queries.js";
 import { type Actor, type BotComplaint, DAY, TicketCore, type TicketDeps, type TicketDetail } from "./ticket.shared.js";
 import { URGE_JOIN_MS } from "./ticket-types.js";
 
+/** A customer's chases of one ticket within this window are one event (1 hour). */
+export const CHASE_EVENT_MS = 60 * 60_000;
+
 /**
  * What the bot opens (issue 15): complaints and service requests from the chat, a second 催件
  * joining the first, a pickup cancelled by the customer, the customer's answer to a proposal.
@@ -162,6 +165,32 @@ export class TicketRequests extends TicketCore {
     });
     await this.publish("ticket.updated", t.id, "proposal_declined");
     return { number: t.number, text: rt(locale, "notice.declined", { number: t.number, amount }) };
+  }
+
+  /**
+   * The customer chased their open ticket from the chat ("能快点吗" right after its progress):
+   * an `urge` event (the console shows 客户催办) and a live update for the agents, at most one event
+   * per ticket per {@link CHASE_EVENT_MS} so a customer pressing again does not flood the timeline.
+   * The caller checks the customer may see the ticket. Returns the ticket and whether this chase was
+   * recorded (false: closed, or chased within the last hour); undefined for an unknown number.
+   */
+  async chase(number: string, customerId: string): Promise<{ ticket: TicketDetail; recorded: boolean } | undefined> {
+    const t = await this.db.ticket.findUnique({ where: { number }, select: { id: true, status: true } });
+    if (!t) return undefined;
+    const open = ["new", "open", "pending_customer"].includes(t.status);
+    const recent =
+      open &&
+      (await this.db.ticketEvent.findFirst({
+        where: { ticketId: t.id, type: "urge", at: { gte: new Date(this.now().getTime() - CHASE_EVENT_MS) } },
+        select: { id: true },
+      }));
+    if (open && !recent) {
+      await this.db.ticketEvent.create({
+        data: { ticketId: t.id, at: this.now(), actorType: "customer", actorId: customerId, type: "urge" },
+      });
+      await this.publish("ticket.updated", t.id, "urge");
+    }
+    return { ticket: await this.queries.detailById(t.id), recorded: open && !recent };
   }
 
   /**

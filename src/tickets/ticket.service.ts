@@ -107,6 +107,11 @@ export class TicketService {
     return this.requests.answerProposal(...a);
   }
 
+  /** The customer chased their open ticket from the chat: see {@link TicketRequests.chase}. */
+  chase(...a: Parameters<TicketRequests["chase"]>): ReturnType<TicketRequests["chase"]> {
+    return this.requests.chase(...a);
+  }
+
   /** Gives a new, unassigned ticket to the best online agent of its group (see pickAssignee). */
   autoAssign(...a: Parameters<TicketLifecycle["autoAssign"]>): ReturnType<TicketLifecycle["autoAssign"]> {
     return this.lifecycle.autoAssign(...a);

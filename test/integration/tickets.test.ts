@@ -273,6 +273,28 @@ describe.each(DB_KINDS)("complaints become tickets on %s", (kind) => {
     expect(probe[0]!.text).toContain("没有找到");
   });
 
+  it("能快点吗 right after the progress chases the ticket: agents see 客户催办 once an hour; after a parcel lookup it is a 催件", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("我要投诉，快递员态度很差，骂人，单号JT0012345678902，电话13500006667");
+    const opened = await chat.say("确认提交");
+    const number = TICKET_NUMBER.exec(opened[0]!.text)![0];
+    const before = await chat.say("能快点吗");
+    // Without the progress shown first it is not a chase.
+    expect(before[0]!.text).not.toContain("已为您催促");
+    await chat.say("投诉进度");
+    const chased = await chat.say("能快点吗");
+    expect(chased[0]!.text).toContain(`已为您催促：工单 ${number}`);
+    expect(chased[0]!.text).toMatch(/还有\d+小时/);
+    const again = await chat.say("帮我催一下");
+    expect(again[0]!.text).toContain("已经提醒过处理人员了");
+    const row = await ticket(number);
+    expect(row.events.filter((e) => e.type === "urge")).toHaveLength(1);
+    // A parcel looked up after the progress is what "催一下" is about next.
+    await chat.say("SF1438829301576");
+    const urge = await chat.say("帮我催一下");
+    expect(urge[0]!.text).toContain("请确认催件信息");
+  });
+
   it("routes, prioritises and scopes tickets; bad input is a 400 with a code", async () => {
     let res: ApiResult<unknown> = await api<TicketJson>(t.baseUrl, "POST", "/api/tickets", wang.token, {
       category: "LOSS",

@@ -41,6 +41,8 @@ const zh = {
   "progress.notFound": "没有找到工单 {number}，请核对工单号（格式如 202611-00042）。",
   "progress.line": "工单 {number}（{category}）：{status}，由{group}负责。{time}",
   "progress.header": "您最近的投诉：",
+  "progress.chased": "已为您催促：工单 {number} 的处理人员已收到提醒，会尽快处理。{time}",
+  "progress.chasedAgain": "已经提醒过处理人员了，工单 {number} 正在加紧处理。{time}",
   "status.new": "已受理，等待客服处理",
   "status.open": "处理中",
   "status.pending_customer": "等待您补充信息",
@@ -98,6 +100,9 @@ const en: Record<ComplaintTextKey, string> = {
   "progress.notFound": "I couldn't find ticket {number}. Please check the number (it looks like 202611-00042).",
   "progress.line": "Ticket {number} ({category}): {status}, handled by {group}. {time}",
   "progress.header": "Your recent complaints:",
+  "progress.chased":
+    "Done: the person handling ticket {number} has been reminded and will deal with it as soon as possible. {time}",
+  "progress.chasedAgain": "The person handling ticket {number} has already been reminded and is on it. {time}",
   "status.new": "received, waiting for an agent",
   "status.open": "being handled",
   "status.pending_customer": "waiting for information from you",

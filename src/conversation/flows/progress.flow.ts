@@ -10,10 +10,17 @@ import { type TurnInfo, turnInfo } from "../turn-state.js";
 import { ct } from "./complaint.texts.js";
 
 export interface ProgressFlowDeps {
-  tickets: Pick<TicketService, "byNumber" | "forCustomer" | "groupNames">;
+  tickets: Pick<TicketService, "byNumber" | "forCustomer" | "groupNames" | "chase">;
   customerPhone(customerId: string): Promise<string | null>;
   now?: () => Date;
 }
+
+/** How long after its progress was shown "能快点吗" is about that ticket (30 min). */
+const RECENT_TICKET_MS = 30 * 60_000;
+/** "能快点吗", "帮我催一下", "怎么还没人处理", "hurry up": the customer presses for their ticket. */
+const CHASE_RE =
+  /^(请|麻烦|能不能|能否|可以|可不可以|帮我)?.{0,3}(快点|快一点|快些|尽快|抓紧|赶紧|加急|加快|催(一下|一催|催|办)?)|怎么还没(人)?(处理|回复|联系|解决|动静)|还要等多久|到底(什么时候|啥时候)(处理|解决)|hurry|faster|speed (it|this) up|\basap\b|any (update|news)/i;
+const CHASE_MAX_GRAPHEMES = 24;
 
 /**
  * 投诉进度: status, owner group and time left, in one message. A ticket number is answered
@@ -41,6 +48,7 @@ export class ProgressFlow implements Flow {
         await context.sendActivity(reply(ct(locale, "progress.notFound", { number })));
         return;
       }
+      this.remember(info, ticket.number);
       await context.sendActivity(reply(this.line(ticket, groups, locale)));
       return;
     }
@@ -49,10 +57,47 @@ export class ProgressFlow implements Flow {
       await context.sendActivity(reply(ct(locale, "progress.none"), mainMenu(locale)));
       return;
     }
+    if (mine.length === 1) this.remember(info, (mine[0] as TicketDetail).number);
     const lines = mine.map((t) => this.line(t, groups, locale));
     await context.sendActivity(
       reply(lines.length === 1 ? (lines[0] as string) : [ct(locale, "progress.header"), ...lines].join("\n")),
     );
+  }
+
+  /**
+   * "能快点吗" right after a ticket's progress was shown (and no parcel shown since): the
+   * ticket is chased — the agents see 客户催办 live — and the customer is told so with the time left.
+   */
+  async claim(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
+    const info = turnInfo(context);
+    const last = info.state.lastTicket;
+    if (!last || !CHASE_RE.test(text.trim())) return false;
+    if ([...new Intl.Segmenter("zh", { granularity: "grapheme" }).segment(text.trim())].length > CHASE_MAX_GRAPHEMES)
+      return false;
+    if (parsed.entities.some((e) => e.type === "waybill" || e.type === "ticket_number")) return false;
+    const shownAt = Date.parse(last.at);
+    const age = this.now().getTime() - shownAt;
+    if (!(age >= 0 && age < RECENT_TICKET_MS)) return false;
+    // A parcel looked up after the ticket is what "催一下" is about (a 催件).
+    if (info.state.lastWaybillAt && Date.parse(info.state.lastWaybillAt) > shownAt) return false;
+    const chased = await this.deps.tickets.chase(last.number, info.customerId);
+    if (!chased) return false;
+    const { ticket, recorded } = chased;
+    const { locale } = info;
+    info.state.flow = undefined;
+    if (ticket.status === "resolved" || ticket.status === "closed") {
+      await context.sendActivity(reply(this.line(ticket, await this.deps.tickets.groupNames(), locale)));
+      return true;
+    }
+    const key = recorded ? "progress.chased" : "progress.chasedAgain";
+    await context.sendActivity(
+      reply(ct(locale, key, { number: ticket.number, time: this.timeText(ticket, locale) }).trim()),
+    );
+    return true;
+  }
+
+  private remember(info: TurnInfo, number: string): void {
+    info.state.lastTicket = { number, at: this.now().toISOString() };
   }
 
   /** The same customer, one who joined it, or the same phone number (the customer wrote on another channel). */
