@@ -4,7 +4,7 @@
  *                                 issue 16 — then corpus/test.jsonl AND corpus/hard.jsonl) + k-fold CV + timing
  * npm run nlu -- compare          cross-validated comparison of classifiers
  * npm run nlu -- errors [file]    misclassified examples
- * npm run nlu -- build            train and write the model cache (intents/.model-cache/model.json); run by postinstall
+ * npm run nlu -- build            train and write the model cache (intents/.model-cache/model.bin); run by postinstall
  */
 const t0 = performance.now();
 const { createNlu, nluLoadInfo } = await import("./index.js");

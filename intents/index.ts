@@ -12,7 +12,7 @@ let instance: Nlu | undefined;
 let loadInfo: Omit<LoadedModel, "nlu"> | undefined;
 
 /**
- * The engine, memoised. Synchronous: loads the weights from `intents/.model-cache/model.json`
+ * The engine, memoised. Synchronous: loads the weights from `intents/.model-cache/model.bin`
  * when its key (corpus + code hash) matches, otherwise trains from intents/corpus (~0.5 s) and
  * rewrites the cache (best effort). `npm run nlu -- build` pre-builds the cache.
  */

@@ -72,6 +72,21 @@ export function deniesComplaintThenAsks(norm: string): boolean {
   return QUESTION_RE.test(rest) && !GRIEVANCE_RE.test(rest);
 }
 
+// An explicit request for compensation is a claim request, whatever went wrong (convention of issue 16,
+// intents/README.md "Labelling conventions", from domain.md "Service requests and claims": 理赔 is something
+// the customer wants done, with the loss/damage as its kind). Not when it is a question (how much, can I),
+// about a claim already made (拖/还没/进度/被拒/只赔/说好…: AFTER_SALES or progress), or said together with
+// "I want to complain".
+const ASKS_COMPENSATION =
+  /(我要|我想|申请|要求|请|帮我|给我|必须|马上|你们要|你们得|要你哋|要)[^，,。.!！?？\s]{0,4}(理赔|赔偿|索赔|赔付|赔钱|赔)|赔我|赔钱|\b(i want|i'd like|i would like|please)\b.{0,30}\b(compensat|claim|refund|money back)|\b(compensate me|pay me back)\b/;
+const NOT_A_CLAIM_ASK =
+  /吗|么|怎么|多少|几|如何|能不能|可不可以|是不是|[?？]|有没有|还没|拖|一直|进度|到账|审核|结果|被拒|拒绝|只赔|只给|只肯|太低|说好|答应|承诺的赔|上次|之前|(?<![不别])投诉|\b(how|what|when|can i|could i|complain\w*|promised|still|status|update|rejected|ago)\b/;
+
+/** "快递丢了，要求赔偿" / "lost my parcel, pay me back": the customer asks to be compensated (→ claim). */
+export function asksForCompensation(norm: string): boolean {
+  return ASKS_COMPENSATION.test(norm) && !NOT_A_CLAIM_ASK.test(norm);
+}
+
 // "显示本人签收，不是我签的 / 谁签的": a false or careless signature is a delivery-service matter
 // (快递市场管理办法 Art. 28), not the tracking information the words "物流显示" suggest. A plain
 // "显示签收但没收到" is a loss (SHOWN_DELIVERED below).

@@ -4,7 +4,6 @@ import { endianness } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadTrainingCorpus } from "./corpus.loader.js";
-import type { ClassifierSnapshot, VectoriserSnapshot } from "./linear.classifier.js";
 import { LinearNlu, type NluSnapshot } from "./nlu.engine.js";
 import { exportCharMap, installCharMap, warmNormaliser } from "./text.normaliser.js";
 
@@ -22,13 +21,13 @@ import { exportCharMap, installCharMap, warmNormaliser } from "./text.normaliser
  * Bump MODEL_FORMAT_VERSION when the file layout or the meaning of the weights changes in a way
  * the hashed sources would not show.
  */
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
 
 /** Default location; `NLU_MODEL_CACHE=<path>` overrides it, `NLU_MODEL_CACHE=off` disables the cache. */
 export function defaultCacheFile(): string | undefined {
   const env = process.env.NLU_MODEL_CACHE;
   if (env === "off" || env === "0" || env === "false") return undefined;
-  return env || fileURLToPath(new URL("./.model-cache/model.json", import.meta.url));
+  return env || fileURLToPath(new URL("./.model-cache/model.bin", import.meta.url));
 }
 
 const HERE = new URL("./", import.meta.url);
@@ -107,96 +106,144 @@ export function computeCacheKey(): string {
   return h.digest("hex");
 }
 
-// ---- serialisation: weights as base64 of little-endian Float32 arrays, vocab as one string array ----
+// ---- serialisation (format 2): one binary file ----
+// "KDNLU\0v2" magic (8 bytes) · u32 LE header length · header JSON (format, key, endianness, createdAt,
+// shapes, section table) · zero padding to a multiple of 8 · the sections: Float32/Uint16 arrays as raw
+// bytes in the host's byte order (checked against `endianness`), each vocabulary as its tokens in UTF-8
+// joined by NUL. Format 1 (JSON with base64 arrays, ~4.6 MB) spent most of the load in reading the text,
+// JSON.parse and base64-decoding; here the arrays are views on the file's bytes and each vocabulary is one
+// UTF-8 decode and a split.
 
-interface FileVectoriser {
-  vocab: string[];
-  idf: string;
-}
-interface FileClassifier {
-  nFeatures: number;
-  nClasses: number;
-  loss: "softmax" | "hinge";
-  w: string;
-  b: string;
-}
-interface CacheFile {
+const MAGIC = Buffer.from("KDNLU\0v2", "latin1");
+const SEP = "\0";
+
+type SectionName =
+  | "charMap"
+  | "vec.vocab"
+  | "vec.idf"
+  | "intent.w"
+  | "intent.b"
+  | "catVec.vocab"
+  | "catVec.idf"
+  | "category.w"
+  | "category.b";
+
+interface CacheHeader {
   format: number;
   key: string;
   endianness: string;
   createdAt: string;
-  /** text.normaliser's traditional→simplified table (Uint16 pairs, base64). */
-  charMap: string;
-  vec: FileVectoriser;
-  intent: FileClassifier;
-  catVec: FileVectoriser;
-  category: FileClassifier;
+  intent: { nFeatures: number; nClasses: number; loss: "softmax" | "hinge" };
+  category: { nFeatures: number; nClasses: number; loss: "softmax" | "hinge" };
+  /** Byte offset (from the start of the data, a multiple of 8) and length of each section. */
+  sections: Record<SectionName, [number, number]>;
 }
 
-function u16ToB64(a: Uint16Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+function bytesOf(a: Float32Array | Uint16Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
-function b64ToU16(s: string): Uint16Array {
-  const buf = Buffer.from(s, "base64");
-  if (buf.byteLength % 4 !== 0) throw new Error("bad char map");
-  const out = new Uint16Array(buf.byteLength / 2);
-  new Uint8Array(out.buffer).set(buf);
-  return out;
+function vocabBytes(vocab: readonly string[]): Buffer {
+  for (const t of vocab) if (t.includes(SEP)) throw new Error("vocabulary token contains NUL");
+  return Buffer.from(vocab.join(SEP), "utf8");
 }
 
-function f32ToB64(a: Float32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
-}
-
-function b64ToF32(s: string): Float32Array {
-  const buf = Buffer.from(s, "base64");
-  if (buf.byteLength % 4 !== 0) throw new Error("bad float array");
-  // Copy: a decoded Buffer may sit at an unaligned offset in Node's pool.
-  const out = new Float32Array(buf.byteLength / 4);
-  new Uint8Array(out.buffer).set(buf);
-  return out;
-}
-
-const vecToFile = (v: VectoriserSnapshot): FileVectoriser => ({ vocab: v.vocab, idf: f32ToB64(v.idf) });
-const vecFromFile = (v: FileVectoriser): VectoriserSnapshot => ({ vocab: v.vocab, idf: b64ToF32(v.idf) });
-const clsToFile = (c: ClassifierSnapshot): FileClassifier => ({ ...c, w: f32ToB64(c.w), b: f32ToB64(c.b) });
-const clsFromFile = (c: FileClassifier): ClassifierSnapshot => ({ ...c, w: b64ToF32(c.w), b: b64ToF32(c.b) });
-
-export function serialiseModel(nlu: LinearNlu, key: string): string {
+export function serialiseModel(nlu: LinearNlu, key: string): Buffer {
   const s = nlu.snapshot();
-  const file: CacheFile = {
+  const parts: [SectionName, Buffer][] = [
+    ["charMap", bytesOf(exportCharMap())],
+    ["vec.vocab", vocabBytes(s.vec.vocab)],
+    ["vec.idf", bytesOf(s.vec.idf)],
+    ["intent.w", bytesOf(s.intent.w)],
+    ["intent.b", bytesOf(s.intent.b)],
+    ["catVec.vocab", vocabBytes(s.catVec.vocab)],
+    ["catVec.idf", bytesOf(s.catVec.idf)],
+    ["category.w", bytesOf(s.category.w)],
+    ["category.b", bytesOf(s.category.b)],
+  ];
+  const sections = {} as Record<SectionName, [number, number]>;
+  const chunks: Buffer[] = [];
+  let off = 0;
+  for (const [name, buf] of parts) {
+    sections[name] = [off, buf.byteLength];
+    chunks.push(buf);
+    const pad = (8 - (buf.byteLength % 8)) % 8;
+    if (pad) chunks.push(Buffer.alloc(pad));
+    off += buf.byteLength + pad;
+  }
+  const header: CacheHeader = {
     format: MODEL_FORMAT_VERSION,
     key,
     endianness: endianness(),
     createdAt: new Date().toISOString(),
-    charMap: u16ToB64(exportCharMap()),
-    vec: vecToFile(s.vec),
-    intent: clsToFile(s.intent),
-    catVec: vecToFile(s.catVec),
-    category: clsToFile(s.category),
+    intent: { nFeatures: s.intent.nFeatures, nClasses: s.intent.nClasses, loss: s.intent.loss },
+    category: { nFeatures: s.category.nFeatures, nClasses: s.category.nClasses, loss: s.category.loss },
+    sections,
   };
-  return JSON.stringify(file);
+  const json = Buffer.from(JSON.stringify(header), "utf8");
+  const lead = MAGIC.byteLength + 4 + json.byteLength;
+  const headPad = (8 - (lead % 8)) % 8;
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(json.byteLength + headPad);
+  // The header's length counts its padding (spaces, valid JSON whitespace), so data starts at a multiple of 8.
+  return Buffer.concat([MAGIC, len, json, Buffer.alloc(headPad, 0x20), ...chunks]);
+}
+
+/** The header of a cache file's content, or undefined if it is not one (wrong magic, truncated, bad JSON). */
+export function readCacheHeader(content: Uint8Array): CacheHeader | undefined {
+  try {
+    const buf = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    if (buf.byteLength < MAGIC.byteLength + 4 || !buf.subarray(0, MAGIC.byteLength).equals(MAGIC)) return undefined;
+    const n = buf.readUInt32LE(MAGIC.byteLength);
+    const start = MAGIC.byteLength + 4;
+    if (start + n > buf.byteLength) return undefined;
+    return JSON.parse(buf.toString("utf8", start, start + n)) as CacheHeader;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * The model in `content` if it was written for `key` (and this format/endianness), else undefined.
  * On success the cached normaliser table is installed too (a no-op if one is already built).
  */
-export function deserialiseModel(content: string, key: string): LinearNlu | undefined {
+export function deserialiseModel(content: Uint8Array, key: string): LinearNlu | undefined {
   try {
-    const f = JSON.parse(content) as Partial<CacheFile>;
-    if (f.format !== MODEL_FORMAT_VERSION || f.key !== key || f.endianness !== endianness()) return undefined;
-    if (!f.vec || !f.intent || !f.catVec || !f.category || typeof f.charMap !== "string") return undefined;
+    const h = readCacheHeader(content);
+    if (!h || h.format !== MODEL_FORMAT_VERSION || h.key !== key || h.endianness !== endianness()) return undefined;
+    const buf = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    const base = MAGIC.byteLength + 4 + buf.readUInt32LE(MAGIC.byteLength);
+    const section = (name: SectionName): Buffer => {
+      const [off, len] = h.sections[name];
+      if (!Number.isInteger(off) || !Number.isInteger(len) || off < 0 || len < 0 || base + off + len > buf.byteLength)
+        throw new Error(`bad section ${name}`);
+      return buf.subarray(base + off, base + off + len);
+    };
+    // Views on the file's bytes when they are aligned (a whole-file read is), else copies.
+    const f32 = (name: SectionName): Float32Array => {
+      const b = section(name);
+      if (b.byteLength % 4 !== 0) throw new Error(`bad float array ${name}`);
+      if (b.byteOffset % 4 === 0) return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+      const out = new Float32Array(b.byteLength / 4);
+      new Uint8Array(out.buffer).set(b);
+      return out;
+    };
+    const vocab = (name: SectionName): string[] => {
+      const b = section(name);
+      return b.byteLength ? b.toString("utf8").split(SEP) : [];
+    };
+    const cm = section("charMap");
+    if (cm.byteLength % 4 !== 0) return undefined;
+    const pairs = new Uint16Array(cm.byteLength / 2);
+    new Uint8Array(pairs.buffer).set(cm);
+    if (pairs.length < 2000) return undefined; // an empty/truncated table would silently break traditional input
     const snap: NluSnapshot = {
-      vec: vecFromFile(f.vec),
-      intent: clsFromFile(f.intent),
-      catVec: vecFromFile(f.catVec),
-      category: clsFromFile(f.category),
+      vec: { vocab: vocab("vec.vocab"), idf: f32("vec.idf") },
+      intent: { ...h.intent, w: f32("intent.w"), b: f32("intent.b") },
+      catVec: { vocab: vocab("catVec.vocab"), idf: f32("catVec.idf") },
+      category: { ...h.category, w: f32("category.w"), b: f32("category.b") },
     };
     const nlu = LinearNlu.fromSnapshot(snap);
-    const pairs = b64ToU16(f.charMap);
-    if (pairs.length < 2000) return undefined; // an empty/truncated table would silently break traditional input
     installCharMap(pairs);
     return nlu;
   } catch {
@@ -205,9 +252,9 @@ export function deserialiseModel(content: string, key: string): LinearNlu | unde
 }
 
 export function readCachedModel(file: string, key: string): LinearNlu | undefined {
-  let content: string;
+  let content: Buffer;
   try {
-    content = readFileSync(file, "utf8");
+    content = readFileSync(file);
   } catch {
     return undefined;
   }

@@ -2,7 +2,13 @@ import type { Example } from "./corpus.loader.js";
 import { EmbeddingBagClassifier, type EmbeddingTrainOptions } from "./embedding.classifier.js";
 import { extractFromNormalised } from "./entity.extractor.js";
 import { featureTokens, toUnits } from "./feature.tokeniser.js";
-import { categoryRule, deniesComplaintThenAsks, praisesPersonThenFault, ruleDecision } from "./intent.rules.js";
+import {
+  asksForCompensation,
+  categoryRule,
+  deniesComplaintThenAsks,
+  praisesPersonThenFault,
+  ruleDecision,
+} from "./intent.rules.js";
 import {
   type ClassifierSnapshot,
   LinearClassifier,
@@ -163,6 +169,19 @@ export class LinearNlu implements Nlu {
       const ci = INTENTS.indexOf("complaint");
       const rest = 1 - probs[ci]!;
       if (rest > 1e-9) for (let c = 0; c < probs.length; c++) probs[c] = c === ci ? 0 : probs[c]! / rest;
+    }
+
+    if (!this.noRules) {
+      // An explicit request for compensation that the model reads as a complaint is a claim: the
+      // complaint's share moves to `claim` (the model was sure it is one of the two).
+      const ci = INTENTS.indexOf("complaint");
+      const cl = INTENTS.indexOf("claim");
+      let top = 0;
+      for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[top]!) top = c;
+      if (top === ci && asksForCompensation(head)) {
+        probs[cl] = probs[cl]! + probs[ci]!;
+        probs[ci] = 0;
+      }
     }
 
     let ranked: ScoredIntent[] = INTENTS.map((name, i) => ({ name, confidence: probs[i]! }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normaliseText } from "../../../intents/index.js";
 import {
+  asksForCompensation,
   categoryRule,
   deniesComplaintThenAsks,
   praisesPersonThenFault,
@@ -174,5 +175,32 @@ describe("deniesComplaintThenAsks", () => {
     ["运费多少", false],
   ] as [string, boolean][])("%s → %s", (text, yes) => {
     expect(deniesComplaintThenAsks(normaliseText(text))).toBe(yes);
+  });
+});
+
+describe("asksForCompensation (an explicit request for compensation is a claim, intents/README.md)", () => {
+  it.each([
+    ["物流显示丢件了，我要理赔", true],
+    ["快递丢了，要求赔偿", true],
+    ["包裹丢失，要求按价赔偿", true],
+    ["你们把我快递弄丢了，赔钱", true],
+    ["延误三天了，我要延误赔付", true],
+    ["件唔見咗，要你哋賠", true],
+    ["lost my parcel, pay me back", true],
+    ["the box never came, I want compensation", true],
+    // questions about compensation
+    ["丢件了没保价的话赔多少钱", false],
+    ["快递丢了能要求赔偿吗", false],
+    ["晚到几天能不能申请赔偿", false],
+    ["what's the compensation if my parcel is lost", false],
+    // a claim already made, and grievances that only mention it
+    ["理赔申请交上去一个月了，一直拖着不处理", false],
+    ["说好的赔偿款呢，还没到账", false],
+    ["丢件了你们赔不赔", false],
+    ["价值五千的衣服寄丢了，网点只肯赔一千", false],
+    ["I want to complain, you lost my parcel and I want compensation", false],
+    ["快递丢了，我要投诉，还要赔偿", false],
+  ])("%s → %s", (text, expected) => {
+    expect(asksForCompensation(normaliseText(text))).toBe(expected);
   });
 });

@@ -9,6 +9,7 @@ import {
   loadOrTrainModel,
   MODEL_FORMAT_VERSION,
   readCachedModel,
+  readCacheHeader,
   serialiseModel,
   writeCachedModel,
 } from "../../../intents/model.cache.js";
@@ -37,7 +38,7 @@ function sampleTexts(): string[] {
 
 describe("model cache", () => {
   it("a model loaded from the cache parses exactly like the freshly trained one", () => {
-    const file = join(dir, "same", "model.json");
+    const file = join(dir, "same", "model.bin");
     expect(writeCachedModel(file, key, fresh)).toBe(true);
     const cached = readCachedModel(file, key);
     expect(cached).toBeDefined();
@@ -50,25 +51,40 @@ describe("model cache", () => {
 
   it("ignores a cache written for another key or format, and corrupt files", () => {
     const content = serialiseModel(fresh, "some-older-corpus");
+    expect(deserialiseModel(content, "some-older-corpus")).toBeDefined();
     expect(deserialiseModel(content, key)).toBeUndefined();
-    expect(
-      deserialiseModel(
-        content.replace(`"format":${MODEL_FORMAT_VERSION}`, `"format":${MODEL_FORMAT_VERSION + 1}`),
-        "some-older-corpus",
-      ),
-    ).toBeUndefined();
-    expect(deserialiseModel(content.slice(0, content.length / 2), "some-older-corpus")).toBeUndefined();
-    expect(deserialiseModel("not json", key)).toBeUndefined();
-    expect(readCachedModel(join(dir, "missing.json"), key)).toBeUndefined();
+    // Another format number in the header (same length, so the layout stays valid).
+    const text = content.toString("latin1");
+    const other = Buffer.from(
+      text.replace(`"format":${MODEL_FORMAT_VERSION}`, `"format":${MODEL_FORMAT_VERSION + 1}`),
+      "latin1",
+    );
+    expect(other.byteLength).toBe(content.byteLength);
+    expect(deserialiseModel(other, "some-older-corpus")).toBeUndefined();
+    expect(deserialiseModel(content.subarray(0, content.byteLength / 2), "some-older-corpus")).toBeUndefined();
+    expect(deserialiseModel(content.subarray(0, 20), "some-older-corpus")).toBeUndefined();
+    expect(deserialiseModel(Buffer.from("not a model"), key)).toBeUndefined();
+    // A format-1 file (JSON) is not read as a model.
+    expect(deserialiseModel(Buffer.from(JSON.stringify({ format: 1, key })), key)).toBeUndefined();
+    expect(readCachedModel(join(dir, "missing.bin"), key)).toBeUndefined();
+  });
+
+  it("the arrays are read at any alignment of the file's bytes", () => {
+    const content = serialiseModel(fresh, key);
+    const shifted = Buffer.alloc(content.byteLength + 1);
+    content.copy(shifted, 1);
+    const m = deserialiseModel(shifted.subarray(1), key);
+    expect(m).toBeDefined();
+    for (const t of sampleTexts().slice(0, 100)) expect(m!.parse(t)).toEqual(fresh.parse(t));
   });
 
   it("a stale cache file is retrained and replaced, then used", () => {
-    const file = join(dir, "stale", "model.json");
+    const file = join(dir, "stale", "model.bin");
     expect(writeCachedModel(file, "stale-key", fresh)).toBe(true);
     const first = loadOrTrainModel({ file });
     expect(first.source).toBe("trained");
     expect(first.written).toBe(true);
-    expect((JSON.parse(readFileSync(file, "utf8")) as { key: string }).key).toBe(key);
+    expect(readCacheHeader(readFileSync(file))?.key).toBe(key);
     const second = loadOrTrainModel({ file });
     expect(second.source).toBe("cache");
     expect(second.nlu.parse("显示已签收但是我根本没收到")).toEqual(fresh.parse("显示已签收但是我根本没收到"));
@@ -79,8 +95,8 @@ describe("model cache", () => {
     const blocker = join(dir, "a-file");
     writeFileSync(blocker, "x");
     // The parent "directory" is a regular file: mkdir and write fail.
-    expect(writeCachedModel(join(blocker, "model.json"), key, fresh)).toBe(false);
-    expect(readCachedModel(join(blocker, "model.json"), key)).toBeUndefined();
+    expect(writeCachedModel(join(blocker, "model.bin"), key, fresh)).toBe(false);
+    expect(readCachedModel(join(blocker, "model.bin"), key)).toBeUndefined();
   });
 
   it("the key depends on the corpus content and is stable", () => {
