@@ -94,7 +94,9 @@ describe("complaint category", () => {
     expect(r.category!.confidence).toBeGreaterThan(0.3);
   });
   it("praise for the person, then a fault: the fault's category, not STAFF_ATTITUDE (which the model says)", () => {
-    const text = "客服态度不错，但是件到现在还没送到";
+    // (The model alone reads the example as STAFF_ATTITUDE; it changes with the corpus — "客服态度不错，但是件到现在还没送到"
+    // became DELAY on the model alone after issue 16 session 9's lines.)
+    const text = "快递员态度挺好的，就是件一直没送到";
     expect(LinearNlu.train(loadTrainingCorpus(), { noRules: true }).parse(text).category?.code).toBe("STAFF_ATTITUDE");
     const r = nlu.parse(text);
     expect(r.intent.name).toBe("complaint");
