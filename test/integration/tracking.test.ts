@@ -193,6 +193,20 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     const state = await dialogState(t, chat);
     expect(state.suggestedComplaint).toMatchObject({ category: "DELAY", waybill: "SF1438829301590" });
     expect(state.lastWaybill).toBe("SF1438829301590");
+    // "好的" to the offer takes it: the delay complaint for that parcel, not "不客气" or "not sure".
+    const [taken] = await chat.say("好的");
+    expect(taken!.text).toContain("登记“延误”投诉");
+    const en = await WebchatClient.open(t.baseUrl, "en");
+    await en.say("SF1438829301590");
+    const [yes] = await en.say("yes please");
+    expect(yes!.text).toMatch(/delay/i);
+    expect(yes!.text).not.toMatch(/not sure/i);
+    // Once the conversation has moved on, "好的" is only an acknowledgement.
+    const later = await WebchatClient.open(t.baseUrl);
+    await later.say("SF1438829301590");
+    await later.say("运费怎么算");
+    const [ok] = await later.say("好的");
+    expect(ok!.text).not.toContain("投诉");
   });
 
   it("flags a parcel stuck for 48 h, and signed-but-not-received as a delivery-service problem", async () => {

@@ -11,6 +11,7 @@ import { type DialogState, turnInfo } from "../turn-state.js";
 import { CANCEL_RE, CONFIRM_RE, ct, EDIT_RE, NO_WAYBILL_RE } from "./complaint.texts.js";
 import { leavesIntake, phoneIn, summaryReplies } from "./intake.js";
 import { waybillAttempt } from "./track.flow.js";
+import { tt } from "./track.texts.js";
 
 export interface ComplaintFlowDeps {
   tickets: Pick<TicketService, "openFromBot">;
@@ -93,6 +94,11 @@ export function matchCategory(text: string): string | undefined {
  * ticket (idempotent per inbound message) and answers with the number and the promised
  * times. "算了/取消" cancels at any step; "修改" changes an answer.
  */
+/** A yes to the bot's offer: "好的", "要", "可以，帮我登记一下", "麻烦了", "yes please", "sure". */
+const YES =
+  "(好的?|好吧|好呀|好啊|嗯+|是的?|对的?|要的?|需要|可以|行|麻烦(你|您)?了?|登记吧|投诉吧|帮我(登记|投诉|处理|催查)(一下)?|yes|yeah|yep|sure|ok(ay)?|please( do)?|go ahead|do it)";
+const ACCEPTS_OFFER = new RegExp(`^${YES}([，,。.!！\\s]*${YES})*[。.!！~～]*$`, "i");
+
 export class ComplaintFlow implements Flow {
   readonly name = FLOW;
   readonly intents = ["complaint"] as const;
@@ -100,6 +106,20 @@ export class ComplaintFlow implements Flow {
 
   constructor(private readonly deps: ComplaintFlowDeps) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * "好的" / "可以，帮我登记一下" / "yes please" right after the bot offered a complaint (tracking saw
+   * the parcel late or stuck, and the reply's first choice is 我要投诉): the offer is taken, with the
+   * category and waybill it named. Anything else is left to the intent engine.
+   */
+  async claim(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
+    const info = turnInfo(context);
+    const suggested = info.state.suggestedComplaint;
+    if (!suggested || !(this.now().getTime() - Date.parse(suggested.at) < SUGGESTION_TTL_MS)) return false;
+    if (info.state.choices?.[0] !== tt(info.locale, "quick.complain") || !ACCEPTS_OFFER.test(text.trim())) return false;
+    await this.start(context, { ...parsed, intent: { name: "complaint", confidence: parsed.intent.confidence } }, text);
+    return true;
   }
 
   async start(context: TurnContext, parsed: NluResult, text: string): Promise<void> {
