@@ -27,7 +27,7 @@ export const INQUIRY_RUNNER_UP = 0.25;
 
 /** A question-shaped message (it may still use complaint words: "上门取件是不是要多收钱"). */
 export const QUESTION_RE =
-  /[吗么嘛呢？?]\s*$|是不是|能不能|可不可以|要不要|会不会|有没有|怎么|如何|多少|多久|几天|哪些|什么|^(can|do|does|is|are|how|what|when|where|will|should)\b/i;
+  /[吗么嘛呢？?]\s*$|是不是|能不能|可不可以|要不要|会不会|有没有|怎么|如何|多少|多久|几天|哪些|什么|谁(付|出|承担|负责|来)|^(can|do|does|is|are|how|what|when|where|will|should)\b/i;
 
 function inquiryShare(parsed: NluResult): number {
   return parsed.ranking.find((r) => r.name === "inquiry")?.confidence ?? 0;
@@ -48,10 +48,14 @@ export function claimNeeds(parsed: NluResult, text: string, policy: AnswerPolicy
  * The score an article needs when the flow starts (the engine read a question) or as the fallback
  * (the engine was unsure, or found no intent of ours).
  */
-export function answerNeeds(parsed: NluResult, policy: AnswerPolicy): number {
+export function answerNeeds(parsed: NluResult, policy: AnswerPolicy, text?: string): number {
   const intent = parsed.intent.name;
   if (intent === "inquiry") return policy.threshold;
   if (intent === "none") return Math.max(policy.threshold, policy.offTopic);
+  // Leaning to another flow and not even worded as a question ("我要寄快递" → pickup 0.68): a
+  // statement of what the customer wants, which an article sharing a word or two does not answer
+  // (it got the lockers-consent article at 0.52); the router asks which was meant instead.
+  if (text !== undefined && !QUESTION_RE.test(text.trim())) return Math.max(policy.threshold, policy.clearMatch);
   // The engine leans to the parcel's own flows with little sign of a question: only a clear
   // article match answers ("驿站的快递放几天会被退回" → 0.80); a few shared words do not
   // ("我的快递怎么还没到" → the COD article's "代收款怎么还没到" at 0.65), the router asks instead.

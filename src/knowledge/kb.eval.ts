@@ -63,7 +63,7 @@ export function customerOutcome(
     if (intent !== "inquiry") return { kind: "elsewhere", intent };
     return answer(answerNeeds(parsed, policy)) ?? { kind: "dont_know" };
   }
-  return answer(answerNeeds(parsed, policy)) ?? { kind: "unsure" };
+  return answer(answerNeeds(parsed, policy, text)) ?? { kind: "unsure" };
 }
 
 export interface EvalFigures {

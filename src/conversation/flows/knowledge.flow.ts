@@ -94,7 +94,7 @@ export class KnowledgeFlow implements Flow {
       return true;
     }
     // Off-topic, or leaning to the parcel's own flows: a higher score is needed (answer.policy.ts).
-    const needed = answerNeeds(parsed, this.deps.kb.policy);
+    const needed = answerNeeds(parsed, this.deps.kb.policy, text);
     const matches = this.deps.kb.search(text, 3);
     const best = matches[0];
     if (!best || best.score < needed) return false;

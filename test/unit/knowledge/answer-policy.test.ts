@@ -39,6 +39,15 @@ describe("answer policy: the intent engine's verdict sets the score an article n
         policy,
       ),
     ).toBe(0.5);
+    // …unless the message is not even worded as a question: "我要寄快递" says what the customer
+    // wants (it got the lockers-consent article at 0.52); "拒收了运费谁付" still asks.
+    const torn = parsed([
+      ["pickup", 0.68],
+      ["inquiry", 0.28],
+    ]);
+    expect(answerNeeds(torn, policy, "我要寄快递")).toBe(0.7);
+    expect(answerNeeds(torn, policy, "寄快递要多少钱")).toBe(0.5);
+    expect(answerNeeds(torn, policy, "拒收了运费谁付")).toBe(0.5);
     // A test's higher threshold lifts the others with it.
     expect(answerNeeds(parsed([["none", 0.9]]), { ...policy, threshold: 0.9 })).toBe(0.9);
   });
