@@ -62,7 +62,12 @@ export class IntentRouter implements MessageRouter {
     // shows the parcel and asks for consent (a question about the place alone stays a question).
     const preference = this.byIntent.get("delivery_preference");
     const aboutParcel = parsed.entities.some((e) => e.type === "waybill") || !!recentWaybill(info.state, this.now());
-    if (preference && ["inquiry", "track", "none"].includes(parsed.intent.name) && aboutParcel && asksPlacement(text)) {
+    if (
+      preference &&
+      ["inquiry", "track", "none", "delivery_preference"].includes(parsed.intent.name) &&
+      aboutParcel &&
+      asksPlacement(text)
+    ) {
       info.state.misunderstood = 0;
       info.intent = "delivery_preference";
       info.state.flow = undefined;

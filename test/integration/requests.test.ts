@@ -347,6 +347,11 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     const fourth = await WebchatClient.open(t.baseUrl);
     r = await fourth.say("75312345678918 能不能放快递柜");
     expect(r[0]!.text).toContain("需要您的同意");
+    // In English too, where the engine is unsure the words are a delivery preference.
+    const english = await WebchatClient.open(t.baseUrl, "en");
+    await english.say("75312345678918");
+    r = await english.say("can you deliver it to the locker");
+    expect(r[0]!.text).toMatch(/consent/i);
 
     // Half an hour later the parcel is no longer assumed; it is offered to tap.
     const later = await WebchatClient.open(t.baseUrl);
