@@ -27,6 +27,11 @@ export default defineConfig({
           hookTimeout: 120_000,
           expect: { poll },
           globalSetup: ["test/support/services.global.ts"],
+          // One worker process for the files in turn instead of a fresh one per file: the app's
+          // module graph (Prisma, PGlite, Fastify…) is imported once, not ~60 times (~7 s a file
+          // on the loaded 2-core box). Nothing here is module-level state: each test builds its own
+          // app on its own database, and nothing mocks modules or fakes the global clock.
+          isolate: false,
         },
       },
       {

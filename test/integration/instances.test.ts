@@ -11,7 +11,7 @@ describe("INSTANCES=2 on one port", () => {
   let url: string;
   let dropDb: () => Promise<void>;
   beforeAll(async () => {
-    const db = await freshPostgres();
+    const db = await freshPostgres({ empty: true });
     url = db.url;
     dropDb = db.drop;
     server = await startServerProcess({
