@@ -1,8 +1,15 @@
 import { Jieba, TfIdf } from "@node-rs/jieba";
 import { dict, idf } from "@node-rs/jieba/dict.js";
 import { normaliseText } from "../../intents/index.js";
+import { DOMAIN_WORDS } from "../knowledge/kb.tokeniser.js";
 
 let extractor: { jieba: Jieba; tfidf: TfIdf } | undefined;
+
+/**
+ * The trade's words (the knowledge base's, and the people and services suggestions name), kept
+ * whole and tagged as nouns: "快递柜能不能多放几个" is about 快递柜, not 不能.
+ */
+const TOPIC_WORDS = [...DOMAIN_WORDS, "快递员", "派送员", "送货上门", "客服", "包装"];
 
 /** Words that say nothing about the topic of a suggestion. */
 const GENERIC = new Set([
@@ -13,6 +20,11 @@ const GENERIC = new Set([
   "能够",
   "快递",
   "一下",
+  "不能",
+  "能不能",
+  "能否",
+  "需要",
+  "没有",
   "suggest",
   "suggestion",
   "please",
@@ -24,7 +36,11 @@ const GENERIC = new Set([
  * count hot topics (003 §8.3 热点分析) without anyone tagging by hand.
  */
 export function topicTags(text: string, max = 3): string[] {
-  extractor ??= { jieba: Jieba.withDict(dict), tfidf: TfIdf.withDict(idf) };
+  if (!extractor) {
+    const jieba = Jieba.withDict(dict);
+    jieba.loadDict(new TextEncoder().encode(TOPIC_WORDS.map((w) => `${w} 200000 n`).join("\n")));
+    extractor = { jieba, tfidf: TfIdf.withDict(idf) };
+  }
   const norm = normaliseText(text);
   const words = extractor.tfidf
     .extractKeywords(extractor.jieba, norm, max + 4, ["n", "nr", "ns", "nt", "nz", "v", "vn", "eng", "t"])

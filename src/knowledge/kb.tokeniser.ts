@@ -10,7 +10,7 @@ import { foldSynonym, SYNONYM_WORDS } from "./kb.synonyms.js";
  * Words of the trade jieba's general dictionary splits badly ("充电宝能" came out as 充电/宝能):
  * added with a high frequency so the cut keeps them whole.
  */
-const DOMAIN_WORDS = [
+export const DOMAIN_WORDS = [
   "充电宝",
   "移动电源",
   "锂电池",
