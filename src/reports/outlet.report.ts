@@ -8,7 +8,7 @@
  */
 import type { Db } from "../db/client.js";
 import { Prisma } from "../generated/prisma/client.js";
-import { OUTLET_COLUMNS, OUTLET_MONTH_ROWS, outletGrain } from "./report.rollup.js";
+import { OUTLET_COLUMNS, OUTLET_MINUS_ROWS, OUTLET_MONTH_ROWS, outletGrain } from "./report.rollup.js";
 import { trackedShipments } from "./tracked-shipments.js";
 
 export interface OutletRow {
@@ -114,8 +114,8 @@ const MAX_OUTLETS = 500;
 
 /**
  * Over the rolled-up days (`rt` on ReportOutletDay r), the rolled-up months (`rm` on
- * ReportOutletMonth r) and the live tickets (`lt` on Ticket t), as the other summary figures
- * (report.rollup.ts).
+ * ReportOutletMonth r) less the days of theirs outside the period (`rx` on ReportOutletDay r,
+ * monthsLess) and the live tickets (`lt` on Ticket t), as the other summary figures (report.rollup.ts).
  */
 export async function outletFigures(
   db: Db,
@@ -125,6 +125,7 @@ export async function outletFigures(
   rt: Prisma.Sql,
   trackedP: ReturnType<typeof trackedShipments> = trackedShipments(db, from, to),
   rm: Prisma.Sql = Prisma.sql`FALSE`,
+  rx: Prisma.Sql = Prisma.sql`FALSE`,
 ): Promise<{ byOutlet: OutletFigures; byRootCause: RootCauseFigures }> {
   const months = monthsOf(from, to);
   const [complaints, counts, tracked] = await Promise.all([
@@ -132,12 +133,15 @@ export async function outletFigures(
       WITH g AS (
         SELECT ${OUTLET_COLUMNS} FROM "ReportOutletDay" r WHERE ${rt}
         UNION ALL ${OUTLET_MONTH_ROWS} WHERE ${rm}
+        UNION ALL ${OUTLET_MINUS_ROWS} WHERE ${rx}
         UNION ALL ${outletGrain(lt)}
       )
       SELECT g."outletCode" AS code, o.name, sum(g.total)::int AS total,
         sum(g.quality)::int AS quality, sum(g."nonQuality")::int AS non_quality
       FROM g LEFT JOIN "Outlet" o ON o.code = g."outletCode"
-      GROUP BY g."outletCode", o.name`,
+      GROUP BY g."outletCode", o.name
+      -- Netting to zero: every complaint of the outlet was on days taken out of their month.
+      HAVING sum(g.total) <> 0`,
     months.length
       ? db.$queryRaw<{ code: string; name: string; month: string; shipments: number }[]>`
           SELECT s."outletCode" AS code, o.name, to_char(s.month, 'YYYY-MM-DD') AS month, s.shipments

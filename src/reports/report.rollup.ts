@@ -7,8 +7,9 @@
  * the days they cover and computes every other day of the period live with the very same grain
  * SQL (today, yesterday, partial days at the period's edges, days not rolled up yet, and days
  * marked dirty). The place and outlet grains are also summed per month without the agent
- * (Report*Month, rewritten with their days): a year of their days is about one row per complaint,
- * so a period not filtered by agent reads the months it covers whole from there (issue 23).
+ * (Report*Month, rewritten with their days; places also per city and per stage apart,
+ * ReportCityMonth and ReportStageMonth): a year of their days is about one row per complaint, so
+ * a period not filtered by agent reads its months from there (issue 23; see monthsLess).
  *
  * Freshness: triggers (migration 0006) append a ReportDirtyDay row in the same transaction as
  * any change to a ticket, clock, survey or shipment of a rolled-up-able day, so a committed
@@ -117,6 +118,55 @@ export function wholeMonths(runs: readonly { first: string; last: string }[]): {
   return { months, days };
 }
 
+/**
+ * Like wholeMonths, but a month the runs cover only in part is also read from Report*Month, less
+ * the day rows of its days outside the runs (`minus`), when those are clearly fewer than its days
+ * inside: a month row is always the sum of that month's day rows (both written in one transaction,
+ * rollupDays), so in one statement `month − minus` is exactly the sum of the days inside, whatever
+ * was rolled up since the caller looked. `rolledDays` (every day with rollup rows, dirty or not)
+ * only guides the choice. For sums whose rows exist only where the sum is positive (complaint
+ * counts): a key netting to zero must be dropped by the reader.
+ */
+export function monthsLess(
+  runs: readonly { first: string; last: string }[],
+  rolledDays: ReadonlySet<string>,
+): { months: string[]; days: { first: string; last: string }[]; minus: { first: string; last: string }[] } {
+  const months: string[] = [];
+  const days: { first: string; last: string }[] = [];
+  const minus: { first: string; last: string }[] = [];
+  // The runs cut at month ends, per month in order.
+  const parts = new Map<string, { first: string; last: string }[]>();
+  for (const r of runs)
+    for (let cur = r.first; cur <= r.last; ) {
+      const end = lastOfMonth(cur);
+      // biome-ignore lint/complexity/useMathMinMax: ISO dates as strings, not numbers
+      const last = end < r.last ? end : r.last;
+      const month = `${cur.slice(0, 7)}-01`;
+      parts.set(month, [...(parts.get(month) ?? []), { first: cur, last }]);
+      cur = addDays(last, 1);
+    }
+  const span = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / DAY_MS) + 1;
+  for (const [month, inside] of parts) {
+    const outside: { first: string; last: string }[] = [];
+    let cursor = month;
+    for (const r of inside) {
+      if (cursor < r.first) outside.push({ first: cursor, last: addDays(r.first, -1) });
+      cursor = addDays(r.last, 1);
+    }
+    const end = lastOfMonth(month);
+    if (cursor <= end) outside.push({ first: cursor, last: end });
+    const a = inside.reduce((n, r) => n + span(r.first, r.last), 0);
+    let b = 0;
+    for (const r of outside) for (let d = r.first; d <= r.last; d = addDays(d, 1)) if (rolledDays.has(d)) b++;
+    // A month's rows are a few days' worth of day rows: worth it from a handful of days saved.
+    if (b + 4 < a) {
+      months.push(month);
+      minus.push(...outside);
+    } else days.push(...inside);
+  }
+  return { months, days, minus };
+}
+
 /** A Report*Month table's `month` among `months` (FALSE when none). */
 export function inMonths(col: Prisma.Sql, months: readonly string[]): Prisma.Sql {
   if (!months.length) return Prisma.sql`FALSE`;
@@ -168,9 +218,12 @@ export const placeGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
   FROM "Ticket" t WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4, 5, 6`;
 
 export const OUTLET_COLUMNS = Prisma.sql`day, "groupCode", "assigneeId", "outletCode", total, quality, "nonQuality"`;
-/** The place rows of ReportPlaceMonth (alias r) as PLACE_COLUMNS (the month as the day, no agent). */
-export const PLACE_MONTH_ROWS = Prisma.sql`SELECT r.month, r."groupCode", NULL::uuid, r."provinceCode", r."cityCode",
-  r.stage, r.total, r.repeats FROM "ReportPlaceMonth" r`;
+/** ReportPlaceDay rows (alias r) as PLACE_COLUMNS with their counts negated: days taken out of a month (monthsLess). */
+export const PLACE_MINUS_ROWS = Prisma.sql`SELECT r.day, r."groupCode", r."assigneeId", r."provinceCode", r."cityCode",
+  r.stage, -r.total, -r.repeats FROM "ReportPlaceDay" r`;
+/** ReportOutletDay rows (alias r) as OUTLET_COLUMNS with their counts negated (monthsLess). */
+export const OUTLET_MINUS_ROWS = Prisma.sql`SELECT r.day, r."groupCode", r."assigneeId", r."outletCode", -r.total,
+  -r.quality, -r."nonQuality" FROM "ReportOutletDay" r`;
 /** The SLA rows of ReportSlaMonth (alias r) as SLA_COLUMNS (the month as the day, no agent). */
 export const SLA_MONTH_ROWS = Prisma.sql`SELECT r.month, r."groupCode", NULL::uuid, r.kind, r.met, r.breached,
   r.running, r.paused FROM "ReportSlaMonth" r`;
@@ -311,11 +364,22 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
       await tx.$executeRaw`DELETE FROM "ReportPlaceMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
       await tx.$executeRaw`DELETE FROM "ReportOutletMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
       await tx.$executeRaw`DELETE FROM "ReportSlaMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
+      await tx.$executeRaw`DELETE FROM "ReportCityMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
+      await tx.$executeRaw`DELETE FROM "ReportStageMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
       await tx.$executeRaw`
         INSERT INTO "ReportPlaceMonth" (month, "groupCode", "provinceCode", "cityCode", stage, total, repeats)
         SELECT date_trunc('month', day)::date, "groupCode", "provinceCode", "cityCode", stage, sum(total)::int,
           sum(repeats)::int
         FROM "ReportPlaceDay" r WHERE ${monthDays} GROUP BY 1, 2, 3, 4, 5`;
+      // The summary's places per city and per stage apart (migration 0048), from the month rows just written.
+      await tx.$executeRaw`
+        INSERT INTO "ReportCityMonth" (month, "groupCode", "provinceCode", "cityCode", total, repeats)
+        SELECT month, "groupCode", "provinceCode", "cityCode", sum(total)::int, sum(repeats)::int
+        FROM "ReportPlaceMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)} GROUP BY 1, 2, 3, 4`;
+      await tx.$executeRaw`
+        INSERT INTO "ReportStageMonth" (month, "groupCode", stage, total, repeats)
+        SELECT month, "groupCode", stage, sum(total)::int, sum(repeats)::int
+        FROM "ReportPlaceMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)} GROUP BY 1, 2, 3`;
       await tx.$executeRaw`
         INSERT INTO "ReportOutletMonth" (month, "groupCode", "outletCode", total, quality, "nonQuality")
         SELECT date_trunc('month', day)::date, "groupCode", "outletCode", sum(total)::int, sum(quality)::int,

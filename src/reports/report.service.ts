@@ -13,8 +13,9 @@ import {
   inDays,
   inMonths,
   inRanges,
+  monthsLess,
   PLACE_COLUMNS,
-  PLACE_MONTH_ROWS,
+  PLACE_MINUS_ROWS,
   placeGrain,
   planPeriod,
   SLA_COLUMNS,
@@ -242,8 +243,6 @@ const rate = (num: number, den: number): number | null => (den > 0 ? Math.round(
 const round = (v: unknown, digits = 2): number | null =>
   v === null || v === undefined ? null : Math.round(Number(v) * 10 ** digits) / 10 ** digits;
 
-const NONE = Prisma.sql`NULL::text`;
-
 /**
  * Supervisor metrics (002 §4, 003 §9.1, 004), computed in SQL. Whole China-time days the rollup
  * covers (report.rollup.ts) are read from the per-day Report*Day tables; every other part of the
@@ -286,56 +285,67 @@ export class ReportService {
     return Prisma.join(conds, " AND ");
   }
 
-  /** Days of [from, to) the rollup covers and no change has touched since (see report.rollup.ts). */
-  private async covered(f: ReportFilter): Promise<Set<string>> {
-    const rows = await this.db.$queryRaw<{ day: string }[]>`
-      SELECT to_char(r.day, 'YYYY-MM-DD') AS day FROM "ReportRollupDay" r
-      WHERE r.day >= ${cstDay(f.from)}::date AND r.day <= ${cstDay(f.to)}::date
-        AND NOT EXISTS (SELECT 1 FROM "ReportDirtyDay" m WHERE m.day = r.day)`;
-    return new Set(rows.map((r) => r.day));
+  /**
+   * Days of [from, to) the rollup covers and no change has touched since (see report.rollup.ts),
+   * and every rolled-up day (dirty or not) of the months [from, to) touches: which months are worth
+   * reading from Report*Month (monthsLess).
+   */
+  private async covered(f: ReportFilter): Promise<{ clean: Set<string>; rolled: Set<string> }> {
+    const first = `${cstDay(f.from).slice(0, 7)}-01`;
+    const last = cstDay(f.to);
+    const next = new Date(Date.UTC(Number(last.slice(0, 4)), Number(last.slice(5, 7)), 1)).toISOString().slice(0, 10);
+    const rows = await this.db.$queryRaw<{ day: string; dirty: boolean }[]>`
+      SELECT to_char(r.day, 'YYYY-MM-DD') AS day,
+        EXISTS (SELECT 1 FROM "ReportDirtyDay" m WHERE m.day = r.day) AS dirty
+      FROM "ReportRollupDay" r
+      WHERE r.day >= ${first}::date
+        AND r.day < ${next}::date`;
+    const clean = new Set<string>();
+    const rolled = new Set<string>();
+    for (const r of rows) {
+      rolled.add(r.day);
+      if (!r.dirty) clean.add(r.day);
+    }
+    return { clean, rolled };
   }
 
   /**
-   * Ticket totals (level 7), the (day, category) trend (level 1) and per-agent figures (level 6)
-   * over the rolled-up rows `rt` plus the live tickets `lt`. Filtered by agent: the full grain,
-   * few rows per agent; otherwise its per-category and per-agent sums, ~10× fewer rows.
+   * Ticket totals, the (day, category) trend and per-agent figures over the rolled-up rows `rt`
+   * plus the live tickets `lt`. Filtered by agent: the full grain, few rows per agent; otherwise
+   * its per-category and per-agent sums, ~10× fewer rows. The trend (a year: days × categories,
+   * ~4,800 entries) comes back as one JSON array of [day, category, total], not as rows.
    */
-  private async ticketFigures(lt: Prisma.Sql, rt: Prisma.Sql, byAgent: boolean): Promise<TicketAggRow[]> {
+  private async ticketFigures(lt: Prisma.Sql, rt: Prisma.Sql, byAgent: boolean): Promise<TicketFigures> {
     const sums = Prisma.sql`sum(total)::int AS total, sum(resolved)::int AS resolved,
       sum("within24h")::int AS within24, sum("within48h")::int AS within48, sum("firstTime")::int AS first_time,
       sum("frCount")::int AS fr_n, sum("frSeconds")::float8 AS fr_s,
       sum("resCount")::int AS res_n, sum("resSeconds")::float8 AS res_s`;
-    const select = (level: Prisma.Sql, day: Prisma.Sql, id: Prisma.Sql) => Prisma.sql`${level}::int AS level,
-      ${day} AS day, ${day === NONE ? Prisma.sql`NULL::text` : Prisma.sql`category`} AS category, ${id} AS id, ${sums}`;
-    const byDayCol = Prisma.sql`to_char(day, 'YYYY-MM-DD')`;
-    if (byAgent)
-      return this.db.$queryRaw<TicketAggRow[]>`
-        WITH g AS (
-          SELECT ${TICKET_COLUMNS} FROM "ReportTicketDay" r WHERE ${rt}
-          UNION ALL ${ticketGrain(lt)}
-        )
-        SELECT ${select(Prisma.sql`GROUPING(day, category, "assigneeId")`, byDayCol, Prisma.sql`"assigneeId"`)}
-        FROM g GROUP BY GROUPING SETS ((day, category), ("assigneeId"), ()) ORDER BY 1, 2, 3`;
-    const [byDay, byAssignee] = await Promise.all([
-      this.db.$queryRaw<TicketAggRow[]>`
-        WITH g AS (
-          SELECT day, category, ${TICKET_COUNTERS} FROM "ReportCategoryDay" r WHERE ${rt}
-          UNION ALL SELECT day, category, ${TICKET_COUNTERS} FROM (${ticketGrain(lt)}) x
-        )
-        SELECT ${select(Prisma.sql`(1 + 6 * GROUPING(day, category) / 3)`, byDayCol, Prisma.sql`NULL::uuid`)}
-        FROM g GROUP BY GROUPING SETS ((day, category), ()) ORDER BY 1, 2, 3`,
-      this.db.$queryRaw<TicketAggRow[]>`
-        WITH g AS (
-          SELECT "assigneeId", ${TICKET_COUNTERS} FROM "ReportAgentDay" r WHERE ${rt}
-          UNION ALL SELECT "assigneeId", ${TICKET_COUNTERS} FROM (${ticketGrain(lt)}) x
-        )
-        SELECT ${select(Prisma.sql`6`, NONE, Prisma.sql`"assigneeId"`)} FROM g GROUP BY "assigneeId"`,
+    const byDay = byAgent
+      ? Prisma.sql`SELECT ${TICKET_COLUMNS} FROM "ReportTicketDay" r WHERE ${rt} UNION ALL ${ticketGrain(lt)}`
+      : Prisma.sql`SELECT day, category, ${TICKET_COUNTERS} FROM "ReportCategoryDay" r WHERE ${rt}
+          UNION ALL SELECT day, category, ${TICKET_COUNTERS} FROM (${ticketGrain(lt)}) x`;
+    const byAssignee = byAgent
+      ? Prisma.sql`SELECT "assigneeId", ${TICKET_COUNTERS} FROM "ReportTicketDay" r WHERE ${rt}
+          UNION ALL SELECT "assigneeId", ${TICKET_COUNTERS} FROM (${ticketGrain(lt)}) x`
+      : Prisma.sql`SELECT "assigneeId", ${TICKET_COUNTERS} FROM "ReportAgentDay" r WHERE ${rt}
+          UNION ALL SELECT "assigneeId", ${TICKET_COUNTERS} FROM (${ticketGrain(lt)}) x`;
+    const [[totals], agents] = await Promise.all([
+      this.db.$queryRaw<(TicketAggRow & { trend: [string, string, number][] | null })[]>`
+        WITH g AS (${byDay})
+        SELECT ${sums},
+          (SELECT json_agg(json_build_array(to_char(d.day, 'YYYY-MM-DD'), d.category, d.total) ORDER BY d.day, d.category)
+           FROM (SELECT day, category, sum(total)::int AS total FROM g GROUP BY day, category) d) AS trend
+        FROM g`,
+      this.db.$queryRaw<(TicketAggRow & { id: string | null })[]>`
+        WITH g AS (${byAssignee})
+        SELECT "assigneeId" AS id, ${sums} FROM g GROUP BY "assigneeId"`,
     ]);
-    return [...byDay, ...byAssignee];
+    return { totals, trend: totals?.trend ?? [], agents };
   }
 
   async summary(f: ReportFilter, now = new Date()): Promise<Summary> {
-    const plan = planPeriod(f.from, f.to, await this.covered(f));
+    const covered = await this.covered(f);
+    const plan = planPeriod(f.from, f.to, covered.clean);
     // Live part: the base tables over the instant ranges the rollup does not cover.
     const liveT = [inRanges(Prisma.sql`t."createdAt"`, plan.live)];
     const liveS = [inRanges(Prisma.sql`s."sentAt"`, plan.live)];
@@ -360,34 +370,30 @@ export class ReportService {
     const rt = Prisma.join(rolledT, " AND ");
     const rs = Prisma.join(rolledS, " AND ");
     const sw = this.surveyWhere(f);
-    // Place, outlet and SLA figures not filtered by agent read the months the period covers whole
-    // from Report*Month (a year of place and outlet day rows is about one row per complaint: agent ×
-    // city × stage; of SLA day rows ~110,000 at 1M tickets).
+    // Place, outlet and SLA figures not filtered by agent read months from Report*Month (a year of
+    // place and outlet day rows is about one row per complaint: agent × city × stage; of SLA day
+    // rows ~110,000 at 1M tickets). Place and outlet rows count complaints, so a month mostly
+    // covered is read as the month less its other days (monthsLess); SLA rows exist for clocks in
+    // any state, so a kind netting to zero could not be told from one with only stopped clocks:
+    // SLA reads the months covered whole only (wholeMonths).
+    const byGroup = (cond: Prisma.Sql) =>
+      Prisma.join(f.group ? [cond, Prisma.sql`r."groupCode" = ${f.group}`] : [cond], " AND ");
     const split = f.agentId ? { months: [], days: plan.rolled } : wholeMonths(plan.rolled);
-    const rolledPD = [inDays(Prisma.sql`r.day`, split.days)];
-    const rolledPM = [inMonths(Prisma.sql`r.month`, split.months)];
-    if (f.group) {
-      rolledPD.push(Prisma.sql`r."groupCode" = ${f.group}`);
-      rolledPM.push(Prisma.sql`r."groupCode" = ${f.group}`);
-    }
+    const rolledSD = [inDays(Prisma.sql`r.day`, split.days)];
+    if (f.group) rolledSD.push(Prisma.sql`r."groupCode" = ${f.group}`);
+    if (f.agentId) rolledSD.push(Prisma.sql`r."assigneeId" = ${f.agentId}::uuid`);
+    const rsd = Prisma.join(rolledSD, " AND ");
+    const rsm = byGroup(inMonths(Prisma.sql`r.month`, split.months));
+    const less = f.agentId ? { months: [], days: plan.rolled, minus: [] } : monthsLess(plan.rolled, covered.rolled);
+    const rolledPD = [inDays(Prisma.sql`r.day`, less.days)];
+    if (f.group) rolledPD.push(Prisma.sql`r."groupCode" = ${f.group}`);
     if (f.agentId) rolledPD.push(Prisma.sql`r."assigneeId" = ${f.agentId}::uuid`);
     const rpd = Prisma.join(rolledPD, " AND ");
-    const rpm = Prisma.join(rolledPM, " AND ");
+    const rpm = byGroup(inMonths(Prisma.sql`r.month`, less.months));
+    const rpx = byGroup(inDays(Prisma.sql`r.day`, less.minus));
     const tracked = trackedShipments(this.db, f.from, f.to);
-    const [ticketRows, sla, surveyRows, shipments, comments, earlyWarning, placeRows, earlyWarningByPlace, outletRows] =
-      await Promise.all([
-        this.ticketFigures(lt, rt, !!f.agentId),
-        this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
-        WITH g AS (
-          SELECT ${SLA_COLUMNS} FROM "ReportSlaDay" r WHERE ${rpd}
-          UNION ALL ${SLA_MONTH_ROWS} WHERE ${rpm}
-          UNION ALL ${slaGrain(lt)}
-        )
-        SELECT kind, sum(met)::int AS met, sum(breached)::int AS breached, sum(running)::int AS running,
-          sum(paused)::int AS paused
-        FROM g GROUP BY kind`,
-        // Totals and the per-agent figures in one pass.
-        this.db.$queryRaw<SurveyAggRow[]>`
+    // Totals and the per-agent figures in one pass.
+    const surveyP = this.db.$queryRaw<SurveyAggRow[]>`
         WITH g AS (
           SELECT ${SURVEY_COLUMNS} FROM "ReportSurveyDay" r WHERE ${rs}
           UNION ALL ${surveyGrain(ls)}
@@ -402,62 +408,111 @@ export class ReportService {
           sum("attitudeSum")::int AS attitude_sum, sum("attitudeN")::int AS attitude_n,
           sum("npsN")::int AS nps_n, sum(promoters)::int AS promoters, sum(detractors)::int AS detractors,
           sum("fcrN")::int AS fcr_n, sum("fcrYes")::int AS fcr_yes
-        FROM g GROUP BY GROUPING SETS (("agentId"), ())`,
-        this.db.$queryRaw<{ count: number }[]>`
+        FROM g GROUP BY GROUPING SETS (("agentId"), ())`;
+    const ticketP = this.ticketFigures(lt, rt, !!f.agentId);
+    // The agents' names as soon as both agent lists are in, while the other figures still run.
+    const peopleP = Promise.all([ticketP, surveyP]).then(([t, sv]) => {
+      const ids = [
+        ...new Set([
+          ...t.agents.flatMap((a) => (a.id === null ? [] : [a.id])),
+          ...sv.flatMap((a) => (a.level === 0 && a.id !== null ? [a.id] : [])),
+        ]),
+      ];
+      return ids.length
+        ? this.db.agent.findMany({
+            where: { id: { in: ids } },
+            select: { id: true, username: true, displayName: true },
+          })
+        : [];
+    });
+    const [
+      ticketRows,
+      sla,
+      surveyRows,
+      shipments,
+      comments,
+      earlyWarning,
+      placeRows,
+      earlyWarningByPlace,
+      outletRows,
+      people,
+      appeals,
+    ] = await Promise.all([
+      ticketP,
+      this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
+        WITH g AS (
+          SELECT ${SLA_COLUMNS} FROM "ReportSlaDay" r WHERE ${rsd}
+          UNION ALL ${SLA_MONTH_ROWS} WHERE ${rsm}
+          UNION ALL ${slaGrain(lt)}
+        )
+        SELECT kind, sum(met)::int AS met, sum(breached)::int AS breached, sum(running)::int AS running,
+          sum(paused)::int AS paused
+        FROM g GROUP BY kind`,
+      surveyP,
+      this.db.$queryRaw<{ count: number }[]>`
         SELECT ((SELECT COALESCE(sum(r.shipments), 0) FROM "ReportRollupDay" r WHERE ${rolled})
           + (SELECT count(*) FROM "Shipment" sh WHERE ${inRanges(Prisma.sql`sh."createdAt"`, plan.live)}))::int AS count`,
-        this.db.$queryRaw<
-          {
-            number: string;
-            category: string | null;
-            overall: string | null;
-            wrong: string | null;
-            comment: string | null;
-            at: Date;
-          }[]
-        >`
+      this.db.$queryRaw<
+        {
+          number: string;
+          category: string | null;
+          overall: string | null;
+          wrong: string | null;
+          comment: string | null;
+          at: Date;
+        }[]
+      >`
         SELECT t.number, s.category, s.overall, s."whatWentWrong" AS wrong, s.comment, COALESCE(s."answeredAt", s."sentAt") AS at
         FROM "Survey" s JOIN "Ticket" t ON t.id = s."ticketId"
         WHERE ${sw} AND (s.comment IS NOT NULL OR s."whatWentWrong" IS NOT NULL)
         ORDER BY s."sentAt" DESC LIMIT ${this.config.comments}`,
-        this.spikes(f.to < now ? f.to : now, f.group),
-        // Issue 23: per province, per city (level 0 / 1) and per stage (level 2).
-        this.db.$queryRaw<
-          {
-            level: number;
-            province: string | null;
-            city: string | null;
-            stage: string | null;
-            total: number;
-            repeats: number;
-          }[]
-        >`
-        WITH g AS (
+      this.spikes(f.to < now ? f.to : now, f.group),
+      // Issue 23: per province, per city (level 0 / 1) and per stage (level 2).
+      this.db.$queryRaw<
+        {
+          level: number;
+          province: string | null;
+          city: string | null;
+          stage: string | null;
+          total: number;
+          repeats: number;
+        }[]
+      >`
+        WITH g AS MATERIALIZED (
           SELECT ${PLACE_COLUMNS} FROM "ReportPlaceDay" r WHERE ${rpd}
-          UNION ALL ${PLACE_MONTH_ROWS} WHERE ${rpm}
+          UNION ALL ${PLACE_MINUS_ROWS} WHERE ${rpx}
           UNION ALL ${placeGrain(lt)}
         ),
-        -- Summed per (province, city, stage) once: the grouping sets then hash ~2,500 rows, not
-        -- each of the ~150,000 day and month rows of a year three times.
-        p AS (
-          SELECT "provinceCode", "cityCode", stage, sum(total) AS total, sum(repeats) AS repeats
-          FROM g GROUP BY "provinceCode", "cityCode", stage
+        -- Places and stages apart, with the months' sums per city and per stage (~5× fewer rows
+        -- than per city and stage). A key netting to zero (all its complaints on days subtracted
+        -- from their month) has none in the period.
+        c AS (
+          SELECT "provinceCode", "cityCode", sum(total) AS total, sum(repeats) AS repeats FROM (
+            SELECT "provinceCode", "cityCode", total, repeats FROM g
+            UNION ALL SELECT r."provinceCode", r."cityCode", r.total, r.repeats FROM "ReportCityMonth" r WHERE ${rpm}
+          ) x GROUP BY "provinceCode", "cityCode" HAVING sum(total) <> 0
+        ),
+        s AS (
+          SELECT stage, sum(total) AS total, sum(repeats) AS repeats FROM (
+            SELECT stage, total, repeats FROM g
+            UNION ALL SELECT r.stage, r.total, r.repeats FROM "ReportStageMonth" r WHERE ${rpm}
+          ) x GROUP BY stage HAVING sum(total) <> 0
         )
-        SELECT CASE WHEN GROUPING(stage) = 0 THEN 2 WHEN GROUPING("cityCode") = 0 THEN 1 ELSE 0 END AS level,
-          "provinceCode" AS province, "cityCode" AS city, stage, sum(total)::int AS total,
-          sum(repeats)::int AS repeats
-        FROM p GROUP BY GROUPING SETS (("provinceCode"), ("provinceCode", "cityCode"), (stage))`,
-        this.placeSpikes(f.to < now ? f.to : now, f.group),
-        outletFigures(this.db, f.from, f.to, lt, rpd, tracked, rpm),
-      ]);
+        SELECT 0 AS level, "provinceCode" AS province, NULL::text AS city, NULL::text AS stage,
+          sum(total)::int AS total, sum(repeats)::int AS repeats
+        FROM c GROUP BY "provinceCode"
+        UNION ALL SELECT 1, "provinceCode", "cityCode", NULL, total::int, repeats::int FROM c
+        UNION ALL SELECT 2, NULL, NULL, stage, total::int, repeats::int FROM s`,
+      this.placeSpikes(f.to < now ? f.to : now, f.group),
+      outletFigures(this.db, f.from, f.to, lt, rpd, tracked, rpm, rpx),
+      peopleP,
+      this.appealFigures(f),
+    ]);
     const trackedPlaces = (await tracked).places;
 
-    const tickets = ticketRows.filter((r) => r.level === 7);
-    const trend = ticketRows
-      .filter((r) => r.level === 1)
-      .map((r) => ({ day: r.day as string, category: r.category as string, count: r.total }));
-    const agentTickets = ticketRows
-      .filter((r) => r.level === 6 && r.id !== null)
+    const trend = ticketRows.trend.map(([day, category, count]) => ({ day, category, count }));
+    const agentTickets = ticketRows.agents
+      .filter((r) => r.id !== null)
       .map((r) => ({
         id: r.id as string,
         assigned: r.total,
@@ -476,7 +531,7 @@ export class ReportService {
       .filter((r) => r.level === 0 && r.id !== null)
       .map((r) => ({ ...r, id: r.id as string, sat: r.satisfied + r.basically }));
 
-    const t0 = tickets[0];
+    const t0 = ticketRows.totals;
     const tk: Record<string, unknown> = t0
       ? {
           ...t0,
@@ -518,13 +573,6 @@ export class ReportService {
     const satisfactionRate = rate(n(sv.satisfied) + n(sv.basically), rated);
     const shipmentCount = n(shipments[0]?.count);
 
-    const ids = [...new Set([...agentTickets.map((a) => a.id), ...agentSurveys.map((a) => a.id)])];
-    const people = ids.length
-      ? await this.db.agent.findMany({
-          where: { id: { in: ids } },
-          select: { id: true, username: true, displayName: true },
-        })
-      : [];
     const agents: AgentRow[] = people
       .map((p) => {
         const at = agentTickets.find((a) => a.id === p.id);
@@ -590,7 +638,7 @@ export class ReportService {
         firstContactResolutionRate: rate(n(tk.first_time), n(tk.resolved)),
       },
       sla: slaFigures,
-      appeals: await this.appealFigures(f),
+      appeals,
       agents,
       comments: comments.map((c) => ({
         ticketNumber: c.number,
@@ -952,12 +1000,8 @@ export class ReportService {
   }
 }
 
+/** Sums of the ticket counters (null over no rows). */
 interface TicketAggRow {
-  /** GROUPING(day, category, assigneeId): 1 = (day, category), 6 = assignee, 7 = total. */
-  level: number;
-  day: string | null;
-  category: string | null;
-  id: string | null;
   total: number;
   resolved: number;
   within24: number;
@@ -967,6 +1011,15 @@ interface TicketAggRow {
   fr_s: number;
   res_n: number;
   res_s: number;
+}
+
+interface TicketFigures {
+  /** Over the whole period (undefined: never, an aggregate returns one row). */
+  totals: TicketAggRow | undefined;
+  /** [day YYYY-MM-DD, category, complaints], by day then category. */
+  trend: [string, string, number][];
+  /** Per assignee (id null: unassigned). */
+  agents: (TicketAggRow & { id: string | null })[];
 }
 
 interface SurveyAggRow {

@@ -102,9 +102,16 @@ describe.each(DB_KINDS)("complaints by region and stage on %s (issue 23)", (kind
   it("the rollup gives the same figures as the live computation, and a changed ticket is seen at once", async () => {
     const db = t.app.db.prisma;
     const live = await summary();
+    // Most of October: read as the month sums less the days outside the period (monthsLess).
+    const MOST = "from=2026-10-03&to=2026-10-30";
+    const liveMost = await summary(MOST);
+    const liveMostGroup = await summary(`${MOST}&group=logistics`);
+    expect(liveMost.complaints.total).toBeLessThan(TICKETS);
     await refreshRollup(db);
     expect(await db.reportPlaceDay.count()).toBeGreaterThan(0);
     expect(await summary()).toEqual(live);
+    expect(await summary(MOST)).toEqual(liveMost);
+    expect(await summary(`${MOST}&group=logistics`)).toEqual(liveMostGroup);
     // An agent corrects a ticket's place: its day is computed live again (trigger) until re-rolled.
     await db.ticket.update({ where: { number: "202610-00010" }, data: { provinceCode: "330000", cityCode: "330100" } });
     const changed = await summary();
@@ -115,6 +122,12 @@ describe.each(DB_KINDS)("complaints by region and stage on %s (issue 23)", (kind
     // 0043), not from the day rows — gone here, and the figures stay; one agent's still need the days.
     expect(await db.reportPlaceMonth.count()).toBeGreaterThan(0);
     expect(await db.reportOutletMonth.count()).toBeGreaterThan(0);
+    // Most of October: the month less the day rows of 1, 2 and 31 October, not the days inside.
+    const most = await summary(MOST);
+    const inside = { day: { gte: new Date("2026-10-03"), lte: new Date("2026-10-30") } };
+    await db.reportPlaceDay.deleteMany({ where: inside });
+    await db.reportOutletDay.deleteMany({ where: inside });
+    expect(await summary(MOST)).toEqual(most);
     await db.reportPlaceDay.deleteMany({});
     await db.reportOutletDay.deleteMany({});
     expect(await summary()).toEqual(changed);
