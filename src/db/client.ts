@@ -33,11 +33,21 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PostgreSQL only: max_parallel_workers_per_gather of every connection (default 0; see config). */
   parallelWorkersPerGather?: number;
+  /**
+   * PostgreSQL only: how long a query waits for a connection (to open one, or for a busy pool to
+   * free one) before it fails, in ms (default 5,000).
+   */
+  connectionTimeoutMs?: number;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.databaseUrl
-    ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.parallelWorkersPerGather ?? 0)
+    ? openPostgres(
+        opts.databaseUrl,
+        opts.poolSize ?? 10,
+        opts.parallelWorkersPerGather ?? 0,
+        opts.connectionTimeoutMs ?? 5000,
+      )
     : openPglite(opts.pgliteDir);
 }
 
@@ -105,7 +115,12 @@ export function pgliteDatabase(pglite: PGlite): Database {
   };
 }
 
-async function openPostgres(url: string, poolSize: number, parallelWorkers: number): Promise<Database> {
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  parallelWorkers: number,
+  connectionTimeoutMs: number,
+): Promise<Database> {
   // Two pools of poolSize per instance: the raw one carries the turn's hot path (prepared
   // statements), Prisma the rest. Both set the session's parallel workers at connect (startup
   // option, no extra round trip).
@@ -116,7 +131,7 @@ async function openPostgres(url: string, poolSize: number, parallelWorkers: numb
   const settings = {
     connectionString: parsed.toString(),
     max: poolSize,
-    connectionTimeoutMillis: 5000,
+    connectionTimeoutMillis: connectionTimeoutMs,
     options: [own, `-c max_parallel_workers_per_gather=${parallelWorkers}`].filter(Boolean).join(" "),
   };
   const pool = new pg.Pool(settings);
