@@ -37,7 +37,7 @@ export const REFERS_BACK = /这个|这件|这单|这票|它|那个|那件|刚才
  * names none. Right after a tracking answer it is about that parcel.
  */
 export const ETA_QUESTION =
-  /还要多久|多久(能|才|可以|会)?(到|送到|送达|派送)|什么时候(能|才|可以|会)?(到|送|派)|几(天|号|点)(能|才|会)?(到|送)|(今天|明天|今晚)(能|会)(到|送)|when will (it|my parcel|the parcel|my package) (arrive|come|get here|be delivered)|how long (will it|until|till)|arrive (today|tomorrow)/i;
+  /还要多久|多久(能|才|可以|会)?(到|送到|送达|派送)|什么时候(能|才|可以|会)?(到|送|派)|几(天|号|点)(能|才|会)?(到|送)|(几时|幾時|啥时候|哪天)(能|才|会|可以)?(到|送|派)|(今天|明天|今晚)(能|会)(到|送)|when will (it|my parcel|the parcel|my package) (arrive|come|get here|be delivered)|how long (will it|until|till)|arrive (today|tomorrow)/i;
 /** "上海到北京多久能到": a route before the question asks about a route, not the parcel shown. */
 const ROUTE_QUESTION =
   /[\p{Script=Han}A-Za-z]{2,}(到|寄到|发到|\bto\b)\s*[\p{Script=Han}A-Za-z]{2,}.{0,6}(多久|几天|什么时候|how long)/iu;
