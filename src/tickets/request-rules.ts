@@ -3,6 +3,7 @@
  * stored. The flows (src/conversation/flows/request.flow.ts) ask; these answer.
  */
 import { createRequire } from "node:module";
+import { pinyin } from "pinyin-pro";
 import { localDateOf, zonedTime } from "../sla/business-calendar.js";
 import { EMPTY_HOLIDAYS, type HolidayTable, officialDay } from "../sla/holidays.js";
 import type { ShipmentStatus } from "../tracking/tracking.types.js";
@@ -96,6 +97,7 @@ export function parseAddress(input: string): ParsedAddress | { error: "no_city" 
       (province ? candidates.find((c) => c.short.length >= 2 && compact.includes(c.short)) : undefined);
     if (city && !province) province = PROVINCES.find((p) => p.code === city?.province);
   }
+  if ((!province || !city) && /^[\x20-\x7e]+$/.test(text)) return parseEnglishAddress(text);
   if (!province || !city) return { error: "no_city" };
   const rest = compact
     .replace(province.name, "")
@@ -103,6 +105,72 @@ export function parseAddress(input: string): ParsedAddress | { error: "no_city" 
     .replace(city.name, "")
     .replace(city.short, "");
   if ((rest.match(/[\u4e00-\u9fff0-9A-Za-z]/g) ?? []).length < 4) return { error: "too_short" };
+  return { text, province: province.name, city: city.name, cityCode: city.code };
+}
+
+/** Provinces whose usual English name is not their plain pinyin (陕西 is spelt apart from 山西). */
+const PROVINCE_EN: Record<string, string> = {
+  shaanxi: "610000",
+  "inner mongolia": "150000",
+  tibet: "540000",
+  xizang: "540000",
+  neimenggu: "150000",
+};
+
+let placesEn: { provinces: Map<string, Region>; cities: Map<string, (Region & { province: string })[]> } | undefined;
+
+/** Provinces and cities by their pinyin ("zhengzhou", "henan"), built on the first English address. */
+function placesInPinyin(): NonNullable<typeof placesEn> {
+  if (placesEn) return placesEn;
+  const py = (name: string) => pinyin(name, { toneType: "none", type: "array" }).join("").toLowerCase();
+  const provinces = new Map<string, Region>();
+  for (const p of PROVINCES) if (!provinces.has(py(p.short))) provinces.set(py(p.short), p);
+  provinces.set("shanxi", PROVINCES.find((p) => p.code === "140000") as Region); // 山西; 陕西 is "shaanxi"
+  for (const [en, code] of Object.entries(PROVINCE_EN)) {
+    const p = PROVINCES.find((x) => x.code === code);
+    if (p) provinces.set(en, p);
+  }
+  const cities = new Map<string, (Region & { province: string })[]>();
+  for (const c of CITIES) {
+    if (c.short.length < 2) continue;
+    const key = py(c.short);
+    cities.set(key, [...(cities.get(key) ?? []), c]);
+  }
+  placesEn = { provinces, cities };
+  return placesEn;
+}
+
+/**
+ * An address written in English ("No. 5 Renmin Road, Jinshui District, Zhengzhou, Henan"): the
+ * province and city are found by their pinyin; a city name that two provinces share (Taizhou,
+ * Fuzhou) needs its province. Returns the Chinese names, as for an address written in Chinese.
+ */
+function parseEnglishAddress(text: string): ParsedAddress | { error: "no_city" | "too_short" } {
+  const { provinces, cities } = placesInPinyin();
+  const lower = text.toLowerCase();
+  const words = lower.split(/[^a-z]+/).filter(Boolean);
+  // One word or two run together ("xi an", "hong kong"-style spellings).
+  const phrases = [...words, ...words.slice(1).map((w, i) => `${words[i]}${w}`)];
+  let province =
+    Object.keys(PROVINCE_EN)
+      .filter((en) => en.includes(" ") && lower.includes(en))
+      .map((en) => provinces.get(en))[0] ?? phrases.map((w) => provinces.get(w)).find(Boolean);
+  let city: (Region & { province: string }) | undefined;
+  if (province && MUNICIPALITIES.has(province.code)) {
+    city = { code: province.code, name: province.name, short: province.short, province: province.code };
+  } else {
+    const found = phrases.flatMap((w) => cities.get(w) ?? []);
+    const inProvince = province ? found.filter((c) => c.province === province?.code) : found;
+    const distinct = [...new Map(inProvince.map((c) => [c.code, c])).values()];
+    if (distinct.length === 1) city = distinct[0];
+    if (city && !province) province = PROVINCES.find((p) => p.code === city?.province);
+  }
+  if (!province || !city) return { error: "no_city" };
+  const named = new Set(
+    [province.short, city.short].map((n) => pinyin(n, { toneType: "none", type: "array" }).join("").toLowerCase()),
+  );
+  const rest = words.filter((w) => !named.has(w) && !/^(province|city|china|prc)$/.test(w)).join("");
+  if ((rest.match(/[a-z0-9]/g) ?? []).length < 4) return { error: "too_short" };
   return { text, province: province.name, city: city.name, cityCode: city.code };
 }
 

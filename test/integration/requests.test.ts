@@ -262,6 +262,17 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(await get(numberIn(r[0]!.text))).toMatchObject({ type: "urge", contactPhone: "13812345678" });
   });
 
+  it("改地址 in English: an address written in pinyin is taken, its city found for the region", async () => {
+    const chat = await WebchatClient.open(t.baseUrl, "en");
+    await chat.say("I want to change the delivery address");
+    await chat.say("75312345678901");
+    let r = await chat.say("No. 5 Renmin Road, Wuhou District, Chengdu, Sichuan");
+    expect(r[0]!.text).toContain("No. 5 Renmin Road, Wuhou District, Chengdu, Sichuan");
+    r = await chat.say("confirm");
+    const req = await get(numberIn(r[0]!.text));
+    expect(req.details).toMatchObject({ address: "No. 5 Renmin Road, Wuhou District, Chengdu, Sichuan" });
+  });
+
   it("改地址: the verb before the new address is not stored as part of it", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     await chat.say("我想改一下收货地址");

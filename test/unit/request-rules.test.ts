@@ -95,6 +95,22 @@ describe("service request rules (issue 15)", () => {
     expect(parsePreference("明天再送")).toBe("reschedule");
   });
 
+  it("an address written in English is read by the pinyin of its city and province", () => {
+    expect(parseAddress("No. 5 Renmin Road, Jinshui District, Zhengzhou, Henan")).toMatchObject({
+      province: "河南省",
+      city: "郑州市",
+      cityCode: "410100",
+    });
+    expect(parseAddress("3 Chang'an Ave, Xi'an, Shaanxi")).toMatchObject({ province: "陕西省", city: "西安市" });
+    expect(parseAddress("1 Yingze St, Taiyuan, Shanxi")).toMatchObject({ province: "山西省", city: "太原市" });
+    expect(parseAddress("Chaoyang District, Beijing, 10 Jianguo Rd")).toMatchObject({ cityCode: "110000" });
+    // Taizhou is a city of Zhejiang and of Jiangsu: the province decides, and without it nothing is guessed.
+    expect(parseAddress("12 Jiefang Road, Taizhou")).toEqual({ error: "no_city" });
+    expect(parseAddress("12 Jiefang Road, Taizhou, Zhejiang")).toMatchObject({ city: "台州市" });
+    expect(parseAddress("Beijing")).toEqual({ error: "too_short" });
+    expect(parseAddress("hello world")).toEqual({ error: "no_city" });
+  });
+
   it("asking for a parcel to be left somewhere is told from a rule question or a grievance about it", () => {
     for (const ask of [
       "能不能放驿站",

@@ -129,7 +129,7 @@ const en: Record<RequestTextKey, string> = {
     "Please send the new delivery address (province, city, district and street), and the recipient's name and phone if they change.",
   "ask.address.pickup": "Please send the pickup address (province, city, district and street).",
   "address.noCity":
-    "I couldn't find a province and city in that address. Please write it as province, city, district, street, e.g. 广东省深圳市南山区科技园1栋101.",
+    "I couldn't find a province and city in that address. Please write the street, district, city and province, e.g. Room 101, 1 Keji Road, Nanshan District, Shenzhen, Guangdong (or 广东省深圳市南山区科技园1栋101).",
   "address.tooShort":
     "That address is not detailed enough: please add the district, street and number so the courier can find it.",
   "ask.slot": "When should the courier come?",
