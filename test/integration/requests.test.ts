@@ -267,7 +267,7 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     await chat.say("I want to change the delivery address");
     await chat.say("75312345678901");
     let r = await chat.say("No. 5 Renmin Road, Wuhou District, Chengdu, Sichuan");
-    expect(r[0]!.text).toContain("No. 5 Renmin Road, Wuhou District, Chengdu, Sichuan");
+    expect(r[0]!.text).toContain("Address: No. 5 Renmin Road, Wuhou District, Chengdu, Sichuan"); // an English colon
     r = await chat.say("confirm");
     const req = await get(numberIn(r[0]!.text));
     expect(req.details).toMatchObject({ address: "No. 5 Renmin Road, Wuhou District, Chengdu, Sichuan" });

@@ -505,7 +505,7 @@ export class RequestFlow implements Flow {
   private summary(d: RequestDraft, locale: Locale): string {
     const lines = [rt(locale, "summary.header", { type: typeLabel(locale, d.type) })];
     const line = (f: RequestTextKey, value: string | undefined) => {
-      if (value !== undefined && value !== "") lines.push(`${rt(locale, f)}：${value}`);
+      if (value !== undefined && value !== "") lines.push(`${rt(locale, f)}${locale === "en" ? ": " : "："}${value}`);
     };
     line("field.waybill", d.waybill);
     if (d.type === "urge") line("field.latest", d.tracking?.latest);
