@@ -63,6 +63,15 @@ describe("intent and category on realistic messages", () => {
     expect(r.intent.confidence).toBeGreaterThanOrEqual(ACTION_THRESHOLD);
   });
 
+  it("the short ways customers ask for a pickup are acted on; questions about sending stay inquiry (issue 16)", () => {
+    for (const text of ["我要寄快递", "寄快递", "寄个件", "我要寄件", "I want to send a parcel"]) {
+      const r = nlu.parse(text);
+      expect([text, r.intent.name]).toEqual([text, "pickup"]);
+      expect(r.intent.confidence).toBeGreaterThanOrEqual(ACTION_THRESHOLD);
+    }
+    for (const text of ["寄快递要多少钱", "寄快递要实名吗"]) expect(nlu.parse(text).intent.name).toBe("inquiry");
+  });
+
   it("uses context for short answers", () => {
     expect(nlu.parse("JT1234567890123 这个", { expecting: "waybill" }).intent.name).toBe("track");
   });
