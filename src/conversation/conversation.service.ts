@@ -17,7 +17,7 @@ import type { OutboxService } from "../outbox/outbox.service.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { AGENTS_TOPIC, conversationTopic } from "../realtime/topics.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
-import { fromActivity, type KuaidiBot } from "./bot.js";
+import { fromActivity, type KuaidiBot, mainMenu } from "./bot.js";
 import { ConversationRepository, type TurnInput } from "./conversation.repository.js";
 import { messageLocale } from "./language.js";
 import { type Locale, t, toLocale } from "./texts.js";
@@ -47,6 +47,9 @@ export interface ConversationDeps {
   afterInboundStored?: () => void;
 }
 
+/** "算了", "不用了", "取消转人工", "never mind": leave the queue for an agent (not once one holds the chat). */
+const LEAVE_QUEUE_RE =
+  /^(算了|不用了|不用|取消|取消转人工|不转人工了?|不要人工了?|never ?mind|cancel|no thanks)[。.!！~～]*$/i;
 /** Hard cap on a customer message (longer text is refused by the channel with a clear error). */
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -278,6 +281,20 @@ export class ConversationService implements ChannelConversations {
     };
 
     let outgoing: { text: string; quickReplies?: QuickReply[] }[] = [];
+    // "算了" while still waiting for an agent (none has taken it): the customer leaves the queue and
+    // the bot answers again. Before, every later message was silent until an agent came on duty.
+    if (input.mode === "queued" && (kind === undefined || kind === "text") && LEAVE_QUEUE_RE.test(input.text.trim())) {
+      const left = await this.deps.db.conversation.updateMany({
+        where: { id: input.conversationId, mode: "queued" },
+        data: { mode: "bot", agentId: null, queuedAt: null },
+      });
+      if (left.count > 0) {
+        await this.deps.bus
+          .publish(AGENTS_TOPIC, { type: "conversation.released", conversationId: input.conversationId })
+          .catch((err) => log.warn({ err }, "realtime publish failed"));
+        outgoing = [{ text: t(locale, "handoff.left"), quickReplies: mainMenu(locale) }];
+      }
+    }
     // While a human owns the conversation the bot stays silent; the message goes to the agent.
     if (input.mode === "bot") {
       const activity: Partial<Activity> = {

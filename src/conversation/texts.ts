@@ -22,6 +22,7 @@ const zh = {
   "error.unsupported": "暂时只能识别文字消息，请用文字描述，或发送运单号。",
   "error.internal": "抱歉，系统开了个小差，请稍后再试，或回复“转人工”。",
   "handoff.ended": "人工服务已结束，智能客服继续为您服务。如需人工，请回复“转人工”。",
+  "handoff.left": "好的，已取消转人工，智能客服继续为您服务。",
 } as const;
 
 export type TextKey = keyof typeof zh;
@@ -49,6 +50,7 @@ const en: Record<TextKey, string> = {
   "error.unsupported": "I can only read text for now. Please describe it in words, or send the waybill number.",
   "error.internal": 'Sorry, something went wrong on our side. Please try again, or reply "agent".',
   "handoff.ended": 'The agent has finished; the assistant is with you again. Reply "agent" to talk to a person.',
+  "handoff.left": "OK, you have left the queue for an agent; the assistant is with you again.",
 };
 
 export const BOT_TEXTS: Record<Locale, Record<TextKey, string>> = { "zh-CN": zh, en };

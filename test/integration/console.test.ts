@@ -58,6 +58,9 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
   it("tells the customer the office hours when nobody is online, and the queue position when someone is", async () => {
     const offline = await WebchatClient.open(t.baseUrl);
     expect((await offline.say("转人工")).at(-1)!.text).toMatch(/09:00/);
+    // Waiting with nobody on duty, the customer can leave the queue; the bot answers again.
+    expect((await offline.say("算了"))[0]!.text).toContain("已取消转人工");
+    expect((await offline.say("投诉进度"))[0]!.text).toContain("没有投诉或服务请求的记录");
     await staffApi(t.baseUrl, alice.token, "PUT", "/api/agents/me/presence", { presence: "online" });
     const online = await WebchatClient.open(t.baseUrl);
     expect((await online.say("转人工")).at(-1)!.text).toMatch(/第\d+位/);
