@@ -1,5 +1,6 @@
 import type { TurnContext } from "botbuilder";
 import { CATEGORY_LABELS, type NluResult } from "../../../intents/index.js";
+import { graphemes } from "../../channel/split.js";
 import { formatDuration } from "../../sla/duration.js";
 import type { TicketDetail, TicketService } from "../../tickets/ticket.service.js";
 import { typeLabel } from "../../tickets/ticket-types.js";
@@ -72,8 +73,7 @@ export class ProgressFlow implements Flow {
     const info = turnInfo(context);
     const last = info.state.lastTicket;
     if (!last || !CHASE_RE.test(text.trim())) return false;
-    if ([...new Intl.Segmenter("zh", { granularity: "grapheme" }).segment(text.trim())].length > CHASE_MAX_GRAPHEMES)
-      return false;
+    if (graphemes(text.trim()).length > CHASE_MAX_GRAPHEMES) return false;
     if (parsed.entities.some((e) => e.type === "waybill" || e.type === "ticket_number")) return false;
     const shownAt = Date.parse(last.at);
     const age = this.now().getTime() - shownAt;

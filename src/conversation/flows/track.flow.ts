@@ -11,6 +11,7 @@ import {
   WAYBILL_FORMATS,
 } from "../../../intents/index.js";
 import type { QuickReply } from "../../channel/channel.js";
+import { graphemes } from "../../channel/split.js";
 import { assess, type Problem } from "../../tracking/care.rules.js";
 import type { TrackingService } from "../../tracking/tracking.service.js";
 import type { TrackingResult } from "../../tracking/tracking.types.js";
@@ -67,7 +68,7 @@ export function refersToLastParcel(state: DialogState, text: string, now: Date, 
   if (intent === "track" && REFERS_BACK.test(text)) return state.lastWaybill;
   const trimmed = text.trim();
   const short =
-    [...new Intl.Segmenter("zh", { granularity: "grapheme" }).segment(trimmed)].length <= SHORT_FOLLOW_UP ||
+    graphemes(trimmed).length <= SHORT_FOLLOW_UP ||
     (/^[\x20-\x7e]+$/.test(trimmed) && trimmed.split(/\s+/).length <= SHORT_FOLLOW_UP_WORDS);
   if (["track", "inquiry", "none"].includes(intent) && short && ETA_QUESTION.test(text) && !ROUTE_QUESTION.test(text))
     return recentWaybill(state, now);
