@@ -211,6 +211,33 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     expect(ok!.text).not.toContain("投诉");
   });
 
+  it("'这个怎么还没到' right after a late parcel's answer is about that parcel: its status and the complaint offer, not an FAQ", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("SF1438829301590");
+    const [why] = await chat.say("这个怎么还没到");
+    expect(why!.text).toContain("SF1438829301590");
+    expect(why!.text).toContain("超过正常时限");
+    expect(why!.text.match(/^· /gm)).toHaveLength(1);
+    expect(why!.quickReplies?.map((q) => q.title)).toContain("我要投诉");
+    const [again] = await chat.say("为什么还没送到");
+    expect(again!.text).toContain("SF1438829301590");
+    const en = await WebchatClient.open(t.baseUrl, "en");
+    await en.say("SF1438829301590");
+    const [whyEn] = await en.say("why hasn't it arrived");
+    expect(whyEn!.text).toContain("SF1438829301590");
+    // "我没收到啊" after a card that says 已签收: the card's 签收未收到 offer, not an FAQ to read.
+    const signed = await WebchatClient.open(t.baseUrl);
+    await signed.say("SF1438829301583");
+    const [notHere] = await signed.say("我没收到啊");
+    expect(notHere!.text).toContain("SF1438829301583");
+    expect(notHere!.quickReplies?.map((q) => q.title)).toContain("我要投诉");
+    expect((await dialogState(t, signed)).suggestedComplaint).toMatchObject({ waybill: "SF1438829301583" });
+    // Asking for a complaint outright is a complaint, not a status follow-up.
+    const [complain] = await chat.say("怎么还没到，我要投诉");
+    expect(complain!.text).not.toMatch(/^· /m);
+    expect(complain!.text).toMatch(/投诉/);
+  });
+
   it("flags a parcel stuck for 48 h, and signed-but-not-received as a delivery-service problem", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const [stuck] = await chat.say("75312345678918");

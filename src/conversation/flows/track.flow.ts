@@ -12,7 +12,7 @@ import {
 } from "../../../intents/index.js";
 import type { QuickReply } from "../../channel/channel.js";
 import { graphemes } from "../../channel/split.js";
-import { assess, type Problem } from "../../tracking/care.rules.js";
+import { assess, type Problem, saysNotReceived } from "../../tracking/care.rules.js";
 import type { TrackingService } from "../../tracking/tracking.service.js";
 import type { TrackingResult } from "../../tracking/tracking.types.js";
 import { reply } from "../bot.js";
@@ -39,6 +39,16 @@ export const REFERS_BACK = /这个|这件|这单|这票|它|那个|那件|刚才
  */
 export const ETA_QUESTION =
   /还要多久|多久(能|才|可以|会)?(到|送到|送达|派送)|什么时候(能|才|可以|会)?(到|送|派)|几(天|号|点)(能|才|会)?(到|送)|(几时|幾時|啥时候|哪天)(能|才|会|可以)?(到|送|派)|(今天|明天|今晚)(能|会)(到|送)|when will (it|my parcel|the parcel|my package) (arrive|come|get here|be delivered)|how long (will it|until|till)|arrive (today|tomorrow)/i;
+/**
+ * "怎么还没到", "为什么还没送", "why hasn't it arrived": a grumble about a parcel that names none
+ * (as is "我没收到啊" after a card that says 已签收: the card then offers the 签收未收到 complaint).
+ * The engine often reads it as an unsure complaint; right after a tracking answer it is about that
+ * parcel, and the tracking answer itself offers the complaint when the parcel is late.
+ */
+export const NOT_ARRIVED =
+  /(怎么|为什么|为啥|咋|怎)(还|仲)?(没|不|未|冇|唔)(有)?(到|送|派|来|收到|动)|还(没|未|冇)(到|送到|送来|收到|派送)|why (hasn'?t|has not|isn'?t|is not) (it|my parcel|my package|the parcel)( \w+)? (arrived|come|here|been delivered|delivered)|(still )?not (arrived|here|delivered) yet|still (not|hasn'?t) (arrived|here|come)/i;
+/** Words that ask for a complaint outright: those go to the complaint flow, not a status follow-up. */
+const ASKS_COMPLAINT = /投诉|举报|差评|赔|complain|compensat|refund/i;
 /** "上海到北京多久能到": a route before the question asks about a route, not the parcel shown. */
 const ROUTE_QUESTION =
   /[\p{Script=Han}A-Za-z]{2,}(到|寄到|发到|\bto\b)\s*[\p{Script=Han}A-Za-z]{2,}.{0,6}(多久|几天|什么时候|how long)/iu;
@@ -71,6 +81,14 @@ export function refersToLastParcel(state: DialogState, text: string, now: Date, 
     graphemes(trimmed).length <= SHORT_FOLLOW_UP ||
     (/^[\x20-\x7e]+$/.test(trimmed) && trimmed.split(/\s+/).length <= SHORT_FOLLOW_UP_WORDS);
   if (["track", "inquiry", "none"].includes(intent) && short && ETA_QUESTION.test(text) && !ROUTE_QUESTION.test(text))
+    return recentWaybill(state, now);
+  if (
+    ["track", "inquiry", "none", "complaint"].includes(intent) &&
+    short &&
+    (NOT_ARRIVED.test(text) || saysNotReceived(text)) &&
+    !ASKS_COMPLAINT.test(text) &&
+    !ROUTE_QUESTION.test(text)
+  )
     return recentWaybill(state, now);
   return undefined;
 }
