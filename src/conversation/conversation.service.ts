@@ -22,7 +22,7 @@ import { ConversationRepository, type TurnInput } from "./conversation.repositor
 import { messageLocale } from "./language.js";
 import { type Locale, t, toLocale } from "./texts.js";
 import type { TurnAdapter } from "./turn.adapter.js";
-import { type DialogState, emptyDialogState, TURN_INFO, type TurnInfo } from "./turn-state.js";
+import { type DialogState, emptyDialogState, QUEUE_RECEIPT_MS, TURN_INFO, type TurnInfo } from "./turn-state.js";
 
 export interface ConversationDeps {
   db: Db;
@@ -293,6 +293,15 @@ export class ConversationService implements ChannelConversations {
           .publish(AGENTS_TOPIC, { type: "conversation.released", conversationId: input.conversationId })
           .catch((err) => log.warn({ err }, "realtime publish failed"));
         outgoing = [{ text: t(locale, "handoff.left"), quickReplies: mainMenu(locale) }];
+      }
+    } else if (input.mode === "queued" && kind !== "event") {
+      // Still waiting (often off-hours): silence read as "nobody got it". One receipt per half
+      // hour says the message is kept for the agent and how to leave the queue.
+      const last = info.state.queueReceiptAt ? Date.parse(info.state.queueReceiptAt) : Number.NaN;
+      const since = input.createdAt.getTime() - last;
+      if (!(since >= 0 && since < QUEUE_RECEIPT_MS)) {
+        info.state.queueReceiptAt = input.createdAt.toISOString();
+        outgoing = [{ text: t(locale, "handoff.received") }];
       }
     }
     // While a human owns the conversation the bot stays silent; the message goes to the agent.

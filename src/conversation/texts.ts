@@ -23,6 +23,7 @@ const zh = {
   "error.internal": "抱歉，系统开了个小差，请稍后再试，或回复“转人工”。",
   "handoff.ended": "人工服务已结束，智能客服继续为您服务。如需人工，请回复“转人工”。",
   "handoff.left": "好的，已取消转人工，智能客服继续为您服务。",
+  "handoff.received": "已收到您的留言，客服接入后会一并查看并在这里回复您。如不再需要人工，回复“算了”即可。",
 } as const;
 
 export type TextKey = keyof typeof zh;
@@ -51,6 +52,8 @@ const en: Record<TextKey, string> = {
   "error.internal": 'Sorry, something went wrong on our side. Please try again, or reply "agent".',
   "handoff.ended": 'The agent has finished; the assistant is with you again. Reply "agent" to talk to a person.',
   "handoff.left": "OK, you have left the queue for an agent; the assistant is with you again.",
+  "handoff.received":
+    'Got it. Your message is kept for the agent, who will see it and reply here. Reply "never mind" if you no longer need one.',
 };
 
 export const BOT_TEXTS: Record<Locale, Record<TextKey, string>> = { "zh-CN": zh, en };

@@ -26,7 +26,15 @@ export interface DialogState {
    * numbered, and a reply that is just a number picks one.
    */
   choices?: string[] | undefined;
+  /**
+   * When the bot last told a customer waiting in the queue that their message was kept (ISO):
+   * one receipt per {@link QUEUE_RECEIPT_MS}, not one per message.
+   */
+  queueReceiptAt?: string | undefined;
 }
+
+/** How long one "已收到，客服接入后会看到" receipt covers a queued customer's messages (30 min). */
+export const QUEUE_RECEIPT_MS = 30 * 60_000;
 
 export const emptyDialogState = (): DialogState => ({ misunderstood: 0 });
 

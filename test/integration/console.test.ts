@@ -42,9 +42,15 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
     return { chat, conversationId: mine!.id };
   }
 
-  it("a customer who asks for a person is queued; the bot says so and then stays silent", async () => {
+  it("a customer who asks for a person is queued; the bot says so, confirms the first message is kept, then stays silent", async () => {
     const { chat, conversationId } = await handedOff();
-    const silent = await chat.say("还有人吗");
+    // One receipt: silence after "leave a message" reads as nobody got it…
+    const [receipt, ...more] = await chat.say("还有人吗");
+    expect(receipt!.text).toContain("已收到您的留言");
+    expect(receipt!.text).toContain("算了");
+    expect(more).toEqual([]);
+    // …then the customer's messages go to the agent without a reply each.
+    const silent = await chat.say("我的快递到底在哪");
     expect(silent).toEqual([]);
     const detail = await staffApi<{ messages: { text: string }[] }>(
       t.baseUrl,
@@ -52,7 +58,7 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
       "GET",
       `/api/conversations/${conversationId}`,
     );
-    expect(detail.body.messages.map((m) => m.text)).toContain("还有人吗");
+    expect(detail.body.messages.map((m) => m.text)).toEqual(expect.arrayContaining(["还有人吗", "我的快递到底在哪"]));
   });
 
   it("tells the customer the office hours when nobody is online, and the queue position when someone is", async () => {
