@@ -79,10 +79,18 @@ export interface ParsedAddress {
 }
 
 /**
+ * Why an address was not taken: no province and city found, too little beyond them, or (in
+ * English) a city name several provinces share, with those provinces' English names.
+ */
+export type AddressError =
+  | { error: "no_city" | "too_short" }
+  | { error: "ambiguous_city"; city: string; provinces: string[] };
+
+/**
  * A delivery or pickup address must name its province and city (or a 直辖市), and say more
  * than that (a district, street or building): otherwise the courier cannot find it.
  */
-export function parseAddress(input: string): ParsedAddress | { error: "no_city" | "too_short" } {
+export function parseAddress(input: string): ParsedAddress | AddressError {
   const text = input.trim().replace(/\s+/g, " ");
   const compact = text.replace(/\s/g, "");
   let province = PROVINCES.find((p) => compact.includes(p.name) || compact.startsWith(p.short));
@@ -117,12 +125,43 @@ const PROVINCE_EN: Record<string, string> = {
   neimenggu: "150000",
 };
 
-let placesEn: { provinces: Map<string, Region>; cities: Map<string, (Region & { province: string })[]> } | undefined;
+type City = Region & { province: string };
+let placesEn: { provinces: Map<string, Region>; cities: Map<string, City[]> } | undefined;
+
+const toPinyin = (name: string) => pinyin(name, { toneType: "none", type: "array" }).join("").toLowerCase();
+
+/** A district's or county's name without its kind (椒江区 → 椒江), when two characters remain. */
+function districtShort(name: string): string | undefined {
+  const short = name.replace(/(自治县|自治旗|新区|区|县|市|旗)$/, "");
+  return short.length >= 2 && !/市辖区|开发区|高新/.test(name) ? short : undefined;
+}
+
+/**
+ * Of the cities that share a name in pinyin (台州 in Zhejiang, 泰州 in Jiangsu: both "Taizhou"),
+ * the one whose district or county the address names ("Jiaojiang District"), if exactly one.
+ */
+function cityByDistrict(candidates: City[], phrases: readonly string[]): City | undefined {
+  const said = new Set(phrases);
+  const matching = candidates.filter((c) =>
+    Object.values(AREAS[c.code] ?? {}).some((d) => {
+      const short = districtShort(d);
+      return short !== undefined && said.has(toPinyin(short));
+    }),
+  );
+  return matching.length === 1 ? matching[0] : undefined;
+}
+
+/** A province's usual English name: its pinyin, capitalised (陕西 "Shaanxi", 内蒙古 "Inner Mongolia"). */
+function provinceInEnglish(code: string): string {
+  const en = Object.entries(PROVINCE_EN).find(([, c]) => c === code)?.[0];
+  const name = en ?? toPinyin(PROVINCES.find((p) => p.code === code)?.short ?? "");
+  return name.replace(/\b[a-z]/g, (c) => c.toUpperCase());
+}
 
 /** Provinces and cities by their pinyin ("zhengzhou", "henan"), built on the first English address. */
 function placesInPinyin(): NonNullable<typeof placesEn> {
   if (placesEn) return placesEn;
-  const py = (name: string) => pinyin(name, { toneType: "none", type: "array" }).join("").toLowerCase();
+  const py = toPinyin;
   const provinces = new Map<string, Region>();
   for (const p of PROVINCES) if (!provinces.has(py(p.short))) provinces.set(py(p.short), p);
   provinces.set("shanxi", PROVINCES.find((p) => p.code === "140000") as Region); // 山西; 陕西 is "shaanxi"
@@ -130,7 +169,7 @@ function placesInPinyin(): NonNullable<typeof placesEn> {
     const p = PROVINCES.find((x) => x.code === code);
     if (p) provinces.set(en, p);
   }
-  const cities = new Map<string, (Region & { province: string })[]>();
+  const cities = new Map<string, City[]>();
   for (const c of CITIES) {
     if (c.short.length < 2) continue;
     const key = py(c.short);
@@ -143,9 +182,11 @@ function placesInPinyin(): NonNullable<typeof placesEn> {
 /**
  * An address written in English ("No. 5 Renmin Road, Jinshui District, Zhengzhou, Henan"): the
  * province and city are found by their pinyin; a city name that two provinces share (Taizhou,
- * Fuzhou) needs its province. Returns the Chinese names, as for an address written in Chinese.
+ * Fuzhou) is told apart by its province or by a district only one of them has ("Jiaojiang
+ * District, Taizhou" is 浙江台州), else `ambiguous_city` names the provinces to choose from.
+ * Returns the Chinese names, as for an address written in Chinese.
  */
-function parseEnglishAddress(text: string): ParsedAddress | { error: "no_city" | "too_short" } {
+function parseEnglishAddress(text: string): ParsedAddress | AddressError {
   const { provinces, cities } = placesInPinyin();
   const lower = text.toLowerCase();
   const words = lower.split(/[^a-z]+/).filter(Boolean);
@@ -162,13 +203,17 @@ function parseEnglishAddress(text: string): ParsedAddress | { error: "no_city" |
     const found = phrases.flatMap((w) => cities.get(w) ?? []);
     const inProvince = province ? found.filter((c) => c.province === province?.code) : found;
     const distinct = [...new Map(inProvince.map((c) => [c.code, c])).values()];
-    if (distinct.length === 1) city = distinct[0];
+    city = distinct.length === 1 ? distinct[0] : cityByDistrict(distinct, phrases);
+    if (!city && distinct.length > 1)
+      return {
+        error: "ambiguous_city",
+        city: phrases.find((w) => cities.get(w)?.includes(distinct[0] as City)) ?? "",
+        provinces: [...new Set(distinct.map((c) => c.province))].map(provinceInEnglish),
+      };
     if (city && !province) province = PROVINCES.find((p) => p.code === city?.province);
   }
   if (!province || !city) return { error: "no_city" };
-  const named = new Set(
-    [province.short, city.short].map((n) => pinyin(n, { toneType: "none", type: "array" }).join("").toLowerCase()),
-  );
+  const named = new Set([province.short, city.short].map(toPinyin));
   const rest = words.filter((w) => !named.has(w) && !/^(province|city|china|prc)$/.test(w)).join("");
   if ((rest.match(/[a-z0-9]/g) ?? []).length < 4) return { error: "too_short" };
   return { text, province: province.name, city: city.name, cityCode: city.code };

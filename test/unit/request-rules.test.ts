@@ -104,9 +104,24 @@ describe("service request rules (issue 15)", () => {
     expect(parseAddress("3 Chang'an Ave, Xi'an, Shaanxi")).toMatchObject({ province: "陕西省", city: "西安市" });
     expect(parseAddress("1 Yingze St, Taiyuan, Shanxi")).toMatchObject({ province: "山西省", city: "太原市" });
     expect(parseAddress("Chaoyang District, Beijing, 10 Jianguo Rd")).toMatchObject({ cityCode: "110000" });
-    // Taizhou is a city of Zhejiang and of Jiangsu: the province decides, and without it nothing is guessed.
-    expect(parseAddress("12 Jiefang Road, Taizhou")).toEqual({ error: "no_city" });
+    // Taizhou is a city of Zhejiang and of Jiangsu: the province decides, or a district only one
+    // of them has; without either nothing is guessed, and the customer is told which provinces.
+    expect(parseAddress("12 Jiefang Road, Taizhou")).toEqual({
+      error: "ambiguous_city",
+      city: "taizhou",
+      provinces: expect.arrayContaining(["Zhejiang", "Jiangsu"]),
+    });
     expect(parseAddress("12 Jiefang Road, Taizhou, Zhejiang")).toMatchObject({ city: "台州市" });
+    expect(parseAddress("No. 12 Haimen Street, Jiaojiang District, Taizhou")).toMatchObject({
+      province: "浙江省",
+      city: "台州市",
+    });
+    expect(parseAddress("No. 5 Renmin Road, Hailing District, Taizhou")).toMatchObject({
+      province: "江苏省",
+      city: "泰州市",
+    });
+    expect(parseAddress("8 Gandong Avenue, Linchuan District, Fuzhou")).toMatchObject({ city: "抚州市" });
+    expect(parseAddress("No. 10 Wusi Road, Gulou District, Fuzhou")).toMatchObject({ city: "福州市" });
     expect(parseAddress("Beijing")).toEqual({ error: "too_short" });
     expect(parseAddress("hello world")).toEqual({ error: "no_city" });
   });

@@ -316,7 +316,19 @@ export class RequestFlow implements Flow {
       }
       case "address": {
         const a = parseAddress(withoutVerb(answer));
-        if ("error" in a) return { ok: false, key: a.error === "no_city" ? "address.noCity" : "address.tooShort" };
+        if ("error" in a) {
+          if (a.error === "ambiguous_city")
+            return {
+              ok: false,
+              key: "address.ambiguousCity",
+              vars: {
+                city: a.city.replace(/^[a-z]/, (c) => c.toUpperCase()),
+                provinces: a.provinces.join(" / "),
+                province1: a.provinces[0] ?? "",
+              },
+            };
+          return { ok: false, key: a.error === "no_city" ? "address.noCity" : "address.tooShort" };
+        }
         d.address = a.text;
         return { ok: true };
       }

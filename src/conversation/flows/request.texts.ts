@@ -22,6 +22,8 @@ const zh = {
   "ask.address.pickup": "请发送上门取件的地址（需包含省、市、区和详细地址）。",
   "address.noCity": "地址里没有找到省份和城市，请按“省 市 区 详细地址”发送，例如：广东省深圳市南山区科技园1栋101。",
   "address.tooShort": "地址不够详细，请补充区县、街道和门牌号，快递员才能找到。",
+  "address.ambiguousCity":
+    "{provinces} 都有叫 {city} 的城市，请在地址里补上省份（或区县），例如：…, {city}, {province1}。",
   "ask.slot": "请选择上门时间：",
   "ask.slot.again": "请从下面的时段中选择（今天/明天，上午9–12点/下午1–6点）：",
   "slot.past": "这个时段已经过去或来不及安排了，请选择一个之后的时段：",
@@ -130,6 +132,8 @@ const en: Record<RequestTextKey, string> = {
   "ask.address.pickup": "Please send the pickup address (province, city, district and street).",
   "address.noCity":
     "I couldn't find a province and city in that address. Please write the street, district, city and province, e.g. Room 101, 1 Keji Road, Nanshan District, Shenzhen, Guangdong (or 广东省深圳市南山区科技园1栋101).",
+  "address.ambiguousCity":
+    "There is a {city} in {provinces}: please add the province (or the district) to the address, e.g. …, {city}, {province1}.",
   "address.tooShort":
     "That address is not detailed enough: please add the district, street and number so the courier can find it.",
   "ask.slot": "When should the courier come?",
