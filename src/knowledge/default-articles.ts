@@ -1137,6 +1137,25 @@ export const DEFAULT_ARTICLES: DefaultArticle[] = [
     source: "各快递公司末端服务规则；《快递暂行条例》（无法投递快件的处理）",
   },
   {
+    title: "出差不在家，驿站能延长保管吗？",
+    titleEn: "Away from home: can the station keep my parcel longer?",
+    questions: [
+      "快递到驿站了我出差了能延长保管时间吗",
+      "驿站能不能多放几天",
+      "我不在家驿站能帮我多保管几天吗",
+      "人在外地快递能先放驿站吗",
+      "can the station keep my parcel longer, I'm away",
+      "I'm travelling, can the pickup point hold my parcel",
+    ],
+    answer:
+      "可以。请按取件通知短信里的电话联系驿站，说明回来的日期，请他们延长保管；也可以回复“派送偏好”，改为约定时间送货上门或请家人代收。\n\n超过保管期又联系不上您的快件，驿站会退回寄件人，所以请尽早联系。",
+    answerEn:
+      'Yes. Call the station on the number in the pickup text, tell them when you are back and ask them to keep it longer; or reply "delivery preference" to have it delivered at an agreed time or left with family.\n\nParcels past the storage period whose receiver cannot be reached go back to the sender, so contact them early.',
+    category: "派送",
+    tags: ["驿站", "延长保管", "出差", "不在家", "多放几天", "保管期", "station", "away"],
+    source: "各快递公司末端服务规则；《快递市场管理办法》（按约定地址投递，收件人同意方可代收）",
+  },
+  {
     title: "快递柜超时收费吗？",
     titleEn: "Do parcel lockers charge for late pickup?",
     questions: [
