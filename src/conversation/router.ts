@@ -36,10 +36,26 @@ export class IntentRouter implements MessageRouter {
     this.fallbacks = flows.filter((f) => f.fallback);
   }
 
-  async route(context: TurnContext, text: string): Promise<void> {
+  async route(context: TurnContext, message: string): Promise<void> {
+    let text = message;
     const info = turnInfo(context);
     const active = info.state.flow;
-    const parsed = this.nlu.parse(text, { expecting: active?.step, locale: info.locale });
+    let parsed = this.nlu.parse(text, { expecting: active?.step, locale: info.locale });
+    // A button the bot offered ("Pickup booking", "业务咨询", or the same typed) names its intent
+    // exactly: the engine read "Delivery preference" as off-topic and "Hurry a parcel" as unsure
+    // (two of those handed an English customer to the queue). Picked right after "您是想：", the
+    // unclear message itself is what the chosen flow starts from (its address, slot, waybill).
+    const picked = this.intentOfLabel(text);
+    if (picked) {
+      const unclear = info.state.clarifying;
+      const fresh = unclear && this.now().getTime() - Date.parse(unclear.at) < CLARIFY_TTL_MS ? unclear : undefined;
+      info.state.clarifying = undefined;
+      if (fresh && !active) {
+        text = fresh.text;
+        parsed = this.nlu.parse(text, { locale: info.locale });
+      }
+      parsed = { ...parsed, intent: { name: picked, confidence: 1 } };
+    }
     info.intent = parsed.intent.name;
     if (parsed.category) info.category = parsed.category.code;
 
@@ -155,6 +171,7 @@ export class IntentRouter implements MessageRouter {
         ),
       ].slice(0, 3);
       if (titles.length) {
+        info.state.clarifying = { text, at: this.now().toISOString() };
         await context.sendActivity(
           reply(
             t(info.locale, "clarify"),
@@ -166,7 +183,23 @@ export class IntentRouter implements MessageRouter {
     }
     await context.sendActivity(reply(t(info.locale, "capabilities"), mainMenu(info.locale)));
   }
+
+  /** The intent whose button title (either language) the message is, if it is exactly one. */
+  private intentOfLabel(text: string): IntentName | undefined {
+    const said = text.trim().toLowerCase();
+    if (!said || said.length > 24) return undefined;
+    for (const intent of this.byIntent.keys()) {
+      // "你好" stays the engine's; "none" shares 转人工's title.
+      if (intent === "greeting" || intent === "thanks" || intent === "none") continue;
+      for (const locale of LOCALES) if (intentLabel(locale, intent).toLowerCase() === said) return intent;
+    }
+    return undefined;
+  }
 }
+
+/** How long "您是想：" keeps the unclear message for the button the customer picks (10 min). */
+const CLARIFY_TTL_MS = 10 * 60_000;
+const LOCALES: readonly Locale[] = ["zh-CN", "en"];
 
 function intentLabel(locale: Locale, intent: IntentName): string {
   if (isRequestType(intent)) return typeLabel(locale, intent);

@@ -31,6 +31,11 @@ export interface DialogState {
    * one receipt per {@link QUEUE_RECEIPT_MS}, not one per message.
    */
   queueReceiptAt?: string | undefined;
+  /**
+   * The message the bot was unsure about and asked "您是想：" for, and when (ISO): the button
+   * picked next starts its flow from this message (its address, slot or waybill are not lost).
+   */
+  clarifying?: { text: string; at: string } | undefined;
 }
 
 /** How long one "已收到，客服接入后会看到" receipt covers a queued customer's messages (30 min). */

@@ -90,6 +90,26 @@ describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)
     expect(row.tags.length).toBeGreaterThan(0);
   });
 
+  it("the 业务咨询 and 提建议 buttons alone ask for the question or the suggestion, then take the next message as it", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let [r] = await chat.say("业务咨询");
+    expect(r!.text).toContain("您想咨询什么");
+    [r] = await chat.say("寄生鲜可以吗");
+    expect(r!.text).toContain("生鲜");
+    [r] = await chat.say("提建议");
+    expect(r!.text).toContain("请说说您的建议");
+    [r] = await chat.say("希望周末也能上门取件");
+    expect(r!.text).toContain("谢谢您的建议");
+    const kept = await t.app.db.prisma.feedback.findMany({ where: { type: "suggestion" }, select: { text: true } });
+    expect(kept.map((f) => f.text)).toContain("希望周末也能上门取件");
+    expect(kept.map((f) => f.text)).not.toContain("提建议");
+    // Asked for a suggestion, the customer sends a waybill instead: that is tracked, not filed.
+    await chat.say("提建议");
+    [r] = await chat.say("SF1438829301576");
+    expect(r!.text).toContain("SF1438829301576");
+    expect(r!.text).not.toContain("谢谢您的建议");
+  });
+
   it("supervisors list, search, mark and export suggestions; the summary counts 投诉/建议/咨询 with hot topics", async () => {
     const sup = await createStaff(t.app, t.baseUrl, { username: `sup-${kind}`, role: "supervisor" });
     const agent = await createStaff(t.app, t.baseUrl, { username: `agent-${kind}`, role: "agent" });

@@ -276,6 +276,23 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(req.details).toMatchObject({ address: "No. 5 Renmin Road, Wuhou District, Chengdu, Sichuan" });
   });
 
+  it("English: a button of 'did you want to' starts its flow from the unclear message (its address and slot kept); a typed title starts it too", async () => {
+    const chat = await WebchatClient.open(t.baseUrl, "en");
+    let r = await chat.say("I need a pickup tomorrow morning from No. 8 Jianguo Road, Chaoyang District, Beijing");
+    // Unsure today: the engine offers Pickup booking (were it sure, the flow would start at once).
+    if (r[0]!.quickReplies?.some((q) => q.title === "Pickup booking")) r = await chat.say("Pickup booking");
+    expect(r[0]!.text).toContain("book a pickup");
+    expect(r[0]!.text).not.toContain("pickup address");
+    expect(r[0]!.text).toContain("What are you sending?");
+    // Titles typed (or tapped without a question before): the flow, not "not sure" twice and the queue.
+    const typed = await WebchatClient.open(t.baseUrl, "en");
+    r = await typed.say("Delivery preference");
+    expect(r[0]!.text).toContain("set how the parcel is delivered");
+    r = await typed.say("cancel");
+    r = await typed.say("Hurry a parcel");
+    expect(r[0]!.text).toContain("hurry the parcel");
+  });
+
   it("改地址: the verb before the new address is not stored as part of it", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     await chat.say("我想改一下收货地址");

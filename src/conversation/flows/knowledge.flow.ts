@@ -1,5 +1,5 @@
 import type { TurnContext } from "botbuilder";
-import type { NluResult } from "../../../intents/index.js";
+import { ACTION_THRESHOLD, type NluResult } from "../../../intents/index.js";
 import type { QuickReply } from "../../channel/channel.js";
 import type { FeedbackInput } from "../../feedback/feedback.service.js";
 import { type AnswerPolicy, answerNeeds, claimNeeds } from "../../knowledge/answer.policy.js";
@@ -50,6 +50,12 @@ export class KnowledgeFlow implements Flow {
 
   async start(context: TurnContext, parsed: NluResult, text: string): Promise<void> {
     const info = turnInfo(context);
+    // The 业务咨询 button alone is not a question (the search found the COD article for it).
+    if (isButtonTitle(text, "quick.inquiry")) {
+      info.state.flow = { name: this.name, step: "ask", data: {} };
+      await context.sendActivity(reply(kt(info.locale, "kb.ask")));
+      return;
+    }
     const matches = this.deps.kb.search(text, 3);
     const best = matches[0];
     if (best && best.score >= answerNeeds(parsed, this.deps.kb.policy)) {
@@ -103,8 +109,16 @@ export class KnowledgeFlow implements Flow {
     return true;
   }
 
-  async resume(context: TurnContext, _parsed: NluResult, text: string): Promise<boolean> {
+  async resume(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
     const info = turnInfo(context);
+    if (info.state.flow?.step === "ask") {
+      info.state.flow = undefined;
+      // The question asked for, unless the customer has clearly moved on (a waybill, 我要投诉).
+      if (movesOn(parsed, "inquiry")) return false;
+      info.intent = "inquiry";
+      await this.start(context, parsed, text);
+      return true;
+    }
     const data = info.state.flow?.data as AnsweredData | undefined;
     if (!data) return false;
     const said = text.trim();
@@ -211,4 +225,19 @@ function localised(article: Article, locale: Locale): { text: string; fallback: 
     return { text: article.answer, fallback: true };
   }
   return { text: article.answer, fallback: false };
+}
+
+/** The message is exactly one of the bot's own button titles (either language). */
+export function isButtonTitle(text: string, key: "quick.inquiry" | "quick.suggest"): boolean {
+  const said = text.trim().toLowerCase();
+  return (["zh-CN", "en"] as const).some((locale) => t(locale, key).toLowerCase() === said);
+}
+
+/** After "what would you like to ask / suggest": a waybill or another confident intent is a new topic. */
+export function movesOn(parsed: NluResult, own: string): boolean {
+  return (
+    parsed.entities.some((e) => e.type === "waybill") ||
+    (parsed.intent.confidence >= ACTION_THRESHOLD &&
+      ![own, "none", "inquiry", "suggestion"].includes(parsed.intent.name))
+  );
 }

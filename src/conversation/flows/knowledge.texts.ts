@@ -14,6 +14,8 @@ const zh = {
   "quick.more": "更多",
   "quick.helpful": "有帮助",
   "quick.unhelpful": "没帮助",
+  "kb.ask": "好的，请问您想咨询什么？直接把问题发给我就好。",
+  "suggest.ask": "好的，请说说您的建议，我们会记录下来转给相关部门。",
   "suggest.thanks": "谢谢您的建议！我们已经记录下来，会转给相关部门参考改进。如果还想补充，直接发给我就好。",
   "suggest.added": "已补充到您的建议里，谢谢！",
 };
@@ -34,6 +36,8 @@ const en: Record<KnowledgeTextKey, string> = {
   "quick.more": "More",
   "quick.helpful": "Helpful",
   "quick.unhelpful": "Not helpful",
+  "kb.ask": "Sure, what would you like to ask? Just type your question.",
+  "suggest.ask": "Sure, tell me your suggestion and I'll pass it on to the team concerned.",
   "suggest.thanks":
     "Thank you for the suggestion! It's recorded and will be passed on to the team concerned. If you want to add anything, just send it.",
   "suggest.added": "Added to your suggestion, thank you!",

@@ -125,10 +125,27 @@ export function nextField(d: RequestDraft): Field | "confirm" {
 
 /** The part of a message from its first province/city mention on ("改到 北京市朝阳区…" → "北京市朝阳区…"). */
 function addressIn(text: string): string | undefined {
+  if (/^[\x20-\x7e]+$/.test(text)) return englishAddressIn(text);
   const m = /[\u4e00-\u9fff]{2,}(省|市|自治区)/.exec(text);
   if (!m) return undefined;
   const candidate = withoutVerb(text.slice(m.index));
   return "error" in parseAddress(candidate) ? undefined : candidate;
+}
+
+/**
+ * "I need a pickup tomorrow morning from No. 8 Jianguo Road, Chaoyang District, Beijing": the
+ * address after "from / at / to", without a trailing "tomorrow morning".
+ */
+function englishAddressIn(text: string): string | undefined {
+  for (const m of text.matchAll(/\b(?:from|at|to|address(?: is)?:?)\s+/gi)) {
+    const candidate = text
+      .slice((m.index ?? 0) + m[0].length)
+      .replace(/[,.\s]*\b(?:(?:today|tomorrow)(?:\s+(?:morning|afternoon))?|please)[.!\s]*$/i, "")
+      .trim();
+    if (/^(?:no\.?\s*)?\d|^(?:room|flat|building|unit)\b/i.test(candidate) && !("error" in parseAddress(candidate)))
+      return candidate;
+  }
+  return undefined;
 }
 
 /** "改到杭州市…", "麻烦改成：…": the verb before the place is not part of the address. */

@@ -4,6 +4,7 @@ import type { FeedbackInput } from "../../feedback/feedback.service.js";
 import { reply } from "../bot.js";
 import type { Flow } from "../flow.js";
 import { turnInfo } from "../turn-state.js";
+import { isButtonTitle, movesOn } from "./knowledge.flow.js";
 import { kt } from "./knowledge.texts.js";
 
 export interface SuggestionDeps {
@@ -25,6 +26,12 @@ export class SuggestionFlow implements Flow {
 
   async start(context: TurnContext, _parsed: NluResult, text: string): Promise<void> {
     const info = turnInfo(context);
+    // The 提建议 button alone is no suggestion: ask for it rather than file "提建议".
+    if (isButtonTitle(text, "quick.suggest")) {
+      info.state.flow = { name: this.name, step: "ask", data: {} };
+      await context.sendActivity(reply(kt(info.locale, "suggest.ask")));
+      return;
+    }
     const id = await this.deps.feedback.record({
       type: "suggestion",
       text,
@@ -40,6 +47,13 @@ export class SuggestionFlow implements Flow {
 
   async resume(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
     const info = turnInfo(context);
+    if (info.state.flow?.step === "ask") {
+      info.state.flow = undefined;
+      if (movesOn(parsed, "suggestion")) return false;
+      info.intent = "suggestion";
+      await this.start(context, parsed, text);
+      return true;
+    }
     const id = info.state.flow?.data.feedbackId;
     info.state.flow = undefined;
     const other =
