@@ -1833,6 +1833,27 @@ export const DEFAULT_ARTICLES: DefaultArticle[] = [
     source: "《快递暂行条例》（用户信息安全）；《中华人民共和国个人信息保护法》",
   },
   {
+    title: "运单号在哪里看？",
+    titleEn: "Where do I find the waybill number?",
+    questions: [
+      "快递单号在哪里看",
+      "运单号在哪找",
+      "不知道快递单号怎么办",
+      "网购的快递单号在哪",
+      "单号忘了怎么查",
+      "where is my tracking number",
+      "I don't know my waybill number",
+      "快遞單號喺邊度睇",
+    ],
+    answer:
+      "网购的包裹：在购物平台的订单详情里点“查看物流”，可以看到快递公司和运单号。自己寄的：寄件后的短信、下单的App或小程序“我的寄件”里都有，纸质面单条码下方的数字也是运单号。\n\n实在找不到的，用寄件或收件时留的手机号也可以查：回复“我最近的快递”我来帮您找。",
+    answerEn:
+      'Online orders: open the order on the shopping platform and tap "view logistics" for the carrier and waybill number. Parcels you sent: the text after sending, "My shipments" in the app or mini program, or the digits under the barcode on the label.\n\nCan\'t find it? Reply "my recent parcels" and I\'ll look up the ones linked to your phone.',
+    category: "查询",
+    tags: ["单号", "运单号", "快递单号", "物流单号", "忘了单号", "找不到单号", "tracking number", "waybill"],
+    source: "各快递公司寄件与查询服务说明",
+  },
+  {
     title: "怎么联系快递员或网点？",
     titleEn: "How do I reach the courier or local outlet?",
     questions: [
