@@ -87,6 +87,21 @@ export function asksForCompensation(norm: string): boolean {
   return ASKS_COMPENSATION.test(norm) && !NOT_A_CLAIM_ASK.test(norm);
 }
 
+// "有人说我件丢了要加微信赔我钱，可信吗" / "is that real?": the customer asks whether a call, text or offer
+// about their parcel is a scam — a question (inquiry), however many complaint words (丢了, 赔, fee) it
+// repeats. Not a grievance about fraud that happened (面单信息被拿去诈骗: a complaint), which has no such cue.
+const SCAM_CHECK =
+  /可信吗|是真的吗|真的假的|靠谱吗|(是不是|是)(诈骗|骗子|骗局|骗人)|诈骗吧|骗子吧|诈骗吗|骗局吗|安全吗|系咪呃人|\bis (this|that|it) (real|legit|legitimate|a scam|genuine|safe)\b|\bshould i trust\b|\bscam\?/;
+
+// "你们是骗子吧" / "you guys are scammers": an accusation against us, a complaint.
+const ACCUSES_US =
+  /(你们|你哋|贵公司|贵司)[^，,。.!！?？]{0,4}(骗子|诈骗|骗人|骗钱|骗局)|\byou (guys )?(are|'re) (a )?(scam|scammers|frauds?)\b/;
+
+/** The customer asks whether something about their parcel is a scam (→ inquiry, not complaint/claim). */
+export function asksIfScam(norm: string): boolean {
+  return SCAM_CHECK.test(norm) && !GRIEVANCE_RE.test(norm) && !ACCUSES_US.test(norm);
+}
+
 // "显示本人签收，不是我签的 / 谁签的": a false or careless signature is a delivery-service matter
 // (快递市场管理办法 Art. 28), not the tracking information the words "物流显示" suggest. A plain
 // "显示签收但没收到" is a loss (SHOWN_DELIVERED below).

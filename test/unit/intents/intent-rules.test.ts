@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { normaliseText } from "../../../intents/index.js";
 import {
   asksForCompensation,
+  asksIfScam,
   categoryRule,
   deniesComplaintThenAsks,
   praisesPersonThenFault,
@@ -202,5 +203,22 @@ describe("asksForCompensation (an explicit request for compensation is a claim, 
     ["快递丢了，我要投诉，还要赔偿", false],
   ])("%s → %s", (text, expected) => {
     expect(asksForCompensation(normaliseText(text))).toBe(expected);
+  });
+});
+
+describe("asksIfScam (asking whether a call, text or offer about the parcel is a scam is a question, issue 16)", () => {
+  it.each([
+    ["快递员打电话说我的包裹弄丢了，要我加他微信领赔偿，这靠谱吗", true],
+    ["有人发短信说我的件破损了，点链接填银行卡就能领双倍赔付，是真的吗", true],
+    ["短信说包裹扣在海关要交50块手续费，是不是诈骗", true],
+    ["有人自称你们客服要给我退款，可信吗", true],
+    ["someone called saying my parcel was lost and asked for my card number, is that legit?", true],
+    // fraud that happened, or an accusation against us: complaints
+    ["快递面单上的信息被人拿去诈骗了", false],
+    ["你们是骗子吧，收了运费不发货", false],
+    ["凭什么说丢了就丢了，这是真的吗，太过分了", false],
+    ["you guys are scammers, I paid and nothing came", false],
+  ])("%s → %s", (text, expected) => {
+    expect(asksIfScam(normaliseText(text))).toBe(expected);
   });
 });

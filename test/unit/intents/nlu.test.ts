@@ -72,6 +72,12 @@ describe("intent and category on realistic messages", () => {
     for (const text of ["寄快递要多少钱", "寄快递要实名吗"]) expect(nlu.parse(text).intent.name).toBe("inquiry");
   });
 
+  it("asking whether a lost-parcel compensation offer is a scam is an inquiry, not a complaint (issue 16)", () => {
+    const r = nlu.parse("快递员打电话说我的包裹弄丢了，要我加他微信领赔偿，这靠谱吗");
+    expect(r.intent.name).toBe("inquiry");
+    expect(r.ranking.map((x) => x.name)).not.toContain("complaint");
+  });
+
   it("uses context for short answers", () => {
     expect(nlu.parse("JT1234567890123 这个", { expecting: "waybill" }).intent.name).toBe("track");
   });
