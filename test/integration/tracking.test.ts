@@ -221,6 +221,8 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     expect(why!.quickReplies?.map((q) => q.title)).toContain("我要投诉");
     const [again] = await chat.say("为什么还没送到");
     expect(again!.text).toContain("SF1438829301590");
+    const [slow] = await chat.say("點解咁慢"); // Cantonese: why so slow
+    expect(slow!.text).toContain("SF1438829301590");
     const en = await WebchatClient.open(t.baseUrl, "en");
     await en.say("SF1438829301590");
     const [whyEn] = await en.say("why hasn't it arrived");

@@ -46,7 +46,7 @@ export const ETA_QUESTION =
  * parcel, and the tracking answer itself offers the complaint when the parcel is late.
  */
 export const NOT_ARRIVED =
-  /(怎么|为什么|为啥|咋|怎)(还|仲)?(没|不|未|冇|唔)(有)?(到|送|派|来|收到|动)|还(没|未|冇)(到|送到|送来|收到|派送)|why (hasn'?t|has not|isn'?t|is not) (it|my parcel|my package|the parcel)( \w+)? (arrived|come|here|been delivered|delivered)|(still )?not (arrived|here|delivered) yet|still (not|hasn'?t) (arrived|here|come)/i;
+  /(怎么|怎麼|为什么|為什麼|为啥|為啥|咋|怎|点解|點解)(还|還|仲)?(没|沒|不|未|冇|唔)(有)?(到|送|派|来|來|收到|动|動)|(还|還)(没|沒|未|冇)(到|送到|送来|收到|派送)|(怎么|怎麼|为什么|為什麼|为啥|咋|点解|點解)(这么|這麼|那么|咁|甘)?慢|why (hasn'?t|has not|isn'?t|is not) (it|my parcel|my package|the parcel)( \w+)? (arrived|come|here|been delivered|delivered)|(still )?not (arrived|here|delivered) yet|still (not|hasn'?t) (arrived|here|come)/i;
 /** Words that ask for a complaint outright: those go to the complaint flow, not a status follow-up. */
 const ASKS_COMPLAINT = /投诉|举报|差评|赔|complain|compensat|refund/i;
 /** "上海到北京多久能到": a route before the question asks about a route, not the parcel shown. */
