@@ -22,6 +22,11 @@ export const DEFAULT_POLICY: AnswerPolicy = {
   clearMatch: 0.7,
 };
 
+/** The service requests (issue 15): an instruction leaning to one of them is not a question. */
+const REQUESTS = new Set(["urge", "address_change", "pickup", "delivery_preference", "claim"]);
+/** Worded as an instruction to us: 请 / 帮我 / 给我 / 别 / 不要, please / don't. */
+const INSTRUCTION_RE = /^(请|麻烦)|帮我|给我|别|不要|\b(please|don'?t|do not)\b/i;
+
 /** Intent share that makes a complaint-worded question worth answering from the knowledge base. */
 export const INQUIRY_RUNNER_UP = 0.25;
 
@@ -55,6 +60,11 @@ export function answerNeeds(parsed: NluResult, policy: AnswerPolicy, text?: stri
   // Leaning to another flow and not even worded as a question ("我要寄快递" → pickup 0.68): a
   // statement of what the customer wants, which an article sharing a word or two does not answer
   // (it got the lockers-consent article at 0.52); the router asks which was meant instead.
+  // A request said as an instruction ("please don't put it in the locker, deliver it to my door"
+  // → 派送偏好 0.76) wants the request done, not the rule behind it (it got the consent article):
+  // no article answers it; the router offers the request's button instead.
+  if (text !== undefined && !QUESTION_RE.test(text.trim()) && REQUESTS.has(intent) && INSTRUCTION_RE.test(text))
+    return Number.POSITIVE_INFINITY;
   if (text !== undefined && !QUESTION_RE.test(text.trim())) return Math.max(policy.threshold, policy.clearMatch);
   // The engine leans to the parcel's own flows with little sign of a question: only a clear
   // article match answers ("驿站的快递放几天会被退回" → 0.80); a few shared words do not

@@ -48,6 +48,13 @@ describe("answer policy: the intent engine's verdict sets the score an article n
     expect(answerNeeds(torn, policy, "我要寄快递")).toBe(0.7);
     expect(answerNeeds(torn, policy, "寄快递要多少钱")).toBe(0.5);
     expect(answerNeeds(torn, policy, "拒收了运费谁付")).toBe(0.5);
+    // An instruction leaning to a request wants it done, not an article about the rule behind it
+    // (it got the lockers-consent article); the router offers the request instead.
+    const wants = parsed([["delivery_preference", 0.76]]);
+    expect(answerNeeds(wants, policy, "please don't put my parcel in the locker, deliver it to my door")).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(answerNeeds(wants, policy, "can you deliver it to my door")).toBe(0.7);
     // A test's higher threshold lifts the others with it.
     expect(answerNeeds(parsed([["none", 0.9]]), { ...policy, threshold: 0.9 })).toBe(0.9);
   });
