@@ -173,7 +173,7 @@ export async function outletFigures(
     o.counts.set(r.month, r.shipments);
     byCode.set(r.code, o);
   }
-  const trackedOnly = [...tracked.outletMonths.keys()].filter((c) => !byCode.has(c));
+  const trackedOnly = [...tracked.outlets.keys()].filter((c) => !byCode.has(c));
   if (trackedOnly.length)
     for (const o of await db.outlet.findMany({
       where: { code: { in: trackedOnly } },
@@ -181,7 +181,13 @@ export async function outletFigures(
     }))
       byCode.set(o.code, { name: o.name, total: 0, quality: 0, nonQuality: 0, counts: new Map() });
   const outlets: OutletRow[] = [...byCode].map(([code, o]) => {
-    const parcels = periodShipments(from, to, o.counts, tracked.outletMonths.get(code));
+    // Without an imported month, every month is the tracked one: known when it was seen in each.
+    const seen = tracked.outlets.get(code);
+    const parcels = o.counts.size
+      ? periodShipments(from, to, o.counts, tracked.outletMonths.get(code))
+      : months.length && seen?.months === months.length
+        ? { shipments: seen.shipments, from: "tracking" as const }
+        : null;
     const shipments = parcels?.shipments ?? null;
     return {
       code,

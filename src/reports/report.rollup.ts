@@ -8,7 +8,7 @@
  * SQL (today, yesterday, partial days at the period's edges, days not rolled up yet, and days
  * marked dirty). The place and outlet grains are also summed per month without the agent
  * (Report*Month, rewritten with their days; places also per city and per stage apart,
- * ReportCityMonth and ReportStageMonth): a year of their days is about one row per complaint, so
+ * ReportCityMonth and ReportStageMonth; SLA clocks without the agent; surveys with it): a year of their days is about one row per complaint, so
  * a period not filtered by agent reads its months from there (issue 23; see monthsLess).
  *
  * Freshness: triggers (migration 0006) append a ReportDirtyDay row in the same transaction as
@@ -239,9 +239,14 @@ export const outletGrain = (where: Prisma.Sql): Prisma.Sql => Prisma.sql`
     count(*) FILTER (WHERE t."rootCause" = 'non_quality')::int AS "nonQuality"
   FROM "Ticket" t WHERE t.type = 'complaint' AND (${where}) GROUP BY 1, 2, 3, 4`;
 
-export const SURVEY_COLUMNS = Prisma.sql`day, "groupCode", "agentId", sent, answered, satisfied, basically,
-  dissatisfied, rated, "starsN", "stars45", "ratingsN", "ratings45", "speedSum", "speedN", "effectSum", "effectN",
-  "attitudeSum", "attitudeN", "npsN", promoters, detractors, "fcrN", "fcrYes"`;
+/** The survey counters, as columns of ReportSurveyDay and ReportSurveyMonth. */
+const SURVEY_COUNTERS = Prisma.sql`sent, answered, satisfied, basically, dissatisfied, rated, "starsN", "stars45",
+  "ratingsN", "ratings45", "speedSum", "speedN", "effectSum", "effectN", "attitudeSum", "attitudeN", "npsN", promoters,
+  detractors, "fcrN", "fcrYes"`;
+export const SURVEY_COLUMNS = Prisma.sql`day, "groupCode", "agentId", ${SURVEY_COUNTERS}`;
+/** The rows of ReportSurveyMonth (alias r) as SURVEY_COLUMNS (the month as the day). */
+export const SURVEY_MONTH_ROWS = Prisma.sql`SELECT r.month, r."groupCode", r."agentId", ${SURVEY_COUNTERS}
+  FROM "ReportSurveyMonth" r`;
 
 const FCR = Prisma.sql`COALESCE(s.fcr, s.overall IN ('satisfied', 'basically_satisfied'))`;
 
@@ -392,6 +397,16 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
         FROM "ReportSlaDay" r WHERE ${monthDays} GROUP BY 1, 2, 3`;
       await tx.$executeRaw`INSERT INTO "ReportSurveyDay" (${SURVEY_COLUMNS})
         ${surveyGrain(inRanges(Prisma.sql`s."sentAt"`, ranges))}`;
+      // With the agent kept: the one-agent view reads its months too (migration 0050).
+      await tx.$executeRaw`DELETE FROM "ReportSurveyMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
+      await tx.$executeRaw`
+        INSERT INTO "ReportSurveyMonth" (month, "groupCode", "agentId", ${SURVEY_COUNTERS})
+        SELECT date_trunc('month', day)::date, "groupCode", "agentId", sum(sent)::int, sum(answered)::int,
+          sum(satisfied)::int, sum(basically)::int, sum(dissatisfied)::int, sum(rated)::int, sum("starsN")::int,
+          sum("stars45")::int, sum("ratingsN")::int, sum("ratings45")::int, sum("speedSum")::int, sum("speedN")::int,
+          sum("effectSum")::int, sum("effectN")::int, sum("attitudeSum")::int, sum("attitudeN")::int,
+          sum("npsN")::int, sum(promoters)::int, sum(detractors)::int, sum("fcrN")::int, sum("fcrYes")::int
+        FROM "ReportSurveyDay" r WHERE ${monthDays} GROUP BY 1, 2, 3`;
       await tx.$executeRaw`
         INSERT INTO "ReportRollupDay" (day, shipments, "refreshedAt")
         SELECT d.day, COALESCE(n.count, 0), now()

@@ -21,6 +21,7 @@ import {
   SLA_COLUMNS,
   SLA_MONTH_ROWS,
   SURVEY_COLUMNS,
+  SURVEY_MONTH_ROWS,
   slaGrain,
   surveyGrain,
   TICKET_COLUMNS,
@@ -352,23 +353,19 @@ export class ReportService {
     // Rollup part: the Report*Day rows of the covered days.
     const rolled = inDays(Prisma.sql`r.day`, plan.rolled);
     const rolledT = [rolled];
-    const rolledS = [rolled];
     if (f.group) {
       liveT.push(Prisma.sql`t."groupCode" = ${f.group}`);
       liveS.push(Prisma.sql`s."groupCode" = ${f.group}`);
       rolledT.push(Prisma.sql`r."groupCode" = ${f.group}`);
-      rolledS.push(Prisma.sql`r."groupCode" = ${f.group}`);
     }
     if (f.agentId) {
       liveT.push(Prisma.sql`t."assigneeId" = ${f.agentId}::uuid`);
       liveS.push(Prisma.sql`s."agentId" = ${f.agentId}::uuid`);
       rolledT.push(Prisma.sql`r."assigneeId" = ${f.agentId}::uuid`);
-      rolledS.push(Prisma.sql`r."agentId" = ${f.agentId}::uuid`);
     }
     const lt = Prisma.join(liveT, " AND ");
     const ls = Prisma.join(liveS, " AND ");
     const rt = Prisma.join(rolledT, " AND ");
-    const rs = Prisma.join(rolledS, " AND ");
     const sw = this.surveyWhere(f);
     // Place, outlet and SLA figures not filtered by agent read months from Report*Month (a year of
     // place and outlet day rows is about one row per complaint: agent × city × stage; of SLA day
@@ -392,10 +389,20 @@ export class ReportService {
     const rpm = byGroup(inMonths(Prisma.sql`r.month`, less.months));
     const rpx = byGroup(inDays(Prisma.sql`r.day`, less.minus));
     const tracked = trackedShipments(this.db, f.from, f.to);
+    // Surveys: the months covered whole from ReportSurveyMonth (kept per agent, so the one-agent
+    // view reads them too), the other rolled-up days from ReportSurveyDay (migration 0050).
+    const surveyMonths = wholeMonths(plan.rolled);
+    const surveySM = [inMonths(Prisma.sql`r.month`, surveyMonths.months)];
+    const surveySD = [inDays(Prisma.sql`r.day`, surveyMonths.days)];
+    for (const c of [surveySM, surveySD]) {
+      if (f.group) c.push(Prisma.sql`r."groupCode" = ${f.group}`);
+      if (f.agentId) c.push(Prisma.sql`r."agentId" = ${f.agentId}::uuid`);
+    }
     // Totals and the per-agent figures in one pass.
     const surveyP = this.db.$queryRaw<SurveyAggRow[]>`
         WITH g AS (
-          SELECT ${SURVEY_COLUMNS} FROM "ReportSurveyDay" r WHERE ${rs}
+          SELECT ${SURVEY_COLUMNS} FROM "ReportSurveyDay" r WHERE ${Prisma.join(surveySD, " AND ")}
+          UNION ALL ${SURVEY_MONTH_ROWS} WHERE ${Prisma.join(surveySM, " AND ")}
           UNION ALL ${surveyGrain(ls)}
         )
         SELECT GROUPING("agentId")::int AS level, "agentId" AS id,

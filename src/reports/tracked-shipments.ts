@@ -167,16 +167,25 @@ export async function scheduleTrackedShipments(
   await scheduler.arm(TRACKED_KEY, new Date(Date.now() + 60_000));
 }
 
+/** Tracked parcels of the period: per place, per outlet, and per outlet and month where that is needed. */
+export interface TrackedFigures {
+  /** `kind:code` (city, province) → parcels. */
+  places: Map<string, number>;
+  /** Outlet code → its parcels over the period's months and in how many of them it was seen at all. */
+  outlets: Map<string, { shipments: number; months: number }>;
+  /**
+   * Outlet code → month ("YYYY-MM-01") → parcels of the period's days in it, only for the outlets with
+   * an imported count (OutletShipments) in one of the period's months: an imported month wins over
+   * the tracked one, so only those need the months apart (outlet.report.ts, periodShipments).
+   */
+  outletMonths: Map<string, Map<string, number>>;
+}
+
 /**
- * Tracked parcels per place over the China-time days [from, to) touches: `kind:code` → parcels, and
- * per outlet and month the parcels of the days of the period (months with no row are absent).
- * Months the period covers whole are read from TrackedShipmentsMonth, the others from the days.
+ * Tracked parcels per place over the China-time days [from, to) touches (months with no row are
+ * absent). Months the period covers whole are read from TrackedShipmentsMonth, the others from the days.
  */
-export async function trackedShipments(
-  db: Db,
-  from: Date,
-  to: Date,
-): Promise<{ places: Map<string, number>; outletMonths: Map<string, Map<string, number>> }> {
+export async function trackedShipments(db: Db, from: Date, to: Date): Promise<TrackedFigures> {
   const fromDay = new Date(from.getTime() + CST_MS).toISOString().slice(0, 10);
   const lastDay = new Date(to.getTime() - 1 + CST_MS).toISOString().slice(0, 10);
   const whole: string[] = [];
@@ -189,60 +198,81 @@ export async function trackedShipments(
     m = next;
     if (whole.length + part.length > 240) break;
   }
-  const queries: Prisma.Sql[] = [];
-  if (whole.length)
-    queries.push(Prisma.sql`
-      SELECT kind, code, to_char(month, 'YYYY-MM-DD') AS month, shipments AS n FROM "TrackedShipmentsMonth"
-      WHERE month IN (${Prisma.join(whole.map((m) => Prisma.sql`${m}::date`))})`);
-  const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
-  for (const p of part) {
-    const loMs = Math.max(dayMs(fromDay), dayMs(p.month));
-    const hiMs = Math.min(dayMs(lastDay), dayMs(p.next) - 86_400_000);
-    const lo = new Date(loMs).toISOString().slice(0, 10);
-    const hi = new Date(hiMs).toISOString().slice(0, 10);
-    const covered = (hiMs - loMs) / 86_400_000 + 1;
-    const days = (dayMs(p.next) - dayMs(p.month)) / 86_400_000;
-    // Most of the month: its sum less the days outside the period (a month row is the sum of its
-    // day rows, written together by recomputeMonth) — a day or two of rows, not the month's. The
-    // kinds (all there are) let the days come from the (kind, day) index, not a scan of the table.
-    if (covered * 2 > days)
-      queries.push(Prisma.sql`
-        SELECT m.kind, m.code, ${p.month}::text AS month, (m.shipments - COALESCE(o.n, 0))::int AS n
-        FROM "TrackedShipmentsMonth" m
-        LEFT JOIN (
-          SELECT kind, code, sum(shipments) AS n FROM "TrackedShipmentsDay"
-          WHERE kind IN ('outlet', 'city', 'province')
-            AND ((day >= ${p.month}::date AND day < ${lo}::date) OR (day > ${hi}::date AND day < ${p.next}::date))
-          GROUP BY kind, code
-        ) o ON o.kind = m.kind AND o.code = m.code
-        WHERE m.month = ${p.month}::date`);
-    else
-      queries.push(Prisma.sql`
-        SELECT kind, code, ${p.month}::text AS month,
-          COALESCE(sum(shipments) FILTER (WHERE day >= ${fromDay}::date AND day <= ${lastDay}::date), 0)::int AS n
-        FROM "TrackedShipmentsDay"
-        WHERE kind IN ('outlet', 'city', 'province') AND day >= ${p.month}::date AND day < ${p.next}::date
-        GROUP BY kind, code`);
-  }
   const places = new Map<string, number>();
+  const outlets = new Map<string, { shipments: number; months: number }>();
   const outletMonths = new Map<string, Map<string, number>>();
-  if (!queries.length) return { places, outletMonths };
-  // Summed and shaped in SQL: a year is ~12 × (outlets + cities + provinces) month rows (~29,000 at
-  // 2,000 outlets), which as rows cost the summary more to decode than to compute; two JSON
-  // objects (places summed over the months, outlets per month) come back as one row.
+  if (!whole.length && !part.length) return { places, outlets, outletMonths };
+  /** (kind, code, month, n) of the kinds `kinds`: the rows of each month, per place. */
+  const rows = (kinds: Prisma.Sql): Prisma.Sql => {
+    const queries: Prisma.Sql[] = [];
+    if (whole.length)
+      queries.push(Prisma.sql`
+        SELECT kind, code, month, shipments AS n FROM "TrackedShipmentsMonth"
+        WHERE kind IN (${kinds}) AND month IN (${Prisma.join(whole.map((m) => Prisma.sql`${m}::date`))})`);
+    const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
+    for (const p of part) {
+      const loMs = Math.max(dayMs(fromDay), dayMs(p.month));
+      const hiMs = Math.min(dayMs(lastDay), dayMs(p.next) - 86_400_000);
+      const lo = new Date(loMs).toISOString().slice(0, 10);
+      const hi = new Date(hiMs).toISOString().slice(0, 10);
+      const covered = (hiMs - loMs) / 86_400_000 + 1;
+      const days = (dayMs(p.next) - dayMs(p.month)) / 86_400_000;
+      // Most of the month: its sum less the days outside the period (a month row is the sum of its
+      // day rows, written together by recomputeMonth) — a day or two of rows, not the month's. The
+      // kinds let the days come from the (kind, day) index, not a scan of the table.
+      if (covered * 2 > days)
+        queries.push(Prisma.sql`
+          SELECT m.kind, m.code, ${p.month}::date AS month, (m.shipments - COALESCE(o.n, 0))::int AS n
+          FROM "TrackedShipmentsMonth" m
+          LEFT JOIN (
+            SELECT kind, code, sum(shipments) AS n FROM "TrackedShipmentsDay"
+            WHERE kind IN (${kinds})
+              AND ((day >= ${p.month}::date AND day < ${lo}::date) OR (day > ${hi}::date AND day < ${p.next}::date))
+            GROUP BY kind, code
+          ) o ON o.kind = m.kind AND o.code = m.code
+          WHERE m.kind IN (${kinds}) AND m.month = ${p.month}::date`);
+      else
+        queries.push(Prisma.sql`
+          SELECT kind, code, ${p.month}::date AS month,
+            COALESCE(sum(shipments) FILTER (WHERE day >= ${fromDay}::date AND day <= ${lastDay}::date), 0)::int AS n
+          FROM "TrackedShipmentsDay"
+          WHERE kind IN (${kinds}) AND day >= ${p.month}::date AND day < ${p.next}::date
+          GROUP BY kind, code`);
+    }
+    return Prisma.join(queries, " UNION ALL ");
+  };
+  const months = [...whole, ...part.map((p) => p.month)];
+  // Summed and shaped in SQL, each kind read apart (its rows estimated from the tables' statistics,
+  // so grouped by hashing): a year is ~12 × (outlets + cities + provinces) month rows (~29,000 at
+  // 2,000 outlets), which as rows cost the summary more to decode than to compute. Places come
+  // back summed over the months; outlets summed with the number of months they were seen in, and
+  // month by month only where an imported count may take a month's place.
   const [row] = await db.$queryRaw<
-    { places: Record<string, number> | null; outlets: Record<string, Record<string, number>> | null }[]
+    {
+      places: Record<string, number> | null;
+      outlets: Record<string, [number, number]> | null;
+      outlet_months: Record<string, Record<string, number>> | null;
+    }[]
   >`
-    WITH x AS (${Prisma.join(queries, " UNION ALL ")})
+    WITH p AS (${rows(Prisma.sql`'city', 'province'`)}),
+    o AS MATERIALIZED (${rows(Prisma.sql`'outlet'`)})
     SELECT
       (SELECT json_object_agg(p.key, p.n) FROM (
-        SELECT kind || ':' || code AS key, sum(n) AS n FROM x WHERE kind <> 'outlet' GROUP BY kind, code
+        SELECT kind || ':' || code AS key, sum(n) AS n FROM p GROUP BY kind, code
       ) p) AS places,
-      (SELECT json_object_agg(o.code, o.months) FROM (
-        SELECT code, json_object_agg(month, n) AS months FROM x WHERE kind = 'outlet' GROUP BY code
-      ) o) AS outlets`;
+      (SELECT json_object_agg(s.code, json_build_array(s.n, s.months)) FROM (
+        SELECT code, sum(n) AS n, count(*) AS months FROM o GROUP BY code
+      ) s) AS outlets,
+      (SELECT json_object_agg(m.code, m.months) FROM (
+        SELECT code, json_object_agg(to_char(month, 'YYYY-MM-DD'), n) AS months FROM o
+        WHERE code IN (SELECT "outletCode" FROM "OutletShipments"
+                       WHERE month IN (${Prisma.join(months.map((m) => Prisma.sql`${m}::date`))}))
+        GROUP BY code
+      ) m) AS outlet_months`;
   for (const [key, n] of Object.entries(row?.places ?? {})) places.set(key, Number(n));
-  for (const [code, months] of Object.entries(row?.outlets ?? {}))
-    outletMonths.set(code, new Map(Object.entries(months).map(([m, n]) => [m, Number(n)])));
-  return { places, outletMonths };
+  for (const [code, [n, count]] of Object.entries(row?.outlets ?? {}))
+    outlets.set(code, { shipments: Number(n), months: Number(count) });
+  for (const [code, byMonth] of Object.entries(row?.outlet_months ?? {}))
+    outletMonths.set(code, new Map(Object.entries(byMonth).map(([m, n]) => [m, Number(n)])));
+  return { places, outlets, outletMonths };
 }

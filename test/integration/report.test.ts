@@ -242,6 +242,7 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
       "/api/reports/summary?from=2026-02-01&to=2026-03-31",
       // Not aligned to China-time days: the partial days at both edges are computed live.
       "/api/reports/summary?from=2026-03-02T12:00:00%2B08:00&to=2026-03-03T21:00:00%2B08:00",
+      "/api/reports/summary?from=2026-02-01&to=2026-03-31&agent=li",
     ];
     const db = t.app.db.prisma;
     // Forget any day the app's own job may have rolled up before it was cancelled: every
@@ -281,6 +282,16 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
     expect(await db.reportSlaMonth.count()).toBeGreaterThan(0);
     await db.reportSlaDay.deleteMany({});
     expect((await get(months, admin.token)).body).toEqual(live[3]);
+
+    // So are their survey figures (migration 0050), kept per agent: one agent's view reads them too.
+    expect(live[3].surveys.answered).toBeGreaterThan(0);
+    expect(live[5].surveys.answered).toBeGreaterThan(0);
+    expect(await db.reportSurveyMonth.count()).toBeGreaterThan(0);
+    await db.reportSurveyDay.deleteMany({});
+    expect((await get(months, admin.token)).body).toEqual(live[3]);
+    const agentView = (await get(views[5] as string, admin.token)).body;
+    expect(agentView.surveys).toEqual(live[5].surveys);
+    expect(agentView.agents).toEqual(live[5].agents);
   });
 
   it("counts an NPS of 9 as a promoter and 6 as a detractor (boundaries, 002 §4.4)", async () => {

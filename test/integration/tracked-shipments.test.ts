@@ -171,6 +171,18 @@ describe.each(DB_KINDS)("parcels per place from the tracking on %s (issue 23)", 
       shipments: null,
       ratePer10k: null,
     });
+    // An imported month beside a tracked one: each month from where it is known (the summary reads
+    // the tracked months apart only for outlets with an import in the period).
+    await t.app.db.prisma.outletShipments.create({
+      data: { outletCode: "HZ001", month: new Date("2026-10-01"), shipments: 3_100 },
+    });
+    const both = await summary("from=2026-10-01&to=2026-11-30");
+    expect(both.byOutlet.outlets.find((o) => o.code === "HZ001")).toMatchObject({
+      total: 1,
+      shipments: 3_104,
+      shipmentsFrom: "both",
+    });
+    expect(both.byOutlet.outlets.find((o) => o.code === "NB001")).toMatchObject({ shipments: null });
   });
 
   it("a later run recomputes only the months new tracking touches; an outlet change recomputes all", async () => {
