@@ -8,7 +8,7 @@
  * SQL (today, yesterday, partial days at the period's edges, days not rolled up yet, and days
  * marked dirty). The place and outlet grains are also summed per month without the agent
  * (Report*Month, rewritten with their days; places also per city and per stage apart,
- * ReportCityMonth and ReportStageMonth; SLA clocks without the agent; surveys with it): a year of their days is about one row per complaint, so
+ * ReportCityMonth and ReportStageMonth, and per agent too; SLA clocks without the agent; surveys with it): a year of their days is about one row per complaint, so
  * a period not filtered by agent reads its months from there (issue 23; see monthsLess).
  *
  * Freshness: triggers (migration 0006) append a ReportDirtyDay row in the same transaction as
@@ -371,6 +371,8 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
       await tx.$executeRaw`DELETE FROM "ReportSlaMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
       await tx.$executeRaw`DELETE FROM "ReportCityMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
       await tx.$executeRaw`DELETE FROM "ReportStageMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
+      await tx.$executeRaw`DELETE FROM "ReportAgentCityMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
+      await tx.$executeRaw`DELETE FROM "ReportAgentStageMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)}`;
       await tx.$executeRaw`
         INSERT INTO "ReportPlaceMonth" (month, "groupCode", "provinceCode", "cityCode", stage, total, repeats)
         SELECT date_trunc('month', day)::date, "groupCode", "provinceCode", "cityCode", stage, sum(total)::int,
@@ -385,6 +387,16 @@ async function rollupDays(db: Db, days: string[]): Promise<boolean> {
         INSERT INTO "ReportStageMonth" (month, "groupCode", stage, total, repeats)
         SELECT month, "groupCode", stage, sum(total)::int, sum(repeats)::int
         FROM "ReportPlaceMonth" r WHERE ${inMonths(Prisma.sql`r.month`, months)} GROUP BY 1, 2, 3`;
+      // One agent's places per city and per stage (migration 0051), from the day rows.
+      await tx.$executeRaw`
+        INSERT INTO "ReportAgentCityMonth" (month, "groupCode", "assigneeId", "provinceCode", "cityCode", total, repeats)
+        SELECT date_trunc('month', day)::date, "groupCode", "assigneeId", "provinceCode", "cityCode", sum(total)::int,
+          sum(repeats)::int
+        FROM "ReportPlaceDay" r WHERE ${monthDays} GROUP BY 1, 2, 3, 4, 5`;
+      await tx.$executeRaw`
+        INSERT INTO "ReportAgentStageMonth" (month, "groupCode", "assigneeId", stage, total, repeats)
+        SELECT date_trunc('month', day)::date, "groupCode", "assigneeId", stage, sum(total)::int, sum(repeats)::int
+        FROM "ReportPlaceDay" r WHERE ${monthDays} GROUP BY 1, 2, 3, 4`;
       await tx.$executeRaw`
         INSERT INTO "ReportOutletMonth" (month, "groupCode", "outletCode", total, quality, "nonQuality")
         SELECT date_trunc('month', day)::date, "groupCode", "outletCode", sum(total)::int, sum(quality)::int,

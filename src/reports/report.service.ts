@@ -381,13 +381,20 @@ export class ReportService {
     if (f.agentId) rolledSD.push(Prisma.sql`r."assigneeId" = ${f.agentId}::uuid`);
     const rsd = Prisma.join(rolledSD, " AND ");
     const rsm = byGroup(inMonths(Prisma.sql`r.month`, split.months));
-    const less = f.agentId ? { months: [], days: plan.rolled, minus: [] } : monthsLess(plan.rolled, covered.rolled);
-    const rolledPD = [inDays(Prisma.sql`r.day`, less.days)];
-    if (f.group) rolledPD.push(Prisma.sql`r."groupCode" = ${f.group}`);
-    if (f.agentId) rolledPD.push(Prisma.sql`r."assigneeId" = ${f.agentId}::uuid`);
-    const rpd = Prisma.join(rolledPD, " AND ");
-    const rpm = byGroup(inMonths(Prisma.sql`r.month`, less.months));
-    const rpx = byGroup(inDays(Prisma.sql`r.day`, less.minus));
+    // Places read months for one agent too (ReportAgentCityMonth / ReportAgentStageMonth, 0051);
+    // outlets read one agent's days.
+    const less = monthsLess(plan.rolled, covered.rolled);
+    const byAgent = (cond: Prisma.Sql) =>
+      f.agentId ? Prisma.join([cond, Prisma.sql`r."assigneeId" = ${f.agentId}::uuid`], " AND ") : cond;
+    const rpd = byAgent(byGroup(inDays(Prisma.sql`r.day`, less.days)));
+    const rpm = byAgent(byGroup(inMonths(Prisma.sql`r.month`, less.months)));
+    const rpx = byAgent(byGroup(inDays(Prisma.sql`r.day`, less.minus)));
+    const cityMonths = f.agentId ? Prisma.sql`"ReportAgentCityMonth"` : Prisma.sql`"ReportCityMonth"`;
+    const stageMonths = f.agentId ? Prisma.sql`"ReportAgentStageMonth"` : Prisma.sql`"ReportStageMonth"`;
+    const outletLess = f.agentId ? { months: [], days: plan.rolled, minus: [] } : less;
+    const rod = byAgent(byGroup(inDays(Prisma.sql`r.day`, outletLess.days)));
+    const rom = byGroup(inMonths(Prisma.sql`r.month`, outletLess.months));
+    const rox = byGroup(inDays(Prisma.sql`r.day`, outletLess.minus));
     const tracked = trackedShipments(this.db, f.from, f.to);
     // Surveys: the months covered whole from ReportSurveyMonth (kept per agent, so the one-agent
     // view reads them too), the other rolled-up days from ReportSurveyDay (migration 0050).
@@ -496,13 +503,13 @@ export class ReportService {
         c AS (
           SELECT "provinceCode", "cityCode", sum(total) AS total, sum(repeats) AS repeats FROM (
             SELECT "provinceCode", "cityCode", total, repeats FROM g
-            UNION ALL SELECT r."provinceCode", r."cityCode", r.total, r.repeats FROM "ReportCityMonth" r WHERE ${rpm}
+            UNION ALL SELECT r."provinceCode", r."cityCode", r.total, r.repeats FROM ${cityMonths} r WHERE ${rpm}
           ) x GROUP BY "provinceCode", "cityCode" HAVING sum(total) <> 0
         ),
         s AS (
           SELECT stage, sum(total) AS total, sum(repeats) AS repeats FROM (
             SELECT stage, total, repeats FROM g
-            UNION ALL SELECT r.stage, r.total, r.repeats FROM "ReportStageMonth" r WHERE ${rpm}
+            UNION ALL SELECT r.stage, r.total, r.repeats FROM ${stageMonths} r WHERE ${rpm}
           ) x GROUP BY stage HAVING sum(total) <> 0
         )
         SELECT 0 AS level, "provinceCode" AS province, NULL::text AS city, NULL::text AS stage,
@@ -511,7 +518,7 @@ export class ReportService {
         UNION ALL SELECT 1, "provinceCode", "cityCode", NULL, total::int, repeats::int FROM c
         UNION ALL SELECT 2, NULL, NULL, stage, total::int, repeats::int FROM s`,
       this.placeSpikes(f.to < now ? f.to : now, f.group),
-      outletFigures(this.db, f.from, f.to, lt, rpd, tracked, rpm, rpx),
+      outletFigures(this.db, f.from, f.to, lt, rod, tracked, rom, rox),
       peopleP,
       this.appealFigures(f),
     ]);

@@ -292,6 +292,14 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
     const agentView = (await get(views[5] as string, admin.token)).body;
     expect(agentView.surveys).toEqual(live[5].surveys);
     expect(agentView.agents).toEqual(live[5].agents);
+
+    // And one agent's places by city and by stage (migration 0051: month sums kept per agent).
+    expect(Object.values(live[5].complaints.byStage).some((n) => (n as number) > 0)).toBe(true);
+    await db.reportPlaceDay.deleteMany({});
+    const agentPlaces = (await get(views[5] as string, admin.token)).body.complaints;
+    expect(agentPlaces.byRegion).toEqual(live[5].complaints.byRegion);
+    expect(agentPlaces.byStage).toEqual(live[5].complaints.byStage);
+    expect(agentPlaces.repeats).toBe(live[5].complaints.repeats);
   });
 
   it("counts an NPS of 9 as a promoter and 6 as a detractor (boundaries, 002 §4.4)", async () => {
