@@ -57,6 +57,10 @@ export function answerNeeds(parsed: NluResult, policy: AnswerPolicy, text?: stri
   const intent = parsed.intent.name;
   if (intent === "inquiry") return policy.threshold;
   if (intent === "none") return Math.max(policy.threshold, policy.offTopic);
+  // A few words leaning to a person ("人呢" → 转人工 0.58) ask for no article: "人" matched the
+  // one on filling in 寄件人/收件人. The router asks whether a person was meant.
+  if (intent === "human" && text !== undefined && text.replace(/[\p{P}\s]/gu, "").length <= 4)
+    return Number.POSITIVE_INFINITY;
   // Leaning to another flow and not even worded as a question ("我要寄快递" → pickup 0.68): a
   // statement of what the customer wants, which an article sharing a word or two does not answer
   // (it got the lockers-consent article at 0.52); the router asks which was meant instead.

@@ -55,6 +55,8 @@ describe("answer policy: the intent engine's verdict sets the score an article n
       Number.POSITIVE_INFINITY,
     );
     expect(answerNeeds(wants, policy, "can you deliver it to my door")).toBe(0.7);
+    // "人呢" leaning to a person is not a question about 寄件人/收件人.
+    expect(answerNeeds(parsed([["human", 0.58]]), policy, "人呢")).toBe(Number.POSITIVE_INFINITY);
     // A test's higher threshold lifts the others with it.
     expect(answerNeeds(parsed([["none", 0.9]]), { ...policy, threshold: 0.9 })).toBe(0.9);
   });
