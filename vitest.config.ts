@@ -23,8 +23,11 @@ export default defineConfig({
           name: "integration",
           include: ["test/integration/**/*.test.ts", "test/contract/**/*.test.ts"],
           environment: "node",
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // A bound, not a timing assertion: the process tests start the built server twice or run
+          // a CLI three times: ~25–40 s each at load 10–13 on the shared 2-core box (60 s failed them
+          // when two files ran at a time).
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           expect: { poll },
           globalSetup: ["test/support/services.global.ts"],
           // One worker process for the files in turn instead of a fresh one per file: the app's

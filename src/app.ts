@@ -277,7 +277,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const customerPhone = async (customerId: string) =>
     (await prisma.customer.findUnique({ where: { id: customerId }, select: { phone: true } }))?.phone ?? null;
 
-  const tracking = buildTracking(config, prisma, db, log.child({ component: "tracking" }));
+  const tracking = buildTracking(config, prisma, db, log.child({ component: "tracking" }), opts.now);
   // Issue 14: 咨询 answered from the knowledge base, 建议 kept as records.
   const knowledge = new KnowledgeService({
     db: prisma,

@@ -183,7 +183,8 @@ export interface SeedResult {
 }
 
 /**
- * Seeds (or, with `force`, refreshes) the demo shipments with times relative to now. Idempotent:
+ * Seeds (or, with `force`, refreshes) the demo shipments with times relative to now (the ingest's
+ * clock unless `opts.now`). Idempotent:
  * a demo waybill's old events are replaced, never added to, so running it twice leaves the
  * same ~three dozen shipments. Without `force` it does nothing once seeded (first start only).
  */
@@ -192,7 +193,7 @@ export async function seedDemoShipments(
   ingest: TrackingIngestService,
   opts: { now?: Date; force?: boolean } = {},
 ): Promise<SeedResult> {
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? ingest.now();
   if (!opts.force && (await db.setting.findUnique({ where: { key: MARKER }, select: { key: true } }))) {
     return { seeded: false, shipments: 0, events: 0 };
   }

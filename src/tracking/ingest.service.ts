@@ -111,9 +111,11 @@ export class TrackingIngestService {
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
+    /** The clock that judges "in the future" (the composition root's; tests pin it). */
+    readonly now: () => Date = () => new Date(),
   ) {}
 
-  async ingest(items: readonly unknown[], now = new Date()): Promise<IngestSummary> {
+  async ingest(items: readonly unknown[], now = this.now()): Promise<IngestSummary> {
     const results: ItemResult[] = new Array(items.length);
     const checked: { index: number; c: Extract<Checked, { ok: true }> }[] = [];
     for (let i = 0; i < items.length; i++) {

@@ -20,14 +20,24 @@ export interface Tracking {
   seedDemoIfFirstStart(): Promise<void>;
 }
 
-/** Builds the tracking capability from config: store provider always, aggregator when configured. */
-export function buildTracking(config: Config, db: Db, sql: Pick<Database, "query" | "kind">, log: Logger): Tracking {
+/**
+ * Builds the tracking capability from config: store provider always, aggregator when configured.
+ * `now`: the composition root's clock, for the webhook's "in the future" check, the agents'
+ * care assessment and the demo seed's event times (tests pin it).
+ */
+export function buildTracking(
+  config: Config,
+  db: Db,
+  sql: Pick<Database, "query" | "kind">,
+  log: Logger,
+  now: () => Date = () => new Date(),
+): Tracking {
   const limits: CareLimits = {
     sameCityHours: config.TRACKING_SAME_CITY_HOURS,
     interCityHours: config.TRACKING_INTERCITY_HOURS,
     stuckHours: config.TRACKING_STUCK_HOURS,
   };
-  const ingest = new TrackingIngestService(db, log.child({ part: "ingest" }));
+  const ingest = new TrackingIngestService(db, log.child({ part: "ingest" }), now);
   const live =
     config.TRACKING_AGGREGATOR_URL && config.TRACKING_AGGREGATOR_CUSTOMER && config.TRACKING_AGGREGATOR_KEY
       ? new Kuaidi100Provider(
@@ -48,7 +58,7 @@ export function buildTracking(config: Config, db: Db, sql: Pick<Database, "query
     ingest,
     limits,
     routes: (auth) =>
-      trackingRoutes({ ingest, tracking: service, auth, limits, webhookSecret: config.TRACKING_WEBHOOK_SECRET }),
+      trackingRoutes({ ingest, tracking: service, auth, limits, webhookSecret: config.TRACKING_WEBHOOK_SECRET, now }),
     async seedDemoIfFirstStart() {
       if (!(config.DEMO_DATA ?? config.mode === "embedded")) return;
       const result = await seedDemoShipments(db, ingest);

@@ -52,6 +52,8 @@ export interface TrackingRoutesDeps {
   limits: CareLimits;
   /** TRACKING_WEBHOOK_SECRET; without it the webhook answers 503. */
   webhookSecret?: string | undefined;
+  /** The clock of the agents' care assessment (the composition root's; tests pin it). */
+  now?: () => Date;
 }
 
 /**
@@ -179,7 +181,7 @@ export const trackingRoutes =
             events: events.map((e) => ({ ...e, status: isShipmentStatus(e.status) ? e.status : "in_transit" })),
             source: "store",
           },
-          new Date(),
+          deps.now?.() ?? new Date(),
           deps.limits,
         );
         return {

@@ -36,23 +36,20 @@ describe("PostgreSQL outage", () => {
     expect((await chat.say("你好")).length).toBeGreaterThan(0);
 
     await proxy.cut();
-    const started = Date.now();
+    // Fails fast: the answer comes while the database is still down (the proxy is restored only
+    // below), so a request that waited for the database would never get it. No stopwatch: the
+    // test's own timeout is the last-resort bound.
     const res = await chat.sendRaw({ text: "数据库挂了吗", clientMessageId: "during-outage" });
-    const elapsed = Date.now() - started;
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBeTruthy();
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("UNAVAILABLE");
-    expect(elapsed).toBeLessThan(15_000);
     const ready = await fetch(`${t.baseUrl}/readyz`);
     expect(ready.status).toBe(503);
 
     await proxy.restore();
     // The client retries the same message: stored once, answered once.
     await expect
-      .poll(async () => (await chat.sendRaw({ text: "数据库挂了吗", clientMessageId: "during-outage" })).status, {
-        timeout: 20_000,
-        interval: 500,
-      })
+      .poll(async () => (await chat.sendRaw({ text: "数据库挂了吗", clientMessageId: "during-outage" })).status)
       .toBe(200);
     const history = await chat.history();
     expect(history.filter((m) => m.text === "数据库挂了吗")).toHaveLength(1);
@@ -108,8 +105,10 @@ describe("a database connection killed inside a turn (postgres)", () => {
       async () =>
         (
           await admin.query<{ pid: number }>(
+            // pg_locks spans the server: only this database's (another test's clone has the same oids).
             `SELECT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-              WHERE c.relname = 'Shipment' AND NOT l.granted`,
+              WHERE c.relname = 'Shipment' AND NOT l.granted
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
           )
         ).rows[0]?.pid,
     );

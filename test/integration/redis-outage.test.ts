@@ -46,16 +46,16 @@ describe("Redis outage in scale mode", () => {
 
     await proxy.cut();
     // Issue 20: /readyz said "ready" while Redis was down; it names the degraded parts.
-    await expect
-      .poll(async () => parts(await readyz()), { timeout: 10_000 })
-      .toEqual(["degraded", "degraded", "degraded"]);
+    await expect.poll(async () => parts(await readyz())).toEqual(["degraded", "degraded", "degraded"]);
     expect((await fetch(`${t.baseUrl}/readyz`)).status).toBe(200);
     expect((await readyz()).components.scheduler?.detail).toContain("Redis");
 
+    // The chat answers while Redis is still down (restored only below): a turn that waited on
+    // Redis would never answer (the scheduler's client retries forever). No stopwatch: the
+    // test's own timeout is the last-resort bound.
     const chat = await WebchatClient.open(t.baseUrl);
-    const started = Date.now();
     expect((await chat.say("你好")).length).toBeGreaterThan(0);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(parts(await readyz())).toEqual(["degraded", "degraded", "degraded"]);
 
     // The first-response clock falls overdue while its trigger sits in an unreachable Redis.
     const prisma = t.app.db.prisma;
@@ -68,8 +68,7 @@ describe("Redis outage in scale mode", () => {
     await prisma.timer.update({ where: { key: `sla:${clock.id}` }, data: { dueAt: past } });
     await expect
       .poll(async () => (await prisma.slaClock.findUniqueOrThrow({ where: { id: clock.id } })).state, {
-        timeout: 40_000,
-        interval: 1_000,
+        timeout: 40_000, // a last-resort bound, not a timing assertion
       })
       .toBe("breached");
 

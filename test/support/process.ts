@@ -10,8 +10,11 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the service as a real process, as `npm start` does (the compiled dist/), and waits until it is ready. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+/**
+ * Starts the service as a real process, as `npm start` does (the compiled dist/), and waits until it is ready.
+ * `timeoutMs` is a last-resort bound for a loaded box (a start takes ~5 s alone, 25–40 s at load 12).
+ */
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 150_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "warn", LOG_PRETTY: "false", HOST: "127.0.0.1", ...env },
