@@ -95,7 +95,11 @@ export class IntentRouter implements MessageRouter {
       return;
     }
 
-    const confident = parsed.intent.confidence >= ACTION_THRESHOLD;
+    // A greeting the engine is fairly sure of ("hello?", "anyone there?" at 0.73–0.76) is answered
+    // as one: the reply is the menu either way, and "did you want to: Hello" read as a bot glitch.
+    const confident =
+      parsed.intent.confidence >= ACTION_THRESHOLD ||
+      (parsed.intent.name === "greeting" && parsed.intent.confidence >= GREETING_THRESHOLD && !parsed.entities.length);
     // Unsure, but the message carries a waybill: looking it up is the answer that cannot hurt
     // (tracking shows the status and itself offers a complaint when the parcel is late).
     const tracking = this.byIntent.get("track");
@@ -197,6 +201,8 @@ export class IntentRouter implements MessageRouter {
   }
 }
 
+/** A greeting needs less certainty to be answered as one: its answer (the menu) cannot mislead. */
+export const GREETING_THRESHOLD = 0.6;
 /** How long "您是想：" keeps the unclear message for the button the customer picks (10 min). */
 const CLARIFY_TTL_MS = 10 * 60_000;
 const LOCALES: readonly Locale[] = ["zh-CN", "en"];

@@ -51,6 +51,12 @@ describe.each(DB_KINDS)("web chat API on %s", (kind) => {
     const replies = await chat.say("hello");
     expect(replies[0]!.text).toMatch(/[A-Za-z]{3,}/);
     expect(replies[0]!.text).not.toMatch(/[\u4e00-\u9fff]/);
+    // "hello?" and "anyone there?" are greetings, answered with the menu, not "did you want to: Hello".
+    for (const text of ["hello?", "anyone there?"]) {
+      const [menu] = await chat.say(text);
+      expect(menu!.text).toContain("I can help you");
+      expect(menu!.text).not.toMatch(/not sure/i);
+    }
   });
 
   it("answers in the language the customer writes in, and keeps it for a bare waybill", async () => {
