@@ -26,11 +26,9 @@ export class EarlyWarningPush {
 
   /** Runs the detector at `now`; pushes and returns the alerts not pushed before in their window. */
   async check(now = this.now()): Promise<Alert[]> {
-    const [byPlace, byCategory] = await Promise.all([this.reports.placeSpikes(now), this.reports.spikes(now)]);
     const alerts = this.reports.alerts({
       surveys: { satisfactionRate: null } as Summary["surveys"],
-      earlyWarning: byCategory,
-      earlyWarningByPlace: byPlace,
+      ...(await this.reports.allSpikes(now)),
     });
     const hours = this.reports.config.earlyWarning.windowHours;
     const windowMs = hours * 3_600_000;

@@ -439,21 +439,10 @@ export class ReportService {
           })
         : [];
     });
-    const [
-      ticketRows,
-      sla,
-      surveyRows,
-      shipments,
-      comments,
-      earlyWarning,
-      placeRows,
-      earlyWarningByPlace,
-      outletRows,
-      people,
-      appeals,
-    ] = await Promise.all([
-      ticketP,
-      this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
+    const [ticketRows, sla, surveyRows, shipments, comments, spikes, placeRows, outletRows, people, appeals] =
+      await Promise.all([
+        ticketP,
+        this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
         WITH g AS (
           SELECT ${SLA_COLUMNS} FROM "ReportSlaDay" r WHERE ${rsd}
           UNION ALL ${SLA_MONTH_ROWS} WHERE ${rsm}
@@ -462,36 +451,36 @@ export class ReportService {
         SELECT kind, sum(met)::int AS met, sum(breached)::int AS breached, sum(running)::int AS running,
           sum(paused)::int AS paused
         FROM g GROUP BY kind`,
-      surveyP,
-      this.db.$queryRaw<{ count: number }[]>`
+        surveyP,
+        this.db.$queryRaw<{ count: number }[]>`
         SELECT ((SELECT COALESCE(sum(r.shipments), 0) FROM "ReportRollupDay" r WHERE ${rolled})
           + (SELECT count(*) FROM "Shipment" sh WHERE ${inRanges(Prisma.sql`sh."createdAt"`, plan.live)}))::int AS count`,
-      this.db.$queryRaw<
-        {
-          number: string;
-          category: string | null;
-          overall: string | null;
-          wrong: string | null;
-          comment: string | null;
-          at: Date;
-        }[]
-      >`
+        this.db.$queryRaw<
+          {
+            number: string;
+            category: string | null;
+            overall: string | null;
+            wrong: string | null;
+            comment: string | null;
+            at: Date;
+          }[]
+        >`
         SELECT t.number, s.category, s.overall, s."whatWentWrong" AS wrong, s.comment, COALESCE(s."answeredAt", s."sentAt") AS at
         FROM "Survey" s JOIN "Ticket" t ON t.id = s."ticketId"
         WHERE ${sw} AND (s.comment IS NOT NULL OR s."whatWentWrong" IS NOT NULL)
         ORDER BY s."sentAt" DESC LIMIT ${this.config.comments}`,
-      this.spikes(f.to < now ? f.to : now, f.group),
-      // Issue 23: per province, per city (level 0 / 1) and per stage (level 2).
-      this.db.$queryRaw<
-        {
-          level: number;
-          province: string | null;
-          city: string | null;
-          stage: string | null;
-          total: number;
-          repeats: number;
-        }[]
-      >`
+        this.allSpikes(f.to < now ? f.to : now, f.group),
+        // Issue 23: per province, per city (level 0 / 1) and per stage (level 2).
+        this.db.$queryRaw<
+          {
+            level: number;
+            province: string | null;
+            city: string | null;
+            stage: string | null;
+            total: number;
+            repeats: number;
+          }[]
+        >`
         WITH g AS MATERIALIZED (
           SELECT ${PLACE_COLUMNS} FROM "ReportPlaceDay" r WHERE ${rpd}
           UNION ALL ${PLACE_MINUS_ROWS} WHERE ${rpx}
@@ -517,11 +506,10 @@ export class ReportService {
         FROM c GROUP BY "provinceCode"
         UNION ALL SELECT 1, "provinceCode", "cityCode", NULL, total::int, repeats::int FROM c
         UNION ALL SELECT 2, NULL, NULL, stage, total::int, repeats::int FROM s`,
-      this.placeSpikes(f.to < now ? f.to : now, f.group),
-      outletFigures(this.db, f.from, f.to, lt, rod, tracked, rom, rox),
-      peopleP,
-      this.appealFigures(f),
-    ]);
+        outletFigures(this.db, f.from, f.to, lt, rod, tracked, rom, rox),
+        peopleP,
+        this.appealFigures(f),
+      ]);
     const trackedPlaces = (await tracked).places;
 
     const trend = ticketRows.trend.map(([day, category, count]) => ({ day, category, count }));
@@ -664,8 +652,7 @@ export class ReportService {
       })),
       targets: this.config.targets,
       redLines: this.config.redLines,
-      earlyWarning,
-      earlyWarningByPlace,
+      ...spikes,
       alerts: [],
     };
     summary.alerts = this.alerts(summary);
@@ -749,16 +736,19 @@ export class ReportService {
   }
 
   /**
-   * Issue 23: 投诉预警 by city and by stage, ending at `end` — the category detector over more
-   * series (each city's, each stage's complaints); tickets without a place or stage are no series.
+   * 投诉预警 ending at `end`, by category (`earlyWarning`) and, issue 23, by city and by stage
+   * (`earlyWarningByPlace`): the same detector over each series' last window against the baseline
+   * days before it; tickets without a place or stage are no series. One pass over the baseline's
+   * tickets for all three (grouping sets).
    */
-  async placeSpikes(end: Date, group?: string): Promise<Summary["earlyWarningByPlace"]> {
+  async allSpikes(end: Date, group?: string): Promise<Pick<Summary, "earlyWarning" | "earlyWarningByPlace">> {
     const rule = this.config.earlyWarning;
     const recentStart = new Date(end.getTime() - rule.windowHours * 3_600_000);
     const baseStart = new Date(recentStart.getTime() - rule.baselineDays * 86_400_000);
     const rows = await this.db.$queryRaw<
       {
         level: number;
+        category: string | null;
         province: string | null;
         city: string | null;
         stage: string | null;
@@ -766,15 +756,23 @@ export class ReportService {
         baseline: number;
       }[]
     >`
-      SELECT GROUPING(t.stage)::int AS level, t."provinceCode" AS province, t."cityCode" AS city, t.stage,
+      SELECT GROUPING(t.category, t."cityCode", t.stage)::int AS level, t.category,
+        t."provinceCode" AS province, t."cityCode" AS city, t.stage,
         count(*) FILTER (WHERE t."createdAt" >= ${recentStart})::int AS recent,
         count(*) FILTER (WHERE t."createdAt" < ${recentStart})::int AS baseline
       FROM "Ticket" t
       WHERE t.type = 'complaint' AND t."createdAt" >= ${baseStart} AND t."createdAt" < ${end}
         ${group ? Prisma.sql`AND t."groupCode" = ${group}` : Prisma.empty}
-      GROUP BY GROUPING SETS ((t."provinceCode", t."cityCode"), (t.stage))`;
+      GROUP BY GROUPING SETS ((t.category), (t."provinceCode", t."cityCode"), (t.stage))`;
+    // GROUPING bits (category, city, stage): 0b011 per category, 0b101 per city, 0b110 per stage.
+    const earlyWarning = detectSpikes(
+      rows
+        .filter((r) => r.level === 0b011)
+        .map((r) => ({ category: r.category as string, recent: r.recent, baseline: r.baseline })),
+      rule,
+    );
     const cities: CitySpike[] = [];
-    const byCity = rows.filter((r) => r.level === 1 && r.city !== null);
+    const byCity = rows.filter((r) => r.level === 0b101 && r.city !== null);
     for (const sp of detectSpikes(
       byCity.map((r) => ({ category: `${r.province}:${r.city}`, recent: r.recent, baseline: r.baseline })),
       rule,
@@ -787,27 +785,21 @@ export class ReportService {
     }
     const stages: StageSpike[] = detectSpikes(
       rows
-        .filter((r) => r.level === 0 && r.stage !== null && isStage(r.stage))
+        .filter((r) => r.level === 0b110 && r.stage !== null && isStage(r.stage))
         .map((r) => ({ category: r.stage as string, recent: r.recent, baseline: r.baseline })),
       rule,
     ).map(({ category, ...figures }) => ({ ...figures, stage: category as Stage }));
-    return { cities, stages };
+    return { earlyWarning, earlyWarningByPlace: { cities, stages } };
   }
 
-  /** 投诉预警 ending at `end`: each category's last window against the baseline days before it. */
+  /** Issue 23: 投诉预警 by city and by stage, ending at `end` (allSpikes). */
+  async placeSpikes(end: Date, group?: string): Promise<Summary["earlyWarningByPlace"]> {
+    return (await this.allSpikes(end, group)).earlyWarningByPlace;
+  }
+
+  /** 投诉预警 ending at `end`: each category's last window against the baseline days before it (allSpikes). */
   async spikes(end: Date, group?: string): Promise<Spike[]> {
-    const rule = this.config.earlyWarning;
-    const recentStart = new Date(end.getTime() - rule.windowHours * 3_600_000);
-    const baseStart = new Date(recentStart.getTime() - rule.baselineDays * 86_400_000);
-    const rows = await this.db.$queryRaw<{ category: string; recent: number; baseline: number }[]>`
-      SELECT t.category,
-        count(*) FILTER (WHERE t."createdAt" >= ${recentStart})::int AS recent,
-        count(*) FILTER (WHERE t."createdAt" < ${recentStart})::int AS baseline
-      FROM "Ticket" t
-      WHERE t.type = 'complaint' AND t."createdAt" >= ${baseStart} AND t."createdAt" < ${end}
-        ${group ? Prisma.sql`AND t."groupCode" = ${group}` : Prisma.empty}
-      GROUP BY t.category`;
-    return detectSpikes(rows, rule);
+    return (await this.allSpikes(end, group)).earlyWarning;
   }
 
   /** The tickets behind a figure (drill-down), newest first. */
