@@ -41,6 +41,9 @@ export function pkcs7Pad(data: Buffer): Buffer {
 export function pkcs7Unpad(data: Buffer): Buffer {
   const n = data[data.length - 1] ?? 0;
   if (n < 1 || n > BLOCK || n > data.length) throw new WechatCryptoError("bad padding");
+  // Every pad byte must be n, as WXBizMsgCrypt writes them: checking the last one only let a tampered
+  // last block through whenever its garbled last byte happened to equal the pad (1 in 256).
+  for (let i = data.length - n; i < data.length; i++) if (data[i] !== n) throw new WechatCryptoError("bad padding");
   return data.subarray(0, data.length - n);
 }
 

@@ -4,6 +4,7 @@ import {
   decryptMessage,
   encryptMessage,
   pkcs7Pad,
+  pkcs7Unpad,
   WechatCryptoError,
   wechatSignature,
 } from "../../channels/wechat-oa/wechat.crypto.js";
@@ -46,10 +47,17 @@ describe("WeChat message crypto (WXBizMsgCrypt)", () => {
 
   it("rejects tampered ciphertext instead of returning garbage", () => {
     const key = aesKeyFrom(SAMPLE.aesKey);
-    const raw = Buffer.from(encryptMessage(key, SAMPLE.appId, "你好"), "base64");
-    raw[raw.length - 1] = (raw[raw.length - 1] ?? 0) ^ 0xff;
-    expect(() => decryptMessage(key, SAMPLE.appId, raw.toString("base64"))).toThrow(WechatCryptoError);
+    // Every one of 300 random prefixes: the last block is all padding, and a tampered one used to
+    // decrypt to the original message whenever its garbled last byte equalled the pad (1 in 256).
+    for (let i = 0; i < 300; i++) {
+      const raw = Buffer.from(encryptMessage(key, SAMPLE.appId, "你好", Buffer.alloc(16, i % 256)), "base64");
+      raw[raw.length - 1] = (raw[raw.length - 1] ?? 0) ^ (1 + (i % 255));
+      expect(() => decryptMessage(key, SAMPLE.appId, raw.toString("base64"))).toThrow(WechatCryptoError);
+    }
     expect(() => decryptMessage(key, SAMPLE.appId, "not base64 at all!")).toThrow(WechatCryptoError);
+    // Padding whose bytes disagree is refused, not trimmed by its last byte.
+    expect(() => pkcs7Unpad(Buffer.from([65, 66, 3, 2, 3]))).toThrow(WechatCryptoError);
+    expect([...pkcs7Unpad(Buffer.from([65, 66, 3, 3, 3]))]).toEqual([65, 66]);
   });
 
   it("signature is order-independent over its inputs (sorted before hashing)", () => {
