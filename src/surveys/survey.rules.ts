@@ -107,18 +107,16 @@ export function parseOverall(cfg: SurveyConfig, raw: string): Parsed {
     return { ok: true, patch: { stars: n, overall: starsToOverall(n) }, value: `${n}*` };
   }
   // Negations first: "不满意" contains "满意".
-  if (
-    /^(非常|很|特别|极其|太)?不(太)?满意|^(差|很差|太差|非常差|糟糕|太糟糕)|^((very|really) )?(not |un|dis)satisfied|^(bad|terrible|poor)/i.test(
+  const dissatisfied =
+    /^(非常|很|特别|极其|太)?不(太)?满意|^(差|很差|太差|非常差|糟糕|太糟糕)|^((very|really) )?(not |un|dis)satisfied|^(bad|terrible|poor)/i.exec(
       lower,
-    )
-  )
-    return labelled("dissatisfied");
-  if (
-    /^(基本|比较|还算|一般|还行|还可以|凑合|马马虎虎)|^(basically|fairly|somewhat|ok|okay|so-so|average|fine)\b/i.test(
+    );
+  if (dissatisfied) return withRemark(labelled("dissatisfied"), text, dissatisfied[0].length, raw);
+  const basically =
+    /^(基本|比较|还算|一般|还行|还可以|凑合|马马虎虎)|^(basically|fairly|somewhat|ok|okay|so-so|average|fine)\b/i.exec(
       lower,
-    )
-  )
-    return labelled("basically_satisfied");
+    );
+  if (basically) return withRemark(labelled("basically_satisfied"), text, basically[0].length, raw);
   // Praise must be the whole answer: "满意度是什么" is a question, not an answer.
   if (
     /^((非常|很|特别|十分|挺)?满意|好|很好|非常好|挺好|不错|很不错|棒|很棒|赞|👍)(的|了|啦|吧|呀|哦)?$|^(very |really |fully )?(satisfied|happy|good|great|excellent)$/iu.test(
@@ -127,6 +125,16 @@ export function parseOverall(cfg: SurveyConfig, raw: string): Parsed {
   )
     return labelled("satisfied");
   return { ok: false };
+}
+
+/**
+ * "还行吧，就是有点慢": the rating, and the words after it kept as the survey's comment (the whole
+ * answer, so the remark reads as the customer said it) — a supervisor reads why, not only the level.
+ */
+function withRemark(parsed: Parsed, text: string, matched: number, raw: string): Parsed {
+  const rest = text.slice(matched).replace(/^[\s,，。.!！、;；:：~～吧啊呀哦了的]+/u, "");
+  if (!parsed.ok || (rest.match(/[\p{Script=Han}A-Za-z]/gu) ?? []).length < 2) return parsed;
+  return { ...parsed, patch: { ...parsed.patch, comment: raw.trim().slice(0, 2000) } };
 }
 
 export function parseYesNo(cfg: SurveyConfig, raw: string): Parsed {

@@ -384,9 +384,15 @@ export class SurveyService {
   ): Promise<boolean> {
     const now = this.now();
     return this.deps.db.$transaction(async (tx) => {
+      // A remark made with the rating ("还行吧，就是有点慢") and the comment asked for later are both kept.
+      let data = patch;
+      if (patch.comment !== undefined) {
+        const before = await tx.survey.findUnique({ where: { id }, select: { comment: true } });
+        if (before?.comment) data = { ...patch, comment: `${before.comment} / ${patch.comment}`.slice(0, 4000) };
+      }
       const res = await tx.survey.updateMany({
         where: { id, status: "sent", step },
-        data: { ...patch, step: next, reasks: 0, answeredAt: now },
+        data: { ...data, step: next, reasks: 0, answeredAt: now },
       });
       if (res.count === 0) return false;
       // answeredAt is when the first answer came; keep it.

@@ -78,7 +78,8 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
     expect(question.quickReplies?.map((q) => q.title)).toEqual(["满意", "基本满意", "不满意"]);
     expect(await ticketStatus(number)).toBe("resolved");
 
-    let r = await chat.say("不满意");
+    // A remark with the rating is kept as the comment, beside the one asked for at the end.
+    let r = await chat.say("不满意，拖了一周才处理");
     expect(r[0]?.text).toContain("问题解决了吗");
     expect(r[0]?.quickReplies?.map((q) => q.title)).toEqual(["已解决", "未解决"]);
     r = await chat.say("未解决");
@@ -106,7 +107,7 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
       effect: 1,
       attitude: 3,
       nps: 3,
-      comment: "希望加强对快递员的管理",
+      comment: "不满意，拖了一周才处理 / 希望加强对快递员的管理",
       channel: "webchat",
       agentId: zhao.id,
       category: "DELAY",

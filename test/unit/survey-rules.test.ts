@@ -39,6 +39,17 @@ describe("reading the overall answer on every channel", () => {
     expect(overall("★★")).toEqual(["dissatisfied", 2]);
   });
 
+  it("keeps a remark made with the rating as the comment ('还行吧，就是有点慢'), not a bare word", () => {
+    const remark = parseOverall(cfg, "还行吧，就是有点慢");
+    expect(remark.ok && remark.patch).toEqual({ overall: "basically_satisfied", comment: "还行吧，就是有点慢" });
+    const unhappy = parseOverall(cfg, "不满意，快递员态度太差");
+    expect(unhappy.ok && unhappy.patch).toMatchObject({ overall: "dissatisfied", comment: "不满意，快递员态度太差" });
+    for (const bare of ["还行吧", "基本满意", "不满意！", "okay", "so-so"]) {
+      const p = parseOverall(cfg, bare);
+      expect(p.ok && p.patch.comment).toBeUndefined();
+    }
+  });
+
   it("refuses what is not an answer", () => {
     for (const text of ["", "嗯嗯嗯", "6", "0", "SF1234567890123", "我要投诉", "12", "满意度是什么"])
       expect(overall(text)).toBe("no");
