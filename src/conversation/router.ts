@@ -46,10 +46,11 @@ export class IntentRouter implements MessageRouter {
     // (two of those handed an English customer to the queue). Picked right after "您是想：", the
     // unclear message itself is what the chosen flow starts from (its address, slot, waybill).
     const picked = this.intentOfLabel(text);
+    // Only the very next message answers "您是想：" (anything else moves on from the unclear one).
+    const unclear = info.state.clarifying;
+    info.state.clarifying = undefined;
     if (picked) {
-      const unclear = info.state.clarifying;
       const fresh = unclear && this.now().getTime() - Date.parse(unclear.at) < CLARIFY_TTL_MS ? unclear : undefined;
-      info.state.clarifying = undefined;
       if (fresh && !active) {
         text = fresh.text;
         parsed = this.nlu.parse(text, { locale: info.locale });

@@ -132,7 +132,10 @@ export function parseOverall(cfg: SurveyConfig, raw: string): Parsed {
  * answer, so the remark reads as the customer said it) — a supervisor reads why, not only the level.
  */
 function withRemark(parsed: Parsed, text: string, matched: number, raw: string): Parsed {
-  const rest = text.slice(matched).replace(/^[\s,，。.!！、;；:：~～吧啊呀哦了的]+/u, "");
+  // "比较满意" / "fairly satisfied" is the rating said in full, not a remark.
+  const rest = text
+    .slice(matched)
+    .replace(/^[\s,，。.!！、;；:：~～吧啊呀哦了的]*(满意|satisfied)?[\s,，。.!！、;；:：~～吧啊呀哦了的]*/iu, "");
   if (!parsed.ok || (rest.match(/[\p{Script=Han}A-Za-z]/gu) ?? []).length < 2) return parsed;
   return { ...parsed, patch: { ...parsed.patch, comment: raw.trim().slice(0, 2000) } };
 }

@@ -284,6 +284,14 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(r[0]!.text).toContain("book a pickup");
     expect(r[0]!.text).not.toContain("pickup address");
     expect(r[0]!.text).toContain("What are you sending?");
+    // A button tapped after the customer has moved on starts afresh, not from the old message.
+    const later = await WebchatClient.open(t.baseUrl, "en");
+    r = await later.say("I need a pickup tomorrow morning from No. 8 Jianguo Road, Chaoyang District, Beijing");
+    if (r[0]!.quickReplies?.some((q) => q.title === "Pickup booking")) {
+      await later.say("SF1438829301576");
+      r = await later.say("Pickup booking");
+      expect(r[0]!.text).toContain("pickup address");
+    }
     // Titles typed (or tapped without a question before): the flow, not "not sure" twice and the queue.
     const typed = await WebchatClient.open(t.baseUrl, "en");
     r = await typed.say("Delivery preference");

@@ -44,7 +44,16 @@ describe("reading the overall answer on every channel", () => {
     expect(remark.ok && remark.patch).toEqual({ overall: "basically_satisfied", comment: "还行吧，就是有点慢" });
     const unhappy = parseOverall(cfg, "不满意，快递员态度太差");
     expect(unhappy.ok && unhappy.patch).toMatchObject({ overall: "dissatisfied", comment: "不满意，快递员态度太差" });
-    for (const bare of ["还行吧", "基本满意", "不满意！", "okay", "so-so"]) {
+    for (const bare of [
+      "还行吧",
+      "基本满意",
+      "比较满意",
+      "还算满意吧",
+      "不满意！",
+      "okay",
+      "fairly satisfied",
+      "so-so",
+    ]) {
       const p = parseOverall(cfg, bare);
       expect(p.ok && p.patch.comment).toBeUndefined();
     }
