@@ -137,6 +137,36 @@ function placesEn(): ReadonlySet<string> {
   return places;
 }
 
+let placesZh: ReadonlySet<string> | undefined;
+/**
+ * Kept as words: place names that are also everyday words (白银 silver, 安康 well-being, 来宾
+ * guest, 东方 east), and the remote regions carriers quote longer times and surcharges for (新疆,
+ * 西藏…: "新疆能寄吗" asks about the remote area, not about what may be sent).
+ */
+const PLACE_AND_WORD = new Set([
+  "白银",
+  "安康",
+  "来宾",
+  "大同",
+  "东方",
+  "中山",
+  "新星",
+  "白杨",
+  "新疆",
+  "西藏",
+  "青海",
+  "内蒙古",
+  "宁夏",
+  "甘肃",
+]);
+
+/** A mainland province or city as jieba cuts it: 广州, 广州市, 黑龙江省 (not 香港: its own article). */
+function isPlaceZh(word: string): boolean {
+  if (word.length < 2) return false;
+  placesZh ??= new Set(mainlandPlaceNames().filter((name) => !PLACE_AND_WORD.has(name)));
+  return placesZh.has(word) || (/[省市]$/.test(word) && placesZh.has(word.slice(0, -1)));
+}
+
 function stem(word: string): string {
   return word.length > 3 ? PorterStemmer.stem(word) : word;
 }
@@ -153,18 +183,32 @@ export function tokenise(text: string): Tokens {
   const norm = normaliseText(text);
   const words: string[] = [];
   const grams: string[] = [];
-  for (const run of norm.match(CJK_RUN) ?? []) {
-    for (const w of cutter().cut(run, true)) {
+  for (const cjk of norm.match(CJK_RUN) ?? []) {
+    // A place ("从广州寄到哈尔滨要几天") says where, not what is asked: as unknown words the two
+    // cities outweighed 要几天 and the question went unanswered. The run is cut at each place,
+    // so no bigram spans one either.
+    const runs: string[] = [];
+    let run = "";
+    for (const w of cutter().cut(cjk, true)) {
+      if (isPlaceZh(w)) {
+        if (run) runs.push(run);
+        run = "";
+        continue;
+      }
+      run += w;
       const word = foldSynonym(w);
       if (!STOP_ZH.has(word)) words.push(word);
     }
-    if (run.length === 1) {
-      if (!STOP_ZH.has(run)) grams.push(`#${run}`);
-    } else
-      for (let i = 0; i + 1 < run.length; i++) {
-        const gram = run.slice(i, i + 2);
-        if (!PARTICLES.test(gram)) grams.push(`#${gram}`);
-      }
+    if (run) runs.push(run);
+    for (const r of runs) {
+      if (r.length === 1) {
+        if (!STOP_ZH.has(r)) grams.push(`#${r}`);
+      } else
+        for (let i = 0; i + 1 < r.length; i++) {
+          const gram = r.slice(i, i + 2);
+          if (!PARTICLES.test(gram)) grams.push(`#${gram}`);
+        }
+    }
   }
   for (const w of norm.replace(CJK_RUN, " ").match(LATIN_WORD) ?? []) {
     const clean = withoutContraction(w);

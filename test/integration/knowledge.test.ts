@@ -44,6 +44,22 @@ describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)
     expect(row.reason).toBe("unhelpful");
   });
 
+  it("answers a question that names cities, and the second part of a follow-up instead of the same article twice", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    // The two cities outweighed 要几天: "不能确定答案" before.
+    const days = joined(await chat.say("从广州寄到哈尔滨要几天"));
+    expect(days).toMatch(/72小时/);
+    const fresh = joined(await chat.say("我想问下寄生鲜能不能寄"));
+    expect(fresh).toMatch(/冷链/);
+    // Matched 生鲜 again and repeated it; the price is the part not yet answered.
+    const followUp = joined(await chat.say("冷冻的海鲜可以吗，要多少钱"));
+    expect(followUp).not.toMatch(/冷链/);
+    expect(followUp).toMatch(/首重|重量/);
+    const inquiry = await t.app.db.prisma.feedback.findFirstOrThrow({ where: { text: "冷冻的海鲜可以吗，要多少钱" } });
+    const price = await t.app.db.prisma.kbArticle.findUniqueOrThrow({ where: { title: "运费怎么算？" } });
+    expect(inquiry.articleId).toBe(price.id);
+  });
+
   it("says it does not know below the threshold, offers a person, and records the question", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const replies = await chat.say("可以寄到月球吗");

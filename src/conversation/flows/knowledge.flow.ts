@@ -34,6 +34,11 @@ interface AnsweredData {
   others: string[];
 }
 
+/** Turn-local: the article the conversation's previous turn answered with (set when a new message follows it). */
+const ANSWERED_LAST = Symbol("answeredLast");
+/** Where one question of a several-part message ends: "冷冻的海鲜可以吗，要多少钱". */
+const CLAUSE_SEPARATOR = /[，,。；;？?！!]+|\s+(?:and|also)\s+/i;
+
 /** A runner-up below the answer threshold is still worth offering after 没帮助, above this share of it. */
 const NEXT_BEST_RATIO = 0.75;
 
@@ -158,15 +163,33 @@ export class KnowledgeFlow implements Flow {
     }
     // Anything else is a new message for the router (转人工, a waybill, another question …).
     info.state.flow = undefined;
+    context.turnState.set(ANSWERED_LAST, data.articleId);
     return false;
   }
 
   private async answer(context: TurnContext, question: string, best: KbMatch, rest: KbMatch[]): Promise<void> {
     const info = turnInfo(context);
+    // The article just sent matched again ("生鲜能寄吗" → "冷冻的海鲜可以吗，要多少钱"): the part of
+    // the message it did not answer gets its own article instead of the same one twice.
+    const other =
+      context.turnState.get(ANSWERED_LAST) === best.article.id ? this.otherPart(question, best.article.id) : undefined;
+    const chosen = other ?? best;
     const floor = this.deps.kb.threshold * NEXT_BEST_RATIO;
-    const others = rest.filter((m) => m.score >= floor).map((m) => m.article.id);
-    await this.recordInquiry(info, question, best.article.id);
-    await this.present(context, question, best.article, others);
+    const others = other ? [] : rest.filter((m) => m.score >= floor).map((m) => m.article.id);
+    await this.recordInquiry(info, question, chosen.article.id);
+    await this.present(context, question, chosen.article, others);
+  }
+
+  /** The best article for one clause of a several-part message, other than `answered`. */
+  private otherPart(question: string, answered: string): KbMatch | undefined {
+    const clauses = question.split(CLAUSE_SEPARATOR).filter((c) => c.trim());
+    if (clauses.length < 2) return undefined;
+    let found: KbMatch | undefined;
+    for (const clause of clauses) {
+      const match = this.deps.kb.search(clause, 3).find((m) => m.article.id !== answered);
+      if (match && match.score >= this.deps.kb.threshold && match.score > (found?.score ?? 0)) found = match;
+    }
+    return found;
   }
 
   /** Sends an article's short answer and remembers the rest for 更多. */

@@ -29,6 +29,20 @@ describe("knowledge-base retrieval (issue 14)", () => {
     expect(tokenise("the package is broken").words).toEqual(["parcel", "damag"]);
   });
 
+  it("Chinese questions: a mainland city or province is not the topic, the remote regions and Hong Kong are (session 11)", () => {
+    const { words, grams } = tokenise("从广州寄到哈尔滨要几天");
+    expect(words).toEqual(["寄", "多久"]);
+    // No bigram spans a place either ("#州寄", "#滨要").
+    expect(grams.some((g) => /[广州哈尔滨]/.test(g))).toBe(false);
+    expect(tokenise("广州市寄到黑龙江省").words).not.toContain("广州市");
+    expect(tokenise("新疆能寄吗").words).toContain("新疆");
+    expect(tokenise("能寄到香港吗").words).toContain("香港");
+    const retriever = new MiniSearchRetriever();
+    retriever.index(DEFAULT_ARTICLES.map((a) => articleDocument({ ...a, id: a.title })));
+    expect(retriever.search("从广州寄到哈尔滨要几天", 1)[0]?.articleId).toBe("快递一般多久能到？");
+    expect(retriever.search("新疆能寄吗", 1)[0]?.articleId).toBe("快递一般多久能到？");
+  });
+
   it("English questions: places and quantities are not the topic, contractions and weekdays fold (session 8, tried as an English customer)", () => {
     // Mainland places in pinyin (polyphones read right), small numbers and units say where and how much.
     expect(tokenise("How much does it cost to send a parcel to Beijing?").words).toEqual(["cost", "send", "parcel"]);
