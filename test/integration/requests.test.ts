@@ -89,6 +89,33 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(await count()).toBe(before);
   });
 
+  it("at the summary the customer's own words count: 好的谢谢 submits, 转人工 reaches a person, 算了，我要投诉 starts the complaint (session 11)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("帮我催一下 431234567890124");
+    expect(r[0]!.text).toContain("请确认催件信息");
+    // Was the summary again: only the bare 好的 counted.
+    r = await chat.say("好的谢谢");
+    expect(r[0]!.text).toMatch(/^已为您催促派送网点/);
+
+    const before = await count();
+    const second = await WebchatClient.open(t.baseUrl);
+    r = await second.say("帮我催一下 DPK202412345678");
+    expect(r[0]!.text).toContain("请确认催件信息");
+    // Was the summary again: a customer asking for a person was kept in the dialog.
+    r = await second.say("转人工");
+    expect(r.map((m) => m.text).join("\n")).toMatch(/人工客服/);
+    expect(r.map((m) => m.text).join("\n")).not.toContain("请确认催件信息");
+
+    const third = await WebchatClient.open(t.baseUrl);
+    r = await third.say("帮我催一下 DPK202412345678");
+    expect(r[0]!.text).toContain("请确认催件信息");
+    // Was only "已取消": the complaint asked for in the same message was dropped.
+    r = await third.say("算了，我要投诉，太慢了");
+    expect(r[0]!.text).toContain("已取消");
+    expect(r.map((m) => m.text).join("\n")).toMatch(/登记.*投诉/);
+    expect(await count()).toBe(before);
+  });
+
   it("a second 催件 for the same waybill within 24 h joins the first; after 24 h it opens another", async () => {
     const urge = async () => {
       const chat = await WebchatClient.open(t.baseUrl);

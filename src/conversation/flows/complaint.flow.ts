@@ -9,7 +9,7 @@ import type { Flow } from "../flow.js";
 import type { Locale } from "../texts.js";
 import { type DialogState, turnInfo } from "../turn-state.js";
 import { CANCEL_RE, CONFIRM_RE, ct, EDIT_RE, NO_WAYBILL_RE } from "./complaint.texts.js";
-import { leavesIntake, phoneIn, summaryReplies } from "./intake.js";
+import { cancelsFor, leavesIntake, phoneIn, summaryReplies } from "./intake.js";
 import { waybillAttempt } from "./track.flow.js";
 import { tt } from "./track.texts.js";
 
@@ -161,7 +161,7 @@ export class ComplaintFlow implements Flow {
     if (CANCEL_RE.test(answer)) {
       info.state.flow = undefined;
       await context.sendActivity(reply(ct(locale, "cancelled")));
-      return true;
+      return !cancelsFor(parsed, answer, CANCEL_RE, ["complaint"]);
     }
     // A waybill sent before it is asked for, after "没有单号" or as a correction belongs to this
     // complaint: kept (the latest wins), and the dialog goes on instead of leaving for tracking.

@@ -124,7 +124,12 @@ export function ct(locale: Locale, key: ComplaintTextKey, vars?: Record<string, 
 
 /** Replies meaning "stop": the dialog is dropped and nothing is stored. */
 export const CANCEL_RE = /^(算了|取消|不投诉了|不用了|不要了|放弃)|^(cancel|never ?mind|forget it|stop)\b/i;
+/**
+ * Replies meaning "yes, submit" under a summary, with the polite tail customers add ("好的谢谢",
+ * "嗯嗯", "提交吧", "yes please"): before, only the bare word was understood and "好的谢谢" got
+ * the summary again.
+ */
 export const CONFIRM_RE =
-  /^(确认|提交|确认提交|是的?|对|好的?|可以|没问题|没错|yes|y|ok|okay|confirm|submit|correct)\s*[!！。.]*$/i;
+  /^(确认|确定|提交|确认提交|提交吧|是的?|是滴|对的?|好的?|好滴|好嘞|好吧|嗯+|恩+|行|行的|可以的?|没问题|没错|yes|yep|yeah|y|ok|okay|sure|confirm|submit|correct|go ahead)[\s,，。.!！~]*(谢谢|多谢|谢啦|麻烦了|麻烦你了|辛苦了|提交吧|please|thanks|thank you)?[\s!！。.~]*$/i;
 export const EDIT_RE = /^(修改|更改|改一下|我要改|change|edit|modify)/i;
 export const NO_WAYBILL_RE = /^(没有|无|没单号|没有单号|不知道|找不到|跳过|no|none|skip|no waybill|don'?t have)/i;

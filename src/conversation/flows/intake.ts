@@ -38,3 +38,26 @@ export function leavesIntake(parsed: NluResult, opts: { freeText: boolean; askin
   const other = parsed.intent.name;
   return other === "human" || other === "complaint_progress" || (other === "track" && !opts.askingWaybill);
 }
+
+/** Replies that only acknowledge: after 取消 they ask for nothing more. */
+const NOTHING_MORE = new Set(["none", "thanks", "greeting"]);
+
+/**
+ * "算了，转人工吧" / "不用了，我要投诉": the dialog is dropped AND something else is asked for — a
+ * confident intent other than the dialog's own in the words after the cancel word. The caller
+ * says it is cancelled, then lets the router handle the message (before: only "已取消", and the
+ * customer had to ask again).
+ */
+export function cancelsFor(parsed: NluResult, answer: string, cancelWord: RegExp, own: readonly string[]): boolean {
+  const rest = answer.replace(cancelWord, "").replace(/^[\s，,。.！!、吧啊]+/, "");
+  if ([...rest].length < 2 || parsed.intent.confidence < ACTION_THRESHOLD) return false;
+  return !NOTHING_MORE.has(parsed.intent.name) && !own.includes(parsed.intent.name);
+}
+
+/** At a summary: a confident request for a person, a progress question or a complaint leaves it. */
+export function leavesSummary(parsed: NluResult): boolean {
+  return (
+    parsed.intent.confidence >= ACTION_THRESHOLD &&
+    ["human", "complaint_progress", "complaint"].includes(parsed.intent.name)
+  );
+}

@@ -34,7 +34,7 @@ import type { Locale } from "../texts.js";
 import { turnInfo } from "../turn-state.js";
 import { isSubstantive, SUGGESTION_TTL_MS } from "./complaint.flow.js";
 import { CANCEL_RE, CONFIRM_RE, EDIT_RE } from "./complaint.texts.js";
-import { leavesIntake, normalisePhone, phoneIn, summaryReplies } from "./intake.js";
+import { cancelsFor, leavesIntake, leavesSummary, normalisePhone, phoneIn, summaryReplies } from "./intake.js";
 import { CANCEL_PICKUP_RE, proposalAnswer, type RequestTextKey, rt } from "./request.texts.js";
 import { recentWaybill, waybillAttempt } from "./track.flow.js";
 import { statusLabel } from "./track.texts.js";
@@ -251,7 +251,7 @@ export class RequestFlow implements Flow {
     if (CANCEL_RE.test(answer)) {
       info.state.flow = undefined;
       await context.sendActivity(reply(rt(locale, "cancelled")));
-      return true;
+      return !cancelsFor(parsed, answer, CANCEL_RE, [d.type]);
     }
     if (step !== "description" && step !== "edit" && EDIT_RE.test(answer)) {
       info.state.flow = { name: FLOW, step: "edit", data: { ...d } };
@@ -279,6 +279,12 @@ export class RequestFlow implements Flow {
       if (CONFIRM_RE.test(answer)) {
         await this.open(context, d);
         return true;
+      }
+      // 转人工 / 投诉进度 / 我要投诉 at the summary leave it (before: the summary again, and a
+      // customer asking for a person could not get one without typing 取消 first).
+      if (leavesSummary(parsed)) {
+        info.state.flow = undefined;
+        return false;
       }
       if (phoneNoted) info.state.flow = { name: FLOW, step, data: { ...d } };
       await context.sendActivity(reply(`${notedPrefix}${this.summary(d, locale)}`, summaryReplies(locale)));
