@@ -21,7 +21,11 @@ const MAX_EVENT_DAYS = 31;
 export function parseHolidayIcs(text: string): IcsResult {
   let root: ICAL.Component;
   try {
-    root = new ICAL.Component(ICAL.parse(text));
+    // ical.js returns [] for blank text and a list of components for several VCALENDARs: either
+    // made Component throw later (a 500 on the import route), so only one calendar is read.
+    const parsed: unknown = ICAL.parse(text);
+    if (!Array.isArray(parsed) || typeof parsed[0] !== "string") throw new Error("expected one VCALENDAR");
+    root = new ICAL.Component(parsed as unknown[]);
   } catch (err) {
     return { days: [], problems: [`not an iCalendar file: ${(err as Error).message}`] };
   }
@@ -29,8 +33,17 @@ export function parseHolidayIcs(text: string): IcsResult {
   const problems: string[] = [];
   for (const vevent of root.getAllSubcomponents("vevent")) {
     const event = new ICAL.Event(vevent);
-    const summary = (event.summary ?? "").trim();
-    const start = event.startDate;
+    const summary = String(vevent.getFirstPropertyValue("summary") ?? "").trim();
+    let start: ICAL.Time | null;
+    let end: ICAL.Time | null;
+    try {
+      // ical.js parses a date lazily: a malformed DTSTART or DTEND ("abc", "x") throws here.
+      start = event.startDate;
+      end = event.endDate;
+    } catch (err) {
+      problems.push(`${summary || "event"}: unreadable date (${(err as Error).message})`);
+      continue;
+    }
     if (!start) {
       problems.push(`${summary || "event"}: no DTSTART`);
       continue;
@@ -45,7 +58,6 @@ export function parseHolidayIcs(text: string): IcsResult {
       special === "ALTERNATE-WORKDAY" || WORKDAY.test(summary) || WORKDAY.test(description) ? "workday" : "holiday";
     const name = summary.replace(/[（(]\s*[休班]\s*[)）]/g, "").trim() || (kind === "workday" ? "调休上班" : "假日");
     const first = Date.UTC(start.year, start.month - 1, start.day);
-    const end = event.endDate;
     const last = end?.isDate ? Date.UTC(end.year, end.month - 1, end.day) : first + 86_400_000;
     const count = Math.max(1, Math.round((last - first) / 86_400_000));
     if (count > MAX_EVENT_DAYS) {

@@ -268,6 +268,17 @@ describe.each(DB_KINDS)("holiday calendar (%s)", (kind) => {
     );
     expect(otherYear.status).toBe(400);
     expect(otherYear.body.error.code).toBe("HOLIDAY_ICS_INVALID");
+    // Blank text, a BOM alone, two calendars, an unreadable DTEND: each answered 500 (ical.js threw).
+    for (const text of [
+      " ",
+      "\ufeff",
+      "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR",
+      `BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:${NEXT}0101\r\nDTEND;VALUE=DATE:x\r\nEND:VEVENT\r\nEND:VCALENDAR`,
+    ]) {
+      const res = await ics(text);
+      expect(res.status, JSON.stringify(text)).toBe(400);
+      expect(res.body.error.code).toBe("HOLIDAY_ICS_INVALID");
+    }
 
     const still = await staffApi<{ days: unknown[] }>(t.baseUrl, admin.token, "GET", `/api/admin/holidays/${NEXT}`);
     expect(still.body.days).toHaveLength(5);

@@ -220,4 +220,20 @@ describe("ICS import", () => {
     expect(r.days).toEqual([]);
     expect(r.problems[0]).toMatch(/not an iCalendar file/);
   });
+
+  it("blank text, several calendars and unreadable dates are problems, not throws (the import route answered 500)", () => {
+    for (const text of ["", " ", "\ufeff", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR"]) {
+      const r = parseHolidayIcs(text);
+      expect(r.days, JSON.stringify(text)).toEqual([]);
+      expect(r.problems[0]).toMatch(/not an iCalendar file/);
+    }
+    const event = (lines: string) =>
+      parseHolidayIcs(`BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n${lines}\r\nEND:VEVENT\r\nEND:VCALENDAR`);
+    expect(event("DTSTART:abc\r\nSUMMARY:元旦").problems).toEqual([
+      '元旦: unreadable date (invalid date-time value: "abc--T::")',
+    ]);
+    const badEnd = event("DTSTART;VALUE=DATE:20270101\r\nDTEND;VALUE=DATE:x\r\nSUMMARY:元旦");
+    expect(badEnd.days).toEqual([]);
+    expect(badEnd.problems[0]).toMatch(/^元旦: unreadable date/);
+  });
 });
