@@ -285,6 +285,23 @@ export const consoleRoutes =
         // Issue 23: early-warning alerts go to supervisors and admins only.
         if (principal.role === "supervisor" || principal.role === "admin")
           subscriptions.set(SUPERVISORS_TOPIC, bus.subscribe(SUPERVISORS_TOPIC, send));
+        // An agent's watch lasts while the conversation stays in their scope: a queued conversation
+        // another agent takes (or one transferred away) stops reaching them, checked per event in
+        // order, and the console is told with a FORBIDDEN error as for a refused watch.
+        const whileVisible = (conversationId: string, topic: string) => {
+          let chain = Promise.resolve();
+          return (event: RealtimeEvent) => {
+            chain = chain
+              .then(async () => {
+                if (!subscriptions.has(topic)) return;
+                if (await consoleService.mayView(principal, conversationId)) return send(event);
+                subscriptions.get(topic)?.();
+                subscriptions.delete(topic);
+                send({ type: "error", code: "FORBIDDEN", conversationId });
+              })
+              .catch(() => {});
+          };
+        };
         socket.on("message", async (raw) => {
           let msg: { type?: string; conversationId?: string };
           try {
@@ -327,7 +344,12 @@ export const consoleRoutes =
                 conversationId: msg.conversationId,
               });
             }
-            if (!subscriptions.has(topic)) subscriptions.set(topic, bus.subscribe(topic, send));
+            if (!subscriptions.has(topic))
+              subscriptions.set(
+                topic,
+                bus.subscribe(topic, principal.role === "agent" ? whileVisible(msg.conversationId, topic) : send),
+              );
+            send({ type: "watching", conversationId: msg.conversationId });
           }
         });
         socket.on("close", () => {

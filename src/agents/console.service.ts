@@ -508,6 +508,17 @@ export class ConsoleService {
     return conversationTopic(conversationId);
   }
 
+  /** Whether the conversation exists and is in the principal's scope now (see mayViewConversation). */
+  async mayView(principal: Principal, conversationId: string): Promise<boolean> {
+    if (principal.role !== "agent") return true;
+    const conv = await this.db.conversation.findUnique({
+      where: { id: conversationId },
+      select: { id: true, mode: true, agentId: true },
+    });
+    const viewer = { id: principal.agentId, role: principal.role, groups: principal.groups };
+    return conv !== null && mayViewConversation(this.db, viewer, conv);
+  }
+
   /** Throws FORBIDDEN (403) unless the conversation is in the principal's scope (see mayViewConversation). */
   async assertCanView(principal: Principal, conv: ScopedConversation): Promise<void> {
     const viewer = { id: principal.agentId, role: principal.role, groups: principal.groups };

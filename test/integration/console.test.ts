@@ -220,6 +220,54 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
     expect(await new Promise<number>((r) => refused.on("close", (c) => r(c)))).toBe(4401);
   });
 
+  it("a watch ends when the conversation leaves the agent's scope: another agent's live chat is not relayed", async () => {
+    const listen = async (token: string) => {
+      const ws = new WebSocket(`${t.baseUrl.replace("http", "ws")}/api/agents/ws?token=${encodeURIComponent(token)}`);
+      const events: Record<string, unknown>[] = [];
+      await new Promise<void>((resolve) =>
+        ws.on("message", (raw) => {
+          const e = JSON.parse(raw.toString()) as Record<string, unknown>;
+          events.push(e);
+          if (e.type === "ready") resolve();
+        }),
+      );
+      return { ws, events };
+    };
+    const said = (events: Record<string, unknown>[], text: string) =>
+      events.some((e) => e.type === "message" && (e.message as { text?: string }).text === text);
+    const [aliceLive, bobLive] = await Promise.all([
+      listen(await login(t.baseUrl, "alice", "staff-pass-123")),
+      listen(await login(t.baseUrl, "bob", "staff-pass-123")),
+    ]);
+    try {
+      const { chat, conversationId } = await handedOff();
+      // Queued: every agent may watch it (the shared queue).
+      bobLive.ws.send(JSON.stringify({ type: "watch", conversationId }));
+      await expect.poll(() => bobLive.events.some((e) => e.type === "watching")).toBe(true);
+      await chat.say("还有人吗");
+      await expect.poll(() => said(bobLive.events, "还有人吗")).toBe(true);
+
+      expect((await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/take`)).status).toBe(
+        204,
+      );
+      aliceLive.ws.send(JSON.stringify({ type: "watch", conversationId }));
+      await expect.poll(() => aliceLive.events.some((e) => e.type === "watching")).toBe(true);
+      await chat.say("我家地址是朝阳区建国路88号");
+      await expect.poll(() => said(aliceLive.events, "我家地址是朝阳区建国路88号")).toBe(true);
+      // Bob's watch was relayed everything alice's customer said after she took the chat.
+      await expect.poll(() => bobLive.events.some((e) => e.type === "error" && e.code === "FORBIDDEN")).toBe(true);
+      expect(said(bobLive.events, "我家地址是朝阳区建国路88号")).toBe(false);
+      expect(bobLive.events.find((e) => e.type === "error")).toEqual({
+        type: "error",
+        code: "FORBIDDEN",
+        conversationId,
+      });
+    } finally {
+      aliceLive.ws.close();
+      bobLive.ws.close();
+    }
+  });
+
   it("context panel: THE ticket of the conversation (its category, not the last guess), its waybill, a link", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     await chat.say("我要投诉，快递三天了还没送到，物流一直不动，单号SF1234567890123，电话13800001111");
