@@ -211,6 +211,19 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
     expect(r[0]?.text).not.toContain("没能看懂");
   });
 
+  it("a service request or a question in the middle of the survey is answered; the answers so far count (session 11)", async () => {
+    const { chat, number } = await resolvedComplaint("YT7512345678902");
+    await lastBotMessage(chat, "满意吗");
+    let r = await chat.say("满意");
+    expect(r[0]?.text).toContain("处理速度");
+    // Was "没能看懂您的回答" and the scores again.
+    r = await chat.say("帮我改一下收货地址");
+    expect(r.map((m) => m.text).join("\n")).toContain("修改收货地址");
+    expect(r.map((m) => m.text).join("\n")).not.toContain("没能看懂");
+    const s = await surveyOf(number);
+    expect(s).toMatchObject({ status: "completed", overall: "satisfied" });
+  });
+
   it("answers that don't fit twice end the survey politely", async () => {
     const { chat, number } = await resolvedComplaint("ZT7312345678901");
     await lastBotMessage(chat, "满意吗");

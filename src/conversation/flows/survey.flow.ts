@@ -7,8 +7,23 @@ import { reply } from "../bot.js";
 import type { Flow } from "../flow.js";
 import { turnInfo } from "../turn-state.js";
 
-/** Requests that leave the survey for the router rather than count as a wrong answer. */
-const LEAVING_INTENTS = new Set(["track", "complaint", "complaint_progress", "human"]);
+/**
+ * Requests that leave the survey for the router rather than count as a wrong answer: the
+ * service requests and a confident question too ("帮我改一下收货地址" mid-survey got "没能看懂").
+ */
+const LEAVING_INTENTS = new Set([
+  "track",
+  "complaint",
+  "complaint_progress",
+  "human",
+  "urge",
+  "address_change",
+  "pickup",
+  "delivery_preference",
+  "claim",
+  "inquiry",
+  "suggestion",
+]);
 
 /**
  * The satisfaction survey in the customer's chat. It is never started by an intent: the
