@@ -6,6 +6,7 @@ import { looksAngry } from "./anger.js";
 import { type MessageRouter, mainMenu, reply } from "./bot.js";
 import type { Flow } from "./flow.js";
 import { recentWaybill, refersToLastParcel } from "./flows/track.flow.js";
+import { tt } from "./flows/track.texts.js";
 import { type Locale, type TextKey, t } from "./texts.js";
 import { turnInfo } from "./turn-state.js";
 
@@ -198,6 +199,12 @@ export class IntentRouter implements MessageRouter {
       if (intent === "greeting" || intent === "thanks" || intent === "none") continue;
       for (const locale of LOCALES) if (intentLabel(locale, intent).toLowerCase() === said) return intent;
     }
+    // The tracking flow's own buttons ("我最近的快递" was unsure as a message of its own).
+    if (
+      this.byIntent.has("track") &&
+      TRACK_BUTTONS.some((key) => LOCALES.some((l) => tt(l, key).toLowerCase() === said))
+    )
+      return "track";
     return undefined;
   }
 }
@@ -207,6 +214,7 @@ export const GREETING_THRESHOLD = 0.6;
 /** How long "您是想：" keeps the unclear message for the button the customer picks (10 min). */
 const CLARIFY_TTL_MS = 10 * 60_000;
 const LOCALES: readonly Locale[] = ["zh-CN", "en"];
+const TRACK_BUTTONS = ["quick.recent", "quick.another"] as const;
 
 function intentLabel(locale: Locale, intent: IntentName): string {
   if (isRequestType(intent)) return typeLabel(locale, intent);

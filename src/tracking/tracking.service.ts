@@ -141,7 +141,8 @@ export class TrackingService {
     };
   }
 
-  private async customerPhone(customerId: string): Promise<string | undefined> {
+  /** The customer's phone, normalised (undefined: none known, e.g. a web-chat visitor). */
+  async customerPhone(customerId: string): Promise<string | undefined> {
     const customer = await this.deps.db.customer.findUnique({ where: { id: customerId }, select: { phone: true } });
     return customer?.phone ? normalisePhone(customer.phone) : undefined;
   }

@@ -268,6 +268,29 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     expect(answer!.text).toContain("当前状态");
   });
 
+  it("without a waybill: where to find it, or the parcels of the customer's phone; never a phone typed in (session 11)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("我的快递到哪了");
+    // Was "您是想：" and then, on a typed phone number, a handoff.
+    let r = await chat.say("我不知道单号，用手机号能查吗");
+    expect(r[0]!.text).toContain("查看物流");
+    expect(r[0]!.text).not.toContain("您是想");
+    // A message of its own (the knowledge base tells customers to send it): was "您是想：".
+    const other = await WebchatClient.open(t.baseUrl);
+    r = await other.say("我最近的快递");
+    // A web-chat visitor's phone is unknown: "no parcels linked to your phone" would be untrue.
+    expect(r[0]!.text).toContain("不知道您的手机号");
+    // With the phone known, the same words list that phone's parcels (the phone is unique: taken
+    // from the customer an earlier test gave it to).
+    await t.app.db.prisma.customer.updateMany({ where: { phone: DEMO_RECEIVER_PHONE }, data: { phone: null } });
+    const identity = await t.app.db.prisma.channelIdentity.findFirstOrThrow({
+      where: { channel: "webchat", externalId: chat.sessionId },
+    });
+    await t.app.db.prisma.customer.update({ where: { id: identity.customerId }, data: { phone: DEMO_RECEIVER_PHONE } });
+    r = await chat.say("没有单号怎么查");
+    expect(r[0]!.text).toContain("SF1438829301576");
+  });
+
   it("re-seeding the demo data replaces its events instead of adding to them", async () => {
     const db = t.app.db.prisma;
     const waybills = DEMO_SHIPMENTS.map((s) => s.waybill);

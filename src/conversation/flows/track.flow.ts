@@ -28,6 +28,12 @@ const REST_LISTED = 10;
 
 const RECENT = /^(我最近的快递|my recent parcels)$|最近.{0,4}(快递|包裹)|recent (parcels|packages|shipments)/i;
 /**
+ * "我不知道单号，用手机号能查吗" / "没有单号怎么查": the customer cannot send the waybill — their
+ * phone's parcels if known, else where to find it (before: "您是想：", then a handoff).
+ */
+const NO_WAYBILL =
+  /(不知道|没有|没|忘了|忘记|找不到|不记得|记不得|丢了)(快递|运|物流)?单号|单号.{0,3}(忘了|找不到|丢了|不知道)|(用|凭|按|通过)(手机|电话)号?.{0,4}(查|找)|(don'?t|do not) (know|have) (the|my|a) (waybill|tracking)|no (waybill|tracking) (number|no)|(by|with) (my )?(phone|mobile)( number)?/i;
+/**
  * A follow-up about the parcel just shown ("这个什么时候能到", "它现在到哪了", "when will it
  * arrive"): answered for the conversation's last waybill instead of asking for the number again.
  */
@@ -155,6 +161,7 @@ export class TrackFlow implements Flow {
     const entity = waybills[0];
     if (entity) return this.answer(context, entity.value, text, entity.carriers);
     if (RECENT.test(text.trim())) return this.recent(context);
+    if (NO_WAYBILL.test(text)) return this.withoutWaybill(context);
     // A follow-up about the parcel just shown gets its status and arrival, not the whole card again.
     const last = refersToLastParcel(info.state, text, this.now(), "track");
     if (last) return this.answer(context, last, text, undefined, undefined, true);
@@ -189,6 +196,10 @@ export class TrackFlow implements Flow {
       await this.recent(context);
       return true;
     }
+    if (NO_WAYBILL.test(text)) {
+      await this.withoutWaybill(context);
+      return true;
+    }
     // Another confident topic ("我要投诉") goes back to the router.
     const otherTopic = parsed.intent.confidence >= ACTION_THRESHOLD && !["track", "none"].includes(parsed.intent.name);
     const attempt = active.step === "waybill" && !otherTopic ? waybillAttempt(text) : undefined;
@@ -210,12 +221,23 @@ export class TrackFlow implements Flow {
     await context.sendActivity(reply(tt(info.locale, hasRecent ? "askWithRecent" : "ask"), quick));
   }
 
+  /** No waybill to send: the parcels linked to the customer's phone, or where to find the number. */
+  private async withoutWaybill(context: TurnContext): Promise<void> {
+    const info = turnInfo(context);
+    if (await this.tracking.hasRecent(info.customerId, info.customerPhone)) return this.recent(context);
+    info.state.flow = { name: this.name, step: "waybill", data: {} };
+    await context.sendActivity(reply(tt(info.locale, "noWaybill"), [{ title: tt(info.locale, "quick.human") }]));
+  }
+
   private async recent(context: TurnContext): Promise<void> {
     const info = turnInfo(context);
     const list = await this.tracking.recentForCustomer(info.customerId, 5, info.customerPhone);
     if (!list.length) {
       info.state.flow = { name: this.name, step: "waybill", data: {} };
-      await context.sendActivity(reply(tt(info.locale, "recentNone")));
+      // No phone known (web chat): "no parcels linked to your phone" would be untrue.
+      const known =
+        info.customerPhone === undefined ? await this.tracking.customerPhone(info.customerId) : info.customerPhone;
+      await context.sendActivity(reply(tt(info.locale, known ? "recentNone" : "recentNoPhone")));
       return;
     }
     const lines = list.map((s) =>

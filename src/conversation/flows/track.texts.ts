@@ -46,6 +46,10 @@ const zh = {
   recentHeader: "与您手机号关联的最近包裹：",
   recentLine: "· {carrier} {waybill}：{status}{time}",
   recentNone: "没有找到与您手机号关联的包裹，请直接发送运单号。",
+  recentNoPhone:
+    "在这里我还不知道您的手机号；为保护隐私，也不能仅凭输入的手机号查看包裹。请发送运单号：网购的包裹在购物平台订单详情的“查看物流”里，自己寄的在寄件短信或App“我的寄件”里，面单条码下方的数字也是运单号。",
+  noWaybill:
+    "没有单号也能找到：网购的包裹在购物平台订单详情的“查看物流”里能看到快递公司和运单号；自己寄的在寄件短信或App“我的寄件”里，面单条码下方的数字也是运单号。找到后直接发给我即可。",
   "quick.recent": "我最近的快递",
   "quick.complain": "我要投诉",
   "quick.human": "转人工",
@@ -104,6 +108,11 @@ const en: Record<TrackTextKey, string> = {
   recentHeader: "Recent parcels linked to your phone number:",
   recentLine: "· {carrier} {waybill}: {status}{time}",
   recentNone: "I found no parcels linked to your phone number. Please send the waybill number.",
+  recentNoPhone:
+    'I don\'t know your phone number here, and to protect privacy parcels can\'t be shown for a phone number typed in. Please send the waybill number: for online orders it is under "view logistics" in the order on the shopping platform; for parcels you sent, in the text after sending or "My shipments" in the app; it is also the digits under the label\'s barcode.',
+  noWaybill:
+    'No waybill number? For online orders, open the order on the shopping platform and tap "view logistics" for the carrier and number; for parcels you sent, see the text after sending or "My shipments" in the app, or the digits under the label\'s barcode. Send it to me when you have it.',
+
   "quick.recent": "My recent parcels",
   "quick.complain": "Make a complaint",
   "quick.human": "Talk to an agent",
