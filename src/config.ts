@@ -132,6 +132,11 @@ export const configSchema = z.object({
   WECHAT_APP_SECRET: optional(z.string().min(1)),
   /** EncodingAESKey: enables safe (encrypted) mode. */
   WECHAT_AES_KEY: optional(z.string().regex(/^[A-Za-z0-9+/]{43}$/, "must be the 43-character EncodingAESKey")),
+  /**
+   * With WECHAT_AES_KEY set, plain (unencrypted) pushes are refused: their signature covers only
+   * the timestamp and nonce, not the body. true while moving an account from plain to safe mode.
+   */
+  WECHAT_ALLOW_PLAIN: optional(bool),
   WECHAT_API_BASE: z.url().default("https://api.weixin.qq.com"),
   /** How long a push waits for the turn before answering "success" (WeChat allows 5 s); 0 = replies always via the API. */
   WECHAT_PASSIVE_WINDOW_MS: z.coerce.number().int().min(0).max(4500).default(4000),

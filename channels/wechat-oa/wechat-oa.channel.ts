@@ -37,6 +37,14 @@ export interface WechatOaOptions {
   /** EncodingAESKey (43 chars): enables safe mode (加密模式) and compatible mode. */
   aesKey?: string | undefined;
   /**
+   * With aesKey set, whether a plain push is still accepted. Its `signature` covers the timestamp
+   * and nonce only (not the body), and WeChat sends the same `signature` with every safe-mode
+   * push: whoever sees one request's URL (a proxy's access log) could post any XML as any openid
+   * for the 5-minute window and read the passive answer. Safe and compatible mode always send
+   * encrypt_type=aes, so by default only those are accepted.
+   */
+  allowPlain?: boolean;
+  /**
    * How long the webhook waits for the turn before answering "success" and leaving the
    * replies to the customer-service API. WeChat gives up after 5 s and retries. 0 = never
    * answer passively (every reply through the API).
@@ -172,6 +180,11 @@ export class WechatOfficialAccountChannel implements ChannelAdapter {
             }
             push = parseXml(inner);
           } else {
+            if (this.key && !this.opts.allowPlain)
+              throw new AppError(
+                "INVALID_SIGNATURE",
+                "Safe mode is configured (WECHAT_AES_KEY): pushes must be encrypted (encrypt_type=aes)",
+              );
             // Verify before parsing: unsigned bodies never reach the XML parser.
             if (!signatureMatches(wechatSignature(this.opts.token, q.timestamp, q.nonce), q.signature))
               throw new AppError("INVALID_SIGNATURE");

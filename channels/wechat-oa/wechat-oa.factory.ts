@@ -20,6 +20,7 @@ export function wechatOaFromConfig(config: Config, db: Db, log: Logger): WechatO
       token: config.WECHAT_TOKEN,
       appId: config.WECHAT_APP_ID!,
       aesKey: config.WECHAT_AES_KEY,
+      allowPlain: config.WECHAT_ALLOW_PLAIN ?? false,
       passiveWindowMs: config.WECHAT_PASSIVE_WINDOW_MS,
     },
     api,

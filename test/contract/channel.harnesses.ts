@@ -130,6 +130,8 @@ export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain"
         WECHAT_APP_ID: WECHAT.appId,
         WECHAT_APP_SECRET: WECHAT.appSecret,
         WECHAT_AES_KEY: WECHAT.aesKey,
+        // Plain-mode harnesses post unencrypted pushes, which safe mode refuses by default.
+        ...(opts.mode === "safe" ? {} : { WECHAT_ALLOW_PLAIN: "true" }),
         WECHAT_API_BASE: base,
         WECHAT_PASSIVE_WINDOW_MS: String(opts.passiveWindowMs ?? 4000),
       };

@@ -22,6 +22,7 @@ describe.each(DB_KINDS)("bad input (%s)", (kind) => {
       WECHAT_APP_ID: WECHAT.appId,
       WECHAT_APP_SECRET: WECHAT.appSecret,
       WECHAT_AES_KEY: WECHAT.aesKey,
+      WECHAT_ALLOW_PLAIN: "true",
       WECHAT_API_BASE: "http://127.0.0.1:9",
       TWILIO_ACCOUNT_SID: TWILIO.accountSid,
       TWILIO_AUTH_TOKEN: TWILIO.authToken,

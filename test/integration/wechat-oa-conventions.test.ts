@@ -51,6 +51,25 @@ describe("WeChat Official Account conventions (safe mode, PostgreSQL)", () => {
   const click = (from: string, createTime: number, key: string) =>
     `<xml><ToUserName><![CDATA[${WECHAT.account}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[${key}]]></EventKey></xml>`;
 
+  it("a plain push, rightly signed, is refused in safe mode: its signature does not cover the body", async () => {
+    // WeChat sends this same `signature` with every safe-mode push; a URL seen once (a proxy's
+    // access log) let anyone post any XML as any openid for 5 minutes and read the answer.
+    const seen = new URLSearchParams(wechatPush("<xml/>", "safe").query);
+    seen.delete("encrypt_type");
+    seen.delete("msg_signature");
+    const forged = wechatTextXml({ from: "o_victim", content: "我最近的快递", msgId: msgIdOf("forged") });
+    const res = await fetch(`${t.baseUrl}/webhooks/wechat?${seen}`, {
+      method: "POST",
+      headers: { "content-type": "text/xml" },
+      body: forged,
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("INVALID_SIGNATURE");
+    expect(
+      await t.app.db.prisma.channelIdentity.count({ where: { channel: "wechat_oa", externalId: "o_victim" } }),
+    ).toBe(0);
+  });
+
   it("the same MsgId from two customers is two messages: each is stored and answered", async () => {
     const msgId = msgIdOf("shared");
     const a = await push(wechatTextXml({ from: "o_alice", content: "你好", msgId }));
