@@ -159,7 +159,12 @@ export interface BuildOptions {
   logger?: Logger;
   /** Extra channel adapters (tests). */
   channels?: ChannelAdapter[];
-  /** The clock of tickets, SLA clocks and the holiday-calendar watch (tests pin it). */
+  /**
+   * The clock of tickets, SLA clocks, surveys and the holiday-calendar watch (tests pin it). The
+   * scheduler keeps the real clock (HolidayService.arm): to it, what is armed on a clock pinned in
+   * the past is due at once, so such a test fires triggers itself (`scheduler.sweep()` with the
+   * scheduler stopped, or a service's `fire`).
+   */
   now?: () => Date;
 }
 
@@ -273,6 +278,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     log: log.child({ component: "surveys" }),
     config: loadSurveyConfig(config.SURVEY_CONFIG_FILE),
     delaySeconds: config.SURVEY_DELAY_SECONDS,
+    // The survey's send, reminder and close times are written on the tickets' clock.
+    ...(opts.now ? { now: opts.now } : {}),
   });
   const customerPhone = async (customerId: string) =>
     (await prisma.customer.findUnique({ where: { id: customerId }, select: { phone: true } }))?.phone ?? null;

@@ -76,7 +76,17 @@ describe("two instances in scale mode", () => {
 
     // B's reply reaches the customer's socket on A; the customer's next message on A reaches B.
     await expect.poll(() => customer.events.some((e) => e.message?.text === "B实例的客服回复")).toBe(true);
-    await new Promise((r) => setTimeout(r, 200)); // the watch subscription is in place
+    // The watch is in place on B (its Redis subscription is made asynchronously) once the
+    // agent's own typing, published to the conversation's topic, comes back on B's socket.
+    await expect
+      .poll(
+        () => {
+          agent.ws.send(JSON.stringify({ type: "typing", conversationId }));
+          return agent.events.some((e) => e.type === "typing" && e.conversationId === conversationId);
+        },
+        { interval: 500 },
+      )
+      .toBe(true);
     await chat.say("A实例的客户消息");
     await expect.poll(() => agent.events.some((e) => e.message?.text === "A实例的客户消息")).toBe(true);
 

@@ -280,7 +280,8 @@ describe.each(["pglite", "postgres+redis"] as const)("SLA reconcile after downti
           const n = await app.db.prisma.slaClock.count({ where: { state: "breached" } });
           return n === 10;
         }, 20_000);
-        await new Promise((r) => setTimeout(r, 500));
+        // Held still: stop() waits for the handlers running, so a second firing would show below.
+        await app.scheduler.stop();
         for (const tk of created) {
           const d = await app.tickets.detailById(tk.id);
           expect(d.slaClocks.map((c) => [c.kind, c.state])).toEqual([

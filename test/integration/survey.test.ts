@@ -2,15 +2,41 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SURVEY_CONFIG } from "../../src/surveys/survey.config.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
 import { WebchatClient } from "../support/webchat-client.js";
 import { api, eventually, staffLogin, TICKET_NUMBER } from "./ticket.helpers.js";
 
-// Short clocks so the reminder and the window close happen within the test.
-const REMINDER_HOURS = 0.001; // 3.6 s
-const WINDOW_HOURS = 0.005; // 18 s
 // A survey waiting for a flow to end looks again this often.
 const FLOW_RECHECK_S = 0.2;
+const HOUR = 3_600_000;
+
+type Agent = { id: string; token: string };
+
+/** A customer complains in the web chat and the agent takes the ticket; returns the chat and ticket. */
+async function openComplaint(t: TestApp, waybill: string, agent: Agent) {
+  const chat = await WebchatClient.open(t.baseUrl);
+  await chat.say(`我要投诉，快递三天了还没送到，物流一直不动，单号${waybill}，电话13800001111`);
+  const done = await chat.say("确认");
+  const number = TICKET_NUMBER.exec(done[0]?.text ?? "")?.[0];
+  expect(number, done[0]?.text).toBeTruthy();
+  expect((await api(t.baseUrl, "POST", `/api/tickets/${number}/take`, agent.token, {})).status).toBe(200);
+  return { chat, number: number as string };
+}
+async function resolveTicket(t: TestApp, number: string, agent: Agent) {
+  const res = await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, agent.token, {
+    resolution: "已联系网点加急派送，今天送达",
+    rootCause: "non_quality",
+  });
+  expect(res.status).toBe(200);
+}
+const surveyOfApp = (t: TestApp, number: string) =>
+  t.app.db.prisma.survey.findFirst({
+    where: { ticket: { number } },
+    include: { answers: { orderBy: { id: "asc" } } },
+  });
+const ticketStatusOf = async (t: TestApp, number: string) =>
+  (await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number }, select: { status: true } })).status;
 
 describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => {
   let t: TestApp;
@@ -20,10 +46,7 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
   beforeAll(async () => {
     configDir = fs.mkdtempSync(path.join(os.tmpdir(), "kd-survey-"));
     const file = path.join(configDir, "survey.json");
-    fs.writeFileSync(
-      file,
-      JSON.stringify({ reminderHours: REMINDER_HOURS, windowHours: WINDOW_HOURS, flowRecheckSeconds: FLOW_RECHECK_S }),
-    );
+    fs.writeFileSync(file, JSON.stringify({ flowRecheckSeconds: FLOW_RECHECK_S }));
     t = await startTestApp(kind, { SURVEY_DELAY_SECONDS: "0", SCHEDULER_POLL_MS: "50", SURVEY_CONFIG_FILE: file });
     li = await staffLogin(t.app, t.baseUrl, "li", "agent", ["logistics"]);
   });
@@ -34,34 +57,13 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
 
   /** A customer complains, the agent takes and resolves the ticket; returns the chat and ticket. */
   async function resolvedComplaint(waybill: string, agent = li) {
-    const { chat, number } = await openComplaint(waybill, agent);
-    await resolve(number, agent);
+    const { chat, number } = await openComplaint(t, waybill, agent);
+    await resolveTicket(t, number, agent);
     return { chat, number };
   }
-  async function openComplaint(waybill: string, agent = li) {
-    const chat = await WebchatClient.open(t.baseUrl);
-    await chat.say(`我要投诉，快递三天了还没送到，物流一直不动，单号${waybill}，电话13800001111`);
-    const done = await chat.say("确认");
-    const number = TICKET_NUMBER.exec(done[0]?.text ?? "")?.[0];
-    expect(number, done[0]?.text).toBeTruthy();
-    expect((await api(t.baseUrl, "POST", `/api/tickets/${number}/take`, agent.token, {})).status).toBe(200);
-    return { chat, number: number as string };
-  }
-  async function resolve(number: string, agent = li) {
-    const res = await api(t.baseUrl, "POST", `/api/tickets/${number}/resolve`, agent.token, {
-      resolution: "已联系网点加急派送，今天送达",
-      rootCause: "non_quality",
-    });
-    expect(res.status).toBe(200);
-  }
-
-  const surveyOf = (number: string) =>
-    t.app.db.prisma.survey.findFirst({
-      where: { ticket: { number } },
-      include: { answers: { orderBy: { id: "asc" } } },
-    });
-  const ticketStatus = async (number: string) =>
-    (await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number }, select: { status: true } })).status;
+  const resolve = (number: string, agent = li) => resolveTicket(t, number, agent);
+  const surveyOf = (number: string) => surveyOfApp(t, number);
+  const ticketStatus = (number: string) => ticketStatusOf(t, number);
   const lastBotMessage = async (chat: WebchatClient, containing: string) =>
     eventually(async () => (await chat.history()).find((m) => m.direction === "out" && m.text.includes(containing)));
 
@@ -140,7 +142,7 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
   });
 
   it("goes out at SURVEY_DELAY_SECONDS although the agent still held the chat: resolving hands it back", async () => {
-    const { chat, number } = await openComplaint("YT7512345678911");
+    const { chat, number } = await openComplaint(t, "YT7512345678911", li);
     const convId = (await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).conversationId as string;
     expect((await api(t.baseUrl, "POST", `/api/conversations/${convId}/take`, li.token, {})).status).toBe(204);
     await resolve(number);
@@ -160,7 +162,7 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
   });
 
   it("never interrupts a complaint intake in progress: the survey waits until the intake ends", async () => {
-    const { chat, number } = await openComplaint("ZT7312345678922");
+    const { chat, number } = await openComplaint(t, "ZT7312345678922", li);
     // A second complaint's intake is running when the first ticket's survey comes due.
     const asked = await chat.say("我还要投诉，快递员态度很差，电话里骂人");
     expect(asked[0]?.text).toContain("运单号");
@@ -185,7 +187,7 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
   });
 
   it("asks when the customer went quiet in the middle of a flow", async () => {
-    const { chat, number } = await openComplaint("JT1234567890999");
+    const { chat, number } = await openComplaint(t, "JT1234567890999", li);
     await chat.say("我还要投诉，快递员态度很差，电话里骂人");
     const convId = (await t.app.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).conversationId as string;
     // The customer's last turn was an hour ago.
@@ -262,20 +264,65 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
       await t.app.scheduler.start();
     }
   });
+});
+
+// The reminder and the window are hours long (the defaults: 24 h, 72 h). The app's clock is
+// pinned and moved; the scheduler, which runs on the real clock, is held still and its due
+// triggers fired with sweep(), so each step happens when the test moves the clock, not later.
+describe.each(DB_KINDS)("survey reminder and window on the app's clock (%s)", (kind) => {
+  const { reminderHours, windowHours } = DEFAULT_SURVEY_CONFIG;
+  const T0 = new Date("2026-03-02T02:00:00.000Z");
+  let clock = T0;
+  let t: TestApp;
+  let li: Agent;
+
+  beforeAll(async () => {
+    t = await startTestApp(kind, { SURVEY_DELAY_SECONDS: "0", DEMO_DATA: "false" }, { now: () => clock });
+    await t.app.scheduler.stop();
+    li = await staffLogin(t.app, t.baseUrl, "li", "agent", ["logistics"]);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const timerOf = async (surveyId: string) =>
+    (await t.app.db.prisma.timer.findUnique({ where: { key: `survey:${surveyId}` } }))?.dueAt.toISOString();
+  const botSaid = async (chat: WebchatClient, containing: string) =>
+    (await chat.history()).filter((m) => m.direction === "out" && m.text.includes(containing));
 
   it("reminds once when unanswered, then the window closes the survey and the ticket", async () => {
-    const { chat, number } = await resolvedComplaint("JT1234567890123");
-    await lastBotMessage(chat, "满意吗");
-    const reminder = await lastBotMessage(chat, "温馨提示");
-    expect(reminder.text).toContain(number);
-    expect(reminder.quickReplies?.map((q) => q.title)).toEqual(["满意", "基本满意", "不满意"]);
-    await eventually(async () => (await ticketStatus(number)) === "closed", 40_000);
-    const s = await surveyOf(number);
-    expect(s?.status).toBe("expired");
-    expect(s?.remindedAt).not.toBeNull();
-    expect(s?.closesAt?.getTime()).toBeLessThanOrEqual(Date.now());
+    const { chat, number } = await openComplaint(t, "JT1234567890123", li);
+    await resolveTicket(t, number, li);
+    await t.app.scheduler.sweep(); // SURVEY_DELAY_SECONDS=0: due at once
+    expect(await botSaid(chat, "满意吗")).toHaveLength(1);
+    const sent = await surveyOfApp(t, number);
+    expect(sent).toMatchObject({ status: "sent", sentAt: T0, closesAt: new Date(T0.getTime() + windowHours * HOUR) });
+    // Armed for the reminder, not sooner.
+    const remindAt = new Date(T0.getTime() + reminderHours * HOUR);
+    expect(await timerOf(sent!.id)).toBe(remindAt.toISOString());
+    clock = new Date(remindAt.getTime() - 60_000);
+    await t.app.surveys.fire(sent!.id); // a minute early: nothing yet
+    expect(await botSaid(chat, "温馨提示")).toHaveLength(0);
+
+    clock = remindAt;
+    await t.app.scheduler.sweep();
+    const reminders = await botSaid(chat, "温馨提示");
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]?.text).toContain(number);
+    expect(reminders[0]?.quickReplies?.map((q) => q.title)).toEqual(["满意", "基本满意", "不满意"]);
+    expect((await surveyOfApp(t, number))?.remindedAt).toEqual(remindAt);
+    // Then armed for the window's end.
+    expect(await timerOf(sent!.id)).toBe(sent!.closesAt!.toISOString());
+    expect(await ticketStatusOf(t, number)).toBe("resolved");
+
+    clock = sent!.closesAt!;
+    await t.app.scheduler.sweep();
+    expect(await ticketStatusOf(t, number)).toBe("closed");
+    const s = await surveyOfApp(t, number);
+    expect(s).toMatchObject({ status: "expired", remindedAt: remindAt, answeredAt: null });
+    expect(await botSaid(chat, "温馨提示")).toHaveLength(1); // reminded once
     // The survey no longer takes the customer's messages.
     const r = await chat.say("不满意");
     expect(r[0]?.text ?? "").not.toContain("问题解决了吗");
-  }, 60_000);
+  });
 });

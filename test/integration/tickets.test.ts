@@ -64,9 +64,9 @@ describe.each(DB_KINDS)("complaints become tickets on %s", (kind) => {
       ["regulatory", "running", 7 * 24 * 60],
     ]);
     expect(tk.events[0]).toMatchObject({ type: "created", actorType: "customer" });
-    // The number is YYYYMM of Asia/Shanghai.
+    // The number is YYYYMM of Asia/Shanghai when the ticket was opened (its clocks' start).
     const shanghai = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit" })
-      .format(new Date())
+      .format(new Date(tk.slaClocks[0]!.startedAt))
       .replace("-", "");
     expect(tk.number.slice(0, 6)).toBe(shanghai);
   });
