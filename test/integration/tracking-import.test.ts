@@ -7,9 +7,12 @@ import { freshDataDir } from "../support/databases.js";
 const dir = freshDataDir();
 const file = path.join(dir.dir, "events.csv");
 
+const root = path.resolve(import.meta.dirname, "../..");
+
+/** What `npm run tracking -- …` runs (tsx from node_modules/.bin), without npx's start-up on each call. */
 function cli(...args: string[]) {
-  const r = spawnSync("npx", ["tsx", "src/tracking/tracking.cli.ts", ...args], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
+  const r = spawnSync(path.join(root, "node_modules/.bin/tsx"), ["src/tracking/tracking.cli.ts", ...args], {
+    cwd: root,
     env: { ...process.env, DATA_DIR: dir.dir, DATABASE_URL: "", REDIS_URL: "", LOG_LEVEL: "silent" },
     encoding: "utf8",
   });
