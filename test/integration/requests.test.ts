@@ -434,6 +434,22 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     }
   });
 
+  it("理赔: what happened, told while the phone is asked, is added to the description and said so (session 11)", async () => {
+    const before = await count();
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("我的快递丢了，我要申请理赔，单号SF1438829301590");
+    r = await chat.say("800元");
+    r = await chat.say("保价了");
+    expect(r[0]!.text).toContain("联系电话");
+    // Was "没有识别到电话号码" and the words were lost.
+    r = await chat.say("一部手机，物流一直不动，问了快递员说找不到了");
+    expect(r[0]!.text).toMatch(/^已补充到情况描述。\n请留下联系电话/);
+    r = await chat.say("13812345678");
+    expect(r[0]!.text).toContain("问了快递员说找不到了");
+    r = await chat.say("取消");
+    expect(await count()).toBe(before);
+  });
+
   it("理赔: declared value within limits, insured, description; the claim's national clocks run and each step reaches the customer", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     let r = await chat.say("快递丢了，我要理赔");

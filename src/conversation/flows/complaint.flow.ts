@@ -36,7 +36,7 @@ export interface ComplaintDraft {
 
 const FLOW = "complaint";
 /** The description keeps the customer's words up to this many characters (one inbound message's cap). */
-const MAX_DESCRIPTION_CHARS = 2000;
+export const MAX_DESCRIPTION_CHARS = 2000;
 /** A complaint the tracking flow suggested is pre-filled only if it is this recent. */
 export const SUGGESTION_TTL_MS = 30 * 60_000;
 /** A guessed category is used only when the engine is this sure, and never "OTHER". */

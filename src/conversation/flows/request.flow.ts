@@ -32,7 +32,7 @@ import { reply } from "../bot.js";
 import type { Flow } from "../flow.js";
 import type { Locale } from "../texts.js";
 import { turnInfo } from "../turn-state.js";
-import { isSubstantive, SUGGESTION_TTL_MS } from "./complaint.flow.js";
+import { isSubstantive, MAX_DESCRIPTION_CHARS, SUGGESTION_TTL_MS } from "./complaint.flow.js";
 import { CANCEL_RE, CONFIRM_RE, EDIT_RE } from "./complaint.texts.js";
 import { cancelsFor, leavesIntake, leavesSummary, normalisePhone, phoneIn, summaryReplies } from "./intake.js";
 import { CANCEL_PICKUP_RE, proposalAnswer, type RequestTextKey, rt } from "./request.texts.js";
@@ -306,6 +306,14 @@ export class RequestFlow implements Flow {
       info.state.flow = undefined;
       return false;
     }
+    // A claim's details told while another field is asked ("一部手机，问了快递员说找不到了" at the
+    // phone) are added to its description and said so (before: "没有识别到电话号码", words lost).
+    const detail = !res.ok && !res.end && step !== "description" && this.noteDetail(d, step, answer, parsed);
+    if (detail) {
+      info.state.flow = { name: FLOW, step, data: { ...d } };
+      await this.askField(context, d, step, rt(locale, "detail.noted"));
+      return true;
+    }
     if (!res.ok) {
       if (res.end) return this.refuse(context, res).then(() => true);
       if (noted || phoneNoted) info.state.flow = { name: FLOW, step, data: { ...d } };
@@ -508,6 +516,19 @@ export class RequestFlow implements Flow {
     const { lastWaybill } = turnInfo(context).state;
     const quick = f === "waybill" && lastWaybill ? [{ title: lastWaybill }] : this.quickFor(d, f, locale);
     await context.sendActivity(reply(intro ? `${intro}\n${question}` : question, quick));
+  }
+
+  /** Claims only: words that describe what happened are added to the description. */
+  private noteDetail(d: RequestDraft, step: Field, answer: string, parsed: NluResult): boolean {
+    if (d.type !== "claim" || !isSubstantive(answer, parsed)) return false;
+    // At the phone anything said at length is a detail; elsewhere only words of loss or damage
+    // ("我不记得有没有保价" at the insurance question is not one).
+    if (step !== "phone" && parseClaimKind(answer) === undefined) return false;
+    if (d.description?.includes(answer)) return true;
+    const next = d.description ? `${d.description}\n${answer}` : answer;
+    if (next.length > MAX_DESCRIPTION_CHARS) return false;
+    d.description = next;
+    return true;
   }
 
   private quickFor(_d: RequestDraft, f: Field, locale: Locale): QuickReply[] | undefined {
