@@ -14,6 +14,25 @@ export function maskPhonesInText(text: string): string {
   return text.replace(/(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g, (m) => maskPhone(m));
 }
 
+const NUM = "[0-9０-９A-Za-z一二三四五六七八九十百零〇]+(?:[-－之][0-9０-９A-Za-z]+)?";
+/** A house number after a road or an estate: 建国路88号, 幸福小区3号, then its building, unit and room. */
+const HOUSE = new RegExp(
+  `(?<=(?:大道|大街|路|街|巷|弄|胡同|村|小区|花园|公寓|大厦|苑|家园|社区|广场))\\s*${NUM}\\s*号(?:\\s*${NUM}\\s*(?:号楼|号院|栋|幢|座|单元|楼|层|室|户|号))*(?:\\s*[0-9０-９]{2,5}(?![0-9０-９]))?`,
+  "g",
+);
+/** Building, unit and room on their own: 5栋2单元301室, 3号楼 1202. */
+const BUILDING = new RegExp(`(?:${NUM}\\s*(?:号楼|栋|幢|座|单元|室)\\s*)+(?:[0-9０-９]{2,5}(?![0-9０-９]))?`, "g");
+
+/**
+ * Masks the part of an address inside free text that finds a home — the house number after the
+ * road or estate, the building, unit and room — keeping the province, city, district and road
+ * (what reports group by): 北京市朝阳区建国路88号3栋502室 → 北京市朝阳区建国路****. Complaints
+ * quote the address in their own words, and exports leave the system.
+ */
+export function maskAddressesInText(text: string): string {
+  return text.replace(HOUSE, "****").replace(BUILDING, (m) => (/\s$/.test(m) ? "**** " : "****"));
+}
+
 // PII never reaches the log: phone numbers, addresses, message text, secrets.
 const REDACT = [
   "phone",

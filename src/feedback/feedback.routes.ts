@@ -68,7 +68,8 @@ export const feedbackRoutes =
         onRequest: readers,
         schema: {
           tags: ["feedback"],
-          summary: "Suggestions and inquiries customers sent in a period (newest first; phone numbers masked)",
+          summary:
+            "Suggestions and inquiries customers sent in a period (newest first; phone numbers and house numbers masked)",
           security: [{ bearer: [] }],
           querystring: periodQuery.extend({
             page: z.coerce.number().int().min(1).max(10_000).default(1),
@@ -93,7 +94,7 @@ export const feedbackRoutes =
         schema: {
           tags: ["feedback"],
           summary:
-            "CSV of the period's suggestions and inquiries (UTF-8 with BOM; times in Beijing time, UTC+08:00; phone numbers masked, notes included)",
+            "CSV of the period's suggestions and inquiries (UTF-8 with BOM; times in Beijing time, UTC+08:00; phone numbers and house numbers masked, notes included)",
           security: [{ bearer: [] }],
           querystring: periodQuery,
           response: { 200: z.string(), ...errorResponses(400, 401, 403) },

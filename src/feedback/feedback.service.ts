@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { maskPhonesInText } from "../logger.js";
+import { maskAddressesInText, maskPhonesInText } from "../logger.js";
 import { topicTags } from "./topic.tags.js";
 
 export const FEEDBACK_TYPES = ["suggestion", "inquiry"] as const;
@@ -201,7 +201,7 @@ function toRow(r: {
   return {
     id: r.id,
     type: r.type,
-    text: maskPhonesInText(r.text),
+    text: maskAddressesInText(maskPhonesInText(r.text)),
     // The customer as a short pseudonym: enough to see repeats, not who they are.
     customer: `C-${r.customerId.slice(0, 8)}`,
     channel: r.channel,

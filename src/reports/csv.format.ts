@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import { maskPhonesInText } from "../logger.js";
+import { maskAddressesInText, maskPhonesInText } from "../logger.js";
 
 type Cell = string | number | null | undefined;
 
@@ -36,7 +36,10 @@ export function beijingTime(d: Date | string | null | undefined): string | null 
   return `${local.slice(0, 10)} ${local.slice(11, 19)} +08:00`;
 }
 
-/** Free text (descriptions, notes, comments) with any mobile number masked like contact_phone. */
+/**
+ * Free text (descriptions, notes, comments) with any mobile number masked like contact_phone and
+ * the house number, building and room of any address masked (maskAddressesInText).
+ */
 export function freeText(text: string | null | undefined): string | null {
-  return text === null || text === undefined ? null : maskPhonesInText(text);
+  return text === null || text === undefined ? null : maskAddressesInText(maskPhonesInText(text));
 }

@@ -130,7 +130,7 @@ describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)
     const sup = await createStaff(t.app, t.baseUrl, { username: `sup-${kind}`, role: "supervisor" });
     const agent = await createStaff(t.app, t.baseUrl, { username: `agent-${kind}`, role: "agent" });
     const chat = await WebchatClient.open(t.baseUrl);
-    await chat.say("建议快递员送货前打电话，我的号码13812345678");
+    await chat.say("建议快递员送货前打电话，我的号码13812345678，住幸福小区5栋2单元301室");
     expect((await staffApi(t.baseUrl, agent.token, "GET", "/api/feedback?type=suggestion")).status).toBe(403);
     expect((await staffApi(t.baseUrl, undefined, "GET", "/api/feedback")).status).toBe(401);
     const list = await staffApi<{ total: number; items: { id: string; text: string; customer: string }[] }>(
@@ -144,11 +144,13 @@ describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)
     const item = list.body.items[0]!;
     expect(item.text).toContain("138****5678");
     expect(item.text).not.toContain("13812345678");
+    expect(item.text).toContain("住幸福小区****");
+    expect(item.text).not.toContain("301室");
     expect(item.customer).toMatch(/^C-/);
 
     const marked = await staffApi(t.baseUrl, sup.token, "PATCH", `/api/feedback/${item.id}`, {
       status: "adopted",
-      note: "已回电 13812345678",
+      note: "已回电 13812345678，上门到建国路88号",
       reply: "您的建议已被采纳，谢谢！",
     });
     expect(marked.status).toBe(200);
@@ -167,7 +169,8 @@ describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)
     const body = bytes.toString("utf8");
     expect(body).toContain("138****5678");
     expect(body).not.toContain("13812345678");
-    expect(body).toContain("已回电 138****5678");
+    expect(body).toContain("已回电 138****5678，上门到建国路****");
+    expect(body).not.toMatch(/301室|88号/);
     expect(body).toContain("id,type,created_at (UTC+08:00),");
     expect(body).toMatch(/,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00,/);
 

@@ -17,6 +17,18 @@ describe("CSV export format", () => {
     expect(freeText(null)).toBeNull();
   });
 
+  it("masks the house number, building and room of an address in free text, keeping the city and road", () => {
+    expect(freeText("地址 北京市朝阳区建国路88号，电话13912345678")).toBe(
+      "地址 北京市朝阳区建国路****，电话139****5678",
+    );
+    expect(freeText("送到幸福小区5栋2单元301室")).toBe("送到幸福小区****");
+    expect(freeText("广州市天河区体育西路103号维多利广场B座1203")).toBe("广州市天河区体育西路****维多利广场****");
+    expect(freeText("杭州市西湖区文三路 478 号 华星时代广场")).toBe("杭州市西湖区文三路**** 华星时代广场");
+    // Dates, ticket numbers, waybills and durations are not addresses.
+    const plain = "12月3号到的，我这里3号收到，等了3天，工单号202612-00001，运单SF1438829301576，放在3楼门口";
+    expect(freeText(plain)).toBe(plain);
+  });
+
   it("quotes lone line breaks and defuses formulas in text cells only", () => {
     expect(csvLine(["a\nb", "c\rd", "=1+1", -5, "-5", null])).toBe('"a\nb","c\rd",\'=1+1,-5,\'-5,\r\n');
   });
