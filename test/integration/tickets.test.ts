@@ -247,6 +247,11 @@ describe.each(DB_KINDS)("complaints become tickets on %s", (kind) => {
     expect(progress[0]!.text).toContain(number);
     expect(progress[0]!.text).toContain("已处理完毕");
     expect(progress[0]!.text).toContain("物流配送组");
+    // Pressing on a finished ticket: the ways on, not the same card again (session 11).
+    const pressed = await chat.say("能快点吗");
+    expect(pressed[0]!.text).toContain("重新打开");
+    expect(pressed[0]!.text).toContain("12305");
+    expect(pressed[0]!.quickReplies?.map((q) => q.title)).toEqual(["我要投诉", "转人工"]);
 
     // complaining again within 7 days reopens the same ticket
     await chat.say("我要投诉，快递三天了还没到，单号SF1112223334445，电话13600005555");

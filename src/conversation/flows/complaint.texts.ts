@@ -43,6 +43,8 @@ const zh = {
   "progress.header": "您最近的投诉：",
   "progress.chased": "已为您催促：工单 {number} 的处理人员已收到提醒，会尽快处理。{time}",
   "progress.chasedAgain": "已经提醒过处理人员了，工单 {number} 正在加紧处理。{time}",
+  "progress.chasedClosed":
+    "这张工单已经处理完毕。如果问题还没有解决，回复“我要投诉”说明情况（7天内会重新打开这张工单），或回复“转人工”；对处理结果不满意的，也可以拨打12305向邮政管理部门申诉。",
   "status.new": "已受理，等待客服处理",
   "status.open": "处理中",
   "status.pending_customer": "等待您补充信息",
@@ -103,6 +105,8 @@ const en: Record<ComplaintTextKey, string> = {
   "progress.chased":
     "Done: the person handling ticket {number} has been reminded and will deal with it as soon as possible. {time}",
   "progress.chasedAgain": "The person handling ticket {number} has already been reminded and is on it. {time}",
+  "progress.chasedClosed":
+    "This ticket has been handled. If the problem is not solved, reply “complaint” and tell us what is wrong (within 7 days the same ticket is reopened), or “agent”; if you are not satisfied with the result, you can also appeal to the postal regulator on 12305.",
   "status.new": "received, waiting for an agent",
   "status.open": "being handled",
   "status.pending_customer": "waiting for information from you",

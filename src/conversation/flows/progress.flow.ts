@@ -6,7 +6,7 @@ import type { TicketDetail, TicketService } from "../../tickets/ticket.service.j
 import { typeLabel } from "../../tickets/ticket-types.js";
 import { mainMenu, reply } from "../bot.js";
 import type { Flow } from "../flow.js";
-import type { Locale } from "../texts.js";
+import { type Locale, t } from "../texts.js";
 import { type TurnInfo, turnInfo } from "../turn-state.js";
 import { ct } from "./complaint.texts.js";
 
@@ -85,8 +85,15 @@ export class ProgressFlow implements Flow {
     const { ticket, recorded } = chased;
     const { locale } = info;
     info.state.flow = undefined;
+    // Pressing on a finished ticket: the card again said nothing new; the ways on are what is
+    // left (a person, or the regulator's 12305 — 快递暂行条例 Art. 28, domain.md "SLA").
     if (ticket.status === "resolved" || ticket.status === "closed") {
-      await context.sendActivity(reply(this.line(ticket, await this.deps.tickets.groupNames(), locale)));
+      await context.sendActivity(
+        reply(
+          `${this.line(ticket, await this.deps.tickets.groupNames(), locale)}\n${ct(locale, "progress.chasedClosed")}`,
+          [{ title: t(locale, "quick.complain") }, { title: t(locale, "quick.human") }],
+        ),
+      );
       return true;
     }
     const key = recorded ? "progress.chased" : "progress.chasedAgain";
