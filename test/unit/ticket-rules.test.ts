@@ -24,7 +24,7 @@ describe("ticket lifecycle", () => {
     actorRole: "agent",
     assigneeId: null,
     resolvedAt: null,
-    now: new Date(),
+    now: new Date("2026-11-20T00:00:00Z"),
     reopenWindowDays: 7,
   };
   const ok = (s: TicketStatus, a: Parameters<typeof transition>[1], c = ctx) => transition(s, a, c);
