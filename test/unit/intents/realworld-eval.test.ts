@@ -37,6 +37,7 @@ describe("real customers' words: the evaluation set of issue 16", () => {
       ["tuning.jsonl", 100],
       ["tuning2.jsonl", 50],
       ["tuning3.jsonl", 80],
+      ["tuning4.jsonl", 150],
     ] as const) {
       const tuning = parseJsonl(readFileSync(new URL(`../../../intents/eval/${file}`, import.meta.url), "utf8"));
       expect(tuning.length, file).toBeGreaterThanOrEqual(min);
