@@ -101,6 +101,58 @@ const ASKS =
 const SHOP =
   /卖家|商家|店家|店铺|网店|淘宝|天猫|拼多多|闲鱼|抖音|买家|确认收货|仅退款|退款|平台|\b(seller|shop|store|refund|amazon|ebay)\b|賣家|網店/;
 
+/**
+ * Cue words for the complaint category only (issue 16, session 11): each groups the many ways customers say
+ * one thing the category hinges on, so a wording the corpus lacks still carries the cue — the parcel is gone
+ * (LOSS), where it was put and whether anyone asked (DELIVERY_SERVICE), a person's manner towards the customer
+ * (STAFF_ATTITUDE), conduct, privacy or the app (OTHER), tracking that does not move (TRACKING_INFO / DELAY).
+ * Appended to the category model's tokens only; the intent model never sees them.
+ */
+const CATEGORY_CUES: readonly (readonly [string, RegExp])[] = [
+  [
+    "CC:gone",
+    /丢了|丢失|弄丢|遗失|不见|(件|东西|包裹|货|快递)[^，,。.!！?？]{0,4}没了|不知道(放|去|在)哪|下落不明|没见(过|着|到)(这个|我的)?(包裹|件|东西)|(驿站|柜|门口|家里|邻居|门卫|物业)[^，,。.!！?？]{0,5}没有(?!人|通知|打电话|敲门|送)|攞走|俾人攞|找不到|找不回|没影|(被|给)(人|别人|谁)?(拿|偷|领|顺)|偷走|拿走|顺走|冒领|空空|(什么|啥)都没(有)?|乜都冇|唔見|冇咗|\b(gone|stolen|missing|lost|vanished|disappeared|nowhere to be found|taken)\b/,
+  ],
+  [
+    "CC:placed",
+    /(放|塞|扔|丢|搁|擺|交给|交給)(了|咗)?(在|到|进|喺|落|给)?[^，,。.!！?？]{0,4}(驿站|快递柜|丰巢|柜|门口|门外|物业|门卫|前台|楼下|保安|楼道|代收点|自提点|智能櫃|驛站)|\b(left (it |the parcel |the box )?(at|by|in|on|outside|with)|dumped|locker|doorstep)\b/,
+  ],
+  [
+    "CC:consent",
+    /同意|允许|通知|招呼|问都没问|没问我|不告而投|没(打|给我打)电话|一声不吭|备注|说好(的)?送|要求送|問都冇問|\b(without (asking|telling|permission|consent|notice)|never agreed|didn'?t ask|no (call|notice))\b/,
+  ],
+  [
+    "CC:manner",
+    /骂|凶|吼|怼|呛|态度|语气|恶劣|难听|冷漠|傲慢|脸色|脾气|不耐烦|挂(了|我)?(的)?电话|说话(很|特别|太)?(冲|难听)|爆粗|辱骂|威胁|让我滚|敷衍|鬧|惡|態度|\b(rude|swore|swear\w*|yell\w*|shout\w*|scream\w*|impolite|disrespect\w*|insult\w*|hung up|mock\w*|sarcastic|attitude)\b|ma ?ren|tai ?du/,
+  ],
+  [
+    "CC:conduct",
+    /消防通道|停车|车位|吐痰|抽烟|吸烟|烟头|酒气|打架|逆行|推销|泄露|隐私|个人信息|骚扰|噪音|吵|垃圾|广告|小程序|app|闪退|深夜|半夜|大晚上|鞋套|踩脏|撞坏|好评|(手机号|电话|号码|地址|住址|信息)[^，,。.!！?？]{0,6}(告诉|给|透露|卖|俾)(了|咗)?(别人|第三|陌生)|第三者|\b(smok\w*|block\w*|leak\w*|privacy|personal (data|details|information)|app|website|spam)\b/,
+  ],
+  [
+    "CC:money",
+    /钱|费|收费|涨价|原价|优惠价|\d+\s*(块|元)|发票|收据|\b(cash|fee|fees|charge[ds]?|pay|paid|price|receipt|invoice)\b|shou ?qian/,
+  ],
+  [
+    "CC:stale",
+    /没更新|不更新|没有更新|没动|不动|停在|卡在|没消息|没动静|沒有更新|\b(hasn'?t (been )?updated|not updated|stuck|frozen|no update)\b/,
+  ],
+];
+
+// Money talked about as compensation (理赔只赔运费的三倍) is a claim matter, not a charge: no CC:money.
+const COMPENSATION = /赔|\b(compensat\w*|claim\w*)\b/;
+
+/** The category cue tokens of a normalised message (see CATEGORY_CUES). */
+export function categoryCueTokens(norm: string): string[] {
+  const out = CATEGORY_CUES.filter(([t, re]) => re.test(norm) && !(t === "CC:money" && COMPENSATION.test(norm))).map(
+    ([t]) => t,
+  );
+  // Left somewhere (or without asking) and then gone: LOSS by the labelling convention (README), a conjunction
+  // a linear model cannot form from the two cues alone.
+  if (out.includes("CC:gone") && (out.includes("CC:placed") || out.includes("CC:consent"))) out.push("CC:placed_gone");
+  return out;
+}
+
 export function featureTokens(norm: string, entities: readonly Entity[]): string[] {
   const units = toUnits(norm, entities);
   const out: string[] = [];

@@ -1,7 +1,7 @@
 import type { Example } from "./corpus.loader.js";
 import { EmbeddingBagClassifier, type EmbeddingTrainOptions } from "./embedding.classifier.js";
 import { extractFromNormalised } from "./entity.extractor.js";
-import { featureTokens, toUnits } from "./feature.tokeniser.js";
+import { categoryCueTokens, featureTokens, toUnits } from "./feature.tokeniser.js";
 import {
   asksForCompensation,
   asksIfScam,
@@ -58,6 +58,8 @@ export interface EngineOptions {
    * Default 3; 1 = a single run (the engine before).
    */
   members?: number;
+  /** Category cue tokens (feature.tokeniser.ts, CATEGORY_CUES) in the category model's features; false = without. */
+  categoryCues?: boolean;
   /** Ignore rules (for measuring the model alone). */
   noRules?: boolean;
 }
@@ -80,10 +82,8 @@ export class LinearNlu implements Nlu {
   ) {}
 
   static train(examples: readonly Example[], opts: EngineOptions = {}): LinearNlu {
-    const toks = examples.map((ex) => {
-      const norm = normaliseText(ex.text.slice(0, MAX_CLASSIFY_CHARS));
-      return featureTokens(norm, extractFromNormalised(norm));
-    });
+    const norms = examples.map((ex) => normaliseText(ex.text.slice(0, MAX_CLASSIFY_CHARS)));
+    const toks = norms.map((norm) => featureTokens(norm, extractFromNormalised(norm)));
     const vec = new TfidfVectoriser();
     vec.fit(toks);
     const xs = toks.map((t) => vec.transform(t));
@@ -101,9 +101,14 @@ export class LinearNlu implements Nlu {
     );
 
     const catIdx = examples.map((ex, i) => (ex.intent === "complaint" && ex.category ? i : -1)).filter((i) => i >= 0);
+    // Cue tokens that are not in the category vocabulary are ignored at parse time, so a model trained
+    // without them (categoryCues: false) parses as before.
+    const catToks = catIdx.map((i) =>
+      opts.categoryCues === false ? toks[i]! : [...toks[i]!, ...categoryCueTokens(norms[i]!)],
+    );
     const catVec = new TfidfVectoriser();
-    catVec.fit(catIdx.map((i) => toks[i]!));
-    const cxs = catIdx.map((i) => catVec.transform(toks[i]!));
+    catVec.fit(catToks);
+    const cxs = catToks.map((t) => catVec.transform(t));
     const cys = catIdx.map((i) => CATEGORY_CODES.indexOf(examples[i]!.category!));
     const nbC = opts.nbCategory ?? 0.25;
     const cscale = nbC ? nbScale(cxs, cys, catVec.vocab.size, CATEGORY_CODES.length, nbC) : undefined;
@@ -204,7 +209,10 @@ export class LinearNlu implements Nlu {
     const top = ranked[0]!;
     const result: NluResult = { intent: top, ranking: ranked.slice(0, 3), entities };
     if (top.name === "complaint") {
-      result.category = this.categorise(tokens, !this.noRules && praisesPersonThenFault(head));
+      result.category = this.categorise(
+        [...tokens, ...categoryCueTokens(head)],
+        !this.noRules && praisesPersonThenFault(head),
+      );
       const ruled = this.noRules ? undefined : categoryRule(head);
       if (ruled && ruled !== result.category.code) result.category = { code: ruled, confidence: 0.9 };
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractFromNormalised } from "../../../intents/entity.extractor.js";
-import { featureTokens, toUnits } from "../../../intents/feature.tokeniser.js";
+import { categoryCueTokens, featureTokens, toUnits } from "../../../intents/feature.tokeniser.js";
 import { normaliseText } from "../../../intents/index.js";
 
 // feature.tokeniser.ts: what the classifier sees of a message.
@@ -84,5 +84,32 @@ describe("featureTokens", () => {
     [`${"一二三四五六七八九十".repeat(2)}一`, "LEN:4"],
   ])("length bucket of %s", (text, bucket) => {
     expect(cues(text)).toEqual([bucket]);
+  });
+});
+
+describe("categoryCueTokens (complaint category model only)", () => {
+  it.each([
+    ["件就这么没了", ["CC:gone"]],
+    ["邻居说没见过我的包裹", ["CC:gone"]],
+    ["the parcel is gone", ["CC:gone"]],
+    ["没打招呼就把件塞丰巢了", ["CC:placed", "CC:consent"]],
+    ["快递员把包裹放到小区门卫那了", ["CC:placed"]],
+    ["放门口没有敲门", ["CC:placed"]],
+    ["说是放在驿站了，去了驿站说没有", ["CC:gone", "CC:placed", "CC:placed_gone"]],
+    ["没经我同意就把件放物业了，结果丢了", ["CC:gone", "CC:placed", "CC:consent", "CC:placed_gone"]],
+    ["快递员骂我", ["CC:manner"]],
+    ["the courier was shouting at my mom", ["CC:manner"]],
+    ["快递员把我的地址告诉了别人", ["CC:conduct"]],
+    ["快递员随地扔烟头", ["CC:conduct"]],
+    ["送上楼要另收20块", ["CC:money"]],
+    ["理赔只给赔运费的三倍", []],
+    ["kuaidi yuan zai lou dao li chou yan", []],
+    ["物流三天没更新了", ["CC:stale"]],
+    ["快递太慢了", []],
+  ] as [string, string[]][])("%s → %j", (text, expected) => {
+    expect(categoryCueTokens(normaliseText(text))).toEqual(expected);
+  });
+  it("the intent features never carry them", () => {
+    expect(tokens("没经我同意就把件放物业了，结果丢了").some((t) => t.startsWith("CC:"))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { type Example, loadTrainingCorpus } from "../../../intents/corpus.loader.js";
 import { extractFromNormalised } from "../../../intents/entity.extractor.js";
-import { featureTokens } from "../../../intents/feature.tokeniser.js";
+import { categoryCueTokens, featureTokens } from "../../../intents/feature.tokeniser.js";
 import { createNlu, INTENTS } from "../../../intents/index.js";
 import { TfidfVectoriser } from "../../../intents/linear.classifier.js";
 import { type EngineOptions, LinearNlu } from "../../../intents/nlu.engine.js";
@@ -86,6 +86,14 @@ describe("long messages", () => {
 });
 
 describe("complaint category", () => {
+  it("category cue tokens are features of the category model only; without them (categoryCues: false) the intent model is the same", () => {
+    const withCues = LinearNlu.train(tiny).snapshot();
+    const without = LinearNlu.train(tiny, { categoryCues: false }).snapshot();
+    expect(withCues.catVec.vocab).toContain("CC:gone");
+    expect(without.catVec.vocab.some((t) => t.startsWith("CC:"))).toBe(false);
+    expect(withCues.vec.vocab.some((t) => t.startsWith("CC:"))).toBe(false);
+    expect(withCues.intent.w).toEqual(without.intent.w);
+  });
   it("a disowned signature is DELIVERY_SERVICE by rule (0.9) when the model says otherwise", () => {
     const r = nlu.parse("物流显示已签收，可是不是我签的");
     expect(r.intent.name).toBe("complaint");
@@ -247,9 +255,10 @@ describe("training", () => {
   });
 
   it("the category model learns from the complaints that carry a category, and from nothing else", () => {
+    // The category model's tokens: the shared features plus the category cue tokens.
     const tokens = (text: string) => {
       const norm = normaliseText(text);
-      return featureTokens(norm, extractFromNormalised(norm));
+      return [...featureTokens(norm, extractFromNormalised(norm)), ...categoryCueTokens(norm)];
     };
     const idfByToken = (v: { vocab: string[]; idf: Float32Array }) =>
       Object.fromEntries(v.vocab.map((t, i) => [t, v.idf[i]]));
