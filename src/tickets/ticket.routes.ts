@@ -4,7 +4,7 @@ import { CATEGORY_CODES } from "../../intents/index.js";
 import { requireAccess, STAFF } from "../agents/auth.plugin.js";
 import { type AuthService, isApiKey } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
-import { errorResponses } from "../http/schemas.js";
+import { errorResponses, yuan } from "../http/schemas.js";
 import { STAGES } from "../places/stage.js";
 import { type ActionBody, actorOf, type TicketService } from "./ticket.service.js";
 import { TICKET_NUMBER_RE } from "./ticket-number.js";
@@ -158,12 +158,10 @@ const ACTION_BODIES = {
     group: z.string().trim().min(1).max(50).optional(),
     note: text(2000),
   }),
-  complete: z
-    .object({ resolution: text(4000).optional(), paidAmount: z.number().positive().max(10_000_000).optional() })
-    .nullish(),
+  complete: z.object({ resolution: text(4000).optional(), paidAmount: yuan().optional() }).nullish(),
   reject: z.object({ reason: text(2000) }),
   convert: z.object({ note: text(2000).optional() }).nullish(),
-  propose: z.object({ amount: z.number().positive().max(10_000_000), note: text(1000).optional() }),
+  propose: z.object({ amount: yuan(), note: text(1000).optional() }),
   agree: z.object({}).strict().nullish(),
 } as const;
 
@@ -211,7 +209,7 @@ export const ticketRoutes =
               .transform((v) => v.toUpperCase())
               .optional(),
             contactPhone: phone.optional(),
-            claimedAmount: z.number().nonnegative().max(10_000_000).optional(),
+            claimedAmount: yuan({ zero: true }).optional(),
             priority: z.enum(PRIORITIES).optional(),
             complex: z.boolean().optional(),
             conversationId: z.uuid().optional(),

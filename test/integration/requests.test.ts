@@ -488,6 +488,15 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
       "CLAIM_AMOUNT_TOO_LARGE",
     ]);
     expect((await get(number)).proposedAmount).toBeNull();
+    // Less than a fen: it was stored as 0.00 and the customer told the offer was 0元.
+    for (const amount of [0.004, 599.999]) {
+      const fraction = await act(number, "propose", wang.token, { amount });
+      expect([fraction.status, (fraction.body as unknown as { error: { code: string } }).error.code]).toEqual([
+        400,
+        "VALIDATION_FAILED",
+      ]);
+    }
+    expect((await get(number)).proposedAmount).toBeNull();
     req = (await act(number, "propose", wang.token, { amount: 600 })).body;
     expect(req.proposedAmount).toBe(600);
     expect(req.slaClocks.filter((c) => c.kind !== "claim_payment").every((c) => c.state === "met")).toBe(true);
@@ -500,6 +509,16 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     await noticed(chat, "已确认您同意赔偿方案（600元）");
     expect((await act(number, "complete", wang.token)).status).toBe(409); // a claim ends with the amount paid
     expect((await act(number, "complete", wang.token, { paidAmount: 60_000 })).status).toBe(400);
+    expect((await act(number, "complete", wang.token, { paidAmount: 600.001 })).status).toBe(400);
+    const before = await t.app.db.prisma.ticket.count();
+    const claimed = await api(t.baseUrl, "POST", "/api/tickets", wang.token, {
+      category: "LOSS",
+      description: "丢件",
+      customerPhone: "13900000001",
+      claimedAmount: 0.001,
+    });
+    expect(claimed.status).toBe(400);
+    expect(await t.app.db.prisma.ticket.count()).toBe(before);
     req = (await act(number, "complete", wang.token, { paidAmount: 600 })).body;
     expect(req).toMatchObject({ status: "resolved", outcome: "done", paidAmount: 600 });
     await noticed(chat, "赔偿款600元已支付");
