@@ -303,6 +303,17 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(req.details).toMatchObject({ address: "No. 5 Renmin Road, Wuhou District, Chengdu, Sichuan" });
   });
 
+  it("an address is not the request: an English pickup with its address starts at once, the address kept (session 11)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl, "en");
+    // Was "Sorry, I'm not sure what you mean. Did you want to:" (pickup 0.67 with the street words).
+    const r = await chat.say("I need a pickup tomorrow morning from No. 8 Keyuan Road, Nanshan District, Shenzhen");
+    expect(r[0]!.text).not.toContain("not sure");
+    expect(r[0]!.text).toContain("book a pickup");
+    expect(r[0]!.text).toContain("What are you sending?");
+    const state = await t.app.db.prisma.botState.findMany();
+    expect(JSON.stringify(state)).toContain("Keyuan Road");
+  });
+
   it("English: a button of 'did you want to' starts its flow from the unclear message (its address and slot kept); a typed title starts it too", async () => {
     const chat = await WebchatClient.open(t.baseUrl, "en");
     let r = await chat.say("I need a pickup tomorrow morning from No. 8 Jianguo Road, Chaoyang District, Beijing");

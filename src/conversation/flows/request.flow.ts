@@ -124,7 +124,7 @@ export function nextField(d: RequestDraft): Field | "confirm" {
 }
 
 /** The part of a message from its first province/city mention on ("改到 北京市朝阳区…" → "北京市朝阳区…"). */
-function addressIn(text: string): string | undefined {
+export function addressIn(text: string): string | undefined {
   if (/^[\x20-\x7e]+$/.test(text)) return englishAddressIn(text);
   const m = /[\u4e00-\u9fff]{2,}(省|市|自治区)/.exec(text);
   if (!m) return undefined;
