@@ -2,7 +2,7 @@ import type {} from "@fastify/websocket";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../errors.js";
-import { errorResponses } from "../http/schemas.js";
+import { errorResponses, visibleText } from "../http/schemas.js";
 import type { EventBus, RealtimeEvent } from "../realtime/event-bus.js";
 import { ADMINS_TOPIC, AGENTS_TOPIC, STAFF_CHANGES_TOPIC, SUPERVISORS_TOPIC, staffTopic } from "../realtime/topics.js";
 import { typingLimiter } from "../realtime/typing.js";
@@ -12,10 +12,7 @@ import type { ConsoleService } from "./console.service.js";
 
 const idParams = z.object({ id: z.uuid({ message: "conversation id must be a UUID" }) });
 const textBody = z.object({
-  text: z
-    .string()
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1, "text must not be empty").max(2000, "text must be at most 2000 characters")),
+  text: visibleText(2000),
 });
 const replyBody = textBody.extend({
   cannedReplyId: z.uuid().optional().describe("the canned reply this text came from (recorded in the audit log)"),

@@ -3,12 +3,12 @@ import { z } from "zod";
 import { CATEGORY_CODES } from "../../intents/index.js";
 import { requireAccess } from "../agents/auth.plugin.js";
 import { type AuthService, isApiKey } from "../agents/auth.service.js";
-import { errorResponses } from "../http/schemas.js";
+import { errorResponses, visibleText } from "../http/schemas.js";
 import { detailSchema } from "../tickets/ticket.routes.js";
 import { actorOf } from "../tickets/ticket.service.js";
 import { EXTERNAL_SOURCES, type TicketIntake } from "./ticket-intake.service.js";
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = visibleText;
 const phone = z
   .string()
   .trim()

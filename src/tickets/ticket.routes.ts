@@ -4,14 +4,14 @@ import { CATEGORY_CODES } from "../../intents/index.js";
 import { requireAccess, STAFF } from "../agents/auth.plugin.js";
 import { type AuthService, isApiKey } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
-import { errorResponses, yuan } from "../http/schemas.js";
+import { errorResponses, visibleText, yuan } from "../http/schemas.js";
 import { STAGES } from "../places/stage.js";
 import { type ActionBody, actorOf, type TicketService } from "./ticket.service.js";
 import { TICKET_NUMBER_RE } from "./ticket-number.js";
 import { PRIORITIES, TICKET_STATUSES } from "./ticket-state.js";
 import { TICKET_TYPES } from "./ticket-types.js";
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = visibleText;
 const phone = z
   .string()
   .trim()

@@ -101,6 +101,40 @@ describe.each(DB_KINDS)("bad input (%s)", (kind) => {
     }
   });
 
+  it("refuses staff text with nothing visible (zero-width spaces, direction marks, BOM) with 400, storing nothing", async () => {
+    const before = await t.app.db.prisma.ticket.count();
+    for (const description of ["\u200b\u200b", "\u202e\u200f", "\ufeff \u2060"]) {
+      const res = await api(t.baseUrl, "POST", "/api/tickets", supervisor, {
+        category: "LOSS",
+        description,
+        customerPhone: "13300007777",
+      });
+      expect(res.status, JSON.stringify(description)).toBe(400);
+      expect((res.body as { error: { code: string } }).error.code).toBe("VALIDATION_FAILED");
+    }
+    const intake = await api(t.baseUrl, "POST", "/api/integrations/tickets", supervisor, {
+      source: "spb12305",
+      externalId: "INVISIBLE-1",
+      customer: { phone: "13300007777" },
+      text: "\u200b",
+    });
+    expect(intake.status).toBe(400);
+    expect(await t.app.db.prisma.ticket.count()).toBe(before);
+    const ticket = await api<{ number: string }>(t.baseUrl, "POST", "/api/tickets", supervisor, {
+      category: "LOSS",
+      description: "丢件\u200b了",
+      customerPhone: "13300007777",
+    });
+    expect(ticket.status).toBe(201);
+    const events = () => t.app.db.prisma.ticketEvent.count({ where: { ticket: { number: ticket.body.number } } });
+    const eventsBefore = await events();
+    const note = await api(t.baseUrl, "POST", `/api/tickets/${ticket.body.number}/note`, supervisor, {
+      text: "\u200d",
+    });
+    expect(note.status).toBe(400);
+    expect(await events()).toBe(eventsBefore);
+  });
+
   it("treats % and _ in ticket search as characters, not wildcards", async () => {
     const created = await api(t.baseUrl, "POST", "/api/tickets", supervisor, {
       category: "LOSS",
