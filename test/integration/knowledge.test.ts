@@ -60,6 +60,26 @@ describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)
     expect(inquiry.articleId).toBe(price.id);
   });
 
+  it("everyday questions the lead asked as a customer get their own article (session 11: '不能确定答案' or a wrong one before)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    // Got "上门取件要额外收费吗" (the shared words 上门取件): the customer wanted to cancel.
+    const cancel = joined(await chat.say("怎么取消上门取件"));
+    expect(cancel).toMatch(/回复“取消取件”/);
+    expect(cancel).not.toMatch(/公示价格/);
+    // Got the agents' hours: a station's hours are its own.
+    const hours = joined(await chat.say("驿站几点关门"));
+    expect(hours).toMatch(/驿站、网点的营业时间/);
+    expect(hours).not.toMatch(/智能客服24小时在线/);
+    // "不能确定答案" before.
+    const village = joined(await chat.say("快递能送到村里吗"));
+    expect(village).toMatch(/村级快递服务点/);
+    const cod = joined(await chat.say("可以货到付款吗"));
+    expect(cod).toMatch(/代收货款（货到付款）/);
+    const inquiry = await t.app.db.prisma.feedback.findFirstOrThrow({ where: { text: "怎么取消上门取件" } });
+    const article = await t.app.db.prisma.kbArticle.findUniqueOrThrow({ where: { title: "怎么取消预约的上门取件？" } });
+    expect(inquiry).toMatchObject({ status: "answered", articleId: article.id });
+  });
+
   it("says it does not know below the threshold, offers a person, and records the question", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const replies = await chat.say("可以寄到月球吗");
