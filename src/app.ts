@@ -493,7 +493,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await server.register(holidayRoutes(holidays, auth));
   // Issue 23: outlets (网点), maintained by admins.
   await server.register(outletRoutes(new OutletService(prisma), auth));
-  const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE));
+  const reports = new ReportService(prisma, loadReportConfig(config.REPORT_CONFIG_FILE), opts.now);
   // Issue 8: per-day rollups of the dashboard summary, refreshed every 5 minutes (report.rollup.ts).
   await scheduleRollup(prisma, scheduler, log.child({ component: "reports" }));
   await scheduleTrackedShipments(prisma, scheduler, log.child({ component: "reports" }));

@@ -239,6 +239,7 @@ export const DRILLS = [
 ] as const;
 export type Drill = (typeof DRILLS)[number];
 
+const DAY_MS = 24 * 3_600_000;
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const rate = (num: number, den: number): number | null => (den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null);
 const round = (v: unknown, digits = 2): number | null =>
@@ -255,6 +256,8 @@ export class ReportService {
   constructor(
     private readonly db: Db,
     readonly config: ReportConfig,
+    /** The tickets' clock (tests pin it): when a ticket's 24 h / 48 h handling window is still open. */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** An agent named by id or username (undefined when unknown). */
@@ -344,7 +347,7 @@ export class ReportService {
     return { totals, trend: totals?.trend ?? [], agents };
   }
 
-  async summary(f: ReportFilter, now = new Date()): Promise<Summary> {
+  async summary(f: ReportFilter, now = this.now()): Promise<Summary> {
     const covered = await this.covered(f);
     const plan = planPeriod(f.from, f.to, covered.clean);
     // Live part: the base tables over the instant ranges the rollup does not cover.
@@ -439,10 +442,29 @@ export class ReportService {
           })
         : [];
     });
-    const [ticketRows, sla, surveyRows, shipments, comments, spikes, placeRows, outletRows, people, appeals] =
-      await Promise.all([
-        ticketP,
-        this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
+    // Complaints still open whose 24 h / 48 h window has not closed yet: neither handled in time nor
+    // late, so not part of the share (a ticket opened an hour ago counted as "not within 24 h" and
+    // the share fell every morning). The last 48 h only, through the (type, createdAt) index.
+    const undecidedP = this.db.$queryRaw<{ u24: number; u48: number }[]>`
+      SELECT count(*) FILTER (WHERE t."createdAt" > ${new Date(now.getTime() - DAY_MS)})::int AS u24,
+        count(*)::int AS u48
+      FROM "Ticket" t
+      WHERE ${this.ticketWhere(f)} AND t."resolvedAt" IS NULL AND t."createdAt" > ${new Date(now.getTime() - 2 * DAY_MS)}`;
+    const [
+      ticketRows,
+      sla,
+      surveyRows,
+      shipments,
+      comments,
+      spikes,
+      placeRows,
+      outletRows,
+      people,
+      appeals,
+      undecidedRows,
+    ] = await Promise.all([
+      ticketP,
+      this.db.$queryRaw<{ kind: string; met: number; breached: number; running: number; paused: number }[]>`
         WITH g AS (
           SELECT ${SLA_COLUMNS} FROM "ReportSlaDay" r WHERE ${rsd}
           UNION ALL ${SLA_MONTH_ROWS} WHERE ${rsm}
@@ -451,36 +473,36 @@ export class ReportService {
         SELECT kind, sum(met)::int AS met, sum(breached)::int AS breached, sum(running)::int AS running,
           sum(paused)::int AS paused
         FROM g GROUP BY kind`,
-        surveyP,
-        this.db.$queryRaw<{ count: number }[]>`
+      surveyP,
+      this.db.$queryRaw<{ count: number }[]>`
         SELECT ((SELECT COALESCE(sum(r.shipments), 0) FROM "ReportRollupDay" r WHERE ${rolled})
           + (SELECT count(*) FROM "Shipment" sh WHERE ${inRanges(Prisma.sql`sh."createdAt"`, plan.live)}))::int AS count`,
-        this.db.$queryRaw<
-          {
-            number: string;
-            category: string | null;
-            overall: string | null;
-            wrong: string | null;
-            comment: string | null;
-            at: Date;
-          }[]
-        >`
+      this.db.$queryRaw<
+        {
+          number: string;
+          category: string | null;
+          overall: string | null;
+          wrong: string | null;
+          comment: string | null;
+          at: Date;
+        }[]
+      >`
         SELECT t.number, s.category, s.overall, s."whatWentWrong" AS wrong, s.comment, COALESCE(s."answeredAt", s."sentAt") AS at
         FROM "Survey" s JOIN "Ticket" t ON t.id = s."ticketId"
         WHERE ${sw} AND (s.comment IS NOT NULL OR s."whatWentWrong" IS NOT NULL)
         ORDER BY s."sentAt" DESC LIMIT ${this.config.comments}`,
-        this.allSpikes(f.to < now ? f.to : now, f.group),
-        // Issue 23: per province, per city (level 0 / 1) and per stage (level 2).
-        this.db.$queryRaw<
-          {
-            level: number;
-            province: string | null;
-            city: string | null;
-            stage: string | null;
-            total: number;
-            repeats: number;
-          }[]
-        >`
+      this.allSpikes(new Date(Math.min(f.to.getTime(), now.getTime())), f.group),
+      // Issue 23: per province, per city (level 0 / 1) and per stage (level 2).
+      this.db.$queryRaw<
+        {
+          level: number;
+          province: string | null;
+          city: string | null;
+          stage: string | null;
+          total: number;
+          repeats: number;
+        }[]
+      >`
         WITH g AS MATERIALIZED (
           SELECT ${PLACE_COLUMNS} FROM "ReportPlaceDay" r WHERE ${rpd}
           UNION ALL ${PLACE_MINUS_ROWS} WHERE ${rpx}
@@ -506,10 +528,11 @@ export class ReportService {
         FROM c GROUP BY "provinceCode"
         UNION ALL SELECT 1, "provinceCode", "cityCode", NULL, total::int, repeats::int FROM c
         UNION ALL SELECT 2, NULL, NULL, stage, total::int, repeats::int FROM s`,
-        outletFigures(this.db, f.from, f.to, lt, rod, tracked, rom, rox),
-        peopleP,
-        this.appealFigures(f),
-      ]);
+      outletFigures(this.db, f.from, f.to, lt, rod, tracked, rom, rox),
+      peopleP,
+      this.appealFigures(f),
+      undecidedP,
+    ]);
     const trackedPlaces = (await tracked).places;
 
     const trend = ticketRows.trend.map(([day, category, count]) => ({ day, category, count }));
@@ -569,6 +592,7 @@ export class ReportService {
         complianceRate: rate(r.met, r.met + r.breached),
       };
 
+    const [undecided] = undecidedRows;
     const sv: Record<string, unknown> = surveys[0] ?? {};
     const rated = n(sv.satisfied) + n(sv.basically) + n(sv.dissatisfied);
     const npsN = n(sv.nps_n);
@@ -633,8 +657,8 @@ export class ReportService {
       },
       handling: {
         resolved: n(tk.resolved),
-        within24hShare: rate(n(tk.within24), total),
-        within48hShare: rate(n(tk.within48), total),
+        within24hShare: rate(n(tk.within24), total - n(undecided?.u24)),
+        within48hShare: rate(n(tk.within48), total - n(undecided?.u48)),
         avgFirstResponseMinutes: tk.first_response_s == null ? null : round(n(tk.first_response_s) / 60),
         avgResolutionHours: tk.resolution_s == null ? null : round(n(tk.resolution_s) / 3600),
         firstContactResolutionRate: rate(n(tk.first_time), n(tk.resolved)),
@@ -832,7 +856,9 @@ export class ReportService {
       resolved: Prisma.sql`t."resolvedAt" IS NOT NULL`,
       unresolved: Prisma.sql`t."resolvedAt" IS NULL`,
       within24h: Prisma.sql`t."resolvedAt" - t."createdAt" <= interval '24 hours'`,
-      over24h: Prisma.sql`(t."resolvedAt" IS NULL OR t."resolvedAt" - t."createdAt" > interval '24 hours')`,
+      // Late: resolved after 24 h, or still open 24 h after it was opened (a younger open ticket is not late yet).
+      over24h: Prisma.sql`(t."resolvedAt" IS NULL AND t."createdAt" <= ${new Date(this.now().getTime() - DAY_MS)}
+        OR t."resolvedAt" - t."createdAt" > interval '24 hours')`,
       breached: Prisma.sql`EXISTS (SELECT 1 FROM "SlaClock" c WHERE c."ticketId" = t.id AND c.state = 'breached'
         ${f.clock ? Prisma.sql`AND c.kind = ${f.clock}` : Prisma.empty})`,
       dissatisfied: Prisma.sql`EXISTS (SELECT 1 FROM "Survey" s WHERE s."ticketId" = t.id AND s.overall = 'dissatisfied')`,

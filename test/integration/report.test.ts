@@ -38,6 +38,17 @@ describe.each(DB_KINDS)("supervisor reports on %s", (kind) => {
   };
   const PERIOD = "from=2026-03-02&to=2026-03-03";
 
+  it("a complaint whose 24 h / 48 h window is still open is neither on time nor late in the handling shares (session 11)", async () => {
+    // Seen at 2026-03-04 12:00 China time: T3 (open since 03-03 09:00, 27 h) is late for 24 h but
+    // may still make 48 h; T5 (open since 03-03 23:30, 12.5 h) may make both. Before, both counted
+    // as "not within" and the shares fell every morning with the night's new complaints.
+    const seenAt = new Date("2026-03-04T04:00:00Z");
+    const period = { from: new Date("2026-03-01T16:00:00Z"), to: new Date("2026-03-03T16:00:00Z") };
+    const summary = await t.app.reports.summary(period, seenAt);
+    expect(summary.handling.within24hShare).toBe(0.25); // T1 of T1, T2, T3, T4
+    expect(summary.handling.within48hShare).toBe(1); // T1, T2, T4 of the same three decided
+  });
+
   it("computes every headline figure as worked out by hand", async () => {
     const { status, body } = await get(`/api/reports/summary?${PERIOD}`, sup.token);
     expect(status).toBe(200);
