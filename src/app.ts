@@ -218,6 +218,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         });
   const outbox = new OutboxService(prisma, scheduler, bus, log.child({ component: "outbox" }), {
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
   });
   const retention = new RetentionService(
     prisma,

@@ -83,6 +83,8 @@ export const configSchema = z.object({
   /** How often the embedded scheduler polls the database for due timers. */
   SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** First outbox retry delay, ms; each further retry doubles it (±20 % jitter, at most 10 min). */
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   TRACKING_WEBHOOK_SECRET: optional(z.string().min(16, "must be at least 16 characters")),
   /** Kuaidi100-style live query API; unset = answer from the shipment store only. */
   TRACKING_AGGREGATOR_URL: optional(z.url()),

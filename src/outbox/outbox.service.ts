@@ -33,6 +33,8 @@ interface ClaimedRow {
 
 export interface OutboxOptions {
   maxAttempts: number;
+  /** The first retry's delay, ms, doubled for each further attempt (default 1 s). */
+  retryBaseMs?: number;
   /** How long a claimed row is hidden from other senders while it is being sent. */
   leaseMs?: number;
   /** The clock (tests pin it to drive retries to their due time without waiting). */
@@ -256,7 +258,7 @@ export class OutboxService {
   private async recordFailure(outboxId: string, channel: string, attempts: number, err: unknown): Promise<boolean> {
     const permanent = err instanceof PermanentSendError;
     const dead = permanent || attempts >= this.opts.maxAttempts;
-    const nextAttemptAt = new Date(this.now().getTime() + backoffMs(attempts));
+    const nextAttemptAt = new Date(this.now().getTime() + backoffMs(attempts, this.opts.retryBaseMs));
     const lastError = String((err as Error)?.message ?? err).slice(0, 500);
     const row = await this.db.outbox.update({
       where: { id: outboxId },

@@ -81,7 +81,10 @@ export function channelContract(
     beforeAll(async () => {
       h = factory();
       const env = await h.setup();
-      t = await startTestApp(kind, env, h.buildOptions?.() ?? {});
+      // The retry tests wait for a real retry through the scheduler: its first delay is 100 ms
+      // here, not the production 1 s (~40 s of the file). Eight attempts still span ~13 s, far
+      // longer than a test keeps the provider failing, so nothing is dead-lettered by the speed-up.
+      t = await startTestApp(kind, { OUTBOX_RETRY_BASE_MS: "100", ...env }, h.buildOptions?.() ?? {});
       await h.attach?.(t);
       const found = t.app.channels.find((c) => c.name === h.channel);
       if (!found) throw new Error(`channel ${h.channel} is not enabled by its env`);

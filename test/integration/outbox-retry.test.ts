@@ -1,6 +1,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ChannelAdapter, ChannelAddress, OutboundMessage, SendResult } from "../../src/channel/channel.js";
+import { loadConfig } from "../../src/config.js";
 import { type Database, openDatabase } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrate.js";
 import { OutboxService } from "../../src/outbox/outbox.service.js";
@@ -62,11 +63,12 @@ describe("outbox retries (PostgreSQL, pinned clock)", () => {
     await db.prisma.outbox.deleteMany({});
   });
 
-  function rig(provider: FlakyProvider, maxAttempts: number) {
+  function rig(provider: FlakyProvider, maxAttempts: number, retryBaseMs?: number) {
     const scheduler = new EmbeddedScheduler(db.prisma, log, { pollMs: 60_000, now: () => clock });
     const outbox = new OutboxService(db.prisma, scheduler, new InProcessBus(), log, {
       maxAttempts,
       now: () => clock,
+      ...(retryBaseMs === undefined ? {} : { retryBaseMs }),
     });
     outbox.register(provider);
     return { scheduler, outbox };
@@ -131,6 +133,25 @@ describe("outbox retries (PostgreSQL, pinned clock)", () => {
     expect(await outbox.sweepDue()).toBe(0);
     expect(provider.calls).toBe(4);
     expect(provider.delivered).toEqual([]);
+  });
+
+  it("OUTBOX_RETRY_BASE_MS sets the first retry's delay; the later ones double it", async () => {
+    expect(loadConfig({}).OUTBOX_RETRY_BASE_MS).toBe(1000);
+    expect(loadConfig({ OUTBOX_RETRY_BASE_MS: "100" }).OUTBOX_RETRY_BASE_MS).toBe(100);
+    const provider = new FlakyProvider(2);
+    const { scheduler, outbox } = rig(provider, 8, 100);
+    const id = await queuedReply("已为您登记");
+    await outbox.deliver(id);
+    for (const base of [100, 200]) {
+      const row = await rowOf(id);
+      const gap = row.nextAttemptAt.getTime() - clock.getTime();
+      expect(gap).toBeGreaterThanOrEqual(base * 0.8);
+      expect(gap).toBeLessThanOrEqual(base * 1.2);
+      clock = row.nextAttemptAt;
+      expect(await scheduler.pollOnce()).toBe(1);
+    }
+    expect(await rowOf(id)).toMatchObject({ status: "sent", attempts: 3 });
+    expect(provider.delivered).toEqual(["已为您登记"]);
   });
 
   it("a retry that succeeds delivers once; a duplicate trigger, a sweep and a redelivery send nothing more", async () => {
