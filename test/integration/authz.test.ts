@@ -294,8 +294,14 @@ describe("roles on every route", () => {
 describe("login under attack", () => {
   let t: TestApp;
   beforeAll(async () => {
-    // A per-IP limit above the burst, so the account lockout alone is under test.
-    t = await startTestApp("pglite", { DEMO_DATA: "false", RATE_LIMIT_LOGINS_PER_MINUTE: "100" });
+    // Behind a configured load balancer (TRUST_PROXY), with a per-IP limit of 3: each guess of the
+    // burst comes from its own forwarded client, so the per-IP limit never answers and the account
+    // lockout alone is under test; the same app is the trusting side of the X-Forwarded-For test.
+    t = await startTestApp("pglite", {
+      DEMO_DATA: "false",
+      RATE_LIMIT_LOGINS_PER_MINUTE: "3",
+      TRUST_PROXY: "127.0.0.1",
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -310,21 +316,18 @@ describe("login under attack", () => {
   it("40 concurrent guesses including the right one: none accepted, the account ends locked", async () => {
     await createStaff(t.app, t.baseUrl, { username: "burst", password: "right-pass-123" });
     const guesses = Array.from({ length: 39 }, (_, i) => `wrong-pass-${i}`).concat("right-pass-123");
-    const statuses = await Promise.all(guesses.map(async (p) => (await attempt("burst", p)).status));
+    const from = (i: number) => ({ "x-forwarded-for": `198.51.100.${i + 1}` });
+    const statuses = await Promise.all(guesses.map(async (p, i) => (await attempt("burst", p, from(i))).status));
     expect(statuses.filter((s) => s === 200)).toEqual([]);
     expect(new Set(statuses)).toEqual(new Set([401]));
-    expect((await attempt("burst", "right-pass-123")).status).toBe(401);
+    expect((await attempt("burst", "right-pass-123", from(99))).status).toBe(401);
     const agent = await t.app.db.prisma.agent.findUniqueOrThrow({ where: { username: "burst" } });
     expect(agent.lockedUntil).not.toBeNull();
   });
 
   it("X-Forwarded-For is ignored unless a proxy is configured: rotating it does not dodge the per-IP limit", async () => {
+    // The same limit without TRUST_PROXY; this describe's app is the trusting one.
     const limited = await startTestApp("pglite", { DEMO_DATA: "false", RATE_LIMIT_LOGINS_PER_MINUTE: "3" });
-    const trusting = await startTestApp("pglite", {
-      DEMO_DATA: "false",
-      RATE_LIMIT_LOGINS_PER_MINUTE: "3",
-      TRUST_PROXY: "127.0.0.1",
-    });
     try {
       const burst = async (baseUrl: string) => {
         const out: number[] = [];
@@ -340,10 +343,9 @@ describe("login under attack", () => {
       };
       expect(await burst(limited.baseUrl)).toEqual([401, 401, 401, 429, 429, 429]);
       // Behind the configured load balancer, each forwarded client has its own budget.
-      expect(await burst(trusting.baseUrl)).toEqual([401, 401, 401, 401, 401, 401]);
+      expect(await burst(t.baseUrl)).toEqual([401, 401, 401, 401, 401, 401]);
     } finally {
       await limited.close();
-      await trusting.close();
     }
   });
 });
