@@ -36,6 +36,10 @@ export function visibleTo(principal: Principal, event: RealtimeEvent): boolean {
   >;
   const group = typeof subject.groupCode === "string" ? subject.groupCode : undefined;
   const assignee = typeof subject.assigneeId === "string" ? subject.assigneeId : undefined;
+  // An alert meant for the assignee (SLA warnings, a 不满意 survey: `audience`) reaches the
+  // assignee only, not the whole group; unassigned, the group is who can act on it.
+  if (assignee && Array.isArray(event.audience) && event.audience.includes("assignee"))
+    return assignee === principal.agentId;
   if (!group && !assignee) return true;
   return (group !== undefined && principal.groups.includes(group)) || assignee === principal.agentId;
 }
