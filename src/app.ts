@@ -69,7 +69,7 @@ import { type BlobStore, FileBlobStore, PgBlobStore } from "./images/blob.store.
 import { ImageInbound } from "./images/image.inbound.js";
 import { ImageTurn } from "./images/image.turn.js";
 import { MediaLinks, mediaLinkRoutes } from "./images/media.links.js";
-import { PaddleTextReader } from "./images/ocr.js";
+import { PaddleTextReader, type TextReader } from "./images/ocr.js";
 import { apiKeyRoutes } from "./integrations/api-key.routes.js";
 import { ApiKeyService } from "./integrations/api-key.service.js";
 import { ticketIntakeRoutes } from "./integrations/ticket-intake.routes.js";
@@ -166,6 +166,11 @@ export interface BuildOptions {
    * scheduler stopped, or a service's `fire`).
    */
   now?: () => Date;
+  /**
+   * The image text reader when OCR=paddle (default: a PaddleTextReader of this app's own). Tests
+   * give every app of a process one reader, so the model loads once, not once per app.
+   */
+  ocr?: TextReader;
 }
 
 /** Advisory lock held while first-start data is seeded (see MIGRATION_LOCK_ID in migrate.ts). */
@@ -328,7 +333,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const attachments = new AttachmentService({
     db: prisma,
     blobs,
-    ocr: config.OCR === "paddle" ? new PaddleTextReader() : undefined,
+    ocr: config.OCR === "paddle" ? (opts.ocr ?? new PaddleTextReader()) : undefined,
     log: log.child({ component: "attachments" }),
     maxPerConversation: config.ATTACHMENTS_PER_CONVERSATION,
   });

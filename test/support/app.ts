@@ -1,10 +1,25 @@
 import pino from "pino";
 import { type App, type BuildOptions, buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import { PaddleTextReader, type TextReader } from "../../src/images/ocr.js";
 import { freshDataDir, freshPostgres } from "./databases.js";
 
 export type DbKind = "pglite" | "postgres";
 export const DB_KINDS: DbKind[] = ["pglite", "postgres"];
+
+let sharedReader: PaddleTextReader | undefined;
+
+/**
+ * One PaddleOCR worker for every test app of this process: the model loads once (seconds on the
+ * loaded 2-core box), not once per app that reads an image. Its close is not passed on (an app's
+ * close would end the worker the next app uses); the worker is unref'd, so it never keeps the
+ * process alive. Reads stay one at a time, as in one app.
+ */
+export function sharedOcr(): TextReader {
+  sharedReader ??= new PaddleTextReader();
+  const reader = sharedReader;
+  return { read: (image) => reader.read(image) };
+}
 
 export interface TestApp {
   app: App;
@@ -38,7 +53,7 @@ export async function startTestApp(
     cleanups.push(p.drop);
   }
   const config = loadConfig({ ...base, ...env });
-  const app = await buildApp(config, { logger: pino({ level: env.LOG_LEVEL ?? "silent" }), ...opts });
+  const app = await buildApp(config, { logger: pino({ level: env.LOG_LEVEL ?? "silent" }), ocr: sharedOcr(), ...opts });
   await app.listen();
   const address = app.server.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
