@@ -192,7 +192,6 @@ export class IntentRouter implements MessageRouter {
     await context.sendActivity(reply(t(info.locale, "capabilities"), mainMenu(info.locale)));
   }
 
-  /** The intent whose button title (either language) the message is, if it is exactly one. */
   /**
    * An address is an entity, not the request: "I need a pickup tomorrow morning from No. 8 Keyuan
    * Road, Nanshan District, Shenzhen" was unsure (pickup 0.67; 0.90 without the address), its
@@ -208,6 +207,7 @@ export class IntentRouter implements MessageRouter {
     return { ...parsed, intent: rest.intent, ranking: rest.ranking };
   }
 
+  /** The intent whose button title (either language) the message is, if it is exactly one. */
   private intentOfLabel(text: string): IntentName | undefined {
     const said = text.trim().toLowerCase();
     if (!said || said.length > 24) return undefined;
