@@ -108,6 +108,23 @@ describe.each(DB_KINDS)("complaints become tickets on %s", (kind) => {
     const tk = await ticket(numberIn(r[0]!.text));
     expect(tk.description).toBe("我的快递三天了还没到，单号SF1438829301576\n怎么还不到啊，太慢了");
   });
+  it("a phone number sent when asked what happened is kept as the phone, not stored as the description (session 11)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("快递丢了，太坑了");
+    r = await chat.say("SF1438829301590");
+    expect(r[0]!.text).toContain("发生了什么");
+    // Was taken as the description, then the phone asked for again.
+    r = await chat.say("13911112222");
+    expect(r[0]!.text).toContain("已记下联系电话 13911112222");
+    expect(r[0]!.text).toContain("发生了什么");
+    r = await chat.say("放在驿站三天了，去取的时候说找不到");
+    expect(r[0]!.text).toContain("请确认投诉信息");
+    expect(r[0]!.text).toContain("13911112222");
+    r = await chat.say("确认提交");
+    const tk = await ticket(numberIn(r[0]!.text));
+    expect(tk.description).toBe("放在驿站三天了，去取的时候说找不到");
+  });
+
   it("goes straight to the summary when the first message has everything", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     const r = await chat.say("我要投诉，快递员态度太差了还骂人，单号YT7512345678901，电话13900001111");

@@ -246,6 +246,18 @@ export class ComplaintFlow implements Flow {
         break;
       }
       case "description": {
+        // A phone number alone is not what happened ("13911112222" was stored as the description
+        // and the phone asked for next): kept as the phone, and the question asked again.
+        const phone = phoneIn(parsed, answer);
+        if (phone && !isSubstantive(answer, parsed)) {
+          d.phone = phone;
+          info.state.flow = { name: FLOW, step, data: { ...d } };
+          await context.sendActivity(
+            reply(`${ct(locale, "phone.noted", { phone })}\n${ct(locale, "ask.description")}`),
+          );
+          return true;
+        }
+        if (phone && !d.phone) d.phone = phone;
         if (answer.length < 2) {
           await context.sendActivity(reply(ct(locale, "ask.description.again")));
           return true;

@@ -17,6 +17,7 @@ const zh = {
   "intro.category": "很抱歉给您带来不便，我来帮您登记“{category}”投诉。",
   noted: "已把您补充的情况记入问题描述。",
   "waybill.noted": "已记下运单号 {waybill}。",
+  "phone.noted": "已记下联系电话 {phone}。",
   "ask.edit": "请问要修改哪一项？",
   summary:
     "请确认投诉信息：\n类别：{category}\n运单号：{waybill}\n问题描述：{description}\n联系电话：{phone}\n确认无误请回复“确认提交”，需要修改请回复“修改”，回复“取消”可放弃。",
@@ -77,6 +78,7 @@ const en: Record<ComplaintTextKey, string> = {
   "intro.category": "Sorry for the trouble. I'll register your complaint ({category}).",
   noted: "I've added what you said to the description.",
   "waybill.noted": "Noted waybill {waybill}.",
+  "phone.noted": "Noted your phone number {phone}.",
   "ask.edit": "Which item would you like to change?",
   summary:
     "Please confirm your complaint:\nType: {category}\nWaybill: {waybill}\nWhat happened: {description}\nPhone: {phone}\nReply “submit” if it is correct, “change” to edit, or “never mind” to drop it.",
