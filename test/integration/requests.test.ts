@@ -348,6 +348,14 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(r[0]!.text).toContain("地址：湖北省武汉市洪山区珞喻路1037号");
     expect(r[0]!.text).not.toContain("改到");
     await chat.say("取消");
+    // "地址是…" in the booking message: was stored as "地址：地址是北京市…" (session 11).
+    const pickup = await WebchatClient.open(t.baseUrl);
+    await pickup.say("明天下午来我家取个件，地址是北京市朝阳区建国路88号3栋502");
+    await pickup.say("一箱书");
+    await pickup.say("15公斤");
+    r = await pickup.say("13800001111");
+    expect(r[0]!.text).toContain("地址：北京市朝阳区建国路88号3栋502");
+    await pickup.say("取消");
   });
 
   it("预约取件: an article tagged 禁寄:<item> in the knowledge base refuses that item too, and the refusal names the article", async () => {

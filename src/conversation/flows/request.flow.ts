@@ -148,11 +148,15 @@ function englishAddressIn(text: string): string | undefined {
   return undefined;
 }
 
-/** "改到杭州市…", "麻烦改成：…": the verb before the place is not part of the address. */
+/**
+ * "改到杭州市…", "麻烦改成：…", "地址是北京市…", "住在…": the words before the place are not part
+ * of the address ("地址是北京市朝阳区…" was stored with its 地址是).
+ */
 function withoutVerb(text: string): string {
   return text
     .trim()
     .replace(/^(?:请|帮我|麻烦|地址)*(?:改到|改成|改为|送到|送去|寄到|换到|换成)[:：]?/, "")
+    .replace(/^(?:我的|我家|新的?|收货|收件|取件|寄件|上门)*(?:地址|住址)(?:是|为|在)?[:：]?|^(?:我)?(?:住在|在)/, "")
     .trim();
 }
 
