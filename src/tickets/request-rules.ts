@@ -364,11 +364,18 @@ export function checkClaimAmount(amount: number, max: number): "ok" | "not_posit
 export const PREFERENCES = ["home", "station", "locker", "reschedule"] as const;
 export type Preference = (typeof PREFERENCES)[number];
 
+/** A parcel asked to come another day: "改到后天送", "明天不在家…周六再送", "deliver it on Saturday". */
+const RESCHEDULE_RE =
+  /(明天|后天|改天|下周|周末|周[一二三四五六日]|星期[一二三四五六日天]|晚点|晚些|过两天)再(送|派)|(改|换|延)(到|成|在)?(明天|后天|下周|周末|周[一二三四五六日]|星期[一二三四五六日天]|晚点|晚些|过两天).{0,4}(送|派)|不在家.{0,12}(能不能|可以|可不可以|能否|麻烦|请).{0,8}(送|派)|\b(deliver|redeliver|bring)\b.{0,20}\b(tomorrow|later|another day|next week|on (mon|tues|wednes|thurs|fri|satur|sun)day)\b/;
+
 export function parsePreference(text: string): Preference | undefined {
   const t = text.toLowerCase();
   const negated = (w: string) =>
     new RegExp(`(不要|别|不|don'?t|not|no)\\s*(放|leave|put|use)?\\s*(在|到|in|at)?\\s*${w}`).test(t);
-  if (/改约|改时间|换个时间|改天|明天再送|再送|reschedule|another (day|time)|deliver (tomorrow|later|on)/.test(t))
+  if (
+    /改约|改时间|换个时间|改天|明天再送|再送|reschedule|another (day|time)|deliver (tomorrow|later|on)/.test(t) ||
+    RESCHEDULE_RE.test(t)
+  )
     return "reschedule";
   if (/送货上门|送上门|上门|送到家|送家里|to my door|door|home/.test(t)) return "home";
   if (/快递柜|丰巢|柜子|柜|locker/.test(t) && !negated("(快递柜|丰巢|柜子|柜|the locker|locker)")) return "locker";
@@ -388,6 +395,8 @@ export function asksPlacement(text: string): boolean {
   const t = text.toLowerCase();
   if (/为什么|为啥|凭什么|怎么又|擅自|私自|没经过|不经过|why|without (asking|my)/.test(t)) return false;
   return (
+    // Or delivered another day: "我明天不在家，能改到后天送吗" (was unsure, then handed to a person).
+    RESCHEDULE_RE.test(t) ||
     /(放|送到|送去|存|寄存|改放|改送|放在|放到)(在|到)?(驿站|菜鸟驿站|快递柜|丰巢|柜子|代收点|门卫|物业|前台|门口|家门口|楼下)/.test(
       t,
     ) ||

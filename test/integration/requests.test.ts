@@ -386,6 +386,15 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect((await chat.say("衣服"))[0]!.text).toContain("多重");
   });
 
+  it("派送偏好: 'not home tomorrow, can it come the day after' about a parcel is a reschedule request (session 11)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    // Was "您是想：" (0.81), and the next message then handed the customer to a person.
+    const r = await chat.say("我明天不在家，快递能改到后天送吗 773012345678901");
+    expect(r[0]!.text).toContain("设置派送方式");
+    expect(r[0]!.text).toContain("希望改到什么时间派送");
+    await chat.say("取消");
+  });
+
   it("派送偏好: 放驿站 needs the customer's explicit consent, recorded with the request", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     let r = await chat.say("75312345678918 放驿站吧");

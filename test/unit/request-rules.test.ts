@@ -89,6 +89,14 @@ describe("service request rules (issue 15)", () => {
   it("prohibited items and delivery preferences are read from everyday words", () => {
     expect(prohibitedItem("两桶汽油")?.zh).toBe("易燃易爆物品");
     expect(prohibitedItem("衣服")).toBeUndefined();
+    // Another day (session 11): "我明天不在家，能改到后天送吗" was unsure, then handed to a person.
+    expect(parsePreference("我明天不在家，快递能改到后天送吗")).toBe("reschedule");
+    expect(asksPlacement("我明天不在家，快递能改到后天送吗")).toBe(true);
+    expect(asksPlacement("不在家，可以周六再送吗")).toBe(true);
+    expect(asksPlacement("can you deliver it on Saturday instead")).toBe(true);
+    // A question about when it comes is not a request to move it.
+    expect(asksPlacement("是明天送吗")).toBe(false);
+    expect(asksPlacement("后天能送到吗")).toBe(false);
     expect(parsePreference("不要放驿站")).toBe("home");
     expect(parsePreference("放驿站吧")).toBe("station");
     expect(parsePreference("别放快递柜")).toBe("home");
