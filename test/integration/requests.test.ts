@@ -395,6 +395,17 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     await chat.say("取消");
   });
 
+  it("派送偏好: the place the customer names (门卫) is the one asked about and confirmed, not 驿站 (session 11)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let r = await chat.say("75312345678901 这个件到了能不能放门卫那里");
+    // Was "…放在驿站需要您的同意" and the summary "派送方式：放驿站".
+    expect(r[0]!.text).toContain("放在门卫需要您的同意");
+    r = await chat.say("可以");
+    expect(r[0]!.text).toContain("派送方式：放门卫");
+    expect(r[0]!.text).not.toContain("驿站");
+    await chat.say("取消");
+  });
+
   it("派送偏好: 放驿站 needs the customer's explicit consent, recorded with the request", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     let r = await chat.say("75312345678918 放驿站吧");

@@ -84,6 +84,8 @@ export interface RequestDraft {
   weightKg?: number;
   phone?: string;
   preference?: Preference;
+  /** The place the customer named for a "station" preference (门卫, 物业, 前台…), said back to them. */
+  placeWord?: string;
   when?: Slot & { date: string };
   consent?: { given: true; at: string };
   claimKind?: "LOSS" | "DAMAGE";
@@ -121,6 +123,23 @@ function has(d: RequestDraft, f: Field): boolean {
 
 export function nextField(d: RequestDraft): Field | "confirm" {
   return FIELDS[d.type].find((f) => needed(d, f) && !has(d, f)) ?? "confirm";
+}
+
+/** 门卫, 物业, 前台… named for a "station" preference: the consent and the summary use the customer's word. */
+const NAMED_PLACE = /门卫|物业|前台|代收点|保安室|传达室|reception|front desk/i;
+
+function takePreference(d: RequestDraft, pref: Preference, text: string): void {
+  d.preference = pref;
+  const named = pref === "station" ? NAMED_PLACE.exec(text)?.[0] : undefined;
+  if (named) d.placeWord = named.toLowerCase();
+  else delete d.placeWord;
+}
+
+/** "放驿站", or "放门卫" when the customer named the place (before: "能不能放门卫" was confirmed as 放驿站). */
+function preferenceLabel(d: RequestDraft, locale: Locale): string {
+  if (!d.preference) return "";
+  if (d.preference === "station" && d.placeWord) return rt(locale, "pref.station.named", { place: d.placeWord });
+  return rt(locale, `pref.${d.preference}`);
 }
 
 /** The part of a message from its first province/city mention on ("改到 北京市朝阳区…" → "北京市朝阳区…"). */
@@ -222,7 +241,7 @@ export class RequestFlow implements Flow {
     const slot = parseSlot(text);
     if (slot.day && slot.part && type === "pickup") await this.takeSlot(d, slot as Slot);
     const pref = parsePreference(text);
-    if (pref && type === "delivery_preference") d.preference = pref;
+    if (pref && type === "delivery_preference") takePreference(d, pref, text);
     if (type === "claim") {
       const kind =
         parseClaimKind(text) ??
@@ -400,7 +419,7 @@ export class RequestFlow implements Flow {
       case "preference": {
         const p = parsePreference(answer);
         if (!p) return { ok: false, key: "ask.preference.again" };
-        d.preference = p;
+        takePreference(d, p, answer);
         return { ok: true };
       }
       case "consent": {
@@ -508,7 +527,7 @@ export class RequestFlow implements Flow {
 
   private async askField(context: TurnContext, d: RequestDraft, f: Field, intro?: string): Promise<void> {
     const { locale } = turnInfo(context);
-    const place = rt(locale, d.preference === "locker" ? "place.locker" : "place.station");
+    const place = d.placeWord ?? rt(locale, d.preference === "locker" ? "place.locker" : "place.station");
     const key: RequestTextKey =
       f === "address"
         ? d.type === "pickup"
@@ -574,7 +593,7 @@ export class RequestFlow implements Flow {
       line("field.slot", `${d.slot.date} ${rt(locale, `slot.${d.slot.day}.${d.slot.part}` as RequestTextKey)}`);
     line("field.item", d.item);
     if (d.weightKg !== undefined) line("field.weight", rt(locale, "value.kg", { kg: d.weightKg }));
-    if (d.preference) line("field.preference", rt(locale, `pref.${d.preference}`));
+    if (d.preference) line("field.preference", preferenceLabel(d, locale));
     if (d.when)
       line("field.when", `${d.when.date} ${rt(locale, `slot.${d.when.day}.${d.when.part}` as RequestTextKey)}`);
     if (d.consent) line("field.consent", rt(locale, "value.yes"));
@@ -637,7 +656,7 @@ export class RequestFlow implements Flow {
       case "pickup":
         return `预约取件：${d.address ? maskAddress(d.address) : ""} ${d.slot ? `${d.slot.date} ${zh(`slot.${d.slot.day}.${d.slot.part}` as RequestTextKey)}` : ""} ${d.item ?? ""} ${d.weightKg ?? ""}kg`;
       case "delivery_preference":
-        return `派送偏好：${d.preference ? zh(`pref.${d.preference}`) : ""}${d.when ? ` ${d.when.date} ${zh(`slot.${d.when.day}.${d.when.part}` as RequestTextKey)}` : ""}${d.consent ? "（客户已同意）" : ""}`;
+        return `派送偏好：${preferenceLabel(d, "zh-CN")}${d.when ? ` ${d.when.date} ${zh(`slot.${d.when.day}.${d.when.part}` as RequestTextKey)}` : ""}${d.consent ? "（客户已同意）" : ""}`;
       case "claim":
         return d.description ?? `理赔：${d.claimKind ? zh(`value.${d.claimKind}`) : ""}`;
     }
@@ -665,7 +684,7 @@ export function openedText(ticket: TicketDetail, d: RequestDraft, joined: boolea
     promise: dur(minutes("resolution", 120)),
     latest: d.tracking?.latest ?? "",
     slot,
-    preference: d.preference ? rt(locale, `pref.${d.preference}`) : "",
+    preference: preferenceLabel(d, locale),
     ack: dur(minutes("claim_ack", 1440)),
     proposal: dur(minutes("claim_proposal", 43_200)),
     payment: dur(7 * 1440),
