@@ -26,6 +26,13 @@ describe("reading the overall answer on every channel", () => {
     expect(overall("还行吧")).toEqual(["basically_satisfied", null]);
     expect(overall("很满意")).toEqual(["satisfied", null]);
     expect(overall("Dissatisfied")).toEqual(["dissatisfied", null]);
+    // "Are you satisfied?" answered in plain words (session 11: "not really…" and "no" were re-asked, then the survey ended).
+    expect(overall("not really, it took way too long")).toEqual(["dissatisfied", null]);
+    expect(overall("no")).toEqual(["dissatisfied", null]);
+    expect(overall("disappointed")).toEqual(["dissatisfied", null]);
+    expect(overall("很失望")).toEqual(["dissatisfied", null]);
+    expect(overall("不太好")).toEqual(["dissatisfied", null]);
+    expect(overall("nothing")).toBe("no");
     expect(overall("basically satisfied")).toEqual(["basically_satisfied", null]);
     // SMS/WeChat menu: 1 满意, 2 基本满意, 3 不满意 (full-width digits too).
     expect(overall("1")).toEqual(["satisfied", null]);
@@ -246,6 +253,8 @@ describe("the overall answer", () => {
     expect(overallIn("very dissatisfied")).toEqual(["dissatisfied", null, "dissatisfied"]);
     expect(overallIn("unsatisfied")).toEqual(["dissatisfied", null, "dissatisfied"]);
     expect(overallIn("not satisfied")).toEqual(["dissatisfied", null, "dissatisfied"]);
+    // Plainly negative (session 11): was not read at all.
+    expect(overallIn("not happy")).toEqual(["dissatisfied", null, "dissatisfied"]);
     expect(overallIn("are you dissatisfied")).toBe("no");
     // Questions and sentences that merely contain a rating word are not answers.
     for (const text of [
@@ -256,7 +265,6 @@ describe("the overall answer", () => {
       "不是一般的好",
       "not ok",
       "不是很满意吗",
-      "not happy",
       "good but slow",
     ])
       expect(overallIn(text)).toBe("no");
