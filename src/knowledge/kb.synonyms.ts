@@ -34,6 +34,9 @@ const GROUPS: readonly (readonly string[])[] = [
   ["现金", "钞票", "纸币", "现钞"],
   ["运单号", "单号", "快递单号", "物流单号"],
   ["取件", "拿件", "揽件"],
+  // Cantonese as written (after traditional → simplified): 寄嘢去香港要几多钱.
+  ["多少", "几多"],
+  ["东西", "嘢", "物品"],
   // English, as the Porter stemmer leaves the words (kb.tokeniser.ts stems before folding).
   ["send", "ship", "mail", "post"],
   ["parcel", "packag", "shipment"],

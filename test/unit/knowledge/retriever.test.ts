@@ -41,6 +41,11 @@ describe("knowledge-base retrieval (issue 14)", () => {
     retriever.index(DEFAULT_ARTICLES.map((a) => articleDocument({ ...a, id: a.title })));
     expect(retriever.search("从广州寄到哈尔滨要几天", 1)[0]?.articleId).toBe("快递一般多久能到？");
     expect(retriever.search("新疆能寄吗", 1)[0]?.articleId).toBe("快递一般多久能到？");
+    // Cantonese and traditional (session 11): 几多 is 多少 and 嘢 东西; 送货地址 is the address to change.
+    expect(tokenise("寄嘢去香港要幾多錢").words).toEqual(["寄", "去", "香港", "钱"]);
+    expect(retriever.search("寄嘢去香港要幾多錢", 1)[0]?.articleId).toBe("能寄到港澳台或国外吗？");
+    // Was the delivery-appointment article (送货 folds with 派送, 改 with 修改).
+    expect(retriever.search("請問可以改送貨地址嗎", 1)[0]?.articleId).toBe("怎么修改收件地址？");
   });
 
   it("English questions: places and quantities are not the topic, contractions and weekdays fold (session 8, tried as an English customer)", () => {
