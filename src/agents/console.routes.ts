@@ -201,7 +201,8 @@ export const consoleRoutes =
           params: idParams,
           body: z.object({
             agent: z.string().min(1),
-            note: z.string().trim().min(1, "a transfer needs a note").max(500),
+            // A note the colleague can read: one of only zero-width or direction marks was taken.
+            note: visibleText(500),
           }),
           response: { 204: z.null(), ...errorResponses(400, 401, 403, 404, 409) },
         },

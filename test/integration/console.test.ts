@@ -179,6 +179,12 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
       note: "",
     });
     expect(noNote.status).toBe(400);
+    // A note of zero-width characters alone has nothing for the colleague to read (the OpenAPI fuzz test).
+    const blankNote = await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/transfer`, {
+      agent: "bob",
+      note: "\u200b\u200e",
+    });
+    expect(blankNote.status).toBe(400);
     expect(
       (
         await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/transfer`, {
