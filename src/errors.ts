@@ -58,6 +58,8 @@ export const ERRORS = {
   /** Issue 18: a label name already used. */
   LABEL_EXISTS: { status: 409, message: "A label of that name exists" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
+  /** A path parameter longer than the router reads (100 characters). */
+  URI_TOO_LONG: { status: 414, message: "A path parameter is too long" },
   /** Issue 17: an upload with no bytes, or a multipart request without the `file` field. */
   ATTACHMENT_EMPTY: { status: 400, message: "No file was uploaded" },
   /** Issue 17: larger than MAX_IMAGE_BYTES (10 MB); nothing was stored. */

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { isTransientError } from "../db/client.js";
 import { AppError, errorBody } from "../errors.js";
@@ -43,4 +43,20 @@ export function installErrorHandler(app: FastifyInstance): void {
       .code(404)
       .send(errorBody(new AppError("NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}`)));
   });
+}
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any route runs — a path that is not
+ * valid percent-encoded UTF-8 (`%ED%A0%80`, a lone surrogate's bytes) or a path parameter over
+ * 100 characters — leaves as `{ error: { code, message } }` too; Fastify's own bodies had no code
+ * (found by the OpenAPI fuzz test).
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const appError =
+    err.code === "FST_ERR_MAX_PARAM_LENGTH"
+      ? new AppError("URI_TOO_LONG")
+      : err.code === "FST_ERR_BAD_URL"
+        ? new AppError("BAD_REQUEST", "The path is not valid percent-encoded UTF-8")
+        : new AppError("INTERNAL");
+  reply.code(appError.status).send(errorBody(appError));
 }
