@@ -5,7 +5,7 @@ import type { StaffAudit } from "../agents/audit.js";
 import { requireRole } from "../agents/auth.plugin.js";
 import type { AuthService } from "../agents/auth.service.js";
 import { AppError } from "../errors.js";
-import { errorResponses } from "../http/schemas.js";
+import { errorResponses, visibleText } from "../http/schemas.js";
 import { beijingTime, csvLine, freeText, timeColumn } from "../reports/csv.format.js";
 import { chinaDayBound } from "../util/china-day.js";
 import { FEEDBACK_TYPES, type FeedbackService } from "./feedback.service.js";
@@ -148,7 +148,8 @@ export const feedbackRoutes =
           body: z.object({
             status: z.enum(["adopted", "replied"]),
             note: z.string().trim().max(1000).nullable().default(null),
-            reply: z.string().trim().min(1).max(1000).optional(),
+            // Sent to the customer: one of only zero-width or direction marks was an empty bubble.
+            reply: visibleText(1000).optional(),
           }),
           response: { 200: rowSchema, ...errorResponses(400, 401, 403, 404) },
         },

@@ -59,8 +59,16 @@ const BASE: Record<string, Record<string, unknown>> = {
   "POST /api/tickets": { customerPhone: "13900001111" },
 };
 
-/** Fields a person writes for another to read (src/http/schemas.ts visibleText): nothing visible is refused. */
-const STAFF_TEXT = /^(text|description|note|resolution|reason)$/;
+/**
+ * Fields a person writes for another to read (src/http/schemas.ts visibleText), by route: nothing
+ * visible is refused. Not the customer's chat, not the NLU probe, not internal annotations.
+ */
+const STAFF_TEXT: [path: RegExp, field: RegExp][] = [
+  [/^\/api\/(tickets|conversations|integrations)\b/, /^(text|description|note|resolution|reason)$/],
+  // A reply to a suggestion is sent to the customer.
+  [/^\/api\/feedback\//, /^reply$/],
+];
+const isStaffText = (path: string, field: string) => STAFF_TEXT.some(([p, f]) => p.test(path) && f.test(field));
 /** Money in yuan (Decimal(12,2)): three decimals are refused (src/http/schemas.ts yuan). */
 const MONEY = /amount$/i;
 
@@ -316,7 +324,7 @@ function casesFor(
     for (const v of values) {
       const refuse =
         (MONEY.test(field) && (kind === "number" || kind === "integer") && (v === 0.004 || v === 12.345)) ||
-        (staffTextRoute(path) && STAFF_TEXT.test(field) && v === ZERO_WIDTH);
+        (isStaffText(path, field) && v === ZERO_WIDTH);
       send(`body ${field}=${show(v)}`, bodyText({ ...baseBody, [field]: v }), refuse);
     }
     if (kind === "array" && fs.items && typeOf(fs.items) !== "any")
@@ -335,11 +343,6 @@ function casesFor(
   }
   for (const shape of BODY_SHAPES) send(`body ${shape.slice(0, 12)}`, shape);
   return cases;
-}
-
-/** Staff routes (not the customer's chat, not the NLU probe): their text fields are read by a person. */
-function staffTextRoute(path: string): boolean {
-  return /^\/api\/(tickets|conversations|integrations)\//.test(path) || path === "/api/tickets";
 }
 
 function show(v: unknown): string {
