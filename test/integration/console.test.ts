@@ -21,6 +21,20 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
     alice = await createStaff(t.app, t.baseUrl, { username: "alice", displayName: "小爱", groups: ["logistics"] });
     bob = await createStaff(t.app, t.baseUrl, { username: "bob", displayName: "小波", groups: ["after_sales"] });
   });
+  /** The staff websocket of `token`, once it is ready, with every event it received. */
+  const listen = async (token: string) => {
+    const ws = new WebSocket(`${t.baseUrl.replace("http", "ws")}/api/agents/ws?token=${encodeURIComponent(token)}`);
+    const events: Record<string, unknown>[] = [];
+    await new Promise<void>((resolve) =>
+      ws.on("message", (raw) => {
+        const e = JSON.parse(raw.toString()) as Record<string, unknown>;
+        events.push(e);
+        if (e.type === "ready") resolve();
+      }),
+    );
+    return { ws, events };
+  };
+
   afterAll(async () => {
     await t?.close();
   });
@@ -227,18 +241,6 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
   });
 
   it("a watch ends when the conversation leaves the agent's scope: another agent's live chat is not relayed", async () => {
-    const listen = async (token: string) => {
-      const ws = new WebSocket(`${t.baseUrl.replace("http", "ws")}/api/agents/ws?token=${encodeURIComponent(token)}`);
-      const events: Record<string, unknown>[] = [];
-      await new Promise<void>((resolve) =>
-        ws.on("message", (raw) => {
-          const e = JSON.parse(raw.toString()) as Record<string, unknown>;
-          events.push(e);
-          if (e.type === "ready") resolve();
-        }),
-      );
-      return { ws, events };
-    };
     const said = (events: Record<string, unknown>[], text: string) =>
       events.some((e) => e.type === "message" && (e.message as { text?: string }).text === text);
     const [aliceLive, bobLive] = await Promise.all([
@@ -319,19 +321,11 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
     expect(names).toEqual(expect.arrayContaining(["alice", "bob", "carol"]));
     expect(names).not.toContain("gone");
 
-    const listen = async (token: string) => {
-      const ws = new WebSocket(`${t.baseUrl.replace("http", "ws")}/api/agents/ws?token=${encodeURIComponent(token)}`);
-      const events: Record<string, unknown>[] = [];
-      await new Promise<void>((resolve) =>
-        ws.on("message", (raw) => {
-          const e = JSON.parse(raw.toString()) as Record<string, unknown>;
-          events.push(e);
-          if (e.type === "ready") resolve();
-        }),
-      );
+    const mentionsOf = async (token: string) => {
+      const { ws, events } = await listen(token);
       return { ws, mentions: () => events.filter((e) => e.type === "mention") };
     };
-    const [bobLive, carolLive] = await Promise.all([listen(bob.token), listen(carol.token)]);
+    const [bobLive, carolLive] = await Promise.all([mentionsOf(bob.token), mentionsOf(carol.token)]);
 
     // Queued: every agent may see it, so bob (by display name, no space after it) is told.
     const { conversationId } = await handedOff();

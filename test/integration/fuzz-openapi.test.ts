@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rng } from "../../intents/linear.classifier.js";
 import { ERRORS } from "../../src/errors.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
 import { pct } from "../support/fuzz.js";
@@ -72,17 +73,6 @@ const isStaffText = (path: string, field: string) => STAFF_TEXT.some(([p, f]) =>
 /** Money in yuan (Decimal(12,2)): three decimals are refused (src/http/schemas.ts yuan). */
 const MONEY = /amount$/i;
 
-/** mulberry32: a seeded PRNG, so the cases are the same every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function pick<T>(rand: () => number, pool: T[], n: number): T[] {
   const copy = [...pool];
   const out: T[] = [];
@@ -420,7 +410,7 @@ describe.each(DB_KINDS)("every documented operation under hostile fields (%s)", 
     (t.app.db.prisma[table] as unknown as { count(): Promise<number> }).count();
 
   it("never a 5xx; every 4xx a JSON error with a catalogued code; nothing half-stored", async () => {
-    const rand = prng(0x6b756169);
+    const rand = rng(0x6b756169);
     const cases: Case[] = [];
     const skipped: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths))
