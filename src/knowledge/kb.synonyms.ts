@@ -36,7 +36,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ["取件", "拿件", "揽件"],
   // Cantonese as written (after traditional → simplified): 寄嘢去香港要几多钱.
   ["多少", "几多"],
-  ["东西", "嘢", "物品"],
+  ["东西", "嘢"],
   // English, as the Porter stemmer leaves the words (kb.tokeniser.ts stems before folding).
   ["send", "ship", "mail", "post"],
   ["parcel", "packag", "shipment"],

@@ -108,7 +108,7 @@ export function parseOverall(cfg: SurveyConfig, raw: string): Parsed {
   }
   // Negations first: "不满意" contains "满意".
   const dissatisfied =
-    /^(非常|很|特别|极其|太)?不(太)?满意|^(差|很差|太差|非常差|糟糕|太糟糕)|^(很|非常|太)?(失望|不好|不太好|不怎么样|不行)|^((very|really) )?(not |un|dis)satisfied|^(bad|terrible|poor|awful|horrible|disappointed|unhappy)|^(no|nope|not really|not at all|not (very |really )?(happy|good))\b/i.exec(
+    /^(非常|很|特别|极其|太)?不(太)?满意|^(差|很差|太差|非常差|糟糕|太糟糕)|^(很|非常|太)?(失望|不好|不太好|不怎么样|不行)|^((very|really) )?(not |un|dis)satisfied|^(bad|terrible|poor|awful|horrible|disappointed|unhappy)|^(no|nope|not really|not at all|not (very |really )?(happy|good))\b(?![\s,，]*(problem|complaints?|issues?|worries)\b)/i.exec(
       lower,
     );
   if (dissatisfied) return withRemark(labelled("dissatisfied"), text, dissatisfied[0].length, raw);

@@ -275,6 +275,12 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     let r = await chat.say("我不知道单号，用手机号能查吗");
     expect(r[0]!.text).toContain("查看物流");
     expect(r[0]!.text).not.toContain("您是想");
+    // "没有单号" inside a complaint is the complaint's, not a request for where to find the number.
+    const complaining = await WebchatClient.open(t.baseUrl);
+    await complaining.say("我的快递到哪了");
+    r = await complaining.say("快递员收件没有单号给我，我要投诉");
+    expect(r[0]!.text).toContain("投诉");
+    expect(r[0]!.text).not.toContain("查看物流");
     // A message of its own (the knowledge base tells customers to send it): was "您是想：".
     const other = await WebchatClient.open(t.baseUrl);
     r = await other.say("我最近的快递");

@@ -33,6 +33,9 @@ describe("reading the overall answer on every channel", () => {
     expect(overall("很失望")).toEqual(["dissatisfied", null]);
     expect(overall("不太好")).toEqual(["dissatisfied", null]);
     expect(overall("nothing")).toBe("no");
+    // "no problem" / "no complaints" are not a "no".
+    expect(overall("no problem")).not.toEqual(["dissatisfied", null]);
+    expect(overall("no complaints, thanks")).not.toEqual(["dissatisfied", null]);
     expect(overall("basically satisfied")).toEqual(["basically_satisfied", null]);
     // SMS/WeChat menu: 1 满意, 2 基本满意, 3 不满意 (full-width digits too).
     expect(overall("1")).toEqual(["satisfied", null]);

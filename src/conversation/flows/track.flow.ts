@@ -196,12 +196,13 @@ export class TrackFlow implements Flow {
       await this.recent(context);
       return true;
     }
-    if (NO_WAYBILL.test(text)) {
+    // Another confident topic ("我要投诉") goes back to the router.
+    const otherTopic = parsed.intent.confidence >= ACTION_THRESHOLD && !["track", "none"].includes(parsed.intent.name);
+    // "没有单号" inside a complaint ("快递员收件没有单号给我，我要投诉") is the complaint's.
+    if (!otherTopic && NO_WAYBILL.test(text)) {
       await this.withoutWaybill(context);
       return true;
     }
-    // Another confident topic ("我要投诉") goes back to the router.
-    const otherTopic = parsed.intent.confidence >= ACTION_THRESHOLD && !["track", "none"].includes(parsed.intent.name);
     const attempt = active.step === "waybill" && !otherTopic ? waybillAttempt(text) : undefined;
     if (attempt) {
       info.state.flow = undefined;
