@@ -196,14 +196,19 @@ export function extractFromNormalised(norm: string): Entity[] {
     const base = m.index;
     const groups: Group[] = [];
     for (const g of m[0].matchAll(/\+?[a-z0-9]+/g)) {
-      const t = g[0];
-      groups.push({
-        text: t,
-        start: base + g.index,
-        end: base + g.index + t.length,
-        letters: /[a-z]/.test(t),
-        digits: /\d/.test(t),
-      });
+      // Two waybills pasted without a space ("SF…576SF…590"): a new group starts where letters
+      // followed by digits come right after a digit. A letter suffix (UPU "…CN") stays attached.
+      let offset = base + g.index;
+      for (const t of g[0].split(/(?<=\d)(?=[a-z]+\d)/)) {
+        groups.push({
+          text: t,
+          start: offset,
+          end: offset + t.length,
+          letters: /[a-z]/.test(t),
+          digits: /\d/.test(t),
+        });
+        offset += t.length;
+      }
     }
     if (!groups.some((g) => g.digits)) continue;
     for (const p of segmentRegion(groups, norm)) {

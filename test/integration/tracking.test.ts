@@ -82,6 +82,10 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     const [ok] = await chat.say("好的");
     expect(ok!.text).not.toContain("不客气");
     expect(ok!.text).toContain("随时找我");
+    // …and neither is a thumbs-up.
+    const [thumbs] = await chat.say("👍🏻");
+    expect(thumbs!.text).not.toContain("不客气");
+    expect(thumbs!.text).toContain("随时找我");
     const en = await WebchatClient.open(t.baseUrl, "en");
     await en.say("75312345678901");
     const [whenEn] = await en.say("how long will it take");
@@ -183,6 +187,9 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     const zh = await WebchatClient.open(t.baseUrl);
     const [zhAnswer] = await zh.say("SF1438829301583 SF9999999999999");
     expect(zhAnswer!.text).toContain("2. SF9999999999999：未查到，请核对单号");
+    // Two waybills pasted back to back without a space are two waybills, not "I can't answer that".
+    const [glued] = await zh.say("SF1438829301583SF9999999999999");
+    expect(glued!.text).toContain("2. SF9999999999999：未查到，请核对单号");
   });
 
   it("offers a delay complaint with the waybill pre-filled for a late parcel", async () => {

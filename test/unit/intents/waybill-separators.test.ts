@@ -47,3 +47,24 @@ describe("a waybill split by any dash or space kind is found whole", () => {
     expect(text.slice(waybills[0]?.start, waybills[0]?.end)).toBe(raw);
   });
 });
+
+describe("waybills pasted back to back without a separator", () => {
+  it("finds each of two lettered waybills glued together", () => {
+    const waybills = extractEntities("SF1438829301576SF1438829301590")
+      .filter((e) => e.type === "waybill")
+      .map((e) => e.value);
+    expect(waybills).toEqual(["SF1438829301576", "SF1438829301590"]);
+  });
+
+  it("finds a lettered waybill glued after a numeric one", () => {
+    const waybills = extractEntities("查一下75312345678901YT1234567890123")
+      .filter((e) => e.type === "waybill")
+      .map((e) => e.value);
+    expect(waybills).toEqual(["75312345678901", "YT1234567890123"]);
+  });
+
+  it("keeps a UPU letter suffix on its waybill", () => {
+    const waybills = extractEntities("EA123456789CN").filter((e) => e.type === "waybill");
+    expect(waybills.map((e) => e.value)).toEqual(["EA123456789CN"]);
+  });
+});
