@@ -1282,11 +1282,13 @@ export const DEFAULT_ARTICLES: DefaultArticle[] = [
       "沒經同意放驛站",
       "courier left it at a locker without asking",
       "why not delivered to my door",
+      "快递柜满了怎么办",
+      "the parcel locker is full",
     ],
     answer:
-      "不可以。自2024年起，未经您同意，快递员不得把快件放到快递柜、驿站等末端设施，也不得代您签收。\n\n您可以要求按地址投递，或回复“我要投诉”，我们按投递服务问题受理。",
+      "未经您同意，快递员不能把快件放到快递柜、驿站等末端设施，也不能代您签收（2024年起明确禁止）；快递柜满了或放不下时，也应先联系您，改为送货上门、改约时间或放到您同意的地方。\n\n您可以要求按地址投递，或回复“我要投诉”，我们按投递服务问题受理。",
     answerEn:
-      "No. Since 2024 a courier may not leave your parcel in a locker or station, or sign for you, without your consent.\n\nYou can ask for delivery to your address, or reply “complain”.",
+      "Without your consent a courier may not leave your parcel in a locker or station, or sign for you (explicitly banned since 2024); when the locker is full or the parcel doesn't fit, they should contact you and deliver to your door, at another time or where you agree.\n\nYou can ask for delivery to your address, or reply “complain”.",
     category: "派送",
     tags: [
       "直接放",
@@ -2270,5 +2272,44 @@ export const DEFAULT_ARTICLES: DefaultArticle[] = [
     category: "服务",
     tags: ["诈骗", "骗子", "冒充", "假客服", "转账", "验证码", "共享屏幕", "加微信", "退款", "scam", "fraud"],
     source: "公安部刑侦局、国家邮政局防范“快递理赔”电信诈骗提示；《快递暂行条例》（用户信息安全）",
+  },
+  {
+    title: "快递能寄到学校吗？",
+    titleEn: "Can I send a parcel to a school?",
+    questions: [
+      "快递能寄到学校吗",
+      "寄到大学宿舍怎么写地址",
+      "学生怎么收快递",
+      "快遞可以寄到學校嗎",
+      "can I send a parcel to a university",
+      "how do students receive parcels on campus",
+    ],
+    answer:
+      "能寄到学校。地址写学校全称、校区、楼栋和宿舍号，写明收件学生本人的名字和电话。\n\n很多学校不让快递车进校，快件会集中送到校内的快递服务点，学生凭通知领取；寒暑假期间服务点可能暂停，放假时请不要寄到学校。",
+    answerEn:
+      "Yes. Write the school's full name, campus, building and room, with the receiver's own name and mobile number.\n\nMany campuses keep couriers out, so parcels go to the campus parcel point or station and are collected with a pickup code; these may close in the holidays, so avoid sending to a school then, or change the address first.",
+    category: "寄件",
+    tags: ["学校", "大学", "校园", "校区", "宿舍", "学生", "school", "university", "campus"],
+    source: "《快递暂行条例》第二十五条（投递到约定的收件地址）；《快递市场管理办法》第二十八条（放末端设施须经同意）",
+  },
+  {
+    title: "刚寄出的快递为什么查不到物流？",
+    titleEn: "I just sent a parcel. Why is there no tracking yet?",
+    questions: [
+      "刚寄出去怎么查不到物流",
+      "刚寄的快递查不到信息",
+      "快递员取走了为什么没有物流",
+      "寄出去好几个小时了还查不到",
+      "剛寄出去查不到物流",
+      "I just sent it but there is no tracking",
+      "the courier picked it up but tracking shows nothing",
+    ],
+    answer:
+      "快递员取件后，快件要送到网点扫描揽收，物流信息才会出现，通常在几个小时内；傍晚取走的，可能第二天早上才显示。\n\n取件超过24小时仍查不到，请把运单号发给我；快递员已取走却一直没有揽收记录的，可以回复“我要投诉”，我们核查快件去向。",
+    answerEn:
+      "After pickup the parcel must be scanned in at the outlet before tracking appears, usually within a few hours; one collected in the evening may only show the next morning.\n\nIf there is still nothing 24 hours after pickup, send me the waybill number; if the courier took it and it was never scanned in, reply “complain” and we'll find out where it is.",
+    category: "寄件",
+    tags: ["刚发货", "no tracking yet", "just sent"],
+    source: "GB/T 27917.2（快件收寄后信息录入与跟踪查询）",
   },
 ];

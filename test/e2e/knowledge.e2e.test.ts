@@ -32,7 +32,7 @@ describe("knowledge base in Chromium", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await adminKb(page);
-    // The 61 default articles are listed with views and 有帮助/没帮助 rates.
+    // The 63 default articles are listed with views and 有帮助/没帮助 rates.
     await expect.poll(() => page.locator("#kb-articles tbody tr").count()).toBeGreaterThanOrEqual(40);
 
     await page.click("#kb-new");

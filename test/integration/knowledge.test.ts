@@ -75,6 +75,16 @@ describe.each(DB_KINDS)("咨询 and 建议 through the web chat on %s (issue 14)
     expect(village).toMatch(/村级快递服务点/);
     const cod = joined(await chat.say("可以货到付款吗"));
     expect(cod).toMatch(/代收货款（货到付款）/);
+    // Session 12: a school got the abroad article, a full locker the pickup-code one, "just sent,
+    // no tracking" the stale-tracking one.
+    const school = joined(await chat.say("快递能寄到学校吗"));
+    expect(school).toMatch(/宿舍号/);
+    expect(school).not.toMatch(/报关/);
+    const locker = joined(await chat.say("快递柜满了怎么办"));
+    expect(locker).toMatch(/快递柜满了或放不下时，也应先联系您/);
+    expect(locker).not.toMatch(/取件码/);
+    const justSent = joined(await chat.say("刚寄出去怎么查不到物流"));
+    expect(justSent).toMatch(/扫描揽收/);
     const inquiry = await t.app.db.prisma.feedback.findFirstOrThrow({ where: { text: "怎么取消上门取件" } });
     const article = await t.app.db.prisma.kbArticle.findUniqueOrThrow({ where: { title: "怎么取消预约的上门取件？" } });
     expect(inquiry).toMatchObject({ status: "answered", articleId: article.id });
