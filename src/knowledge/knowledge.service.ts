@@ -73,19 +73,44 @@ export class KnowledgeService {
     this.unsubscribe?.();
   }
 
-  /** First start: the default articles (issue 14), each with its version 1. */
+  /**
+   * The default articles (issue 14), each with its version 1 by "system": all of them on the
+   * first start; after an upgrade, the defaults this installation has never been offered (a
+   * version-1 "system" snapshot records each one offered, and survives an admin's edit, rename or
+   * delete, so a removed default does not come back). A default whose title an admin's own article
+   * already has is skipped. Returns how many were added.
+   */
   async seedDefaults(): Promise<number> {
     const { db } = this.deps;
-    if ((await db.kbArticle.count()) > 0) return 0;
-    const inputs = DEFAULT_ARTICLES.map((a) => ({ ...a, enabled: true, validFrom: null, validTo: null }));
+    let wanted = DEFAULT_ARTICLES;
+    if ((await db.kbArticle.count()) > 0) {
+      const offered = await db.kbArticleVersion.findMany({
+        where: { version: 1, editedBy: "system" },
+        select: { data: true },
+      });
+      const seen = new Set(offered.map((v) => (v.data as { title?: unknown } | null)?.title));
+      const taken = new Set(
+        (
+          await db.kbArticle.findMany({
+            where: { title: { in: DEFAULT_ARTICLES.map((a) => a.title) } },
+            select: { title: true },
+          })
+        ).map((a) => a.title),
+      );
+      wanted = DEFAULT_ARTICLES.filter((a) => !seen.has(a.title) && !taken.has(a.title));
+      if (!wanted.length) return 0;
+    }
+    const inputs = wanted.map((a) => ({ ...a, enabled: true, validFrom: null, validTo: null }));
     const ids = inputs.map(() => randomUUID());
-    // Two statements, not 2 × 46: first start stays quick on PGlite.
+    // Two statements, not 2 × 63: first start stays quick on PGlite.
     await db.$transaction([
       db.kbArticle.createMany({ data: inputs.map((a, i) => ({ id: ids[i]!, ...articleData(a) })) }),
       db.kbArticleVersion.createMany({
         data: inputs.map((a, i) => ({ articleId: ids[i]!, version: 1, data: snapshot(a), editedBy: "system" })),
       }),
     ]);
+    if (wanted.length < DEFAULT_ARTICLES.length)
+      this.deps.log.info({ added: inputs.map((a) => a.title) }, "knowledge base: new default articles added");
     return inputs.length;
   }
 

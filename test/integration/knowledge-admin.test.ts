@@ -14,6 +14,8 @@ const article = (title: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+const joinedText = (replies: { text: string }[]) => replies.map((r) => r.text).join("\n");
+
 describe.each(DB_KINDS)("knowledge-base admin API on %s (issue 14)", (kind) => {
   let t: TestApp;
   let admin: string;
@@ -145,6 +147,36 @@ describe.each(DB_KINDS)("knowledge-base admin API on %s (issue 14)", (kind) => {
     const lines = (await exported.text()).trim().split("\n");
     expect(lines.length).toBe(before + 1);
     expect(lines.map((l) => (JSON.parse(l) as { title: string }).title)).toContain("寄书有什么要求？");
+  });
+
+  it("an upgrade adds the default articles this installation was never offered, not the ones an admin deleted", async () => {
+    const prisma = t.app.db.prisma;
+    const byTitle = (title: string) => prisma.kbArticle.findUniqueOrThrow({ where: { title } });
+    // The admin deleted one default…
+    const deleted = await byTitle("快递柜超时收费吗？");
+    expect((await staffApi(t.baseUrl, admin, "DELETE", `/api/kb/articles/${deleted.id}`)).status).toBe(204);
+    // …and another was written after this installation's first start (it never had it).
+    const later = await byTitle("快递能寄到学校吗？");
+    await prisma.kbArticleVersion.deleteMany({ where: { articleId: later.id } });
+    await prisma.kbArticle.delete({ where: { id: later.id } });
+    // The admin's own article took a later default's title: theirs stays.
+    const own = await byTitle("刚寄出的快递为什么查不到物流？");
+    await prisma.kbArticleVersion.deleteMany({ where: { articleId: own.id } });
+    await prisma.kbArticle.update({ where: { id: own.id }, data: { answer: "本网点自己的说法" } });
+
+    await t.app.knowledge.reload();
+    const chat = await WebchatClient.open(t.baseUrl);
+    expect(joinedText(await chat.say("快递能寄到学校吗"))).not.toContain("宿舍号");
+
+    // What every start does (buildApp: seedDefaults, then the index is loaded).
+    expect(await t.app.knowledge.seedDefaults()).toBe(1);
+    await t.app.knowledge.reload();
+    expect((await byTitle("快递能寄到学校吗？")).answer).toContain("宿舍号");
+    expect(await prisma.kbArticle.findUnique({ where: { title: "快递柜超时收费吗？" } })).toBeNull();
+    expect((await byTitle("刚寄出的快递为什么查不到物流？")).answer).toBe("本网点自己的说法");
+    // The bot answers from it, and a second start adds nothing.
+    expect(joinedText(await chat.say("快递能寄到学校吗"))).toContain("宿舍号");
+    expect(await t.app.knowledge.seedDefaults()).toBe(0);
   });
 
   it("the unanswered to-do list groups similar questions with counts", async () => {
