@@ -2,7 +2,8 @@
  * The default knowledge base for a Chinese express carrier, seeded on first start (issue 14).
  * Written in our own words from public rules; each article cites its source. Operators edit
  * or replace it (/admin 知识库, or `POST /api/kb/import`). The first paragraph of an answer is
- * the short reply a customer gets; the rest comes with 更多.
+ * the short reply a customer gets; the rest comes with 更多. A title is the default's identity
+ * across upgrades (`KnowledgeService.seedDefaults`): renaming one offers it again as new.
  */
 export interface DefaultArticle {
   title: string;
