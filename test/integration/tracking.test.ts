@@ -208,6 +208,12 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     const [yes] = await en.say("yes please");
     expect(yes!.text).toMatch(/delay/i);
     expect(yes!.text).not.toMatch(/not sure/i);
+    // A yes in the customer's own words, which the engine is unsure of, takes the offer too.
+    const ownWords = await WebchatClient.open(t.baseUrl, "en");
+    await ownWords.say("my parcel 75312345678918 hasn't moved for 5 days, this is ridiculous");
+    const [taken2] = await ownWords.say("yes I want to complain");
+    expect(taken2!.text).not.toMatch(/Did you want to/i);
+    expect((await dialogState(t, ownWords)).flow).toMatchObject({ name: "complaint" });
     // Once the conversation has moved on, "好的" is only an acknowledgement.
     const later = await WebchatClient.open(t.baseUrl);
     await later.say("SF1438829301590");

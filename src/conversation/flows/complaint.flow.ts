@@ -111,13 +111,16 @@ export class ComplaintFlow implements Flow {
   /**
    * "好的" / "可以，帮我登记一下" / "yes please" right after the bot offered a complaint (tracking saw
    * the parcel late or stuck, and the reply's first choice is 我要投诉): the offer is taken, with the
-   * category and waybill it named. Anything else is left to the intent engine.
+   * category and waybill it named; so is a message the engine reads as a complaint, even unsure
+   * ("yes I want to complain" was 0.6 and got "did you want to: …"). Anything else is left to the
+   * intent engine.
    */
   async claim(context: TurnContext, parsed: NluResult, text: string): Promise<boolean> {
     const info = turnInfo(context);
     const suggested = info.state.suggestedComplaint;
     if (!suggested || !(this.now().getTime() - Date.parse(suggested.at) < SUGGESTION_TTL_MS)) return false;
-    if (info.state.choices?.[0] !== tt(info.locale, "quick.complain") || !ACCEPTS_OFFER.test(text.trim())) return false;
+    if (info.state.choices?.[0] !== tt(info.locale, "quick.complain")) return false;
+    if (!ACCEPTS_OFFER.test(text.trim()) && parsed.intent.name !== "complaint") return false;
     await this.start(context, { ...parsed, intent: { name: "complaint", confidence: parsed.intent.confidence } }, text);
     return true;
   }
