@@ -173,6 +173,12 @@ export const configSchema = z.object({
   MICROSOFT_APP_ID: optional(z.string().min(1)),
   MICROSOFT_APP_PASSWORD: optional(z.string().min(1)),
   MICROSOFT_APP_TENANT_ID: optional(z.string().min(1)),
+  /**
+   * The Bot Connector client's own retry of a send the connector answers 5xx (or cannot reach),
+   * before the outbox's retry: its first delay, ms. Each of its 3 retries doubles it, half to all
+   * of it at random (botframework-connector's default policy: 1 s).
+   */
+  BOTFRAMEWORK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
 });
 
 export type Config = z.infer<typeof configSchema> & {

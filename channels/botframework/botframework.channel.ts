@@ -1,3 +1,4 @@
+import { defaultRetryPolicy, type Pipeline } from "@azure/core-rest-pipeline";
 import {
   ActionTypes,
   type Activity,
@@ -34,6 +35,50 @@ export interface BotFrameworkOptions {
   appPassword?: string | undefined;
   /** SingleTenant apps name their tenant. */
   appTenantId?: string | undefined;
+  /**
+   * First delay of the Bot Connector client's own retries of a 5xx send (BOTFRAMEWORK_RETRY_BASE_MS);
+   * unset or 1,000 = the SDK's policy as it comes (1 s, doubling, 3 retries), untouched.
+   */
+  retryBaseMs?: number | undefined;
+}
+
+type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication["createConnectorFactory"]>;
+/** The SDK's own first retry delay (@azure/core-rest-pipeline's default policy), and that policy's name. */
+const SDK_RETRY_BASE_MS = 1000;
+const RETRY_POLICY = "defaultRetryPolicy";
+
+/**
+ * The SDK's authentication, whose Connector clients retry a failed send with the SDK's own policy
+ * (3 retries, exponential, jittered) from `retryBaseMs` instead of its fixed 1 s. botbuilder does
+ * not pass retry options to the client it builds (ConnectorClientOptions has none that reach its
+ * pipeline), so the client's pipeline gets the same policy with that one option set.
+ */
+class RetryTunedAuthentication extends ConfigurationBotFrameworkAuthentication {
+  constructor(
+    options: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[0],
+    private readonly retryBaseMs: number,
+  ) {
+    super(options);
+  }
+
+  override createConnectorFactory(
+    ...args: Parameters<ConfigurationBotFrameworkAuthentication["createConnectorFactory"]>
+  ) {
+    const inner = super.createConnectorFactory(...args);
+    const retryDelayInMs = this.retryBaseMs;
+    const factory: ConnectorFactory = {
+      async create(serviceUrl, audience) {
+        const connector = await inner.create(serviceUrl, audience);
+        const pipeline = (connector as unknown as { client?: { pipeline?: Pipeline } }).client?.pipeline;
+        if (!pipeline?.getOrderedPolicies().some((p) => p.name === RETRY_POLICY))
+          throw new Error("botframework-connector's client has no retry policy to tune (SDK changed?)");
+        pipeline.removePolicy({ name: RETRY_POLICY });
+        pipeline.addPolicy(defaultRetryPolicy({ retryDelayInMs }), { phase: "Retry" });
+        return connector;
+      },
+    };
+    return factory;
+  }
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
@@ -56,12 +101,16 @@ export class BotFrameworkChannel implements ChannelAdapter {
     private readonly db: Db,
     private readonly opts: BotFrameworkOptions,
   ) {
-    const auth = new ConfigurationBotFrameworkAuthentication({
+    const settings = {
       MicrosoftAppId: opts.appId ?? "",
       MicrosoftAppPassword: opts.appPassword ?? "",
       MicrosoftAppType: opts.appTenantId ? "SingleTenant" : "MultiTenant",
       MicrosoftAppTenantId: opts.appTenantId ?? "",
-    });
+    };
+    const auth =
+      opts.retryBaseMs === undefined || opts.retryBaseMs === SDK_RETRY_BASE_MS
+        ? new ConfigurationBotFrameworkAuthentication(settings)
+        : new RetryTunedAuthentication(settings, opts.retryBaseMs);
     this.adapter = new CloudAdapter(auth);
     this.adapter.onTurnError = async (context, err) => {
       this.log?.error({ err, activityId: context.activity.id }, "bot framework turn failed");

@@ -11,5 +11,6 @@ export function botFrameworkFromConfig(config: Config, db: Db): BotFrameworkChan
     appId: config.MICROSOFT_APP_ID,
     appPassword: config.MICROSOFT_APP_PASSWORD,
     appTenantId: config.MICROSOFT_APP_TENANT_ID,
+    retryBaseMs: config.BOTFRAMEWORK_RETRY_BASE_MS,
   });
 }

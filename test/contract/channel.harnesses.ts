@@ -356,7 +356,9 @@ export function botFrameworkHarness(): BotFrameworkHarness {
     replies: () => replies,
     async setup() {
       await connector.start();
-      return { BOTFRAMEWORK_ENABLED: "true" };
+      // The Bot Connector client's own retries of a 5xx wait 10 ms, 20 ms, 40 ms (at most) here,
+      // not the SDK's 1 s, 2 s, 4 s: each send an outage fails took ~3.5–7 s of the retry tests.
+      return { BOTFRAMEWORK_ENABLED: "true", BOTFRAMEWORK_RETRY_BASE_MS: "10" };
     },
     async attach(app) {
       t = app;

@@ -1,5 +1,6 @@
 import type { Activity } from "botbuilder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { eventually } from "../contract/channel.fakes.js";
 import { type BotFrameworkHarness, botFrameworkHarness } from "../contract/channel.harnesses.js";
 import { startTestApp, type TestApp } from "../support/app.js";
@@ -93,6 +94,44 @@ describe("Bot Framework /api/messages (emulator mode, no credentials)", () => {
     expect(res.status).toBeLessThan(300);
     const reply = await eventually(() => h.replies().find((r) => r.conversationId === "conv-join"));
     expect(String(reply.body.text)).toContain("快递");
+  });
+
+  it("BOTFRAMEWORK_RETRY_BASE_MS sets the Bot Connector client's first retry delay (default the SDK's 1 s)", () => {
+    expect(loadConfig({}).BOTFRAMEWORK_RETRY_BASE_MS).toBe(1000);
+    expect(loadConfig({ BOTFRAMEWORK_RETRY_BASE_MS: "10" }).BOTFRAMEWORK_RETRY_BASE_MS).toBe(10);
+    expect(() => loadConfig({ BOTFRAMEWORK_RETRY_BASE_MS: "0" })).toThrow(/BOTFRAMEWORK_RETRY_BASE_MS/);
+  });
+
+  it("keeps the Bot Connector client's own 3 retries: 3 failed sends in a row are absorbed, a 4th costs the outbox an attempt", async () => {
+    const to = (from: string) => (r: { method: string; path: string }) =>
+      r.method === "POST" && r.path.startsWith(`/v3/conversations/conv-${from}/`);
+    const unavailable = { status: 503, body: { error: { code: "ServiceUnavailable", message: "try later" } } };
+    /** The outbox row of the reply to inbound activity `id`, once it is sent. */
+    const sentReplyTo = async (id: string) => {
+      const inbound = await eventually(() =>
+        t.app.db.prisma.message.findFirst({ where: { direction: "in", channelMessageId: { endsWith: `:${id}` } } }),
+      );
+      return eventually(async () => {
+        const out = await t.app.db.prisma.message.findMany({
+          where: { conversationId: inbound.conversationId, direction: "out" },
+          select: { id: true },
+        });
+        return t.app.db.prisma.outbox.findFirst({
+          where: { messageId: { in: out.map((m) => m.id) }, status: "sent" },
+        });
+      });
+    };
+    // Three 503s in a row: the client's fourth try lands, and the outbox never sees a failure.
+    h.connector.failNext(to("blip"), 3, unavailable);
+    await h.sendInbound("你好", "act-blip", "blip");
+    expect(await sentReplyTo("act-blip")).toMatchObject({ attempts: 1, lastError: null });
+    expect(h.connector.matching(to("blip"))).toHaveLength(4);
+    // Four: the client gives up, the outbox records the failure and its retry delivers the reply.
+    h.connector.failNext(to("down"), 4, unavailable);
+    await h.sendInbound("你好", "act-down", "down");
+    const row = await sentReplyTo("act-down");
+    expect(row.attempts).toBe(2);
+    expect(h.connector.matching(to("down"))).toHaveLength(5);
   });
 
   it("refuses traffic that came through a proxy when no app credentials are configured", async () => {
