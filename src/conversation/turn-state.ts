@@ -16,9 +16,13 @@ export interface DialogState {
   lastWaybillAt?: string | undefined;
   /**
    * A complaint the bot offered to open (e.g. tracking saw a delayed parcel): the complaint
-   * flow pre-fills the category and waybill from it when the customer accepts.
+   * flow pre-fills the category and waybill from it when the customer accepts, and the message
+   * that asked about the parcel (`said`: "SF… 一个星期了还没到，太离谱了") as the description
+   * when it says more than the waybill.
    */
-  suggestedComplaint?: { category: string; waybill?: string | undefined; at: string } | undefined;
+  suggestedComplaint?:
+    | { category: string; waybill?: string | undefined; said?: string | undefined; at: string }
+    | undefined;
   /** The ticket whose progress was shown last, and when (ISO): "能快点吗" next chases it. */
   lastTicket?: { number: string; at: string } | undefined;
   /**

@@ -213,7 +213,15 @@ describe.each(DB_KINDS)("tracking on %s", (kind) => {
     await ownWords.say("my parcel 75312345678918 hasn't moved for 5 days, this is ridiculous");
     const [taken2] = await ownWords.say("yes I want to complain");
     expect(taken2!.text).not.toMatch(/Did you want to/i);
-    expect((await dialogState(t, ownWords)).flow).toMatchObject({ name: "complaint" });
+    // What they wrote about the parcel is the description: not asked to describe it again.
+    expect(taken2!.text).not.toMatch(/describe/i);
+    expect((await dialogState(t, ownWords)).flow).toMatchObject({
+      name: "complaint",
+      data: {
+        description: "my parcel 75312345678918 hasn't moved for 5 days, this is ridiculous",
+        waybill: "75312345678918",
+      },
+    });
     // Once the conversation has moved on, "好的" is only an acknowledgement.
     const later = await WebchatClient.open(t.baseUrl);
     await later.say("SF1438829301590");

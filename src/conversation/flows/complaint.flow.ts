@@ -1,5 +1,5 @@
 import type { TurnContext } from "botbuilder";
-import { CATEGORY_CODES, CATEGORY_LABELS, type NluResult } from "../../../intents/index.js";
+import { CATEGORY_CODES, CATEGORY_LABELS, extractEntities, type NluResult } from "../../../intents/index.js";
 import type { QuickReply } from "../../channel/channel.js";
 import { formatDuration } from "../../sla/duration.js";
 import type { TicketDetail, TicketService } from "../../tickets/ticket.service.js";
@@ -64,7 +64,7 @@ export function nextStep(d: ComplaintDraft): Step {
 }
 
 /** Is the first message a description of what happened, beyond "I want to complain"? */
-export function isSubstantive(text: string, parsed: NluResult): boolean {
+export function isSubstantive(text: string, parsed: Pick<NluResult, "entities">): boolean {
   let rest = text;
   for (const e of [...parsed.entities].sort((a, b) => b.start - a.start))
     rest = rest.slice(0, e.start) + rest.slice(e.end);
@@ -139,6 +139,9 @@ export class ComplaintFlow implements Flow {
     const waybill = parsed.entities.find((e) => e.type === "waybill")?.value ?? fresh?.waybill;
     if (waybill) d.waybill = waybill;
     if (isSubstantive(text, parsed)) d.description = text.trim();
+    // "是的，投诉" to the offer: the message that showed the trouble already says what happened.
+    else if (fresh?.said && isSubstantive(fresh.said, { entities: extractEntities(fresh.said) }))
+      d.description = fresh.said;
     this.takeAmount(d, parsed);
     const phone = parsed.entities.find((e) => e.type === "phone")?.value;
     d.phone =

@@ -431,7 +431,12 @@ export class TrackFlow implements Flow {
       return;
     }
     lines.push("", this.careText(locale, problem, care.problems, r));
-    info.state.suggestedComplaint = { category: problem.category, waybill: r.waybill, at: this.now().toISOString() };
+    info.state.suggestedComplaint = {
+      category: problem.category,
+      waybill: r.waybill,
+      ...(brief ? {} : { said: text.trim() }),
+      at: this.now().toISOString(),
+    };
     await context.sendActivity(
       reply(lines.join("\n"), [{ title: tt(locale, "quick.complain") }, { title: tt(locale, "quick.human") }]),
     );
