@@ -117,15 +117,25 @@ export function parseOverall(cfg: SurveyConfig, raw: string): Parsed {
       lower,
     );
   if (basically) return withRemark(labelled("basically_satisfied"), text, basically[0].length, raw);
-  // Praise must be the whole answer: "满意度是什么" is a question, not an answer.
+  // Praise must be the whole answer ("满意度是什么" is a question, not an answer), bar a thank-you:
+  // "yes, thanks" / "满意，谢谢" to "are you satisfied?" were re-asked.
+  const praise = lower.replace(THANKS_TAIL, "").trim();
   if (
-    /^((非常|很|特别|十分|挺)?满意|好|很好|非常好|挺好|不错|很不错|棒|很棒|赞|👍)(的|了|啦|吧|呀|哦)?$|^(very |really |fully )?(satisfied|happy|good|great|excellent)$/iu.test(
-      lower,
-    )
+    /^((非常|很|特别|十分|挺)?满意|好|很好|非常好|挺好|不错|很不错|棒|很棒|赞|👍|是的?|对|满意的|没问题|没毛病)(的|了|啦|吧|呀|哦)?$|^(yes|yeah|yep|yup|sure|of course|all good|perfect|no (complaints?|problems?)|(yes,? )?(i am|very much)|(very |really |fully )?(satisfied|happy|good|great|excellent))$/iu.test(
+      praise,
+    ) ||
+    (praise === "" && lower !== "")
   )
     return labelled("satisfied");
+  // "yes, it was quick" / "是的，很快": a yes and a remark ("是不是…" is a question, not a yes).
+  const yes = /^(yes|yeah|yep)\b[\s,，.。!！]*|^(是的|是啊|对的|对)[\s,，.。!！]+/iu.exec(lower);
+  if (yes) return withRemark(labelled("satisfied"), text, yes[0].length, raw);
   return { ok: false };
 }
+
+/** A thank-you said with the answer ("yes, thanks", "满意，谢谢你们"), not part of it. */
+const THANKS_TAIL =
+  /[\s,，。.!！~～]*(thanks?( you)?( so much| very much| a lot)?|thx|cheers|谢谢(你们?|您)?(了|啦)?|多谢|感谢(你们?|您)?)[\s,，。.!！~～]*$/iu;
 
 /**
  * "还行吧，就是有点慢": the rating, and the words after it kept as the survey's comment (the whole

@@ -226,6 +226,52 @@ describe.each(DB_KINDS)("satisfaction survey after resolution on %s", (kind) => 
     expect(s).toMatchObject({ status: "completed", overall: "satisfied" });
   });
 
+  it("a remark about the handling is the survey's comment, not a new complaint (session 12)", async () => {
+    const { chat, number } = await resolvedComplaint("YT7512345678903");
+    await lastBotMessage(chat, "满意吗");
+    // "满意，谢谢" was re-asked.
+    let r = await chat.say("满意，谢谢");
+    expect(r[0]?.text).toContain("处理速度");
+    // At the scores this opened a new 延误 complaint and left the survey.
+    r = await chat.say("客服人挺好的，就是处理太慢了，等了三天");
+    expect(r[0]?.text).toContain("推荐");
+    expect(r[0]?.text).not.toContain("投诉");
+    r = await chat.say("8");
+    expect(r[0]?.text).toContain("意见或建议");
+    r = await chat.say("没有");
+    expect(r[0]?.text).toContain("感谢您的评价");
+    const s = await surveyOf(number);
+    expect(s).toMatchObject({ status: "completed", overall: "satisfied", nps: 8, speed: null });
+    expect(s?.comment).toBe("客服人挺好的，就是处理太慢了，等了三天");
+    expect(await t.app.db.prisma.ticket.count({ where: { waybill: "YT7512345678903" } })).toBe(1);
+
+    // At the first question a grievance about the handling is a 不满意 with its reason.
+    const second = await resolvedComplaint("YT7512345678904");
+    await lastBotMessage(second.chat, "满意吗");
+    r = await second.chat.say("你们处理得太慢了，等了整整三天");
+    expect(r[0]?.text).toContain("解决了吗");
+    expect(await surveyOf(second.number)).toMatchObject({
+      overall: "dissatisfied",
+      comment: "你们处理得太慢了，等了整整三天",
+    });
+    // A remark at the last question before the comment is the comment: not asked for again.
+    const third = await resolvedComplaint("YT7512345678905");
+    await lastBotMessage(third.chat, "满意吗");
+    await third.chat.say("满意");
+    await third.chat.say("5 5 5");
+    r = await third.chat.say("网点电话一直打不通，别的都还好");
+    expect(r[0]?.text).toContain("感谢您的评价");
+    expect(await surveyOf(third.number)).toMatchObject({
+      status: "completed",
+      nps: null,
+      comment: "网点电话一直打不通，别的都还好",
+    });
+    // A new complaint said in so many words still leaves the survey.
+    r = await second.chat.say("我要投诉快递员态度差");
+    expect(r.map((m) => m.text).join("\n")).toContain("投诉");
+    expect((await surveyOf(second.number))?.status).toBe("completed");
+  });
+
   it("answers that don't fit twice end the survey politely", async () => {
     const { chat, number } = await resolvedComplaint("ZT7312345678901");
     await lastBotMessage(chat, "满意吗");

@@ -37,6 +37,18 @@ describe("reading the overall answer on every channel", () => {
     expect(overall("no problem")).not.toEqual(["dissatisfied", null]);
     expect(overall("no complaints, thanks")).not.toEqual(["dissatisfied", null]);
     expect(overall("basically satisfied")).toEqual(["basically_satisfied", null]);
+    // A yes, with or without a thank-you (session 12: "yes, thanks" was re-asked).
+    expect(overall("yes, thanks")).toEqual(["satisfied", null]);
+    expect(overall("Yes thank you so much!")).toEqual(["satisfied", null]);
+    expect(overall("满意，谢谢")).toEqual(["satisfied", null]);
+    expect(overall("是的，谢谢你们")).toEqual(["satisfied", null]);
+    expect(overall("谢谢")).toEqual(["satisfied", null]);
+    expect(overall("no complaints, thanks")).toEqual(["satisfied", null]);
+    expect(overall("没问题")).toEqual(["satisfied", null]);
+    const yesBut = parseOverall(cfg, "yes, but it took a while");
+    expect(yesBut.ok && yesBut.patch).toEqual({ overall: "satisfied", comment: "yes, but it took a while" });
+    for (const question of ["是不是要等很久", "是什么意思", "yesterday it was better"])
+      expect(overall(question)).toBe("no");
     // SMS/WeChat menu: 1 满意, 2 基本满意, 3 不满意 (full-width digits too).
     expect(overall("1")).toEqual(["satisfied", null]);
     expect(overall("２")).toEqual(["basically_satisfied", null]);

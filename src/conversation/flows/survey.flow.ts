@@ -1,11 +1,12 @@
 import type { TurnContext } from "botbuilder";
 import { ACTION_THRESHOLD, type NluResult } from "../../../intents/index.js";
 import { surveyText } from "../../surveys/survey.config.js";
-import { isStop, nextStep, parseAnswer, type Step } from "../../surveys/survey.rules.js";
+import { isStop, nextStep, type Parsed, parseAnswer, type Step } from "../../surveys/survey.rules.js";
 import { SURVEY_FLOW, type SurveyService } from "../../surveys/survey.service.js";
 import { reply } from "../bot.js";
 import type { Flow } from "../flow.js";
 import { turnInfo } from "../turn-state.js";
+import { isSubstantive } from "./complaint.flow.js";
 
 /**
  * Requests that leave the survey for the router rather than count as a wrong answer: the
@@ -24,6 +25,42 @@ const LEAVING_INTENTS = new Set([
   "inquiry",
   "suggestion",
 ]);
+
+/** Asking for a new complaint in so many words leaves the survey; other grievances are remarks. */
+const NEW_COMPLAINT =
+  /(我要|还要|再|重新|继续)投诉|投诉(你们|他|她)|另(外)?一个|还有一个|(another|new|second) complaint|(want|like) to (make a |file a )?complain/i;
+
+/**
+ * A remark instead of the answer asked for, kept as the survey's comment: "the agent was helpful but
+ * it took too long" at the ratings left the survey and opened a new DELAY complaint (session 12).
+ * At the first question a grievance about the handling ("太慢了，等了三天") is a 不满意 with its
+ * reason; at the later ones any remark of a few words skips the question it was given for. A
+ * waybill, or a new complaint said in so many words, is not a remark (the survey is left as before).
+ */
+function asRemark(step: Step, parsed: NluResult, text: string): Parsed {
+  const trimmed = text.trim();
+  if (parsed.entities.some((e) => e.type === "waybill") || NEW_COMPLAINT.test(trimmed)) return { ok: false };
+  if (!isSubstantive(trimmed, parsed) || !saysSomething(trimmed)) return { ok: false };
+  const comment = trimmed.slice(0, 2000);
+  if (step === "overall")
+    return parsed.intent.name === "complaint"
+      ? { ok: true, patch: { overall: "dissatisfied", comment }, value: "dissatisfied" }
+      : { ok: false };
+  if (step === "comment" || step === "whatWentWrong") return { ok: false };
+  if (
+    parsed.intent.name !== "complaint" &&
+    LEAVING_INTENTS.has(parsed.intent.name) &&
+    parsed.intent.confidence >= ACTION_THRESHOLD
+  )
+    return { ok: false };
+  return { ok: true, patch: { comment }, value: "" };
+}
+
+/** Words, not noises: "嗯嗯嗯嗯" / "哈哈哈哈" are not a remark (three different characters at least). */
+function saysSomething(text: string): boolean {
+  const han = new Set(text.replace(/[嗯哦噢啊呀哈呵额呃唔]/gu, "").match(/\p{Script=Han}/gu) ?? []);
+  return han.size >= 3 || (text.match(/[a-z']{2,}/gi) ?? []).length >= 3;
+}
 
 /**
  * The satisfaction survey in the customer's chat. It is never started by an intent: the
@@ -66,7 +103,8 @@ export class SurveyFlow implements Flow {
       await done("ended", "stopped");
       return true;
     }
-    const answer = parseAnswer(cfg, step, text);
+    let answer = parseAnswer(cfg, step, text);
+    if (!answer.ok) answer = asRemark(step, parsed, text);
     if (!answer.ok) {
       // A clear other request (a waybill to track, "转人工") ends the survey and is answered.
       const leaving =
@@ -90,7 +128,9 @@ export class SurveyFlow implements Flow {
 
     const overall = answer.patch.overall ?? survey.overall;
     const rich = this.surveys.isRich(survey.channel);
-    const next = nextStep(cfg, step, { overall, rich }) ?? null;
+    let next = nextStep(cfg, step, { overall, rich }) ?? null;
+    // The remark already given is the comment: not asked for again.
+    if (next === "comment" && answer.patch.comment) next = nextStep(cfg, next, { overall, rich }) ?? null;
     const stored = await this.surveys.answer(survey.id, step, text, answer.value, answer.patch, next);
     if (!stored) {
       info.state.flow = undefined;
