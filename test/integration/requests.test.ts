@@ -279,6 +279,23 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(r[0]!.text).not.toContain("联系电话，方便");
     r = await chat.say("取消");
 
+    // A time said when the address is asked is kept, and not asked for again (session 12: "no
+    // province or city", then the time question later).
+    const early = await WebchatClient.open(t.baseUrl);
+    await early.say("我想寄个快递，能上门来取吗");
+    r = await early.say("明天上午");
+    expect(r[0]!.text).toContain("已记下时间：明天上午");
+    expect(r[0]!.text).toContain("上门取件的地址");
+    expect(r[0]!.text).not.toContain("没有找到省份");
+    r = await early.say("北京市朝阳区建国路88号5号楼1201");
+    expect(r[0]!.text).toContain("什么物品");
+    // In English, and with the address in the same message.
+    const en = await WebchatClient.open(t.baseUrl, "en");
+    await en.say("I need a pickup");
+    r = await en.say("tomorrow afternoon, 88 Jianguo Road, Chaoyang District, Beijing");
+    expect(r[0]!.text).toContain("Noted the time: Tomorrow afternoon");
+    expect(r[0]!.text).not.toMatch(/pickup time/i);
+
     // 催件 asks no phone; one sent at the summary is noted and goes with the request.
     const urge = await WebchatClient.open(t.baseUrl);
     await urge.say("帮我催一下 773012345678903");

@@ -322,6 +322,15 @@ export class RequestFlow implements Flow {
     const noted =
       step !== "address" && FIELDS[d.type].includes("address") && !d.address ? addressIn(answer) : undefined;
     if (noted) d.address = noted;
+    // Likewise a time said before it is asked for ("明天上午" at the pickup address got "no
+    // province or city", and the time was asked again later): kept, and the question asked again
+    // plainly when the message was only the time.
+    const timeNoted = await this.noteTime(d, step, answer, locale);
+    if (timeNoted && !noted && !phoneNoted && onlyTime(answer)) {
+      info.state.flow = { name: FLOW, step, data: { ...d } };
+      await this.askField(context, d, step, timeNoted);
+      return true;
+    }
     const res = await this.take(d, step, parsed, answer);
     // An answer that fits the question is an answer ("不同意" is not a request for an agent);
     // one that does not may be a new request, which leaves the dialog.
@@ -339,7 +348,7 @@ export class RequestFlow implements Flow {
     }
     if (!res.ok) {
       if (res.end) return this.refuse(context, res).then(() => true);
-      if (noted || phoneNoted) info.state.flow = { name: FLOW, step, data: { ...d } };
+      if (noted || phoneNoted || timeNoted) info.state.flow = { name: FLOW, step, data: { ...d } };
       const text = rt(
         locale,
         (noted || phoneNoted) && res.key === "ask.waybill.again" ? "ask.waybill" : res.key,
@@ -347,14 +356,14 @@ export class RequestFlow implements Flow {
       );
       await context.sendActivity(
         reply(
-          `${noted ? `${rt(locale, "address.noted", { address: noted })}\n` : ""}${notedPrefix}${text}`,
+          `${noted ? `${rt(locale, "address.noted", { address: noted })}\n` : ""}${notedPrefix}${timeNoted ? `${timeNoted}\n` : ""}${text}`,
           this.quickFor(d, step, locale),
         ),
       );
       return true;
     }
     d.editing = false;
-    await this.ask(context, d);
+    await this.ask(context, d, timeNoted);
     return true;
   }
 
@@ -541,6 +550,20 @@ export class RequestFlow implements Flow {
     await context.sendActivity(reply(intro ? `${intro}\n${question}` : question, quick));
   }
 
+  /**
+   * A pickup time (or a preferred delivery time) in a message answering another question: taken
+   * into the draft when it is bookable; returns the "noted" line to say, else undefined.
+   */
+  private async noteTime(d: RequestDraft, step: Field, answer: string, locale: Locale): Promise<string | undefined> {
+    const field = FIELDS[d.type].find((f): f is "slot" | "when" => f === "slot" || f === "when");
+    if (!field || step === field || d[field]) return undefined;
+    const s = parseSlot(answer);
+    if (!s.day || !s.part) return undefined;
+    const res = field === "slot" ? await this.takeSlot(d, s as Slot) : await this.takeWhen(d, s as Slot);
+    if (!res.ok) return undefined;
+    return rt(locale, "time.noted", { time: rt(locale, `slot.${s.day}.${s.part}` as RequestTextKey) });
+  }
+
   /** Claims only: words that describe what happened are added to the description. */
   private noteDetail(d: RequestDraft, step: Field, answer: string, parsed: NluResult): boolean {
     if (d.type !== "claim" || !isSubstantive(answer, parsed)) return false;
@@ -691,4 +714,13 @@ export function openedText(ticket: TicketDetail, d: RequestDraft, joined: boolea
   };
   if (joined) return rt(locale, "joined.urge", vars);
   return rt(locale, `opened.${d.type}`, vars);
+}
+
+/** Nothing but a time ("明天上午", "明天上午来取吧", "tomorrow morning please"). */
+function onlyTime(text: string): boolean {
+  const rest = text
+    .toLowerCase()
+    .replace(/今天|今日|明天|明日|上午|早上|早晨|上班前|下午|today|tomorrow|morning|afternoon|\b[ap]m\b/g, "")
+    .replace(/来取|上门|来|取|吧|的|可以|行|好|please|in the|come|pick ?up|[\s\p{P}]/gu, "");
+  return rest.length === 0;
 }
