@@ -504,6 +504,25 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(r[0]!.text).toContain("问了快递员说找不到了");
     r = await chat.say("取消");
     expect(await count()).toBe(before);
+
+    // "保价了" at the value question answers the insurance one (session 12: "please give the value",
+    // then the insurance question, then a phone typed there was not an answer either).
+    const early = await WebchatClient.open(t.baseUrl);
+    await early.say("快递被摔坏了，里面的杯子碎了，要求赔偿");
+    r = await early.say("SF1438829301583");
+    expect(r[0]!.text).toContain("价值");
+    r = await early.say("保价了");
+    expect(r[0]!.text).toMatch(/^已记下是否保价：是。\n/);
+    expect(r[0]!.text).toContain("价值");
+    r = await early.say("300元");
+    expect(r[0]!.text).not.toContain("保价");
+    // …but "不记得有没有保价" is not an answer to it.
+    const unsure = await WebchatClient.open(t.baseUrl);
+    await unsure.say("快递被摔坏了，里面的杯子碎了，要求赔偿");
+    await unsure.say("SF1438829301583");
+    r = await unsure.say("不记得有没有保价，大概200元");
+    expect(r[0]!.text).toContain("是否办理了保价");
+    expect(await count()).toBe(before);
   });
 
   it("理赔: declared value within limits, insured, description; the claim's national clocks run and each step reaches the customer", async () => {

@@ -325,8 +325,15 @@ export class RequestFlow implements Flow {
     // Likewise a time said before it is asked for ("明天上午" at the pickup address got "no
     // province or city", and the time was asked again later): kept, and the question asked again
     // plainly when the message was only the time.
-    const timeNoted = await this.noteTime(d, step, answer, locale);
-    if (timeNoted && !noted && !phoneNoted && onlyTime(answer)) {
+    const time = await this.noteTime(d, step, answer, locale);
+    const insurance = time ? undefined : this.noteInsurance(d, step, answer, locale);
+    const timeNoted = time ?? insurance;
+    const onlyThat = time
+      ? onlyTime(answer)
+      : insurance
+        ? !answer.replace(INSURANCE_WORDS, "").replace(/[\s\p{P}了的啊呀吧]/gu, "")
+        : false;
+    if (timeNoted && !noted && !phoneNoted && onlyThat) {
       info.state.flow = { name: FLOW, step, data: { ...d } };
       await this.askField(context, d, step, timeNoted);
       return true;
@@ -564,6 +571,16 @@ export class RequestFlow implements Flow {
     return rt(locale, "time.noted", { time: rt(locale, `slot.${s.day}.${s.part}` as RequestTextKey) });
   }
 
+  /** Claims: "保价了" / "没保价" said at another question (the value) is the insurance answer. */
+  private noteInsurance(d: RequestDraft, step: Field, answer: string, locale: Locale): string | undefined {
+    if (d.type !== "claim" || step === "insured" || d.insured !== undefined) return undefined;
+    const m = INSURANCE_WORDS.exec(answer);
+    // "我不记得有没有保价" is not an answer.
+    if (!m || /不记得|不知道|不清楚|不确定|有没有|是否|吗|[?？]|not sure|don'?t know/i.test(answer)) return undefined;
+    d.insured = !NOT_INSURED.test(m[0]);
+    return rt(locale, "insured.noted", { value: rt(locale, d.insured ? "value.yes" : "value.no") });
+  }
+
   /** Claims only: words that describe what happened are added to the description. */
   private noteDetail(d: RequestDraft, step: Field, answer: string, parsed: NluResult): boolean {
     if (d.type !== "claim" || !isSubstantive(answer, parsed)) return false;
@@ -724,3 +741,8 @@ function onlyTime(text: string): boolean {
     .replace(/来取|上门|来|取|吧|的|可以|行|好|please|in the|come|pick ?up|[\s\p{P}]/gu, "");
   return rest.length === 0;
 }
+
+/** Insurance said in words: 保价了 / 买了保价 / 没保价 / insured / not insured. */
+const INSURANCE_WORDS =
+  /(没有?|未|没买|没办)保价|(买了|办了|有|保过)保价|保价了|保了价|(not|wasn'?t|no) insured|no insurance|(was |it'?s |yes,? )?insured/i;
+const NOT_INSURED = /没|未|not|wasn|no /i;
