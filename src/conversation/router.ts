@@ -77,6 +77,13 @@ export class IntentRouter implements MessageRouter {
       if (!flow) info.state.flow = undefined;
     }
 
+    // "你是机器人吗" is answered (it handed the customer to an empty queue as a request for a person).
+    if (ASKS_IF_BOT.test(text.trim())) {
+      info.state.misunderstood = 0;
+      await context.sendActivity(reply(t(info.locale, "whoami"), mainMenu(info.locale)));
+      return;
+    }
+
     // "能不能放驿站" about a parcel — named in the message, or shown in the last half hour — asks
     // for that parcel's delivery, not for the general rule: the 派送偏好 request, whose summary
     // shows the parcel and asks for consent (a question about the place alone stays a question).
@@ -225,6 +232,10 @@ export class IntentRouter implements MessageRouter {
     return undefined;
   }
 }
+
+/** "Are you a bot / a real person?" on its own (not "我要真人" — that is a request for one). */
+const ASKS_IF_BOT =
+  /^(请问)?(你|您)?(是|是不是|到底是)(个|一个)?(机器人|人工|真人|人|ai|智能客服|自动回复|bot|robot)(吗|么|嘛|啊|呀|吧)?[?？!！。.\s]*$|^(are you|is this) (a |an )?(bot|robot|human|real person|real|person|ai|automated|machine)\??$/i;
 
 /** A greeting needs less certainty to be answered as one: its answer (the menu) cannot mislead. */
 export const GREETING_THRESHOLD = 0.6;

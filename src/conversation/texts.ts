@@ -15,6 +15,8 @@ const zh = {
   clarify: "抱歉，我不太确定您的意思。您是想：",
   thanks: "不客气，很高兴能帮到您！还有其他问题随时找我。",
   ack: "好的。还有其他问题随时找我。",
+  whoami:
+    "我是快递智能客服（机器人），可以直接帮您查快递，办理催件、改地址、预约取件、理赔，受理投诉和建议。需要真人客服请回复“转人工”。",
   "handoff.queued": "好的，正在为您转接人工客服，您当前排在第{position}位，请稍候，客服接入后会在这里回复您。",
   "handoff.offline":
     "好的，已为您转接人工客服。当前暂无客服在线（人工服务时间：{hours}），您可以先留言描述问题，客服上线后会第一时间在这里回复您。",
@@ -43,6 +45,8 @@ const en: Record<TextKey, string> = {
   clarify: "Sorry, I'm not sure what you mean. Did you want to:",
   thanks: "You're welcome! Ask me any time.",
   ack: "OK. Ask me any time.",
+  whoami:
+    "I'm the delivery service's virtual assistant (a bot). I can track parcels, hurry one, change an address, book a pickup, start a claim, and take complaints and suggestions. Tap “Talk to an agent” to talk to a person.",
   "handoff.queued":
     "OK, I'm putting you through to a human agent. You are number {position} in the queue; they will reply here.",
   "handoff.offline":

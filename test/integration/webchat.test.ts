@@ -59,6 +59,20 @@ describe.each(DB_KINDS)("web chat API on %s", (kind) => {
     }
   });
 
+  it("'are you a bot?' is answered, not taken as a request for a person (session 12)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    for (const text of ["你是机器人吗", "是真人吗？", "你是不是人工"]) {
+      const [answer] = await chat.say(text);
+      expect(answer!.text).toContain("我是快递智能客服（机器人）");
+      expect(answer!.quickReplies?.map((q) => q.title)).toContain("转人工");
+    }
+    const [en] = await (await WebchatClient.open(t.baseUrl, "en")).say("are you a bot?");
+    expect(en!.text).toContain("virtual assistant");
+    // Asking for one still gets one.
+    const [person] = await chat.say("我要真人客服");
+    expect(person!.text).toContain("转接人工客服");
+  });
+
   it("answers in the language the customer writes in, and keeps it for a bare waybill", async () => {
     const chat = await WebchatClient.open(t.baseUrl); // a Chinese chat
     let replies = await chat.say("where is my package");
