@@ -7,6 +7,12 @@ import { defineConfig } from "vitest/config";
 const poll = { timeout: 20_000, interval: 50 };
 export default defineConfig({
   test: {
+    // Two files at a time in the unit and integration projects (vitest's default on 2 cores is one):
+    // a test file spends most of its time waiting on its app, PostgreSQL, Redis or a poll, so the
+    // second core was idle (~6 min of CPU in a 13.5 min run). Files share nothing: every app has
+    // its own database (a PGlite folder or a PostgreSQL clone) and Redis names (queue and pub/sub
+    // namespaced by that database), every server listens on a port of its own.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -46,6 +52,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           expect: { poll },
           fileParallelism: false,
+          // After the unit and integration files (a group of its own: one browser file at a time).
+          sequence: { groupOrder: 1 },
           globalSetup: ["test/support/services.global.ts"],
           // As the integration project: one worker for the files in turn, the app's module graph
           // imported once, not once per file (~9 s of each of 17 files on the loaded 2-core box).
