@@ -19,7 +19,9 @@ describe("embeddable web chat widget in Chromium (issue 18)", () => {
       const attrs =
         req.url === "/en"
           ? 'data-lang="en" data-color="#0a7d32" data-title="SD Help" data-position="left"'
-          : 'data-lang="zh-CN"';
+          : req.url === "/yellow"
+            ? 'data-lang="zh-CN" data-color="#ffc800"'
+            : 'data-lang="zh-CN"';
       res.setHeader("content-type", "text/html; charset=utf-8");
       res.end(DEMO.replace('src="/widget.js" data-lang="zh-CN"', `src="${e.t.baseUrl}/widget.js" ${attrs}`));
     });
@@ -31,6 +33,27 @@ describe("embeddable web chat widget in Chromium (issue 18)", () => {
   const launcherOf = (page: Page) => page.locator("kuaidi-desk-widget .launcher");
   const panelOf = (page: Page) => page.locator("kuaidi-desk-widget .panel");
   const frameOf = (page: Page) => page.frameLocator("kuaidi-desk-widget iframe");
+
+  it("a light brand colour (a carrier's yellow) gets dark text: the launcher, header, the customer's bubbles and buttons stay readable (session 12)", async () => {
+    const context = await e.browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${hostUrl}/yellow`);
+    const launcher = launcherOf(page);
+    await expect.poll(() => launcher.isVisible()).toBe(true);
+    expect(await launcher.evaluate(contrastOf)).toBeGreaterThanOrEqual(4.5);
+    await launcher.click();
+    const frame = frameOf(page);
+    await expect.poll(() => frame.locator("#status").textContent()).toBe("在线");
+    expect(await frame.locator(".chat-header").evaluate(contrastOf)).toBeGreaterThanOrEqual(4.5);
+    await frame.locator("#input").fill("你好");
+    await frame.locator("#input").press("Enter");
+    await expect.poll(() => frame.locator(".msg.in").count()).toBe(1);
+    // White on this yellow: 1.6.
+    expect(await frame.locator(".msg.in").first().evaluate(contrastOf)).toBeGreaterThanOrEqual(4.5);
+    await expect.poll(() => frame.locator(".quick button").count()).toBeGreaterThan(0);
+    expect(await frame.locator(".quick button").first().evaluate(contrastOf)).toBeGreaterThanOrEqual(4.5);
+    await context.close();
+  });
 
   it("brand set in /admin; the carrier's CSS does not leak in; open, send, close; a reload keeps the session; an agent's reply while closed is counted on the badge", async () => {
     // The admin sets the colour and the title in /admin → 网页插件.
@@ -203,3 +226,16 @@ describe("embeddable web chat widget in Chromium (issue 18)", () => {
     await context.close();
   });
 });
+
+/** WCAG 2 contrast of an element's text colour against its own background colour. */
+function contrastOf(el: Element): number {
+  const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+  const luminance = ([r, g, b]: number[]) => {
+    const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * lin(r ?? 0) + 0.7152 * lin(g ?? 0) + 0.0722 * lin(b ?? 0);
+  };
+  const s = getComputedStyle(el);
+  const fg = luminance(rgb(s.color));
+  const bg = luminance(rgb(s.backgroundColor));
+  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+}

@@ -58,6 +58,20 @@ const brand = params.get("color") ?? "";
 if (/^#[0-9a-f]{6}$/i.test(brand)) {
   document.documentElement.style.setProperty("--brand", brand);
   document.documentElement.style.setProperty("--me", brand);
+  // A light brand (a yellow, a light blue) gets dark text: white on it was unreadable.
+  if (!whiteReadsOn(brand)) {
+    document.documentElement.style.setProperty("--on-brand", "#1d2129");
+    document.documentElement.style.setProperty("--brand-text", "#1d2129");
+  }
+}
+/** Whether white text on this #rrggbb colour meets WCAG AA for normal text (contrast ≥ 4.5). */
+function whiteReadsOn(hex) {
+  const lin = (i) => {
+    const v = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  const l = 0.2126 * lin(1) + 0.7152 * lin(3) + 0.0722 * lin(5);
+  return 1.05 / (l + 0.05) >= 4.5;
 }
 const customTitle = (params.get("title") ?? "").trim().slice(0, 40);
 if (customTitle) T.title = customTitle;

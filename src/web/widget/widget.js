@@ -39,7 +39,7 @@
 * { box-sizing: border-box; }
 .launcher {
   all: initial; position: fixed; bottom: 20px; ${side}: 20px; z-index: 2147483647;
-  width: 56px; height: 56px; border-radius: 50%; background: var(--kd-brand); color: #fff;
+  width: 56px; height: 56px; border-radius: 50%; background: var(--kd-brand); color: var(--kd-on-brand);
   display: flex; align-items: center; justify-content: center; cursor: pointer;
   box-shadow: 0 4px 16px rgba(0,0,0,.25); transition: transform .15s;
 }
@@ -72,6 +72,9 @@
   host.style.cssText =
     "all: initial !important; display: block !important; position: fixed !important; width: 0 !important; height: 0 !important; z-index: 2147483647 !important;";
   host.style.setProperty("--kd-brand", color);
+  // A light brand colour gets a dark icon (the chat panel does the same: chat.js whiteReadsOn;
+  // this script runs alone on the carrier's page, so it keeps its own copy).
+  host.style.setProperty("--kd-on-brand", whiteReadsOn(color) ? "#fff" : "#1d2129");
   const root = host.attachShadow({ mode: "open" });
   if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
     // A constructed sheet: allowed where the page's CSP has no 'unsafe-inline' for styles.
@@ -118,6 +121,15 @@
 
   let frame = null;
   let frameReady = false;
+  /** Whether white on this #rrggbb colour meets WCAG AA for normal text (contrast ≥ 4.5). */
+  function whiteReadsOn(hex) {
+    const lin = (i) => {
+      const v = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    };
+    return 1.05 / (0.2126 * lin(1) + 0.7152 * lin(3) + 0.0722 * lin(5) + 0.05) >= 4.5;
+  }
+
   function ensureFrame() {
     if (frame) return;
     frame = document.createElement("iframe");
