@@ -115,8 +115,6 @@ import { widgetRoutes } from "./widget/widget.routes.js";
 import { WidgetSettingsStore } from "./widget/widget.settings.js";
 
 const WEB_ROOT = fileURLToPath(new URL("./web/", import.meta.url));
-/** Scale mode: how often the database is swept for triggers Redis may have lost. */
-const FALLBACK_SWEEP_MS = 15_000;
 
 export interface App {
   config: Config;
@@ -601,14 +599,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
           fallbackSweep = setInterval(() => {
             void scheduler.sweep().catch((err) => log.warn({ err }, "scheduler fallback sweep failed"));
             void conversations.replayPending(60_000).catch((err) => log.warn({ err }, "replay sweep failed"));
-          }, FALLBACK_SWEEP_MS);
+          }, config.SCHEDULER_SWEEP_MS);
           fallbackSweep.unref();
         } else {
           // Embedded: a turn the database failed mid-way stays `received` (issue 20); answer it
           // once the database is back, as scale mode's sweep above does.
           replaySweep = setInterval(() => {
             void conversations.replayPending(60_000).catch((err) => log.warn({ err }, "replay sweep failed"));
-          }, FALLBACK_SWEEP_MS);
+          }, config.SCHEDULER_SWEEP_MS);
           replaySweep.unref();
         }
       }

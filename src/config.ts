@@ -82,6 +82,11 @@ export const configSchema = z.object({
   KB_ANSWER_THRESHOLD: optional(z.coerce.number().min(0).max(1)),
   /** How often the embedded scheduler polls the database for due timers. */
   SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /**
+   * How often the database is swept: scale mode fires the timers overdue by more than 5 s that
+   * Redis lost or cannot deliver; both modes answer turns left `received` (the replay sweep).
+   */
+  SCHEDULER_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   /** First outbox retry delay, ms; each further retry doubles it (±20 % jitter, at most 10 min). */
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),

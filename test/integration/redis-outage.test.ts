@@ -14,7 +14,13 @@ describe("Redis outage in scale mode", () => {
     const redis = new URL(TEST_REDIS_URL);
     proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
     await proxy.start();
-    t = await startTestApp("postgres", { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, DEMO_DATA: "false" });
+    // The database sweep runs every 0.5 s here, not every 15 s: the overdue clock below fires
+    // from it by itself (up to 15 s of waiting in this file before).
+    t = await startTestApp("postgres", {
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      DEMO_DATA: "false",
+      SCHEDULER_SWEEP_MS: "500",
+    });
   });
   afterAll(async () => {
     await proxy?.restore().catch(() => {});

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 
+describe("config: SCHEDULER_SWEEP_MS", () => {
+  it("sweeps the database every 15 s unless set (0.1 s to 10 min)", () => {
+    expect(loadConfig({}).SCHEDULER_SWEEP_MS).toBe(15_000);
+    expect(loadConfig({ SCHEDULER_SWEEP_MS: "500" }).SCHEDULER_SWEEP_MS).toBe(500);
+    expect(() => loadConfig({ SCHEDULER_SWEEP_MS: "50" })).toThrow(/SCHEDULER_SWEEP_MS/);
+  });
+});
+
 describe("config: INSTANCES", () => {
   const scale = { DATABASE_URL: "postgres://u@h/db", REDIS_URL: "redis://h:6379" };
 
