@@ -19,8 +19,8 @@ describe("agent console: names and words (issue 18)", () => {
   });
 
   /** A customer's conversation, queued for a person; returns its id. */
-  async function queued(chat: WebchatClient): Promise<string> {
-    await chat.say("转人工");
+  async function queued(chat: WebchatClient, ask = "转人工"): Promise<string> {
+    await chat.say(ask);
     const identity = await e.t.app.db.prisma.channelIdentity.findFirstOrThrow({
       where: { channel: "webchat", externalId: chat.sessionId },
     });
@@ -63,6 +63,12 @@ describe("agent console: names and words (issue 18)", () => {
     await expect.poll(() => page.locator(".detail-head h2").textContent()).toMatch(/^网页访客 /);
     await expect.poll(() => page.locator("#context-intent").textContent()).toBe("转人工");
     expect(await page.locator("#context-intent").getAttribute("data-intent")).toBe("human");
+    expect(await page.locator("#context-language").textContent()).toBe("中文");
+    // An English customer is shown as one, so the agent answers in English (session 12: an agent
+    // answered an English customer in Chinese).
+    const english = await queued(await WebchatClient.open(e.t.baseUrl, "en"), "I want to talk to a human agent");
+    await page.locator(`#list li[data-conversation="${english}"]`).click();
+    await expect.poll(() => page.locator("#context-language").textContent()).toBe("英文（请用英文回复）");
     await context.close();
 
     // English: the same words in English.
