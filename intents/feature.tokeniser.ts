@@ -139,14 +139,22 @@ const CATEGORY_CUES: readonly (readonly [string, RegExp])[] = [
   ],
 ];
 
+// Not "gone" (issue 16, session 12; README "Delivered somewhere, signed for, then gone"): a parcel that only *could*
+// be taken ("谁都能拿走", "万一被别人拿走了谁负责", "anyone could take it") is still a complaint about where it was left,
+// and a gift the courier kept ("快递员把赠品私自拿走了") is DELIVERY_SERVICE by its row (001 第四条(三) 私吞赠品), not a
+// lost parcel. These phrases are blanked before CC:gone is tested.
+const NOT_GONE =
+  /(谁都|都|随时|万一|可能|会|能|怕|容易)[^，,。.!！?？]{0,4}(被)?(人|别人|谁)?(拿走|偷走|顺走|领走|偷)|赠品[^，,。.!！?？]{0,8}(拿走|私吞|扣下|扣了|顺走)|(拿走|私吞|扣下|扣了|顺走)了?[^，,。.!！?？]{0,6}赠品|\b(could|might|anyone can|can) (easily )?(be |have been )?(taken|stolen|grab\w*|take it)\b/g;
+
 // Money talked about as compensation (理赔只赔运费的三倍) is a claim matter, not a charge: no CC:money.
 const COMPENSATION = /赔|\b(compensat\w*|claim\w*)\b/;
 
 /** The category cue tokens of a normalised message (see CATEGORY_CUES). */
 export function categoryCueTokens(norm: string): string[] {
-  const out = CATEGORY_CUES.filter(([t, re]) => re.test(norm) && !(t === "CC:money" && COMPENSATION.test(norm))).map(
-    ([t]) => t,
-  );
+  const goneText = norm.replace(NOT_GONE, " ");
+  const out = CATEGORY_CUES.filter(
+    ([t, re]) => re.test(t === "CC:gone" ? goneText : norm) && !(t === "CC:money" && COMPENSATION.test(norm)),
+  ).map(([t]) => t);
   // Left somewhere (or without asking) and then gone: LOSS by the labelling convention (README), a conjunction
   // a linear model cannot form from the two cues alone.
   if (out.includes("CC:gone") && (out.includes("CC:placed") || out.includes("CC:consent"))) out.push("CC:placed_gone");

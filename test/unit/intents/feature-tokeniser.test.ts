@@ -106,6 +106,12 @@ describe("categoryCueTokens (complaint category model only)", () => {
     ["kuaidi yuan zai lou dao li chou yan", []],
     ["物流三天没更新了", ["CC:stale"]],
     ["快递太慢了", []],
+    // Session 12: a parcel that only could be taken, or a gift the courier kept, is not "gone" (README convention).
+    ["快递员把我的包裹塞在门口的地垫下面，谁都能拿走", ["CC:placed"]],
+    ["直接放到驿站，万一被别人拿走了谁负责", ["CC:placed"]],
+    ["he left it on the doorstep where anyone could take it", ["CC:placed"]],
+    ["快递员把赠品私自拿走了", []],
+    ["快递放在门口被人拿走了", ["CC:gone", "CC:placed", "CC:placed_gone"]],
   ] as [string, string[]][])("%s → %j", (text, expected) => {
     expect(categoryCueTokens(normaliseText(text))).toEqual(expected);
   });

@@ -227,10 +227,10 @@ describe("training", () => {
   const probs = (e: LinearNlu) => texts.map((t) => Object.values(e.intentProbabilities(t)));
   const categories = (e: LinearNlu) => texts.map((t) => e.parse(t).category);
 
-  it("the tuned settings are the defaults (intent: NB β 0.5, lr 2, 10 epochs, T 1.5; category: NB β 0.25, lr 2, 12 epochs)", () => {
+  it("the tuned settings are the defaults (intent: NB β 0.5, lr 2, 10 epochs, T 1.5; category: NB β 0.5, lr 2, 12 epochs)", () => {
     const explicit: EngineOptions = {
       nbIntent: 0.5,
-      nbCategory: 0.25,
+      nbCategory: 0.5,
       intentTemperature: 1.5,
       intent: { epochs: 10, lr: 2, l2: 1e-5, seed: 42 },
       category: { epochs: 12, lr: 2, l2: 1e-5, seed: 42 },
