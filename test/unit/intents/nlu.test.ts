@@ -47,6 +47,11 @@ describe("intent and category on realistic messages", () => {
     ["不是来投诉的，想问问寄酒要怎么包装", "inquiry"],
     ["不是投诉哈，我的包裹今天能送到吗", "track"],
     ["寄东西是按体积收费吗", "inquiry"],
+    // Session 12 convention (intents/README.md): left somewhere without asking, then gone → LOSS; left there but not
+    // gone (even if it could be taken) → DELIVERY_SERVICE.
+    ["快递员没问我就把包裹放在物业前台，现在物业说找不到了", "complaint", "LOSS"],
+    ["快递员没问我就把包裹放在物业前台", "complaint", "DELIVERY_SERVICE"],
+    ["他把件放在楼道里，谁都能拿走，这样送件太随便了", "complaint", "DELIVERY_SERVICE"],
   ];
   it.each(cases)("%s → %s %s", (text, intent, category) => {
     const r = nlu.parse(text);
