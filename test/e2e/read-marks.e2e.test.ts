@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { contrastOf } from "../support/contrast.js";
 import { consoleAs, consoleWith, customerChat } from "../support/e2e.js";
 
 // Issue 18: delivered/read marks in the customer's chat — 已送达 once the server has the
@@ -29,7 +30,7 @@ describe("read marks in the chat (Chromium)", () => {
     await expect.poll(() => mine.first().getAttribute("data-mark"), { timeout: 10_000 }).toBe("已读");
     expect(await mine.first().getAttribute("data-read")).toBe("true");
     // Readable on the bubble's brand colour (WCAG AA for small text: 4.5).
-    expect(await mine.first().evaluate(markContrast)).toBeGreaterThanOrEqual(4.5);
+    expect(await mine.first().evaluate(contrastOf, "::after")).toBeGreaterThanOrEqual(4.5);
 
     // A new message while the agent has the chat open: delivered, then read.
     await say("请问我的快递到哪了");
@@ -58,15 +59,3 @@ describe("read marks in the chat (Chromium)", () => {
     await customerContext.close();
   });
 });
-
-/** Contrast ratio (WCAG 2) of a bubble's time/mark line against the bubble's background. */
-function markContrast(el: Element): number {
-  const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
-  const luminance = ([r, g, b]: number[]) => {
-    const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * lin(r ?? 0) + 0.7152 * lin(g ?? 0) + 0.0722 * lin(b ?? 0);
-  };
-  const fg = luminance(rgb(getComputedStyle(el, "::after").color));
-  const bg = luminance(rgb(getComputedStyle(el).backgroundColor));
-  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-}

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contrastOf } from "../support/contrast.js";
 import { staffPage, useE2e } from "../support/e2e.js";
 import { login, staffApi } from "../support/staff.js";
 
@@ -226,16 +227,3 @@ describe("embeddable web chat widget in Chromium (issue 18)", () => {
     await context.close();
   });
 });
-
-/** WCAG 2 contrast of an element's text colour against its own background colour. */
-function contrastOf(el: Element): number {
-  const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
-  const luminance = ([r, g, b]: number[]) => {
-    const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * lin(r ?? 0) + 0.7152 * lin(g ?? 0) + 0.0722 * lin(b ?? 0);
-  };
-  const s = getComputedStyle(el);
-  const fg = luminance(rgb(s.color));
-  const bg = luminance(rgb(s.backgroundColor));
-  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-}
