@@ -97,6 +97,19 @@ const SCAM_CHECK =
 const ACCUSES_US =
   /(你们|你哋|贵公司|贵司)[^，,。.!！?？]{0,4}(骗子|诈骗|骗人|骗钱|骗局)|\byou (guys )?(are|'re) (a )?(scam|scammers|frauds?)\b/;
 
+// "我想投诉但是没有单号" (0.31), "I want to make a complaint, no tracking number": asking to complain in
+// so many words, at the start of the message. Not about a complaint's progress, and not about a shop
+// or another service (issue 16: a seller that will not ship is not ours).
+const SAYS_COMPLAIN =
+  /^(你好|您好|喂|hi|hello)?[,，!！\s]*(我)?(要|想|想要|需要|必须|一定要|得)(投诉|举报)|^(hi|hello)?[,\s]*i('d| would)? (want|like|need) to (make|file|lodge|register) an? complaint|^(hi|hello)?[,\s]*i (want|need) to complain/;
+const NOT_OURS_TO_COMPLAIN =
+  /进度|结果|处理到|怎么样了|卖家|商家|店铺|店家|网店|淘宝|拼多多|seller|shop|store|merchant|progress|status/;
+
+/** The customer says they want to complain, in so many words (→ complaint when the model leans that way). */
+export function saysIWantToComplain(norm: string): boolean {
+  return SAYS_COMPLAIN.test(norm) && !NOT_OURS_TO_COMPLAIN.test(norm);
+}
+
 /** The customer asks whether something about their parcel is a scam (→ inquiry, not complaint/claim). */
 export function asksIfScam(norm: string): boolean {
   return SCAM_CHECK.test(norm) && !GRIEVANCE_RE.test(norm) && !ACCUSES_US.test(norm);

@@ -100,6 +100,19 @@ describe("denied complaint followed by a question", () => {
   });
 });
 
+describe("a complaint said in so many words", () => {
+  it("is acted on when the model leans to it but is unsure (session 12: '您是想：' for '我想投诉但是没有单号')", () => {
+    for (const text of ["我想投诉但是没有单号", "你好，我要投诉，单号找不到了"]) {
+      const r = nlu.parse(text);
+      expect(r.intent.name, text).toBe("complaint");
+      expect(r.intent.confidence, text).toBeGreaterThanOrEqual(ACTION_THRESHOLD);
+    }
+    // Not a shop, not the progress of one already made.
+    expect(nlu.parse("我想投诉淘宝卖家不发货").intent.name).not.toBe("complaint");
+    expect(nlu.parse("我要投诉进度怎么样了").intent.name).toBe("complaint_progress");
+  });
+});
+
 describe("waybills", () => {
   it.each([
     ["sf 1438-8293 0157 6", "SF1438829301576"],
