@@ -101,6 +101,27 @@ const PUNCT: Record<number, string> = {
  * Simplified Chinese, half-width, lower-case ASCII, control and zero-width characters
  * as spaces. Output has exactly the same length as the input.
  */
+/**
+ * Traditional Chinese characters written as simplified, one character for one (nothing else
+ * changes: case, punctuation and spacing stay as typed). The bot's flows read answers with
+ * simplified patterns (没有单号, 确认, 取消); a customer writing 沒有單號 was asked for the waybill
+ * again and again.
+ */
+export function toSimplifiedScript(text: string): string {
+  const map = getCharMap();
+  let out = "";
+  let changed = false;
+  for (let i = 0; i < text.length; i++) {
+    const to = map.get(text.charCodeAt(i));
+    if (to === undefined) out += text[i];
+    else {
+      out += String.fromCharCode(to);
+      changed = true;
+    }
+  }
+  return changed ? out : text;
+}
+
 export function normaliseText(text: string): string {
   const map = getCharMap();
   let out = "";

@@ -1,4 +1,5 @@
 import { ActionTypes, type Activity, ActivityHandler, MessageFactory, type TurnContext } from "botbuilder";
+import { toSimplifiedScript } from "../../intents/index.js";
 import type { QuickReply } from "../channel/channel.js";
 import { type Locale, t } from "./texts.js";
 import { type DialogState, turnInfo } from "./turn-state.js";
@@ -73,7 +74,9 @@ export class KuaidiBot extends ActivityHandler {
     });
     this.onMessage(async (context, next) => {
       const info = turnInfo(context);
-      const text = choiceByNumber(info.state, (context.activity.text ?? "").trim());
+      // Written in traditional characters, read as simplified: the flows' words (没有单号, 确认,
+      // 取消) and the stored descriptions are simplified; the message log keeps what was typed.
+      const text = toSimplifiedScript(choiceByNumber(info.state, (context.activity.text ?? "").trim()));
       const kind = (context.activity.channelData as { kind?: string } | undefined)?.kind;
       if (kind === "image" && this.images) {
         await this.images.handle(context, (routed) => this.router.route(context, routed));

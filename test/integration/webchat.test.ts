@@ -59,6 +59,23 @@ describe.each(DB_KINDS)("web chat API on %s", (kind) => {
     }
   });
 
+  it("a customer writing traditional characters gets through a complaint: 沒有單號 and 確認 are understood; the log keeps what was typed (session 12)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("快遞員態度好差，我要投訴");
+    // Was "如有相关运单号请发送" again, for every answer.
+    let [r] = await chat.say("沒有單號");
+    expect(r!.text).not.toContain("如有相关运单号请发送");
+    [r] = await chat.say("他罵我，還把東西扔在地上");
+    [r] = await chat.say("13800001111");
+    expect(r!.text).toContain("请确认");
+    [r] = await chat.say("確認");
+    expect(r!.text).toMatch(/工单号：\d{6}-\d{5}/);
+    const ticket = await t.app.db.prisma.ticket.findFirstOrThrow({ where: { contactPhone: "13800001111" } });
+    expect(ticket.category).toBe("STAFF_ATTITUDE");
+    const log = await chat.history();
+    expect(log.map((m) => m.text)).toContain("沒有單號");
+  });
+
   it("'are you a bot?' is answered, not taken as a request for a person (session 12)", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     for (const text of ["你是机器人吗", "是真人吗？", "你是不是人工"]) {
