@@ -76,6 +76,23 @@ describe.each(DB_KINDS)("web chat API on %s", (kind) => {
     expect(log.map((m) => m.text)).toContain("沒有單號");
   });
 
+  it("a complaint that needs no waybill goes on without one after two answers that are not one (session 12)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("快递员态度好差，我要投诉");
+    let [r] = await chat.say("他骂我，还把东西扔在地上");
+    expect(r!.text).toContain("如有相关运单号请发送");
+    // Was the same question for every answer.
+    [r] = await chat.say("就是很生气");
+    expect(r!.text).toContain("这次先不填运单号");
+    expect(r!.text).not.toContain("如有相关运单号请发送");
+    // A waybill-required category still insists.
+    const lost = await WebchatClient.open(t.baseUrl);
+    await lost.say("我的快递丢了，我要投诉");
+    await lost.say("里面是衣服");
+    [r] = await lost.say("就是很生气");
+    expect(r!.text).not.toContain("这次先不填运单号");
+  });
+
   it("'are you a bot?' is answered, not taken as a request for a person (session 12)", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     for (const text of ["你是机器人吗", "是真人吗？", "你是不是人工"]) {

@@ -32,6 +32,8 @@ export interface ComplaintDraft {
   claimedAmount?: number;
   /** Changing one answer returns to the summary afterwards. */
   editing?: boolean;
+  /** Answers to an optional waybill question that were neither a waybill nor "没有单号". */
+  waybillMisses?: number;
 }
 
 const FLOW = "complaint";
@@ -236,9 +238,23 @@ export class ComplaintFlow implements Flow {
             return true;
           }
           d.waybill = null;
+        } else if (
+          d.category &&
+          !waybillRequired(d.category) &&
+          !waybillAttempt(answer) &&
+          (d.waybillMisses ?? 0) >= 1
+        ) {
+          // Asked twice for a waybill they may not have ("就是很生气", "好吧"): the complaint goes on
+          // without one (a rude courier needs none), saying so, instead of the same question forever.
+          this.noteDetail(d, answer, parsed);
+          d.waybill = null;
+          delete d.waybillMisses;
+          await this.ask(context, d, ct(locale, "waybill.skipped"));
+          return true;
         } else {
+          d.waybillMisses = (d.waybillMisses ?? 0) + 1;
           const noted = this.noteDetail(d, answer, parsed);
-          if (noted) info.state.flow = { name: FLOW, step, data: { ...d } };
+          info.state.flow = { name: FLOW, step, data: { ...d } };
           await context.sendActivity(
             reply(
               noted

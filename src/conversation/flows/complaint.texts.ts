@@ -6,6 +6,7 @@ const zh = {
   "ask.category.again": "抱歉没有对上类别，请从下面选一个（或回复“取消”）：",
   "ask.waybill.required": "请发送相关的运单号（快递单号），方便我们查询处理。",
   "ask.waybill.optional": "如有相关运单号请发送；没有的话回复“没有单号”。",
+  "waybill.skipped": "好的，这次先不填运单号。",
   "ask.waybill.again": "没有识别到运单号，请核对后重新发送（一般为10–15位字母或数字）。",
   "ask.waybill.needed": "这类问题需要运单号才能查询处理，请提供运单号；实在找不到可以回复“转人工”。",
   "ask.description": "请简单描述一下发生了什么，您的原话会直接转给处理人员。",
@@ -65,6 +66,7 @@ const en: Record<ComplaintTextKey, string> = {
   "ask.category.again": "Sorry, I couldn't match that to a type. Please pick one below (or reply “never mind”):",
   "ask.waybill.required": "Please send the waybill (tracking) number so we can look into it.",
   "ask.waybill.optional": "If there is a waybill number, please send it; otherwise reply “no waybill”.",
+  "waybill.skipped": "OK, we'll go on without a waybill number.",
   "ask.waybill.again":
     "I couldn't find a waybill number in that. Please check and send it again (usually 10–15 letters or digits).",
   "ask.waybill.needed":
