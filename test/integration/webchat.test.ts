@@ -91,6 +91,8 @@ describe.each(DB_KINDS)("web chat API on %s", (kind) => {
     await lost.say("里面是衣服");
     [r] = await lost.say("就是很生气");
     expect(r!.text).not.toContain("这次先不填运单号");
+    // …and offers a person, who can find the parcel by phone or name.
+    expect(r!.quickReplies?.map((q) => q.title)).toContain("转人工");
   });
 
   it("'are you a bot?' is answered, not taken as a request for a person (session 12)", async () => {

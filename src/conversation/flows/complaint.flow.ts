@@ -6,7 +6,7 @@ import type { TicketDetail, TicketService } from "../../tickets/ticket.service.j
 import { waybillRequired } from "../../tickets/ticket-rules.js";
 import { reply } from "../bot.js";
 import type { Flow } from "../flow.js";
-import type { Locale } from "../texts.js";
+import { type Locale, t } from "../texts.js";
 import { type DialogState, turnInfo } from "../turn-state.js";
 import { CANCEL_RE, CONFIRM_RE, ct, EDIT_RE, NO_WAYBILL_RE } from "./complaint.texts.js";
 import { cancelsFor, leavesIntake, phoneIn, summaryReplies } from "./intake.js";
@@ -462,6 +462,8 @@ export class ComplaintFlow implements Flow {
     const replies: QuickReply[] = [];
     if (state.lastWaybill) replies.push({ title: state.lastWaybill });
     if (!d.category || !waybillRequired(d.category)) replies.push({ title: ct(locale, "quick.noWaybill") });
+    // Needed but not to hand after one try: a person can look it up by phone or name.
+    else if ((d.waybillMisses ?? 0) >= 1) replies.push({ title: t(locale, "quick.human") });
     replies.push({ title: ct(locale, "quick.cancel") });
     return replies;
   }
