@@ -4,7 +4,15 @@ import { z } from "zod";
 import { AppError } from "../errors.js";
 import { errorResponses, visibleText } from "../http/schemas.js";
 import type { EventBus, RealtimeEvent } from "../realtime/event-bus.js";
-import { ADMINS_TOPIC, AGENTS_TOPIC, STAFF_CHANGES_TOPIC, SUPERVISORS_TOPIC, staffTopic } from "../realtime/topics.js";
+import {
+  ADMINS_TOPIC,
+  AGENTS_TOPIC,
+  BUS_GAP,
+  SCOPE_CHANGED,
+  STAFF_CHANGES_TOPIC,
+  SUPERVISORS_TOPIC,
+  staffTopic,
+} from "../realtime/topics.js";
 import { typingLimiter } from "../realtime/typing.js";
 import { requireRole, STAFF } from "./auth.plugin.js";
 import type { AuthService, Principal } from "./auth.service.js";
@@ -288,21 +296,36 @@ export const consoleRoutes =
         if (principal.role === "supervisor" || principal.role === "admin")
           subscriptions.set(SUPERVISORS_TOPIC, bus.subscribe(SUPERVISORS_TOPIC, send));
         // An agent's watch lasts while the conversation stays in their scope: a queued conversation
-        // another agent takes (or one transferred away) stops reaching them, checked per event in
-        // order, and the console is told with a FORBIDDEN error as for a refused watch.
+        // another agent takes (or one transferred away) stops reaching them, and the console is told
+        // with a FORBIDDEN error as for a refused watch. The access check is made when the watch
+        // starts (after subscribing) and again only after a SCOPE_CHANGED event — published on the
+        // conversation's own topic right after every write that may narrow its scope, so in order
+        // before any later event of it — or a BUS_GAP; in between, events are relayed on the cached
+        // decision (one query per event per watcher made the console bench p50 13.5 → 16.8 ms).
         const whileVisible = (conversationId: string, topic: string) => {
+          let visible = false;
           let chain = Promise.resolve();
-          return (event: RealtimeEvent) => {
+          const step = (event: RealtimeEvent | undefined) => {
             chain = chain
               .then(async () => {
                 if (!subscriptions.has(topic)) return;
-                if (await consoleService.mayView(principal, conversationId)) return send(event);
+                const recheck = event === undefined || event.type === SCOPE_CHANGED || event.type === BUS_GAP;
+                if (recheck || !visible) visible = await consoleService.mayView(principal, conversationId);
+                if (visible) return recheck ? undefined : send(event);
                 subscriptions.get(topic)?.();
                 subscriptions.delete(topic);
                 send({ type: "error", code: "FORBIDDEN", conversationId });
               })
-              .catch(() => {});
+              .catch(() => {
+                visible = false;
+              });
           };
+          step(undefined);
+          return step as (event: RealtimeEvent) => void;
+        };
+        // Supervisors and admins see every conversation: nothing to check, the markers are not relayed.
+        const relay = (event: RealtimeEvent) => {
+          if (event.type !== SCOPE_CHANGED && event.type !== BUS_GAP) send(event);
         };
         socket.on("message", async (raw) => {
           let msg: { type?: string; conversationId?: string };
@@ -346,10 +369,12 @@ export const consoleRoutes =
                 conversationId: msg.conversationId,
               });
             }
+            // An agent's cached check is first read after this subscription is made (whileVisible
+            // queues it): a write after that read is followed by its SCOPE_CHANGED on the subscription.
             if (!subscriptions.has(topic))
               subscriptions.set(
                 topic,
-                bus.subscribe(topic, principal.role === "agent" ? whileVisible(msg.conversationId, topic) : send),
+                bus.subscribe(topic, principal.role === "agent" ? whileVisible(msg.conversationId, topic) : relay),
               );
             send({ type: "watching", conversationId: msg.conversationId });
           }

@@ -7,6 +7,7 @@ import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import { maskPhone } from "../logger.js";
 import type { EventBus } from "../realtime/event-bus.js";
+import { publishScopeChanged } from "../realtime/scope.js";
 import { AGENTS_TOPIC, conversationTopic, staffTopic } from "../realtime/topics.js";
 import { auditCannedReply } from "./audit.js";
 import type { Principal } from "./auth.service.js";
@@ -350,6 +351,7 @@ export class ConsoleService {
       data: { mode: "agent", agentId: principal.agentId, queuedAt: null },
     });
     if (taken.count === 0) await this.refuseNotOwner(conversationId);
+    await publishScopeChanged(this.bus, conversationId);
     await this.audit(principal, "conversation.take", conversationId);
     await this.bus.publish(AGENTS_TOPIC, {
       type: "conversation.taken",
@@ -481,6 +483,7 @@ export class ConsoleService {
       where: { id: conversationId },
       data: { mode: "agent", agentId: target.id, queuedAt: null },
     });
+    await publishScopeChanged(this.bus, conversationId);
     await this.conversations.sendToConversation(conversationId, {
       author: "agent",
       agentId: principal.agentId,

@@ -15,6 +15,7 @@ import { type Database, type Db, isTransientError, isUniqueViolation } from "../
 import type { Prisma } from "../generated/prisma/client.js";
 import type { OutboxService } from "../outbox/outbox.service.js";
 import type { EventBus } from "../realtime/event-bus.js";
+import { publishScopeChanged } from "../realtime/scope.js";
 import { AGENTS_TOPIC, conversationTopic } from "../realtime/topics.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { fromActivity, type KuaidiBot, mainMenu } from "./bot.js";
@@ -289,6 +290,9 @@ export class ConversationService implements ChannelConversations {
         data: { mode: "bot", agentId: null, queuedAt: null },
       });
       if (left.count > 0) {
+        await publishScopeChanged(this.deps.bus, input.conversationId).catch((err) =>
+          log.warn({ err }, "realtime publish failed"),
+        );
         await this.deps.bus
           .publish(AGENTS_TOPIC, { type: "conversation.released", conversationId: input.conversationId })
           .catch((err) => log.warn({ err }, "realtime publish failed"));
@@ -549,6 +553,7 @@ export class ConversationService implements ChannelConversations {
       data: { mode: "bot", agentId: null, queuedAt: null },
     });
     if (res.count === 0) return false;
+    await publishScopeChanged(bus, conversationId).catch((err) => log.warn({ err }, "realtime publish failed"));
     await bus
       .publish(AGENTS_TOPIC, { type: "conversation.released", conversationId })
       .catch((err) => log.warn({ err }, "realtime publish failed"));

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ComponentHealth, EventBus, RealtimeEvent } from "./event-bus.js";
+import { BUS_GAP } from "./topics.js";
 
 /**
  * Redis pub/sub: one subscriber connection per instance, topics subscribed on demand.
@@ -29,6 +30,14 @@ export class RedisBus implements EventBus {
     this.pub.on("error", (err) => this.log.warn({ err }, "redis publisher error"));
     this.sub.on("error", (err) => this.log.warn({ err }, "redis subscriber error"));
     this.local.setMaxListeners(0);
+    // Pub/sub messages published while the subscriber was away are lost: after every reconnect
+    // (ioredis subscribes again by itself) each local listener is told, so that what it cached
+    // from earlier events (an agent's access to a watched conversation) is read again.
+    let connected = false;
+    this.sub.on("ready", () => {
+      if (connected) for (const topic of this.counts.keys()) this.local.emit(topic, { type: BUS_GAP });
+      connected = true;
+    });
     this.sub.on("message", (channel: string, raw: string) => {
       try {
         this.local.emit(channel.slice(this.prefix.length), JSON.parse(raw) as RealtimeEvent);

@@ -12,3 +12,15 @@ export const SUPERVISORS_TOPIC = "supervisors";
 export const STAFF_CHANGES_TOPIC = "staff.changes";
 /** Issue 18: what is for one staff member only (an @mention in a note). Event: { type: "mention", … }. */
 export const staffTopic = (agentId: string) => `staff:${agentId}`;
+/**
+ * Published on a conversation's topic right after a write that may narrow who may see it (its
+ * mode or holder, a ticket of it changing group or assignee), before any later event of that
+ * conversation: an agent's watch caches its access check until it reads this. Never forwarded.
+ * Event: { type: "scope.changed", conversationId }.
+ */
+export const SCOPE_CHANGED = "scope.changed";
+/**
+ * Emitted locally by a bus on every topic it listens to when it may have missed events (a Redis
+ * reconnect drops pub/sub messages): whatever was cached from earlier events is to be re-read.
+ */
+export const BUS_GAP = "bus.gap";

@@ -6,6 +6,7 @@ import type { Db } from "../db/client.js";
 import { AppError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { EventBus } from "../realtime/event-bus.js";
+import { publishScopeChanged } from "../realtime/scope.js";
 import { AGENTS_TOPIC } from "../realtime/topics.js";
 import { runLimited } from "../scheduler/embedded.scheduler.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
@@ -453,7 +454,10 @@ export class SurveyService {
           ? { mode: "agent", agentId: owner.id, queuedAt: null, handoffReason: "survey_dissatisfied" }
           : { mode: "queued", queuedAt: now, handoffReason: "survey_dissatisfied" },
       });
-      if (res.count > 0) handedTo = owner?.active ? owner.id : "queue";
+      if (res.count > 0) {
+        handedTo = owner?.active ? owner.id : "queue";
+        await publishScopeChanged(bus, s.conversationId).catch((err) => log.warn({ err }, "realtime publish failed"));
+      }
       const detail = [s.whatWentWrong, s.comment].filter(Boolean).join(" / ");
       await this.deps.conversations.sendToConversation(s.conversationId, {
         author: "system",

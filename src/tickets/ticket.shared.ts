@@ -12,6 +12,7 @@ import type { Prisma } from "../generated/prisma/client.js";
 import type { Place } from "../places/divisions.js";
 import type { Stage } from "../places/stage.js";
 import type { EventBus } from "../realtime/event-bus.js";
+import { publishScopeChanged } from "../realtime/scope.js";
 import { AGENTS_TOPIC } from "../realtime/topics.js";
 import type { ClockStart, SlaClockDto, SlaService } from "../sla/sla.service.js";
 import type { ClockKind, PolicySubject } from "../sla/sla-policy.js";
@@ -295,8 +296,14 @@ export class TicketCore {
   }
 
   protected async publish(type: "ticket.created" | "ticket.updated", id: string, change?: string): Promise<void> {
-    const t = await this.db.ticket.findUnique({ where: { id }, select: SUMMARY_SELECT });
+    const t = await this.db.ticket.findUnique({ where: { id }, select: { ...SUMMARY_SELECT, conversationId: true } });
     if (!t) return;
+    // A change of group or assignee changes who may see a conversation the bot holds through this
+    // ticket (mayViewConversation); any update says so, so that no change of them is missed.
+    if (type === "ticket.updated" && t.conversationId)
+      await publishScopeChanged(this.bus, t.conversationId).catch((err) =>
+        this.log.warn({ err }, "realtime publish failed"),
+      );
     await this.bus
       .publish(AGENTS_TOPIC, { type, ...(change ? { change } : {}), ticket: toSummary(t) })
       .catch((err) => this.log.warn({ err }, "realtime publish failed"));

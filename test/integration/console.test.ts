@@ -276,6 +276,126 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
     }
   });
 
+  // The watch's access check is cached until the conversation's scope changes (SCOPE_CHANGED on its
+  // topic): every write that narrows the scope must end the watch as the per-event check did.
+  describe("a watch ends on every change that takes the conversation out of the agent's scope", () => {
+    const said = (events: Record<string, unknown>[], text: string) =>
+      events.some((e) => e.type === "message" && (e.message as { text?: string }).text === text);
+    const forbidden = (events: Record<string, unknown>[], conversationId: string) =>
+      events.some((e) => e.type === "error" && e.code === "FORBIDDEN" && e.conversationId === conversationId);
+    const watch = async (live: Awaited<ReturnType<typeof listen>>, conversationId: string) => {
+      live.ws.send(JSON.stringify({ type: "watch", conversationId }));
+      await expect
+        .poll(() => live.events.some((e) => e.type === "watching" && e.conversationId === conversationId))
+        .toBe(true);
+    };
+
+    it("transferred to a colleague: the agent who gave it away is no longer relayed the chat", async () => {
+      const aliceLive = await listen(await login(t.baseUrl, "alice", "staff-pass-123"));
+      try {
+        const { chat, conversationId } = await handedOff();
+        await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/take`);
+        await watch(aliceLive, conversationId);
+        await chat.say("我在等");
+        await expect.poll(() => said(aliceLive.events, "我在等")).toBe(true);
+        const moved = await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/transfer`, {
+          agent: "bob",
+          note: "售后问题",
+        });
+        expect(moved.status).toBe(204);
+        await expect.poll(() => forbidden(aliceLive.events, conversationId)).toBe(true);
+        await chat.say("我的手机号是13800138000");
+        await new Promise((r) => setTimeout(r, 300));
+        expect(said(aliceLive.events, "我的手机号是13800138000")).toBe(false);
+      } finally {
+        aliceLive.ws.close();
+      }
+    });
+
+    it("released to the bot, or left by the customer while queued: not relayed without a ticket in the agent's groups", async () => {
+      const [aliceLive, bobLive] = await Promise.all([
+        listen(await login(t.baseUrl, "alice", "staff-pass-123")),
+        listen(await login(t.baseUrl, "bob", "staff-pass-123")),
+      ]);
+      try {
+        const first = await handedOff();
+        await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${first.conversationId}/take`);
+        await watch(aliceLive, first.conversationId);
+        expect(
+          (await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${first.conversationId}/release`)).status,
+        ).toBe(204);
+        await expect.poll(() => forbidden(aliceLive.events, first.conversationId)).toBe(true);
+        await first.chat.say("地址是海淀区中关村1号");
+        // Bob watches the second one while it waits in the queue; the customer gives up waiting.
+        const second = await handedOff();
+        await watch(bobLive, second.conversationId);
+        await second.chat.say("算了");
+        await expect.poll(() => forbidden(bobLive.events, second.conversationId)).toBe(true);
+        await second.chat.say("我的身份证号110101199003071234");
+        await new Promise((r) => setTimeout(r, 300));
+        expect(said(aliceLive.events, "地址是海淀区中关村1号")).toBe(false);
+        expect(said(bobLive.events, "我的身份证号110101199003071234")).toBe(false);
+      } finally {
+        aliceLive.ws.close();
+        bobLive.ws.close();
+      }
+    });
+
+    it("a ticket of a conversation the bot holds moves to another group: its agents no longer see the chat", async () => {
+      const admin = await login(t.baseUrl, "admin", "admin-pass-123");
+      const aliceLive = await listen(await login(t.baseUrl, "alice", "staff-pass-123"));
+      try {
+        const { chat, conversationId } = await handedOff();
+        await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/take`);
+        const ticket = await staffApi<{ number: string; groupCode: string }>(
+          t.baseUrl,
+          alice.token,
+          "POST",
+          "/api/tickets",
+          {
+            category: "DELAY",
+            description: "三天没动",
+            waybill: "SF1438829301576",
+            conversationId,
+          },
+        );
+        expect(ticket.status).toBe(201);
+        expect(ticket.body.groupCode).toBe("logistics");
+        await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/release`);
+        // The bot holds it; alice sees it through the ticket of her group (logistics).
+        await watch(aliceLive, conversationId);
+        await chat.say("还没到");
+        await expect.poll(() => said(aliceLive.events, "还没到")).toBe(true);
+        const moved = await staffApi(t.baseUrl, admin, "POST", `/api/tickets/${ticket.body.number}/transfer`, {
+          group: "after_sales",
+          note: "其实是售后",
+        });
+        expect(moved.status).toBe(200);
+        await expect.poll(() => forbidden(aliceLive.events, conversationId)).toBe(true);
+        await chat.say("收件人电话13900139000");
+        await new Promise((r) => setTimeout(r, 300));
+        expect(said(aliceLive.events, "收件人电话13900139000")).toBe(false);
+      } finally {
+        aliceLive.ws.close();
+      }
+    });
+
+    it("a supervisor's watch is not told of scope changes (she sees every conversation)", async () => {
+      const sup = await createStaff(t.app, t.baseUrl, { username: `sup-watch-${kind}`, role: "supervisor" });
+      const supLive = await listen(sup.token);
+      try {
+        const { chat, conversationId } = await handedOff();
+        await watch(supLive, conversationId);
+        await staffApi(t.baseUrl, alice.token, "POST", `/api/conversations/${conversationId}/take`);
+        await chat.say("主管也在看");
+        await expect.poll(() => said(supLive.events, "主管也在看")).toBe(true);
+        expect(supLive.events.some((e) => e.type === "scope.changed" || e.type === "error")).toBe(false);
+      } finally {
+        supLive.ws.close();
+      }
+    });
+  });
+
   it("context panel: THE ticket of the conversation (its category, not the last guess), its waybill, a link", async () => {
     const chat = await WebchatClient.open(t.baseUrl);
     await chat.say("我要投诉，快递三天了还没送到，物流一直不动，单号SF1234567890123，电话13800001111");

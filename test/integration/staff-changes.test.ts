@@ -57,6 +57,18 @@ describe.each(DB_KINDS)("staff account changes reach open live connections (%s)"
     again.ws.close();
   });
 
+  // A watch caches the agent's access to the conversation (console.routes whileVisible) with the
+  // groups the connection was authorised with: a change of groups must end it, as it does.
+  it("a change of the agent's groups closes it too (its watches were allowed by the old groups)", async () => {
+    const agent = await createStaff(t.app, t.baseUrl, { username: `chg-g-${kind}`, groups: ["logistics"] });
+    const before = await live(agent.token);
+    const changed = await staffApi(t.baseUrl, admin.token, "PATCH", `/api/admin/agents/${agent.id}`, {
+      groups: ["after_sales"],
+    });
+    expect(changed.status).toBe(200);
+    expect(await before.closed).toBe(4409);
+  });
+
   it("another agent's connection stays open", async () => {
     const other = await createStaff(t.app, t.baseUrl, { username: `chg-c-${kind}` });
     const target = await createStaff(t.app, t.baseUrl, { username: `chg-d-${kind}` });
