@@ -59,7 +59,7 @@ import { type Database, openDatabase } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
 import { feedbackRoutes } from "./feedback/feedback.routes.js";
 import { FeedbackService } from "./feedback/feedback.service.js";
-import { frameworkErrors, installErrorHandler } from "./http/error-handler.js";
+import { clientErrors, frameworkErrors, installErrorHandler } from "./http/error-handler.js";
 import { createMetrics, healthRoutes, type Metrics } from "./http/health.routes.js";
 import { nluRoutes } from "./http/nlu.routes.js";
 import { installTextGuard } from "./http/storable-text.js";
@@ -388,6 +388,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     forceCloseConnections: "idle",
     // A bad percent-encoding or an over-long path parameter answers with a coded error body.
     frameworkErrors,
+    // …and so does a request Node's HTTP parser refuses (bad Content-Length, chunking, headers).
+    clientErrorHandler: clientErrors,
     // Every route validates and serialises with zod: given here, Fastify never loads its default
     // Ajv and fast-json-stringify compilers (~0.2 s of start-up, issue 20).
     // (Fastify types these factories for Ajv schemas; ours take zod schemas.)

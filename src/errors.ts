@@ -60,6 +60,16 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, message: "Body too large" },
   /** A path parameter longer than the router reads (100 characters). */
   URI_TOO_LONG: { status: 414, message: "A path parameter is too long" },
+  /**
+   * Refused by the HTTP parser before any route runs: a Content-Length that is negative, past 2^53
+   * or given twice with two values, Content-Length with Transfer-Encoding, a bad chunk size, a
+   * malformed request line or header.
+   */
+  MALFORMED_REQUEST: { status: 400, message: "The request's HTTP framing is malformed" },
+  /** The request's headers are larger than the server reads (Node's max header size). */
+  HEADERS_TOO_LARGE: { status: 431, message: "Request headers too large" },
+  /** The client did not send the whole request in time. */
+  REQUEST_TIMEOUT: { status: 408, message: "The request was not received in time" },
   /** Issue 17: an upload with no bytes, or a multipart request without the `file` field. */
   ATTACHMENT_EMPTY: { status: 400, message: "No file was uploaded" },
   /** Issue 17: larger than MAX_IMAGE_BYTES (10 MB); nothing was stored. */

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { isTransientError } from "../db/client.js";
@@ -59,4 +61,29 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
         ? new AppError("BAD_REQUEST", "The path is not valid percent-encoded UTF-8")
         : new AppError("INTERNAL");
   reply.code(appError.status).send(errorBody(appError));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before Fastify sees a request (a
+ * negative, over-2^53 or doubled Content-Length, Content-Length with Transfer-Encoding, a bad chunk
+ * size, headers over the limit, a request not sent in time) leaves as `{ error: { code, message } }`
+ * too; Fastify's default body had no code (found by the OpenAPI fuzz test's raw-socket cases).
+ */
+export function clientErrors(err: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection is gone: nothing to answer.
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  const appError =
+    err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? new AppError("REQUEST_TIMEOUT")
+      : err.code === "HPE_HEADER_OVERFLOW"
+        ? new AppError("HEADERS_TOO_LARGE")
+        : new AppError("MALFORMED_REQUEST");
+  if (socket.writable) {
+    const body = JSON.stringify(errorBody(appError));
+    socket.write(
+      `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }

@@ -1,8 +1,16 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../errors.js";
+import { MAX_IMAGE_BYTES } from "./image.inspect.js";
+
+/** Room for the multipart boundaries and part headers around the file (fields are at most 1 KB each). */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 /** The multipart body's `file` part, whole; bad input as AppError (never a 5xx). */
 export async function readFilePart(request: FastifyRequest): Promise<Buffer> {
+  // A body declared larger than any image we keep is refused from its headers: read part by part,
+  // an upload declaring 10 GB and sending a few bytes held the request open with no answer.
+  const declared = Number(request.headers["content-length"]);
+  if (declared > MAX_IMAGE_BYTES + MULTIPART_OVERHEAD_BYTES) throw new AppError("ATTACHMENT_TOO_LARGE");
   let part: Awaited<ReturnType<typeof request.file>>;
   try {
     part = await request.file();
