@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
 const poll = { timeout: 20_000, interval: 50 };
 export default defineConfig({
   test: {
-    // Two files at a time in the unit and integration projects (vitest's default on 2 cores is one):
+    // Two files at a time, of every project (vitest's default on 2 cores is one):
     // a test file spends most of its time waiting on its app, PostgreSQL, Redis or a poll, so the
     // second core was idle (~6 min of CPU in a 13.5 min run). Files share nothing: every app has
     // its own database (a PGlite folder or a PostgreSQL clone) and Redis names (queue and pub/sub
@@ -51,12 +51,10 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 120_000,
           expect: { poll },
-          fileParallelism: false,
-          // After the unit and integration files (a group of its own: one browser file at a time).
-          sequence: { groupOrder: 1 },
           globalSetup: ["test/support/services.global.ts"],
-          // As the integration project: one worker for the files in turn, the app's module graph
-          // imported once, not once per file (~9 s of each of 17 files on the loaded 2-core box).
+          // As the integration project: a worker runs its files in turn, the app's module graph
+          // imported once per worker, not once per file (~9 s of each of 17 files on the loaded
+          // 2-core box). Two browser files may run at a time, beside the other projects' files.
           // Each file launches its own Chromium and app on its own database; nothing mocks modules
           // or fakes the global clock.
           isolate: false,
