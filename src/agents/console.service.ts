@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { extractEntities } from "../../intents/index.js";
 import type { MentionDto, MessageDto } from "../channel/channel.js";
 import { toMessageDto } from "../channel/message.dto.js";
 import type { ConversationService } from "../conversation/conversation.service.js";
@@ -148,7 +149,13 @@ export class ConsoleService {
       take: 200,
       include: {
         customer: { select: { id: true, name: true, phone: true } },
-        messages: { orderBy: { seq: "desc" }, take: 1, where: { internal: false }, select: { text: true } },
+        // The last few, to preview the customer's own last words (below).
+        messages: {
+          orderBy: { seq: "desc" },
+          take: 10,
+          where: { internal: false },
+          select: { text: true, direction: true, intent: true },
+        },
         labels: { select: { label: { select: { id: true, name: true, color: true } } } },
       },
     });
@@ -168,7 +175,7 @@ export class ConsoleService {
       handoffReason: r.handoffReason,
       queuedAt: r.queuedAt?.toISOString() ?? null,
       lastMessageAt: r.lastMessageAt.toISOString(),
-      lastMessage: r.messages[0]?.text.slice(0, 120) ?? null,
+      lastMessage: previewOf(r.mode, r.messages),
       labels: r.labels.map((l) => l.label).sort((a, b) => a.name.localeCompare(b.name)),
     }));
   }
@@ -285,7 +292,8 @@ export class ConsoleService {
     });
     const own = tickets.filter((t) => t.conversationId === conv.id);
     const linked = own.find((t) => OPEN_STATUSES.includes(t.status)) ?? own[0] ?? null;
-    const waybill = linked?.waybill ?? (state?.data as DialogState | undefined)?.lastWaybill ?? null;
+    const waybill =
+      linked?.waybill ?? (state?.data as DialogState | undefined)?.lastWaybill ?? lastWaybillSaid(messages) ?? null;
     const context: Record<string, unknown> = {
       waybill,
       ticket: linked ? { number: linked.number, category: linked.category, status: linked.status } : null,
@@ -580,4 +588,34 @@ export class ConsoleService {
       },
     });
   }
+}
+
+/**
+ * The last waybill the customer wrote in this chat: a customer who gave it and then asked for a
+ * person (leaving the complaint or request unfinished) has no ticket and no tracked waybill, and
+ * the agent should not have to scroll for it.
+ */
+function lastWaybillSaid(messages: readonly { direction: string; text: string; internal: boolean }[]): string | null {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.direction !== "in" || m.internal) continue;
+    const found = extractEntities(m.text).filter((e) => e.type === "waybill");
+    if (found.length) return found.at(-1)!.value;
+  }
+  return null;
+}
+
+/**
+ * The line under a conversation in the console's lists. Waiting for a person, the bot's last line
+ * is the same handoff notice for everyone and the customer's is often just "转人工": the queue
+ * shows what the customer last wrote about their problem, so an agent can tell the chats apart.
+ */
+function previewOf(
+  mode: string,
+  newestFirst: readonly { text: string; direction: string; intent: string | null }[],
+): string | null {
+  const said = newestFirst.filter((m) => m.direction === "in");
+  const shown =
+    mode === "queued" ? (said.find((m) => m.intent !== "human") ?? said[0] ?? newestFirst[0]) : newestFirst[0];
+  return shown?.text.slice(0, 120) ?? null;
 }

@@ -422,6 +422,50 @@ describe.each(DB_KINDS)("agent console API on %s", (kind) => {
     });
   });
 
+  it("a customer who gives the waybill, then asks for a person: the queue shows their words, not the bot's handoff notice", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("SF1438829301590 一个星期了还没到，我要投诉");
+    await chat.say("转人工");
+    const queued = await staffApi<{ conversations: (Summary & { lastMessage: string })[] }>(
+      t.baseUrl,
+      alice.token,
+      "GET",
+      "/api/conversations?filter=queued",
+    );
+    const mine = queued.body.conversations.at(-1)!;
+    expect(mine.lastMessage).toBe("SF1438829301590 一个星期了还没到，我要投诉");
+    // Another message while waiting (a phone number) is what they last wrote.
+    await chat.say("13900001111");
+    const again = await staffApi<{ conversations: (Summary & { lastMessage: string })[] }>(
+      t.baseUrl,
+      alice.token,
+      "GET",
+      "/api/conversations?filter=queued",
+    );
+    expect(again.body.conversations.find((c) => c.id === mine.id)!.lastMessage).toBe("13900001111");
+  });
+
+  it("context panel: the waybill a customer gave before asking for a person (no ticket, nothing tracked)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("SF1438829301590 一个星期了还没到，我要投诉");
+    await chat.say("转人工");
+    await chat.say("13900001111");
+    const queued = await staffApi<{ conversations: Summary[] }>(
+      t.baseUrl,
+      alice.token,
+      "GET",
+      "/api/conversations?filter=queued",
+    );
+    const mine = queued.body.conversations.at(-1)!;
+    const detail = await staffApi<{ context: Record<string, unknown> }>(
+      t.baseUrl,
+      alice.token,
+      "GET",
+      `/api/conversations/${mine.id}`,
+    );
+    expect(detail.body.context.waybill).toBe("SF1438829301590");
+  });
+
   it("@mention in a note: only active colleagues who may see the conversation, told live on their own connection", async () => {
     const carol = await createStaff(t.app, t.baseUrl, {
       username: "carol",
