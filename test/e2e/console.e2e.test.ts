@@ -64,6 +64,18 @@ describe("agent console in Chromium", () => {
       .poll(() => customer.locator('.msg.out[data-author="agent"] .who').textContent())
       .toBe("人工客服 · 小李");
 
+    // Enter sends, as in any chat tool; Shift+Enter is a new line in the same message.
+    expect(await agent.locator("#composer-text").getAttribute("placeholder")).toContain("Enter 发送");
+    await agent.locator("#composer-text").click();
+    await agent.keyboard.type("请问您方便接电话吗？");
+    await agent.keyboard.press("Shift+Enter");
+    await agent.keyboard.type("我们的电话号码是 95338。");
+    await agent.keyboard.press("Enter");
+    await expect
+      .poll(() => customer.locator('.msg.out[data-author="agent"]').last().textContent(), { timeout: 10_000 })
+      .toContain("请问您方便接电话吗？\n我们的电话号码是 95338。");
+    expect(await agent.locator("#composer-text").inputValue()).toBe("");
+
     // The ticket was auto-assigned to the online agent of its group (售后服务); she resolves it.
     const assigned = await staffApi<{ assignee: { username: string } | null }>(
       e.t.baseUrl,

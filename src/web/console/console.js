@@ -53,6 +53,7 @@ const I18N = {
     reply: "回复客户",
     note: "内部备注",
     send: "发送",
+    enterToSend: "（Enter 发送，Shift+Enter 换行）",
     mentionedYou: "在备注中提到了你",
     labels: "标签",
     allLabels: "全部标签",
@@ -214,6 +215,7 @@ const I18N = {
     reply: "Reply to customer",
     note: "Internal note",
     send: "Send",
+    enterToSend: " (Enter to send, Shift+Enter for a new line)",
     mentionedYou: "mentioned you in a note",
     labels: "Labels",
     allLabels: "All labels",
@@ -885,7 +887,11 @@ async function openConversation(id, keepTicket) {
 }
 
 function buildComposer({ canReply, onReply, onNote, vars, onImage, onTyping, mentionable }) {
-  const textarea = h("textarea", { id: "composer-text", placeholder: canReply ? T.reply : T.note, maxlength: "2000" });
+  const textarea = h("textarea", {
+    id: "composer-text",
+    placeholder: `${canReply ? T.reply : T.note}${T.enterToSend}`,
+    maxlength: "2000",
+  });
   const mode = h(
     "select",
     { id: "composer-mode" },
@@ -1101,8 +1107,14 @@ function buildComposer({ canReply, onReply, onNote, vars, onImage, onTyping, men
     },
     T.send,
   );
+  // Enter sends, as in WeChat and every chat tool agents know; Shift+Enter is a new line. Not
+  // while an input method is composing (Enter there picks the pinyin candidate), nor when a
+  // picker above used the key.
   textarea.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) send.click();
+    if (e.key !== "Enter" || e.isComposing || e.keyCode === 229 || e.defaultPrevented) return;
+    if (e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    send.click();
   });
   // Issue 17: an image to the customer, where the channel can show one (the server says: sendsImages).
   const file = h("input", {
