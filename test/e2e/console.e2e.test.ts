@@ -253,4 +253,51 @@ describe("agent console in Chromium", () => {
     expect(await usedRow.locator("td").nth(4).textContent()).toBe(`标题：运单跟进；工单号：${linked.body.number}`);
     await context.close();
   });
+
+  // Tried as a new carrier: a customer complained, then asked for a person before the bot had
+  // registered it; the agent had no way to register the complaint from the chat (投诉量 stayed 0).
+  it("the agent registers a complaint the bot left unfinished, from the chat, prefilled with its category, words and waybill", async () => {
+    await createStaff(e.t.app, e.t.baseUrl, {
+      username: "xiaozhao",
+      displayName: "小赵",
+      groups: ["logistics", "after_sales"],
+      password: "xiaozhao-pass-1",
+    });
+    const chat = await WebchatClient.open(e.t.baseUrl);
+    await chat.say("SF1438829301590 一个星期了还没到，我要投诉");
+    await chat.say("转人工");
+    const db = e.t.app.db.prisma;
+    const identity = await db.channelIdentity.findFirstOrThrow({
+      where: { channel: "webchat", externalId: chat.sessionId },
+    });
+    const conv = await db.conversation.findFirstOrThrow({ where: { identityId: identity.id } });
+    expect(await db.ticket.count({ where: { conversationId: conv.id } })).toBe(0);
+
+    const { context, page } = await consoleAs("xiaozhao", "xiaozhao-pass-1");
+    const queued = page.locator(`#list li[data-conversation="${conv.id}"]`);
+    await expect.poll(() => queued.count(), { timeout: 10_000 }).toBe(1);
+    await queued.click();
+    await page.locator("#take").click();
+    await page.locator("#open-complaint").click();
+    await expect.poll(() => page.locator("dialog[open] h3").textContent()).toBe("登记投诉");
+    expect(await page.locator("dialog[open] select[name=category]").inputValue()).toBe("DELAY");
+    expect(await page.locator("dialog[open] textarea[name=description]").inputValue()).toBe(
+      "SF1438829301590 一个星期了还没到，我要投诉",
+    );
+    expect(await page.locator("dialog[open] input[name=waybill]").inputValue()).toBe("SF1438829301590");
+    await page.locator("dialog[open] input[name=contactPhone]").fill("13900001111");
+    await page.locator("#dialog-ok").click();
+
+    await expect
+      .poll(async () => (await db.ticket.findFirst({ where: { conversationId: conv.id } }))?.category, {
+        timeout: 10_000,
+      })
+      .toBe("DELAY");
+    const ticket = await db.ticket.findFirstOrThrow({ where: { conversationId: conv.id } });
+    expect(ticket).toMatchObject({ waybill: "SF1438829301590", contactPhone: "13900001111" });
+    // The chat now shows it as its ticket, and the button is gone.
+    await expect.poll(() => page.locator("#context-ticket").textContent()).toBe(ticket.number);
+    expect(await page.locator("#open-complaint").count()).toBe(0);
+    await context.close();
+  });
 });

@@ -2,6 +2,7 @@ import { addUnread, alertAgent, askPermissionOnce, clearUnread, unread } from "/
 import { installShortcuts, SHORTCUTS } from "/static/console/shortcuts.js";
 import {
   applyI18n,
+  CATEGORY_LABELS,
   categoryLabel,
   channelLabel,
   createApi,
@@ -50,6 +51,12 @@ const I18N = {
     take: "接入",
     release: "结束人工",
     transfer: "转交",
+    openComplaint: "登记投诉",
+    complaintCategory: "投诉类别",
+    complaintDescription: "问题描述",
+    complaintWaybill: "运单号（可不填）",
+    complaintPhone: "联系电话（可不填）",
+    complaintOpened: (n) => `已登记投诉 ${n}`,
     reply: "回复客户",
     note: "内部备注",
     send: "发送",
@@ -212,6 +219,12 @@ const I18N = {
     take: "Take",
     release: "Hand back to bot",
     transfer: "Transfer",
+    openComplaint: "Register complaint",
+    complaintCategory: "Complaint category",
+    complaintDescription: "What happened",
+    complaintWaybill: "Waybill (optional)",
+    complaintPhone: "Contact phone (optional)",
+    complaintOpened: (n) => `Complaint ${n} registered`,
     reply: "Reply to customer",
     note: "Internal note",
     send: "Send",
@@ -865,6 +878,11 @@ async function openConversation(id, keepTicket) {
         mine || me.role !== "agent"
           ? h("button", { class: "secondary", onclick: () => transferConversation(id) }, T.transfer)
           : "",
+        // A complaint the bot did not register (the customer asked for a person halfway): the
+        // agent registers it here, linked to this chat, so it gets its clocks and is counted.
+        mine && !OPEN_TICKET.includes(c.context?.ticket?.status)
+          ? h("button", { class: "secondary", id: "open-complaint", onclick: () => openComplaint(c) }, T.openComplaint)
+          : "",
       );
   const messages = h("ol", { class: "messages", id: "messages" }, c.messages.map(messageItem));
   const composer = buildComposer({
@@ -1452,7 +1470,7 @@ function dialog(title, fields, onOk) {
           f.options.map(([v, l]) => h("option", { value: v, selected: f.value !== undefined && v === f.value }, l)),
         )
       : f.multiline
-        ? h("textarea", { name: f.name, required: f.required })
+        ? h("textarea", { name: f.name, required: f.required }, f.value ?? "")
         : h("input", { name: f.name, required: f.required, value: f.value, placeholder: f.placeholder });
     return h("label", {}, h("span", {}, f.label), input);
   });
@@ -1478,6 +1496,38 @@ function dialog(title, fields, onOk) {
     dlg.remove();
   });
   dlg.showModal();
+}
+
+const OPEN_TICKET = ["new", "open", "pending_customer"];
+
+function openComplaint(c) {
+  const firstWords = c.messages.find((m) => m.direction === "in" && !m.internal)?.text ?? "";
+  dialog(
+    T.openComplaint,
+    [
+      {
+        name: "category",
+        label: T.complaintCategory,
+        options: Object.keys(CATEGORY_LABELS[locale]).map((code) => [code, catLabel(code)]),
+        value: c.lastCategory ?? "DELAY",
+        required: true,
+      },
+      { name: "description", label: T.complaintDescription, multiline: true, required: true, value: firstWords },
+      { name: "waybill", label: T.complaintWaybill, value: c.context?.waybill ?? "" },
+      { name: "contactPhone", label: T.complaintPhone, value: "" },
+    ],
+    (v) =>
+      act(
+        async () => {
+          const body = { category: v.category, description: v.description.trim(), conversationId: c.id };
+          if (v.waybill.trim()) body.waybill = v.waybill.trim();
+          if (v.contactPhone.trim()) body.contactPhone = v.contactPhone.trim();
+          const t = await api("/api/tickets", { method: "POST", body: JSON.stringify(body) });
+          toast(T.complaintOpened(t.number));
+        },
+        () => openConversation(c.id),
+      ),
+  );
 }
 
 function resolveTicket(number, outlet) {
