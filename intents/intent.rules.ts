@@ -110,6 +110,19 @@ export function saysIWantToComplain(norm: string): boolean {
   return SAYS_COMPLAIN.test(norm) && !NOT_OURS_TO_COMPLAIN.test(norm);
 }
 
+// "I need a pickup (tomorrow morning from …)", "please book a courier pickup": a pickup asked for in
+// so many words (the English pickups were 0.58–0.76 after the session-12 corpus clean-up, and the
+// street words of an address pull them lower). Not a question about pickups ("how do I book…").
+const SAYS_PICKUP =
+  /^(hi|hello)?[,\s]*((i|we)('d| would)? (need|want|like|wanna)( to (book|schedule|arrange|request|have))?|(please |can you |could you )?(book|schedule|arrange|send)( me)?) (a |an )?(parcel |package |courier |home )?pick ?-?up\b/;
+
+/** A request said in so many words: the intent it names, or undefined. */
+export function explicitRequest(norm: string): "complaint" | "pickup" | undefined {
+  if (saysIWantToComplain(norm)) return "complaint";
+  if (SAYS_PICKUP.test(norm)) return "pickup";
+  return undefined;
+}
+
 /** The customer asks whether something about their parcel is a scam (→ inquiry, not complaint/claim). */
 export function asksIfScam(norm: string): boolean {
   return SCAM_CHECK.test(norm) && !GRIEVANCE_RE.test(norm) && !ACCUSES_US.test(norm);

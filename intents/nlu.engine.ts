@@ -7,9 +7,9 @@ import {
   asksIfScam,
   categoryRule,
   deniesComplaintThenAsks,
+  explicitRequest,
   praisesPersonThenFault,
   ruleDecision,
-  saysIWantToComplain,
 } from "./intent.rules.js";
 import {
   type ClassifierSnapshot,
@@ -35,7 +35,7 @@ import { normaliseText } from "./text.normaliser.js";
 /** Longer input is cut before classification; entities are still found in the whole text. */
 const MAX_CLASSIFY_CHARS = 2000;
 /** "我要投诉…" read as a complaint already: acted on (just above ACTION_THRESHOLD 0.85). */
-const SAYS_COMPLAIN_CONFIDENCE = 0.9;
+const EXPLICIT_CONFIDENCE = 0.9;
 
 export interface EngineOptions {
   intent?: TrainOptions;
@@ -191,18 +191,18 @@ export class LinearNlu implements Nlu {
       } else if (top === ci && asksForCompensation(head)) {
         probs[cl] = probs[cl]! + probs[ci]!;
         probs[ci] = 0;
-      } else if (
-        probs[top]! < SAYS_COMPLAIN_CONFIDENCE &&
-        probs[ci]! >= 0.5 * probs[top]! &&
-        saysIWantToComplain(head)
-      ) {
-        // "我想投诉但是没有单号" was complaint 0.26 beside progress 0.26 and got "您是想：": when the
-        // model is unsure and complaint is among its leading guesses, a complaint said in so many
-        // words is taken (the rest keep their proportions).
-        const rest = 1 - probs[ci]!;
-        for (let c = 0; c < probs.length; c++)
-          probs[c] =
-            c === ci ? SAYS_COMPLAIN_CONFIDENCE : rest > 1e-9 ? (probs[c]! * (1 - SAYS_COMPLAIN_CONFIDENCE)) / rest : 0;
+      } else if (probs[top]! < EXPLICIT_CONFIDENCE) {
+        // "我想投诉但是没有单号" was complaint 0.26 beside progress 0.26 and got "您是想："; "I need a
+        // pickup" 0.76: when the model is unsure and the intent is among its leading guesses, a
+        // request said in so many words is taken (the rest keep their proportions).
+        const named = explicitRequest(head);
+        const ni = named ? INTENTS.indexOf(named) : -1;
+        if (ni >= 0 && probs[ni]! >= 0.5 * probs[top]!) {
+          const rest = 1 - probs[ni]!;
+          for (let c = 0; c < probs.length; c++)
+            probs[c] =
+              c === ni ? EXPLICIT_CONFIDENCE : rest > 1e-9 ? (probs[c]! * (1 - EXPLICIT_CONFIDENCE)) / rest : 0;
+        }
       }
     }
 

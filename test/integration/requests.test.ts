@@ -78,6 +78,18 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     await noticed(chat, "已办理完成。网点今天下午派送");
   });
 
+  it("a customer without the waybill is told where to find it and offered a person, not asked again and again (session 12)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    await chat.say("帮我催一下件");
+    for (const text of ["我不知道单号", "找不到"]) {
+      const [r] = await chat.say(text);
+      expect(r!.text, text).toContain("购物平台订单详情");
+      expect(r!.quickReplies?.map((q) => q.title)).toContain("转人工");
+    }
+    const [person] = await chat.say("转人工");
+    expect(person!.text).toContain("转接人工客服");
+  });
+
   it("催件 needs a parcel in transit and a waybill that exists; nothing is stored otherwise", async () => {
     const before = await count();
     const chat = await WebchatClient.open(t.baseUrl);

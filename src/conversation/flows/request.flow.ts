@@ -30,13 +30,13 @@ import type { TrackingService } from "../../tracking/tracking.service.js";
 import type { ShipmentStatus } from "../../tracking/tracking.types.js";
 import { reply } from "../bot.js";
 import type { Flow } from "../flow.js";
-import type { Locale } from "../texts.js";
+import { type Locale, t } from "../texts.js";
 import { turnInfo } from "../turn-state.js";
 import { isSubstantive, MAX_DESCRIPTION_CHARS, SUGGESTION_TTL_MS } from "./complaint.flow.js";
-import { CANCEL_RE, CONFIRM_RE, EDIT_RE } from "./complaint.texts.js";
+import { CANCEL_RE, CONFIRM_RE, EDIT_RE, NO_WAYBILL_RE } from "./complaint.texts.js";
 import { cancelsFor, leavesIntake, leavesSummary, normalisePhone, phoneIn, summaryReplies } from "./intake.js";
 import { CANCEL_PICKUP_RE, proposalAnswer, type RequestTextKey, rt } from "./request.texts.js";
-import { recentWaybill, waybillAttempt } from "./track.flow.js";
+import { recentWaybill, waybillAttempt, waybillUnknown } from "./track.flow.js";
 import { statusLabel } from "./track.texts.js";
 
 export interface RequestFlowDeps {
@@ -364,7 +364,9 @@ export class RequestFlow implements Flow {
       await context.sendActivity(
         reply(
           `${noted ? `${rt(locale, "address.noted", { address: noted })}\n` : ""}${notedPrefix}${timeNoted ? `${timeNoted}\n` : ""}${text}`,
-          this.quickFor(d, step, locale),
+          res.key === "waybill.whereToFind"
+            ? [...(this.quickFor(d, step, locale) ?? []), { title: t(locale, "quick.human") }]
+            : this.quickFor(d, step, locale),
         ),
       );
       return true;
@@ -380,8 +382,17 @@ export class RequestFlow implements Flow {
     switch (f) {
       case "waybill": {
         const waybill = parsed.entities.find((e) => e.type === "waybill")?.value;
-        // "没有识别到运单号" only for something meant as one; "好的" / "稍等" get the question again.
-        if (!waybill) return { ok: false, key: waybillAttempt(answer) ? "ask.waybill.again" : "ask.waybill" };
+        // "没有识别到运单号" only for something meant as one; "好的" / "稍等" get the question again;
+        // "我不知道单号" / "找不到" where to find it and a person (was the same question forever).
+        if (!waybill)
+          return {
+            ok: false,
+            key: waybillAttempt(answer)
+              ? "ask.waybill.again"
+              : NO_WAYBILL_RE.test(answer.trim()) || waybillUnknown(answer)
+                ? "waybill.whereToFind"
+                : "ask.waybill",
+          };
         return this.checkWaybill(d, waybill);
       }
       case "address": {

@@ -4,6 +4,8 @@ import type { Locale } from "../texts.js";
 
 const zh = {
   "ask.waybill": "请发送要办理的运单号（快递单号）。",
+  "waybill.whereToFind":
+    "没有单号也能找到：网购的包裹在购物平台订单详情的“查看物流”里；自己寄的在寄件短信或App“我的寄件”里，面单条码下方的数字就是运单号。找到后发给我即可；实在找不到，可以转人工由客服按手机号帮您查。",
   "ask.waybill.again": "没有识别到运单号，请核对后重新发送（一般为10–15位字母或数字）。",
   "address.noted": "已记下新地址：{address}。",
   "phone.noted": "已记下联系电话：{phone}。",
@@ -116,6 +118,8 @@ export type RequestTextKey = keyof typeof zh;
 
 const en: Record<RequestTextKey, string> = {
   "ask.waybill": "Please send the waybill (tracking) number.",
+  "waybill.whereToFind":
+    "You can find it: for an online order, in the shopping app's order details under “view logistics”; for a parcel you sent, in the sending SMS or the app's “my shipments”, or under the barcode on the label. Send it to me when you have it; if you can't find it, an agent can look it up by your phone number.",
   "ask.waybill.again": "I couldn't find a waybill number in that. Please check and send it again.",
   "address.noted": "Noted the new address: {address}.",
   "phone.noted": "Noted your contact number: {phone}.",

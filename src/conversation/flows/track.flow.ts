@@ -33,6 +33,11 @@ const RECENT = /^(我最近的快递|my recent parcels)$|最近.{0,4}(快递|包
  */
 const NO_WAYBILL =
   /(不知道|没有|没|忘了|忘记|找不到|不记得|记不得|丢了)(快递|运|物流)?单号|单号.{0,3}(忘了|找不到|丢了|不知道)|(用|凭|按|通过)(手机|电话)号?.{0,4}(查|找)|(don'?t|do not) (know|have) (the|my|a) (waybill|tracking)|no (waybill|tracking) (number|no)|(by|with) (my )?(phone|mobile)( number)?/i;
+/** "我不知道单号", "单号找不到了", "I don't have the tracking number": the customer has no waybill to hand. */
+export function waybillUnknown(text: string): boolean {
+  return NO_WAYBILL.test(text);
+}
+
 /**
  * A follow-up about the parcel just shown ("这个什么时候能到", "它现在到哪了", "when will it
  * arrive"): answered for the conversation's last waybill instead of asking for the number again.

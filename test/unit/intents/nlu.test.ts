@@ -111,6 +111,15 @@ describe("a complaint said in so many words", () => {
     expect(nlu.parse("我想投诉淘宝卖家不发货").intent.name).not.toBe("complaint");
     expect(nlu.parse("我要投诉进度怎么样了").intent.name).toBe("complaint_progress");
   });
+
+  it("so is an English pickup asked for in so many words, not a question about pickups", () => {
+    for (const text of ["I need a pickup", "can you book a pickup for me tomorrow"]) {
+      const r = nlu.parse(text);
+      expect(r.intent.name, text).toBe("pickup");
+      expect(r.intent.confidence, text).toBeGreaterThanOrEqual(ACTION_THRESHOLD);
+    }
+    expect(nlu.parse("how do I book a pickup").intent.name).toBe("inquiry");
+  });
 });
 
 describe("waybills", () => {
