@@ -95,6 +95,11 @@ describe("service requests from the web chat to the console and back, in Chromiu
     // 派送偏好: 4 hours instead of 2, round the clock; the hint says it in the bot's words.
     const pref = page.locator('#panel tr[data-policy="delivery_preference_resolution"]');
     expect(await pref.locator("select[name=calendarId]").inputValue()).toBe("24x7");
+    // The calendars in the SLA tab's words, each hour range once (it read "工作日 09:00–18:00 09:00–18:00").
+    expect(await pref.locator("select[name=calendarId] option").allTextContents()).toEqual([
+      "全天候（24×7）",
+      "工作日 09:00–18:00",
+    ]);
     await pref.locator("input[name=targetMinutes]").fill("240");
     expect(await pref.locator(".promise-words").textContent()).toBe("4小时");
     await pref.locator("button").click();

@@ -5,6 +5,7 @@
 // Supervisors may read (inputs disabled); changing needs an admin, as the API checks.
 
 import { h, locale, toast } from "/static/shared/staff.js";
+import { calendarLabel } from "/static/shared/words.js";
 
 const TEXTS = {
   "zh-CN": {
@@ -38,7 +39,6 @@ const TEXTS = {
       claim_proposal: "提出赔偿方案",
       claim_payment: "同意后支付",
     },
-    twentyfourSeven: "24×7（全天）",
   },
   en: {
     routing: "Group",
@@ -71,7 +71,6 @@ const TEXTS = {
       claim_proposal: "Propose compensation",
       claim_payment: "Pay after agreement",
     },
-    twentyfourSeven: "24×7 (round the clock)",
   },
 };
 const R = TEXTS[locale] ?? TEXTS["zh-CN"];
@@ -119,8 +118,13 @@ export async function requestsPanel({ api, table, me, groups, refresh }) {
     const g = groups.find((x) => x.code === code);
     return g ? (locale === "en" ? g.nameEn : g.nameZh) : code;
   };
+  // The same words as the SLA tab (the built-in calendars' names already carry their hours).
   const calendarName = (c) =>
-    c.mode === "twentyfour_seven" ? R.twentyfourSeven : `${c.name} ${c.dayStart}–${c.dayEnd}`;
+    calendarLabel(c.id) !== c.id
+      ? calendarLabel(c.id)
+      : c.name.includes(c.dayStart)
+        ? c.name
+        : `${c.name} ${c.dayStart}–${c.dayEnd}`;
   const run = (fn) => async () => {
     try {
       await fn();
