@@ -300,4 +300,34 @@ describe("agent console in Chromium", () => {
     expect(await page.locator("#open-complaint").count()).toBe(0);
     await context.close();
   });
+
+  // Tried at 420 px wide: 在线/退出 were cut off the top bar and the chat was a 15 px strip.
+  it("at a phone's width the columns stack: nothing is cut off, the chat is as wide as the screen", async () => {
+    await createStaff(e.t.app, e.t.baseUrl, {
+      username: "xiaozhou",
+      displayName: "小周",
+      groups: ["after_sales"],
+      password: "xiaozhou-pass-1",
+    });
+    const chat = await WebchatClient.open(e.t.baseUrl);
+    await chat.say("转人工");
+    const { context, page } = await consoleAs("xiaozhou", "xiaozhou-pass-1");
+    await page.setViewportSize({ width: 420, height: 800 });
+    await expect
+      .poll(() => page.locator("#list li[data-conversation]").count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    const fits = async (selector: string) => {
+      const box = await page.locator(selector).boundingBox();
+      return !!box && box.x >= 0 && box.x + box.width <= 420;
+    };
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    expect(await fits("#logout")).toBe(true);
+    expect(await fits("#presence")).toBe(true);
+    await page.locator("#list li[data-conversation]").first().click();
+    await page.locator("#take").click();
+    await expect.poll(() => page.locator("#composer-text").count()).toBe(1);
+    expect((await page.locator("#detail").boundingBox())!.width).toBeGreaterThan(380);
+    expect(await fits("#send")).toBe(true);
+    await context.close();
+  });
 });
