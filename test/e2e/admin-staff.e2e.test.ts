@@ -32,6 +32,27 @@ describe("admin pages in words (Chromium)", () => {
     return page;
   };
 
+  // Tried as a new carrier: every staff page logged "Failed to load resource: 404" (the browser's
+  // /favicon.ico), which hides real errors from whoever opens the console's devtools.
+  it("the staff pages load with no error in the browser console", async () => {
+    for (const path of ["/admin", "/console", "/dashboard"]) {
+      const context = await e.browser.newContext({ locale: "zh-CN" });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(`${path}: ${m.text()}`);
+      });
+      await page.goto(`${e.t.baseUrl}${path}`);
+      await page.fill("input[name=username]", "admin");
+      await page.fill("input[name=password]", "admin-pass-123");
+      await page.click("#login button[type=submit]");
+      await expect.poll(() => page.locator("#me").textContent(), { timeout: 10_000 }).not.toBe("");
+      await page.waitForLoadState("networkidle");
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
   it("staff: role, groups and presence in words; the header names the admin's role", async () => {
     const page = await open("/admin");
     expect(await page.locator("#me").textContent()).toBe("管理员（管理员）");
