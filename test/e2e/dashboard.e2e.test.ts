@@ -128,6 +128,29 @@ describe("supervisor dashboard in Chromium", () => {
     }
   });
 
+  // Tried as a new carrier on an empty period: the satisfaction ring showed equal thirds
+  // (satisfied / basically / dissatisfied) for 0 surveys, and the SLA gauges pointed at 0%.
+  it("a period with no complaints or surveys says so instead of drawing a ring of thirds and 0% gauges", async () => {
+    const page = await e.browser.newPage({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
+    await page.goto(`${e.t.baseUrl}/dashboard?from=2025-01-06&to=2025-01-07`);
+    await page.fill("input[name=username]", "sup");
+    await page.fill("input[name=password]", "pw-sup-12345");
+    await page.click("#login button[type=submit]");
+    await page.waitForSelector("body[data-loaded=true]");
+    expect(await page.locator('[data-kpi="complaints"] .value').textContent()).toBe("0");
+    for (const id of ["chart-trend", "chart-category", "chart-satisfaction", "chart-sla"]) {
+      const note = page.locator(`.chart-empty[data-for="${id}"]`);
+      await expect.poll(() => note.isVisible()).toBe(true);
+      expect(await note.textContent()).toBe("所选期间暂无数据");
+    }
+    // Back to the period with data: the charts are drawn again and the notes are gone.
+    await page.fill("#from", "2026-03-02");
+    await page.fill("#to", "2026-03-03");
+    await page.click("#filters button[type=submit]");
+    await expect.poll(() => page.locator(".chart-empty").count()).toBe(0);
+    await page.close();
+  });
+
   it("speaks English with ?lang=en", async () => {
     const page = await e.browser.newPage({ locale: "zh-CN" });
     await logIn(page, "sup", "pw-sup-12345", "&lang=en");

@@ -107,6 +107,7 @@ const I18N = {
     status: { new: "新建", open: "处理中", pending_customer: "待客户", resolved: "已解决", closed: "已关闭" },
     groups: { logistics: "物流配送", after_sales: "售后服务", product_quality: "产品质量", legal: "法务" },
     noData: "暂无数据",
+    noChartData: "所选期间暂无数据",
     loadFailed: "加载失败：",
   },
   en: {
@@ -197,6 +198,7 @@ const I18N = {
     status: { new: "New", open: "Open", pending_customer: "Waiting", resolved: "Resolved", closed: "Closed" },
     groups: { logistics: "Logistics", after_sales: "After-sales", product_quality: "Product quality", legal: "Legal" },
     noData: "No data",
+    noChartData: "No data in this period",
     loadFailed: "Could not load: ",
   },
 };
@@ -474,127 +476,166 @@ function chart(id) {
   return c;
 }
 
+/**
+ * A chart with nothing to show says so instead of drawing: ECharts draws a ring of equal thirds
+ * for three zeros and gauges pointing at 0%, which a supervisor reads as figures.
+ */
+function emptyChart(id, empty) {
+  const el = $(id);
+  let note = el.parentElement.querySelector(`.chart-empty[data-for="${id}"]`);
+  if (!empty) {
+    note?.remove();
+    return false;
+  }
+  chart(id).clear();
+  if (!note) {
+    note = h("p", { class: "chart-empty note", "data-for": id }, T.noChartData);
+    el.parentElement.append(note);
+  }
+  return true;
+}
+
 function renderCharts(s) {
+  const emptyTrend = emptyChart(
+    "chart-trend",
+    s.complaints.trend.every((d) => !d.total),
+  );
+  const emptyCategories = emptyChart(
+    "chart-category",
+    Object.values(s.complaints.byCategory).every((n) => !n),
+  );
+  const emptyPie = emptyChart(
+    "chart-satisfaction",
+    !(s.surveys.satisfied + s.surveys.basicallySatisfied + s.surveys.dissatisfied),
+  );
+  const emptySla = emptyChart(
+    "chart-sla",
+    Object.values(s.sla).every((c) => c.complianceRate === null),
+  );
   const days = s.complaints.trend.map((d) => d.day);
   const categories = Object.entries(s.complaints.byCategory).sort((a, b) => b[1] - a[1]);
   const top = categories.slice(0, 4).map(([code]) => code);
   const trend = chart("chart-trend");
-  trend.setOption(
-    {
-      animation: false,
-      tooltip: { trigger: "axis" },
-      legend: { top: 0 },
-      grid: { left: 40, right: 16, top: 32, bottom: 28 },
-      xAxis: { type: "category", data: days },
-      yAxis: { type: "value", minInterval: 1 },
-      series: [
-        {
-          name: T.total,
-          type: "line",
-          smooth: true,
-          data: s.complaints.trend.map((d) => d.total),
-          areaStyle: { opacity: 0.08 },
-        },
-        ...top.map((code) => ({
-          name: categoryLabel(code),
-          type: "line",
-          smooth: true,
-          data: s.complaints.trend.map((d) => d.byCategory[code] ?? 0),
-        })),
-      ],
-    },
-    true,
-  );
+  if (!emptyTrend)
+    trend.setOption(
+      {
+        animation: false,
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 40, right: 16, top: 32, bottom: 28 },
+        xAxis: { type: "category", data: days },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [
+          {
+            name: T.total,
+            type: "line",
+            smooth: true,
+            data: s.complaints.trend.map((d) => d.total),
+            areaStyle: { opacity: 0.08 },
+          },
+          ...top.map((code) => ({
+            name: categoryLabel(code),
+            type: "line",
+            smooth: true,
+            data: s.complaints.trend.map((d) => d.byCategory[code] ?? 0),
+          })),
+        ],
+      },
+      true,
+    );
   const bars = chart("chart-category");
-  bars.setOption(
-    {
-      animation: false,
-      tooltip: {},
-      grid: { left: 90, right: 20, top: 8, bottom: 24 },
-      xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", data: categories.map(([code]) => categoryLabel(code)).reverse() },
-      series: [
-        {
-          type: "bar",
-          data: categories.map(([code, n]) => ({ value: n, code })).reverse(),
-          itemStyle: { color: "#1677ff" },
-        },
-      ],
-    },
-    true,
-  );
+  if (!emptyCategories)
+    bars.setOption(
+      {
+        animation: false,
+        tooltip: {},
+        grid: { left: 90, right: 20, top: 8, bottom: 24 },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", data: categories.map(([code]) => categoryLabel(code)).reverse() },
+        series: [
+          {
+            type: "bar",
+            data: categories.map(([code, n]) => ({ value: n, code })).reverse(),
+            itemStyle: { color: "#1677ff" },
+          },
+        ],
+      },
+      true,
+    );
   bars.off("click");
   bars.on("click", (p) => drill("all", { category: p.data.code }));
   const pie = chart("chart-satisfaction");
-  pie.setOption(
-    {
-      animation: false,
-      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      // Issue 18: the names in the legend on top, only the shares beside the ring (short enough
-      // never to be cut to "…" in a narrow panel), the ring sized so they clear the legend.
-      legend: { top: 0 },
-      color: ["#52c41a", "#faad14", "#f5222d"],
-      series: [
-        {
-          type: "pie",
-          center: ["50%", "56%"],
-          radius: ["32%", "52%"],
-          avoidLabelOverlap: true,
-          labelLine: { length: 8, length2: 6 },
-          data: [
-            { name: T.overall.satisfied, value: s.surveys.satisfied },
-            { name: T.overall.basically_satisfied, value: s.surveys.basicallySatisfied },
-            { name: T.overall.dissatisfied, value: s.surveys.dissatisfied, drill: "dissatisfied" },
-          ].map((d) => (d.value ? d : { ...d, label: { show: false }, labelLine: { show: false } })),
-          label: { formatter: "{d}%", overflow: "none" },
-        },
-      ],
-    },
-    true,
-  );
+  if (!emptyPie)
+    pie.setOption(
+      {
+        animation: false,
+        tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+        // Issue 18: the names in the legend on top, only the shares beside the ring (short enough
+        // never to be cut to "…" in a narrow panel), the ring sized so they clear the legend.
+        legend: { top: 0 },
+        color: ["#52c41a", "#faad14", "#f5222d"],
+        series: [
+          {
+            type: "pie",
+            center: ["50%", "56%"],
+            radius: ["32%", "52%"],
+            avoidLabelOverlap: true,
+            labelLine: { length: 8, length2: 6 },
+            data: [
+              { name: T.overall.satisfied, value: s.surveys.satisfied },
+              { name: T.overall.basically_satisfied, value: s.surveys.basicallySatisfied },
+              { name: T.overall.dissatisfied, value: s.surveys.dissatisfied, drill: "dissatisfied" },
+            ].map((d) => (d.value ? d : { ...d, label: { show: false }, labelLine: { show: false } })),
+            label: { formatter: "{d}%", overflow: "none" },
+          },
+        ],
+      },
+      true,
+    );
   pie.off("click");
   pie.on("click", (p) => p.data.drill && drill(p.data.drill));
   const kinds = Object.keys(s.sla);
   const gauges = chart("chart-sla");
-  gauges.setOption(
-    {
-      animation: false,
-      series: kinds.map((kind, i) => ({
-        type: "gauge",
-        kind,
-        center: [`${((i + 0.5) * 100) / kinds.length}%`, "60%"],
-        radius: "70%",
-        min: 0,
-        max: 100,
-        splitNumber: 5,
-        axisLine: {
-          lineStyle: {
-            width: 10,
-            color: [
-              [0.8, "#f5222d"],
-              [0.95, "#faad14"],
-              [1, "#52c41a"],
-            ],
+  if (!emptySla)
+    gauges.setOption(
+      {
+        animation: false,
+        series: kinds.map((kind, i) => ({
+          type: "gauge",
+          kind,
+          center: [`${((i + 0.5) * 100) / kinds.length}%`, "60%"],
+          radius: "70%",
+          min: 0,
+          max: 100,
+          splitNumber: 5,
+          axisLine: {
+            lineStyle: {
+              width: 10,
+              color: [
+                [0.8, "#f5222d"],
+                [0.95, "#faad14"],
+                [1, "#52c41a"],
+              ],
+            },
           },
-        },
-        pointer: { width: 4 },
-        axisLabel: { distance: 14, fontSize: 10 },
-        detail: {
-          formatter: (v) => (Number.isNaN(v) ? "—" : `${v.toFixed(1)}%`),
-          fontSize: 16,
-          offsetCenter: [0, "60%"],
-        },
-        title: { offsetCenter: [0, "95%"], fontSize: 12 },
-        data: [
-          {
-            value: s.sla[kind].complianceRate === null ? Number.NaN : s.sla[kind].complianceRate * 100,
-            name: `${T.clock[kind] ?? kind}  ✓${s.sla[kind].met} ✗${s.sla[kind].breached}`,
+          pointer: { width: 4, show: s.sla[kind].complianceRate !== null },
+          axisLabel: { distance: 14, fontSize: 10 },
+          detail: {
+            formatter: (v) => (Number.isNaN(v) ? "—" : `${v.toFixed(1)}%`),
+            fontSize: 16,
+            offsetCenter: [0, "60%"],
           },
-        ],
-      })),
-    },
-    true,
-  );
+          title: { offsetCenter: [0, "95%"], fontSize: 12 },
+          data: [
+            {
+              value: s.sla[kind].complianceRate === null ? Number.NaN : s.sla[kind].complianceRate * 100,
+              name: `${T.clock[kind] ?? kind}  ✓${s.sla[kind].met} ✗${s.sla[kind].breached}`,
+            },
+          ],
+        })),
+      },
+      true,
+    );
   gauges.off("click");
   gauges.on("click", (p) => drill("breached", { clock: kinds[p.seriesIndex] }));
 }
