@@ -123,9 +123,10 @@ export class SurveyService {
     const id = rows[0]?.id;
     if (!id) return;
     this.deps.log.info({ surveyId: id, ticketNumber: ticket.number, sendAt }, "survey scheduled");
-    await this.deps.scheduler.arm(`survey:${id}`, sendAt);
     // Resolution ends the human service of this chat: it goes back to the bot, which sends the
     // survey at SURVEY_DELAY_SECONDS whoever held it (a held chat would keep the bot silent).
+    // Handed back first, armed after: armed first, a short delay could fire while the agent still
+    // held the chat, and the survey was put off (seen once in 7 full runs at load 12).
     if (await this.deps.conversations.handBackToBot(ticket.conversationId)) {
       await db.auditEvent.create({
         data: {
@@ -137,6 +138,7 @@ export class SurveyService {
         },
       });
     }
+    await this.deps.scheduler.arm(`survey:${id}`, sendAt);
   }
 
   /** The scheduler's trigger: send, remind or close, whichever is due. Safe to call any number of times. */
