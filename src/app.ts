@@ -89,7 +89,7 @@ import { OutletService } from "./outlets/outlet.service.js";
 import { RetentionService } from "./privacy/retention.service.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { InProcessBus } from "./realtime/in-process.bus.js";
-import { STAFF_CHANGES_TOPIC } from "./realtime/topics.js";
+import { BUS_GAP, STAFF_CHANGES_TOPIC } from "./realtime/topics.js";
 import { EarlyWarningPush } from "./reports/early-warning.push.js";
 import { loadReportConfig } from "./reports/report.config.js";
 import { scheduleRollup } from "./reports/report.rollup.js";
@@ -372,7 +372,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     void bus.publish(STAFF_CHANGES_TOPIC, { type: "agent.changed", agentId }).catch(() => {});
   });
   bus.subscribe(STAFF_CHANGES_TOPIC, (e) => {
-    if (typeof e.agentId === "string") auth.forgetAgent(e.agentId);
+    // After a Redis reconnect any agent.changed may have been lost: forget them all.
+    if (e.type === BUS_GAP) auth.forgetAll();
+    else if (typeof e.agentId === "string") auth.forgetAgent(e.agentId);
   });
   const metrics = createMetrics();
 

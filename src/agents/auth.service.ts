@@ -210,6 +210,14 @@ export class AuthService {
     for (const [id, hit] of this.cache) if (hit.principal.agentId === agentId) this.cache.delete(id);
   }
 
+  /**
+   * Forgets every cached principal: the event bus lost messages (a Redis reconnect), so an
+   * agent.changed may have been missed; each next request reads the database again.
+   */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
   private readonly changeListeners: ((agentId: string) => void)[] = [];
 
   /** Called with the agent's id whenever agentChanged() is (the composition root tells every instance). */

@@ -285,11 +285,13 @@ export const consoleRoutes =
         if (principal.role === "admin") subscriptions.set(ADMINS_TOPIC, bus.subscribe(ADMINS_TOPIC, send));
         // The account changed (password reset, role, groups, disabled): this connection was
         // authorised with the old one. Closed with 4409; the console reconnects and is asked to
-        // log in again if its token no longer works (4401).
+        // log in again if its token no longer works (4401). After a Redis reconnect (BUS_GAP) such a
+        // change may have been lost: every connection re-authorises the same way.
         subscriptions.set(
           STAFF_CHANGES_TOPIC,
           bus.subscribe(STAFF_CHANGES_TOPIC, (e) => {
-            if (e.agentId === principal.agentId && socket.readyState === 1) socket.close(4409, "AGENT_CHANGED");
+            if ((e.type === BUS_GAP || e.agentId === principal.agentId) && socket.readyState === 1)
+              socket.close(4409, "AGENT_CHANGED");
           }),
         );
         // Issue 23: early-warning alerts go to supervisors and admins only.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { BUS_GAP, STAFF_CHANGES_TOPIC } from "../../src/realtime/topics.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
 import { createStaff, staffApi } from "../support/staff.js";
 
@@ -42,6 +43,22 @@ describe.each(DB_KINDS)("staff account changes reach open live connections (%s)"
     const again = await live(agent.token);
     expect(again.ready).toBeUndefined();
     expect(await again.closed).toBe(4401);
+  });
+
+  // Redis pub/sub loses what is published while the subscriber reconnects; the bus then tells every
+  // listener of the gap (RedisBus, BUS_GAP). An account change lost that way must not leave a
+  // connection, or a cached login, authorised with the old account.
+  it("after a gap in the event bus every connection re-authorises: a change it missed takes effect", async () => {
+    const agent = await createStaff(t.app, t.baseUrl, { username: `chg-gap-${kind}` });
+    const before = await live(agent.token);
+    expect(before.ready?.role).toBe("agent");
+    // The change whose agent.changed was lost: written, nobody told.
+    await t.app.db.prisma.agent.update({ where: { id: agent.id }, data: { role: "supervisor" } });
+    await t.app.bus.publish(STAFF_CHANGES_TOPIC, { type: BUS_GAP });
+    expect(await before.closed).toBe(4409);
+    const again = await live(agent.token);
+    expect(again.ready?.role).toBe("supervisor");
+    again.ws.close();
   });
 
   it("a role change closes it too; the same token reconnects with the new role", async () => {
