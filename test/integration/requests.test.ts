@@ -385,6 +385,16 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     r = await pickup.say("13800001111");
     expect(r[0]!.text).toContain("地址：北京市朝阳区建国路88号3栋502");
     await pickup.say("取消");
+    // The phone said with the new address is the contact number, not part of the address (session 12:
+    // the ticket showed "北京市朝阳区建国路88号，电话13812345678").
+    const withPhone = await WebchatClient.open(t.baseUrl);
+    await withPhone.say("我想改一下收货地址");
+    await withPhone.say("YT7001234567891");
+    r = await withPhone.say("北京市朝阳区建国路88号，电话13812345678");
+    expect(r[0]!.text).toContain("地址：北京市朝阳区建国路88号");
+    expect(r[0]!.text).not.toMatch(/地址：[^\n]*138/);
+    expect(r[0]!.text).toContain("13812345678");
+    await withPhone.say("取消");
   });
 
   it("预约取件: an article tagged 禁寄:<item> in the knowledge base refuses that item too, and the refusal names the article", async () => {

@@ -172,11 +172,20 @@ function englishAddressIn(text: string): string | undefined {
  * of the address ("地址是北京市朝阳区…" was stored with its 地址是).
  */
 function withoutVerb(text: string): string {
-  return text
-    .trim()
-    .replace(/^(?:请|帮我|麻烦|地址)*(?:改到|改成|改为|送到|送去|寄到|换到|换成)[:：]?/, "")
-    .replace(/^(?:我的|我家|新的?|收货|收件|取件|寄件|上门)*(?:地址|住址)(?:是|为|在)?[:：]?|^(?:我)?(?:住在|在)/, "")
-    .trim();
+  return (
+    text
+      .trim()
+      // The phone said with the address ("…88号，电话13812345678") is noted as the contact number,
+      // not kept inside the address (the ticket showed it there).
+      .replace(
+        /[，,;；\s]*(?:(?:联系)?(?:电话|手机|手机号|号码|tel|phone)[:：]?\s*)?(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)[，,。;；\s]*/gi,
+        " ",
+      )
+      .trim()
+      .replace(/^(?:请|帮我|麻烦|地址)*(?:改到|改成|改为|送到|送去|寄到|换到|换成)[:：]?/, "")
+      .replace(/^(?:我的|我家|新的?|收货|收件|取件|寄件|上门)*(?:地址|住址)(?:是|为|在)?[:：]?|^(?:我)?(?:住在|在)/, "")
+      .trim()
+  );
 }
 
 /** The answer is nothing but a waybill number. */
