@@ -5,7 +5,7 @@ export { CARRIER_NAMES, CATEGORY_LABELS, findCarrierMention } from "./display.la
 export { extractEntities } from "./entity.extractor.js";
 export { MODEL_FORMAT_VERSION } from "./model.cache.js";
 export * from "./nlu.js";
-export { normaliseText, toSimplifiedScript } from "./text.normaliser.js";
+export { hasSimplifiedOnly, normaliseText, toSimplifiedScript } from "./text.normaliser.js";
 export { detectCarriers, normaliseWaybill, WAYBILL_FORMATS } from "./waybill.patterns.js";
 
 let instance: Nlu | undefined;

@@ -122,6 +122,22 @@ export function toSimplifiedScript(text: string): string {
   return changed ? out : text;
 }
 
+let simplifiedOnly: Set<number> | undefined;
+
+/**
+ * Whether the text holds a character written only in simplified script (谢, 单, 号…: the target
+ * of a traditional→simplified mapping that is not itself traditional). "好的" holds none: it is
+ * the same in both scripts.
+ */
+export function hasSimplifiedOnly(text: string): boolean {
+  if (!simplifiedOnly) {
+    const map = getCharMap();
+    simplifiedOnly = new Set([...map.values()].filter((c) => !map.has(c)));
+  }
+  for (let i = 0; i < text.length; i++) if (simplifiedOnly.has(text.charCodeAt(i))) return true;
+  return false;
+}
+
 export function normaliseText(text: string): string {
   const map = getCharMap();
   let out = "";

@@ -1,6 +1,7 @@
 import { ActionTypes, type Activity, ActivityHandler, MessageFactory, type TurnContext } from "botbuilder";
 import { toSimplifiedScript } from "../../intents/index.js";
 import type { QuickReply } from "../channel/channel.js";
+import { scriptOf, toTraditional } from "./script.js";
 import { type Locale, t } from "./texts.js";
 import { type DialogState, turnInfo } from "./turn-state.js";
 
@@ -63,8 +64,17 @@ export class KuaidiBot extends ActivityHandler {
       // Remember the choices of the last reply sent (none: numbers mean nothing next turn).
       context.onSendActivities(async (ctx, activities, send) => {
         const state = turnInfo(ctx).state;
+        const convert = state.script ? await toTraditional(state.script) : undefined;
         for (const a of activities) {
           if (a.type !== "message") continue;
+          if (convert) {
+            // In the customer's script, buttons too (a tapped 沒有單號 is read as 没有单号 again).
+            if (a.text) a.text = convert(a.text);
+            for (const x of a.suggestedActions?.actions ?? []) {
+              x.title = convert(x.title);
+              if (typeof x.value === "string") x.value = convert(x.value);
+            }
+          }
           const values = (a.suggestedActions?.actions ?? []).map((x) => String(x.value ?? x.title));
           state.choices = values.length ? values : undefined;
         }
@@ -76,7 +86,10 @@ export class KuaidiBot extends ActivityHandler {
       const info = turnInfo(context);
       // Written in traditional characters, read as simplified: the flows' words (没有单号, 确认,
       // 取消) and the stored descriptions are simplified; the message log keeps what was typed.
-      const text = toSimplifiedScript(choiceByNumber(info.state, (context.activity.text ?? "").trim()));
+      const typed = choiceByNumber(info.state, (context.activity.text ?? "").trim());
+      const script = scriptOf(typed);
+      if (script !== undefined) info.state.script = script ?? undefined;
+      const text = toSimplifiedScript(typed);
       const kind = (context.activity.channelData as { kind?: string } | undefined)?.kind;
       if (kind === "image" && this.images) {
         await this.images.handle(context, (routed) => this.router.route(context, routed));

@@ -7,6 +7,8 @@ export interface DialogState {
   flow?: { name: string; step: string; data: Record<string, unknown> } | undefined;
   /** Consecutive messages the bot did not understand (two in a row → handoff). */
   misunderstood: number;
+  /** The customer writes traditional characters: replies are converted (script.ts). */
+  script?: "hk" | "tw" | undefined;
   /** Last waybill the customer mentioned, for follow-up questions. */
   lastWaybill?: string | undefined;
   /**

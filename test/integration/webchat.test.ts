@@ -67,13 +67,33 @@ describe.each(DB_KINDS)("web chat API on %s", (kind) => {
     expect(r!.text).not.toContain("如有相关运单号请发送");
     [r] = await chat.say("他罵我，還把東西扔在地上");
     [r] = await chat.say("13800001111");
-    expect(r!.text).toContain("请确认");
+    expect(r!.text).toContain("請確認");
     [r] = await chat.say("確認");
-    expect(r!.text).toMatch(/工单号：\d{6}-\d{5}/);
+    expect(r!.text).toMatch(/工單號：\d{6}-\d{5}/);
     const ticket = await t.app.db.prisma.ticket.findFirstOrThrow({ where: { contactPhone: "13800001111" } });
     expect(ticket.category).toBe("STAFF_ATTITUDE");
     const log = await chat.history();
     expect(log.map((m) => m.text)).toContain("沒有單號");
+  });
+
+  it("a customer writing traditional characters is answered in them, buttons too; simplified again when they switch (session 12)", async () => {
+    const chat = await WebchatClient.open(t.baseUrl);
+    let [r] = await chat.say("快遞員態度好差，我要投訴");
+    expect(r!.text).toContain("很抱歉給您帶來不便");
+    expect(r!.text).not.toContain("带来");
+    expect(r!.quickReplies?.map((q) => q.title)).toEqual(["沒有單號", "取消"]);
+    // The button the customer taps, in traditional characters, is understood.
+    [r] = await chat.say("沒有單號");
+    expect(r!.text).toContain("請留下聯繫電話");
+    // A reply the same in both scripts keeps it.
+    [r] = await chat.say("好的");
+    expect(r!.text).not.toContain("联系");
+    // Cantonese gets Hong Kong forms; a simplified message switches back.
+    const hk = await WebchatClient.open(t.baseUrl);
+    [r] = await hk.say("我個快遞喺邊度 SF1438829301576");
+    expect(r!.text).toContain("順豐");
+    [r] = await hk.say("谢谢你们");
+    expect(r!.text).toContain("不客气");
   });
 
   it("a complaint that needs no waybill goes on without one after two answers that are not one (session 12)", async () => {
