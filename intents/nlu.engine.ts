@@ -34,7 +34,7 @@ import { normaliseText } from "./text.normaliser.js";
 
 /** Longer input is cut before classification; entities are still found in the whole text. */
 const MAX_CLASSIFY_CHARS = 2000;
-/** "我要投诉…" read as a complaint already: acted on (just above ACTION_THRESHOLD 0.85). */
+/** A request said in so many words ("我要投诉…", "I need a pickup"; intent.rules.ts explicitRequest): acted on (just above ACTION_THRESHOLD 0.85). */
 const EXPLICIT_CONFIDENCE = 0.9;
 
 export interface EngineOptions {

@@ -87,9 +87,9 @@ export class KuaidiBot extends ActivityHandler {
       // Written in traditional characters, read as simplified: the flows' words (没有单号, 确认,
       // 取消) and the stored descriptions are simplified; the message log keeps what was typed.
       const typed = choiceByNumber(info.state, (context.activity.text ?? "").trim());
-      const script = scriptOf(typed);
-      if (script !== undefined) info.state.script = script ?? undefined;
       const text = toSimplifiedScript(typed);
+      const script = scriptOf(typed, text);
+      if (script !== undefined) info.state.script = script ?? undefined;
       const kind = (context.activity.channelData as { kind?: string } | undefined)?.kind;
       if (kind === "image" && this.images) {
         await this.images.handle(context, (routed) => this.router.route(context, routed));

@@ -1,4 +1,4 @@
-import { hasSimplifiedOnly, toSimplifiedScript } from "../../intents/index.js";
+import { hasSimplifiedOnly } from "../../intents/index.js";
 
 /**
  * Replies in the customer's script: a customer writing traditional characters (Hong Kong,
@@ -12,13 +12,13 @@ export type TraditionalScript = "hk" | "tw";
 const CANTONESE = /[嘅咗唔佢嘢喺冇係噉啲嚟]/u;
 
 /**
- * The script to answer this message in: "hk"/"tw" when it holds traditional characters, null
- * when it holds simplified-only ones, undefined when neither ("好的", "5", a waybill: keep the
- * script used before).
+ * The script to answer a message in, given the message as typed and as `toSimplifiedScript` read
+ * it: "hk"/"tw" when it holds traditional characters, null when it holds simplified-only ones,
+ * undefined when neither ("好的", "5", a waybill: keep the script used before).
  */
-export function scriptOf(text: string): TraditionalScript | null | undefined {
-  if (toSimplifiedScript(text) !== text) return CANTONESE.test(text) ? "hk" : "tw";
-  return hasSimplifiedOnly(text) ? null : undefined;
+export function scriptOf(typed: string, simplified: string): TraditionalScript | null | undefined {
+  if (simplified !== typed) return CANTONESE.test(typed) ? "hk" : "tw";
+  return hasSimplifiedOnly(typed) ? null : undefined;
 }
 
 type Convert = (text: string) => string;

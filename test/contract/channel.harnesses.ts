@@ -25,6 +25,21 @@ export const WECHAT = {
   account: "gh_kuaidi_service",
 };
 
+/**
+ * The app's WeChat settings for the test account, in safe mode (AES key set); `allowPlain` lets
+ * unencrypted pushes in too (WECHAT_ALLOW_PLAIN), `apiBase` is where the app calls WeChat's API.
+ */
+export function wechatEnv(apiBase: string, allowPlain: boolean): Record<string, string> {
+  return {
+    WECHAT_TOKEN: WECHAT.token,
+    WECHAT_APP_ID: WECHAT.appId,
+    WECHAT_APP_SECRET: WECHAT.appSecret,
+    WECHAT_AES_KEY: WECHAT.aesKey,
+    ...(allowPlain ? { WECHAT_ALLOW_PLAIN: "true" } : {}),
+    WECHAT_API_BASE: apiBase,
+  };
+}
+
 const xml = new XMLParser({ parseTagValue: false });
 
 export function wechatTextXml(p: { from: string; content: string; msgId: string; createTime?: number }): string {
@@ -126,13 +141,8 @@ export function wechatOaHarness(opts: { passiveWindowMs?: number; mode?: "plain"
     async setup() {
       const base = await api.start();
       return {
-        WECHAT_TOKEN: WECHAT.token,
-        WECHAT_APP_ID: WECHAT.appId,
-        WECHAT_APP_SECRET: WECHAT.appSecret,
-        WECHAT_AES_KEY: WECHAT.aesKey,
         // Plain-mode harnesses post unencrypted pushes, which safe mode refuses by default.
-        ...(opts.mode === "safe" ? {} : { WECHAT_ALLOW_PLAIN: "true" }),
-        WECHAT_API_BASE: base,
+        ...wechatEnv(base, opts.mode !== "safe"),
         WECHAT_PASSIVE_WINDOW_MS: String(opts.passiveWindowMs ?? 4000),
       };
     },

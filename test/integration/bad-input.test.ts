@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postTwilio, TWILIO, WECHAT, wechatPush, wechatTextXml } from "../contract/channel.harnesses.js";
+import { postTwilio, TWILIO, wechatEnv, wechatPush, wechatTextXml } from "../contract/channel.harnesses.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
 import { WebchatClient } from "../support/webchat-client.js";
 import { api, staffLogin } from "./ticket.helpers.js";
@@ -18,12 +18,7 @@ describe.each(DB_KINDS)("bad input (%s)", (kind) => {
     t = await startTestApp(kind, {
       RATE_LIMIT_MESSAGES_PER_MINUTE: "100000",
       RATE_LIMIT_LOGINS_PER_MINUTE: "100000",
-      WECHAT_TOKEN: WECHAT.token,
-      WECHAT_APP_ID: WECHAT.appId,
-      WECHAT_APP_SECRET: WECHAT.appSecret,
-      WECHAT_AES_KEY: WECHAT.aesKey,
-      WECHAT_ALLOW_PLAIN: "true",
-      WECHAT_API_BASE: "http://127.0.0.1:9",
+      ...wechatEnv("http://127.0.0.1:9", true),
       TWILIO_ACCOUNT_SID: TWILIO.accountSid,
       TWILIO_AUTH_TOKEN: TWILIO.authToken,
       TWILIO_FROM: TWILIO.from,

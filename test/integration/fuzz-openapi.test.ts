@@ -2,7 +2,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rng } from "../../intents/linear.classifier.js";
 import { ERRORS } from "../../src/errors.js";
-import { WECHAT, wechatPush } from "../contract/channel.harnesses.js";
+import { WECHAT, wechatEnv, wechatPush } from "../contract/channel.harnesses.js";
 import { DB_KINDS, startTestApp, type TestApp } from "../support/app.js";
 import { pct } from "../support/fuzz.js";
 import { createStaff, login, staffApi } from "../support/staff.js";
@@ -371,12 +371,7 @@ describe.each(DB_KINDS)("every documented operation under hostile fields (%s)", 
       TRACKING_WEBHOOK_SECRET: "fuzz-tracking-secret-0123",
       RATE_LIMIT_UPLOADS_PER_MINUTE: "1000000",
       // The WeChat push endpoint (XML), safe mode with plain pushes allowed: both parsers are reached.
-      WECHAT_TOKEN: WECHAT.token,
-      WECHAT_APP_ID: WECHAT.appId,
-      WECHAT_APP_SECRET: WECHAT.appSecret,
-      WECHAT_AES_KEY: WECHAT.aesKey,
-      WECHAT_ALLOW_PLAIN: "true",
-      WECHAT_API_BASE: "http://127.0.0.1:9",
+      ...wechatEnv("http://127.0.0.1:9", true),
       WECHAT_PASSIVE_WINDOW_MS: "0",
     });
     admin = await login(t.baseUrl, "admin", "admin-pass-123");

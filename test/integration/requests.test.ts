@@ -538,6 +538,12 @@ describe.each(DB_KINDS)("service requests in the chat on %s (issue 15)", (kind) 
     expect(r[0]!.text).toContain("价值");
     r = await early.say("300元");
     expect(r[0]!.text).not.toContain("保价");
+    // In English, "uninsured" is a no, not the "insured" inside it.
+    const en = await WebchatClient.open(t.baseUrl, "en");
+    await en.say("my parcel was damaged, I want compensation");
+    await en.say("SF1438829301583");
+    r = await en.say("it was uninsured");
+    expect(r[0]!.text).toMatch(/^Noted whether it was insured: no\.\n/);
     // …but "不记得有没有保价" is not an answer to it.
     const unsure = await WebchatClient.open(t.baseUrl);
     await unsure.say("快递被摔坏了，里面的杯子碎了，要求赔偿");

@@ -764,5 +764,5 @@ function onlyTime(text: string): boolean {
 
 /** Insurance said in words: 保价了 / 买了保价 / 没保价 / insured / not insured. */
 const INSURANCE_WORDS =
-  /(没有?|未|没买|没办)保价|(买了|办了|有|保过)保价|保价了|保了价|(not|wasn'?t|no) insured|no insurance|(was |it'?s |yes,? )?insured/i;
-const NOT_INSURED = /没|未|not|wasn|no /i;
+  /(没有?|未|没买|没办|不)保价|(买了|办了|有|保过)保价|保价了|保了价|\b(not|wasn'?t|no) insured|\bno insurance|\buninsured|\b(was |it'?s |yes,? )?insured\b/i;
+const NOT_INSURED = /没|未|不|not|wasn|no |uninsured/i;
